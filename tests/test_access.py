@@ -1,0 +1,108 @@
+"""Who may reach what: every staff page needs sign-in and the right role; other IROs' children are 404."""
+
+import pytest
+
+from voice_app.models import Role
+
+# Every staff route with an example URL: a new route that is not listed here fails test_every_route_is_listed.
+STAFF_GETS = {
+    "staff.caseload": "/caseload",
+    "staff.child": "/children/{child}",
+    "staff.new_child": "/children/new",
+    "staff.edit_child": "/children/{child}/edit",
+    "staff.record_visit": "/visits/{visit}/record",
+    "admin.staff_list": "/admin/staff",
+    "admin.new_staff": "/admin/staff/new",
+}
+STAFF_POSTS = {
+    "staff.add_review": "/children/{child}/reviews",
+    "staff.add_visit": "/reviews/{review}/visits",
+    "admin.toggle_active": "/admin/staff/{staff}/active",
+    "admin.unlock_account": "/admin/staff/{staff}/unlock",
+}
+PUBLIC = {"static", "health.healthz", "auth.index", "auth.sign_in", "auth.sign_out"}
+
+
+@pytest.fixture
+def world(make):
+    iro = make.staff(Role.IRO)
+    other_iro = make.staff(Role.IRO)
+    child = make.child(iro)
+    review = make.review(child)
+    visit = make.visit(review, iro=iro)
+    ids = dict(child=child.id, review=review.id, visit=visit.id, staff=other_iro.id)
+    return dict(iro=iro, other_iro=other_iro, child=child, ids=ids, make=make)
+
+
+def _fill(url, ids):
+    return url.format(**ids)
+
+
+def test_every_route_is_listed(app):
+    known = set(STAFF_GETS) | set(STAFF_POSTS) | PUBLIC | set(EXTRA_ROUTES)
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = endpoints - known
+    assert not missing, f"add these routes to the access tests: {sorted(missing)}"
+
+
+# Later areas register their own routes here with the roles that may use them.
+EXTRA_ROUTES: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("endpoint", sorted(STAFF_GETS))
+def test_staff_pages_need_sign_in(client, world, endpoint):
+    response = client.get(_fill(STAFF_GETS[endpoint], world["ids"]))
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("endpoint", sorted(STAFF_POSTS))
+def test_staff_actions_need_sign_in(client, world, endpoint):
+    response = client.post(_fill(STAFF_POSTS[endpoint], world["ids"]))
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("url", ["/children/{child}", "/visits/{visit}/record"])
+def test_an_iro_gets_404_for_another_iros_child(signed_in, world, url):
+    client = signed_in(world["other_iro"])
+    assert client.get(_fill(url, world["ids"])).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/children/{child}/reviews", "/reviews/{review}/visits"])
+def test_an_iro_cannot_change_another_iros_child(signed_in, world, url):
+    client = signed_in(world["other_iro"])
+    assert client.post(_fill(url, world["ids"]), {"scheduled_for": "2030-01-01", "planned_for": "2030-01-01"}).status_code == 404
+
+
+def test_an_unknown_child_is_404_not_500(signed_in, world):
+    assert signed_in(world["iro"]).get("/children/999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "expected"),
+    [
+        (Role.IRO, "/admin/staff", 403),
+        (Role.IRO, "/children/new", 403),
+        (Role.MANAGER, "/admin/staff", 403),
+        (Role.MANAGER, "/children/{child}", 200),
+        (Role.ADMIN, "/caseload", 403),
+        (Role.ADMIN, "/children/{child}", 403),
+        (Role.ADMIN, "/admin/staff", 200),
+    ],
+)
+def test_roles(signed_in, world, role, url, expected):
+    client = signed_in(world["make"].staff(role))
+    assert client.get(_fill(url, world["ids"])).status_code == expected
+
+
+def test_a_post_without_csrf_token_is_refused(signed_in, world):
+    client = signed_in(world["iro"])
+    response = client.post(_fill("/reviews/{review}/visits", world["ids"]), {"planned_for": "2030-01-01"}, csrf=False)
+    assert response.status_code == 400
+    assert b"This form had expired" in response.data
+
+
+def test_sign_in_itself_needs_a_csrf_token(client, world):
+    response = client.post("/sign-in", {"email": world["iro"].email, "password": "x"}, csrf=False)
+    assert response.status_code == 400

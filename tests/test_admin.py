@@ -1,0 +1,57 @@
+"""Admins create and manage staff accounts."""
+
+from sqlmodel import select
+
+from voice_app.models import Role, StaffUser
+from voice_app.passwords import verify_password
+
+
+def _new(client, **overrides):
+    form = {"display_name": "Priya Shah", "email": "priya@example.org", "role": "iro", "password": "a long enough password", "confirm": "a long enough password"}
+    form.update(overrides)
+    return client.post("/admin/staff/new", form)
+
+
+def test_an_admin_creates_an_iro_who_can_then_sign_in(signed_in, make, db, client):
+    admin = make.staff(Role.ADMIN)
+    assert _new(signed_in(admin)).status_code == 302
+    user = db.exec(select(StaffUser).where(StaffUser.email == "priya@example.org")).one()
+    assert user.role == Role.IRO and verify_password(user.password_hash, "a long enough password")
+    assert client.sign_in("priya@example.org", "a long enough password").status_code == 302
+
+
+def test_short_passwords_and_duplicates_are_refused(signed_in, make):
+    admin = make.staff(Role.ADMIN)
+    client = signed_in(admin)
+    short = _new(client, password="short", confirm="short")
+    assert short.status_code == 422 and b"at least 12 characters" in short.data
+    assert _new(client).status_code == 302
+    again = _new(client, email="PRIYA@example.org")
+    assert again.status_code == 422 and b"already an account" in again.data
+
+
+def test_switch_off_and_unlock(signed_in, make, db):
+    from datetime import timedelta
+
+    from voice_app.models import utcnow
+
+    admin = make.staff(Role.ADMIN)
+    iro = make.staff(Role.IRO, locked_until=utcnow() + timedelta(minutes=10), failed_logins=0)
+    client = signed_in(admin)
+    assert b"Locked" in client.get("/admin/staff").data
+    client.post(f"/admin/staff/{iro.id}/unlock")
+    client.post(f"/admin/staff/{iro.id}/active")
+    db.refresh(iro)
+    assert iro.locked_until is None and iro.active is False
+
+
+def test_admins_cannot_switch_themselves_off(signed_in, make, db):
+    admin = make.staff(Role.ADMIN)
+    client = signed_in(admin)
+    client.post(f"/admin/staff/{admin.id}/active")
+    db.refresh(admin)
+    assert admin.active
+
+
+def test_unknown_account_is_404(signed_in, make):
+    assert signed_in(make.staff(Role.ADMIN)).post("/admin/staff/99999/active").status_code == 404

@@ -1,0 +1,72 @@
+"""Admin pages: list, create, switch off and unlock staff accounts."""
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+
+from voice_app import db
+from voice_app.admin import bp
+from voice_app.admin.forms import NewStaffForm
+from voice_app.admin.services import StaffAccountError, all_staff, create_staff_user, set_active, unlock
+from voice_app.models import Role, StaffUser, utcnow
+from voice_app.rendering import render
+from voice_app.security import roles_required
+
+
+@bp.get("/staff")
+@roles_required(Role.ADMIN)
+def staff_list():
+    """Every staff account with its role and state."""
+    return render("admin/staff_list.html", staff=all_staff(db.session()), now=utcnow())
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_staff():
+    """Create a staff account."""
+    form = NewStaffForm()
+    if form.validate_on_submit():
+        try:
+            user = create_staff_user(
+                db.session(),
+                email=form.email.data,
+                display_name=form.display_name.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+            )
+        except StaffAccountError as exc:
+            form[exc.field].errors.append(str(exc))
+        else:
+            flash(f"Account created for {user.display_name}.", "success")
+            return redirect(url_for("admin.staff_list"))
+    return render("admin/new_staff.html", form=form, status=422 if form.errors else 200)
+
+
+def _staff_or_404(user_id: int) -> StaffUser:
+    user = db.session().get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/staff/<int:user_id>/active")
+@roles_required(Role.ADMIN)
+def toggle_active(user_id: int):
+    """Switch an account off (or back on)."""
+    user = _staff_or_404(user_id)
+    try:
+        set_active(db.session(), user=user, active=not user.active, acting=current_user)
+    except StaffAccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{user.display_name}'s account is now {'on' if user.active else 'off'}.", "success")
+    return redirect(url_for("admin.staff_list"))
+
+
+@bp.post("/staff/<int:user_id>/unlock")
+@roles_required(Role.ADMIN)
+def unlock_account(user_id: int):
+    """Lift a lock-out after too many wrong passwords."""
+    user = _staff_or_404(user_id)
+    unlock(db.session(), user=user)
+    flash(f"{user.display_name}'s account is unlocked.", "success")
+    return redirect(url_for("admin.staff_list"))

@@ -1,0 +1,62 @@
+"""Creating and managing staff accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from voice_app.auth.services import find_staff_by_email, normalise_email
+from voice_app.models import Role, StaffUser
+from voice_app.passwords import hash_password, password_problem
+
+
+class StaffAccountError(ValueError):
+    """A staff account could not be created or changed; the message says why in plain words."""
+
+    def __init__(self, message: str, *, field: str = "email") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def create_staff_user(db: Session, *, email: str, display_name: str, role: Role, password: str) -> StaffUser:
+    """Create an active staff account with an Argon2id-hashed password."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise StaffAccountError("Enter an email address like name@example.org.")
+    if not display_name.strip():
+        raise StaffAccountError("Enter the person's name.", field="display_name")
+    problem = password_problem(password)
+    if problem:
+        raise StaffAccountError(problem, field="password")
+    if find_staff_by_email(db, email) is not None:
+        raise StaffAccountError("There is already an account with that email address.")
+    user = StaffUser(email=email, display_name=display_name.strip(), role=role, password_hash=hash_password(password))
+    db.add(user)
+    try:
+        db.commit()
+    except IntegrityError as exc:
+        db.rollback()
+        raise StaffAccountError("There is already an account with that email address.") from exc
+    return user
+
+
+def all_staff(db: Session) -> list[StaffUser]:
+    """Every staff account, active first, then by name."""
+    return list(db.exec(select(StaffUser).order_by(col(StaffUser.active).desc(), col(StaffUser.display_name))).all())
+
+
+def set_active(db: Session, *, user: StaffUser, active: bool, acting: StaffUser) -> None:
+    """Switch an account on or off; nobody can switch off their own."""
+    if user.id == acting.id and not active:
+        raise StaffAccountError("You cannot switch off your own account.")
+    user.active = active
+    db.add(user)
+    db.commit()
+
+
+def unlock(db: Session, *, user: StaffUser) -> None:
+    """Lift a lock-out after too many wrong passwords."""
+    user.locked_until = None
+    user.failed_logins = 0
+    db.add(user)
+    db.commit()

@@ -1,0 +1,201 @@
+"""The `voice-app` command: demo, serve, db upgrade, create-user."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from voice_app.config import PROJECT_ROOT, ConfigError, Settings
+
+DEMO_DB = PROJECT_ROOT / "instance" / "voice-app-demo.db"
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    if getattr(args, "database_url", None):
+        settings.database_url = args.database_url
+    settings.check()
+    return settings
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Bring the database up to the newest schema."""
+    from voice_app.migrate import current_revision, upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url, args.revision)
+    print(f"Database is at revision {current_revision(settings.database_url)}.")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    """Say which migration the database is at."""
+    from voice_app.migrate import current_revision, head_revision
+
+    settings = _settings(args)
+    current, head = current_revision(settings.database_url), head_revision()
+    print(f"Database revision: {current or 'none (run: voice-app db upgrade)'}; newest: {head}.")
+    return 0 if current == head else 1
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    """Create a staff account; the password comes from a prompt or standard input, never the command line."""
+    from voice_app.admin.services import StaffAccountError, create_staff_user
+    from voice_app.db import make_engine, standalone_session
+    from voice_app.models import Role
+
+    settings = _settings(args)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Password (at least 12 characters): ")
+        if password != getpass.getpass("Same password again: "):
+            print("The two passwords are not the same. Nothing was created.", file=sys.stderr)
+            return 2
+    else:
+        print("No terminal to ask for a password: pipe it in with --password-stdin.", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        with standalone_session(engine) as db:
+            user = create_staff_user(db, email=args.email, display_name=args.name, role=Role(args.role), password=password)
+    except StaffAccountError as exc:
+        print(f"Could not create the account: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"Created {user.role.label} account for {user.display_name} <{user.email}>.")
+    return 0
+
+
+def serve(settings: Settings, *, host: str, port: int, threads: int) -> None:
+    """Serve the app with Waitress, a production WSGI server."""
+    from waitress import serve as waitress_serve
+
+    from voice_app import create_app
+
+    app = create_app(settings=settings)
+    print(f"voice-app is serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="voice-app", clear_untrusted_proxy_headers=True)
+
+
+def _check_schema(settings: Settings) -> bool:
+    from voice_app.migrate import current_revision, head_revision
+
+    current, head = current_revision(settings.database_url), head_revision()
+    if current != head:
+        print(f"The database is at revision {current or 'none'} but the code needs {head}. Run: voice-app db upgrade", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve on a database that is already migrated."""
+    settings = _settings(args)
+    if not _check_schema(settings):
+        return 2
+    serve(settings, host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create (or reuse) a SQLite demo database with a small service, print the sign-ins, and serve."""
+    from voice_app.db import make_engine, standalone_session
+    from voice_app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+    from voice_app.migrate import upgrade
+
+    settings = Settings.from_env()
+    if settings.env == "production":
+        print("The demo never runs with VOICE_APP_ENV=production.", file=sys.stderr)
+        return 2
+    settings.env = "demo"
+    settings.database_url = f"sqlite:///{args.db or DEMO_DB}"
+    # Browsers treat http://127.0.0.1 as secure, so cookies stay Secure even in the demo.
+    settings.check()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with standalone_session(engine) as db:
+        seeded = seed_demo(db)
+    engine.dispose()
+    print("Demo data " + ("created." if seeded else "already there; reusing it."))
+    print(f"Sign in at http://{args.host}:{args.port}/ with any of these (password: {DEMO_PASSWORD}):")
+    for account in DEMO_ACCOUNTS:
+        print(f"  {account.role.label:8} {account.email}")
+    if args.no_serve:
+        return 0
+    serve(settings, host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+def _add_db_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", help="overrides VOICE_APP_DATABASE_URL")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """All sub-commands and their options."""
+    parser = argparse.ArgumentParser(prog="voice-app", description="voice-app: children's views before their reviews.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="run the demo on SQLite with demo data")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--threads", type=int, default=8)
+    demo.add_argument("--db", help=f"SQLite file to use (default {DEMO_DB})")
+    demo.add_argument("--no-serve", action="store_true", help="set up the data and stop")
+    demo.set_defaults(handler=cmd_demo)
+
+    serve_cmd = commands.add_parser("serve", help="serve with Waitress (production WSGI server)")
+    serve_cmd.add_argument("--host", default=os.environ.get("VOICE_APP_HOST", "127.0.0.1"))
+    serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("VOICE_APP_PORT", "8000")))
+    serve_cmd.add_argument("--threads", type=int, default=8)
+    _add_db_url(serve_cmd)
+    serve_cmd.set_defaults(handler=cmd_serve)
+
+    database = commands.add_parser("db", help="database schema commands")
+    db_commands = database.add_subparsers(dest="db_command", metavar="DB_COMMAND")
+    up = db_commands.add_parser("upgrade", help="apply migrations")
+    up.add_argument("--revision", default="head")
+    _add_db_url(up)
+    up.set_defaults(handler=cmd_db_upgrade)
+    current = db_commands.add_parser("current", help="show the schema revision")
+    _add_db_url(current)
+    current.set_defaults(handler=cmd_db_current)
+    database.set_defaults(handler=lambda _args: _usage(database))
+
+    user = commands.add_parser("create-user", help="create a staff account")
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", required=True, choices=["iro", "manager", "admin"])
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    _add_db_url(user)
+    user.set_defaults(handler=cmd_create_user)
+    return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the voice-app console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        return _usage(parser)
+    try:
+        return handler(args)
+    except ConfigError as exc:
+        print(f"voice-app: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Settings from VOICE_APP_* environment variables, with safe defaults for the demo."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The demo secret is public (it is in this file); production refuses to start with it.
+DEMO_SECRET_KEY = "voice-app-demo-secret-not-for-production"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "voice-app.db"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the settings would make the app unsafe or unusable."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Settings:
+    """Everything the app reads from its environment, in one typed place."""
+
+    env: str = "demo"
+    secret_key: str = DEMO_SECRET_KEY
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    service_name: str = "voice-app"
+    secure_cookies: bool = True
+    session_hours: int = 8
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    rate_limits_enabled: bool = True
+    rate_limit_storage_uri: str = "memory://"
+    handover_minutes: int = 120
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        """Read VOICE_APP_* variables; anything unset keeps its demo default."""
+        env = os.environ if environ is None else environ
+        get = lambda name: env.get(f"VOICE_APP_{name}")  # noqa: E731
+        settings = cls()
+        settings.env = (get("ENV") or settings.env).strip().lower()
+        settings.secret_key = get("SECRET_KEY") or settings.secret_key
+        settings.database_url = get("DATABASE_URL") or settings.database_url
+        settings.service_name = get("SERVICE_NAME") or settings.service_name
+        settings.secure_cookies = _flag(get("SECURE_COOKIES"), settings.secure_cookies)
+        settings.rate_limits_enabled = _flag(get("RATE_LIMITS"), settings.rate_limits_enabled)
+        settings.rate_limit_storage_uri = get("RATE_LIMIT_STORAGE_URI") or settings.rate_limit_storage_uri
+        for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes"):
+            raw = get(name.upper())
+            if raw:
+                try:
+                    setattr(settings, name, int(raw))
+                except ValueError as exc:
+                    raise ConfigError(f"VOICE_APP_{name.upper()} must be a whole number, not {raw!r}.") from exc
+        return settings
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe for the chosen environment."""
+        if self.env not in {"demo", "development", "test", "production"}:
+            raise ConfigError(
+                f"VOICE_APP_ENV is {self.env!r}; use demo, development, test or production."
+            )
+        if self.env == "production":
+            if self.secret_key == DEMO_SECRET_KEY or len(self.secret_key) < 32:
+                raise ConfigError(
+                    "Refusing to start in production with the demo secret key or a short one. "
+                    "Set VOICE_APP_SECRET_KEY to at least 32 random characters, for example: "
+                    "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
+            if not self.secure_cookies:
+                raise ConfigError("Production needs secure cookies; unset VOICE_APP_SECURE_COOKIES.")
+        if not self.database_url.startswith(("sqlite:", "postgresql")):
+            raise ConfigError("VOICE_APP_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL.")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

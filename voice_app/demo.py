@@ -1,0 +1,136 @@
+"""Demo data: a small reviewing service whose dates move with today, so it always looks alive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from voice_app.models import (
+    Child,
+    Review,
+    ReviewKind,
+    ReviewStage,
+    ReviewStatus,
+    Role,
+    StaffUser,
+    Visit,
+    VisitMethod,
+    VisitStatus,
+)
+from voice_app.passwords import hash_password
+
+DEMO_PASSWORD = "voice-app-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    role: Role
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@demo.voice-app.test", "Alex Admin", Role.ADMIN),
+    DemoAccount("manager@demo.voice-app.test", "Morgan Manager", Role.MANAGER),
+    DemoAccount("iro@demo.voice-app.test", "Jo Reviewer", Role.IRO),
+    DemoAccount("iro2@demo.voice-app.test", "Sam Okafor", Role.IRO),
+)
+
+# name, reference, age, language, needs, which IRO (0/1), cared for, on a CP plan,
+# next review in N days, state of its visit, and how many reviews were already held.
+_CHILDREN = (
+    ("Aisha", "LL-100231", 9, "en-GB", "Likes pictures; short sentences.", 0, True, False, 12, "planned", 3),
+    ("Ben", "LL-100487", 14, "en-GB", "", 0, True, False, 26, "none", 5),
+    ("Chloe", "LL-100512", 7, "en-GB", "Uses Makaton signs at school.", 0, True, True, 4, "none", 1),
+    ("Dawit", "LL-100733", 16, "ti", "Tigrinya speaker; learning English.", 0, True, False, 40, "done", 2),
+    ("Ella", "LL-100815", 11, "en-GB", "", 0, True, False, 9, "declined", 4),
+    ("Farah", "LL-100902", 13, "ar", "Prefers to speak Arabic about feelings.", 0, True, False, 60, "none", 0),
+    ("Harvey", "LL-101044", 5, "en-GB", "Autistic; needs time and quiet.", 0, False, True, 18, "planned", 1),
+    ("Isla", "LL-101167", 12, "en-GB", "", 1, True, False, 15, "done", 6),
+    ("Jack", "LL-101203", 8, "en-GB", "", 1, True, False, 2, "none", 2),
+    ("Kasia", "LL-101318", 10, "pl", "Polish at home.", 1, True, False, 33, "planned", 1),
+    ("Leo", "LL-101455", 15, "en-GB", "Dyslexic: read questions aloud.", 1, True, True, 21, "none", 3),
+    ("Mariam", "LL-101590", 6, "fa", "", 1, False, True, 7, "planned", 0),
+)
+
+
+def seed_demo(db: Session, *, today: date | None = None) -> bool:
+    """Add the demo service if the database has no staff yet; True when it seeded."""
+    if db.exec(select(StaffUser)).first() is not None:
+        return False
+    today = today or date.today()
+    password_hash = hash_password(DEMO_PASSWORD)
+    staff = {}
+    for account in DEMO_ACCOUNTS:
+        user = StaffUser(email=account.email, display_name=account.name, role=account.role, password_hash=password_hash)
+        db.add(user)
+        staff[account.email] = user
+    db.flush()
+    iros = [staff["iro@demo.voice-app.test"], staff["iro2@demo.voice-app.test"]]
+    for name, ref, age, language, needs, iro_index, cared_for, cp, next_in, visit_state, held in _CHILDREN:
+        iro = iros[iro_index]
+        history_days = 182 * held + 40
+        child = Child(
+            preferred_name=name,
+            case_reference=ref,
+            date_of_birth=today.replace(year=today.year - age) - timedelta(days=37 + len(name) * 11),
+            preferred_language=language,
+            communication_needs=needs,
+            iro_id=iro.id,
+            cared_for=cared_for,
+            cared_for_since=today - timedelta(days=history_days) if cared_for else None,
+            on_cp_plan=cp,
+            cp_plan_since=today - timedelta(days=min(history_days, 300)) if cp else None,
+        )
+        db.add(child)
+        db.flush()
+        _add_history(db, child=child, iro=iro, held=held, today=today)
+        kind = ReviewKind.CARED_FOR if cared_for else ReviewKind.CP_CONFERENCE
+        stage = _next_stage(kind, held)
+        review = Review(child_id=child.id, kind=kind, stage=stage, scheduled_for=today + timedelta(days=next_in), chair_id=iro.id)
+        db.add(review)
+        db.flush()
+        _add_visit(db, review=review, iro=iro, state=visit_state, today=today)
+    db.commit()
+    return True
+
+
+def _next_stage(kind: ReviewKind, held: int) -> ReviewStage:
+    if kind == ReviewKind.CARED_FOR:
+        return (ReviewStage.INITIAL, ReviewStage.SECOND)[held] if held < 2 else ReviewStage.SUBSEQUENT
+    return ReviewStage.INITIAL_CONFERENCE if held == 0 else ReviewStage.REVIEW_CONFERENCE
+
+
+def _add_history(db: Session, *, child: Child, iro: StaffUser, held: int, today: date) -> None:
+    kind = ReviewKind.CARED_FOR if child.cared_for else ReviewKind.CP_CONFERENCE
+    for index in range(held):
+        held_on = today - timedelta(days=182 * (held - index))
+        review = Review(
+            child_id=child.id,
+            kind=kind,
+            stage=_next_stage(kind, index),
+            scheduled_for=held_on,
+            held_on=held_on,
+            status=ReviewStatus.HELD,
+            chair_id=iro.id,
+        )
+        db.add(review)
+        db.flush()
+        method = (VisitMethod.FACE_TO_FACE, VisitMethod.VIDEO_CALL, VisitMethod.PHONE)[index % 3]
+        db.add(Visit(review_id=review.id, iro_id=iro.id, status=VisitStatus.DONE, planned_for=held_on - timedelta(days=10), held_on=held_on - timedelta(days=10), method=method))
+
+
+def _add_visit(db: Session, *, review: Review, iro: StaffUser, state: str, today: date) -> None:
+    if state == "none":
+        return
+    visit = Visit(review_id=review.id, iro_id=iro.id, planned_for=review.scheduled_for - timedelta(days=8))
+    if state == "done":
+        visit.status = VisitStatus.DONE
+        visit.planned_for = visit.held_on = today - timedelta(days=3)
+        visit.method = VisitMethod.FACE_TO_FACE
+    elif state == "declined":
+        visit.status = VisitStatus.DECLINED
+        visit.declined_reason = "Ella said she talked to her social worker last week and would rather write a note."
+    db.add(visit)

@@ -1,0 +1,54 @@
+"""Parents' feedback on child protection conferences."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from voice_app.models.base import UTCDateTime, enum_type, utcnow
+
+
+class ResponseSource(str, enum.Enum):
+    ONLINE = "online"
+    PAPER = "paper"
+
+
+class FeedbackLink(SQLModel, table=True):
+    """An unguessable link for one conference's parents to give feedback."""
+
+    __tablename__ = "feedback_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    token: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
+    created_by_id: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    max_responses: int = 2
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ParentResponse(SQLModel, table=True):
+    """One parent's answers about one conference, given online or copied from paper."""
+
+    __tablename__ = "parent_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    link_id: int | None = Field(default=None, foreign_key="feedback_link.id", index=True)
+    source: ResponseSource = Field(default=ResponseSource.ONLINE, sa_type=enum_type(ResponseSource))
+    # Answers: strongly_agree / agree / disagree / strongly_disagree (q4 also not_applicable).
+    q1: str | None = Field(default=None, max_length=32)
+    q2: str | None = Field(default=None, max_length=32)
+    q3: str | None = Field(default=None, max_length=32)
+    q4: str | None = Field(default=None, max_length=32)
+    q5: str | None = Field(default=None, max_length=32)
+    comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    name: str | None = Field(default=None, max_length=120)
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    # Makes a double tap or a resent form harmless.
+    submission_key: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
+    entered_by_id: int | None = Field(default=None, foreign_key="staff_user.id")

@@ -1,0 +1,85 @@
+"""Staff who use voice-app, and the children it exists for."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from voice_app.models.base import UTCDateTime, enum_type, utcnow
+
+
+class Role(str, enum.Enum):
+    IRO = "iro"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"iro": "IRO", "manager": "Manager", "admin": "Admin"}[self.value]
+
+
+class StaffUser(SQLModel, table=True):
+    """A member of the reviewing service who signs in with email and password."""
+
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=sa.Column(sa.String(254), unique=True, nullable=False))
+    display_name: str = Field(max_length=120)
+    role: Role = Field(sa_type=enum_type(Role))
+    password_hash: str = Field(max_length=255)
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The IRO's own PIN for taking the tablet back from child mode (Argon2 hash, optional).
+    handback_pin_hash: str | None = Field(default=None, max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    # Flask-Login's protocol, kept here so the model is the user object.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class Child(SQLModel, table=True):
+    """A child who is cared for and/or on a child protection plan."""
+
+    __tablename__ = "child"
+
+    id: int | None = Field(default=None, primary_key=True)
+    preferred_name: str = Field(max_length=80)
+    case_reference: str = Field(sa_column=sa.Column(sa.String(40), unique=True, nullable=False))
+    date_of_birth: date | None = None
+    # Used when the date of birth is not known (for example, an unaccompanied child).
+    age_years: int | None = None
+    preferred_language: str = Field(default="en-GB", max_length=16)
+    communication_needs: str = Field(default="", max_length=1000)
+    iro_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    cared_for: bool = False
+    cared_for_since: date | None = None
+    on_cp_plan: bool = False
+    cp_plan_since: date | None = None
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    def age_on(self, day: date) -> int | None:
+        """The child's age in whole years on a day, from the date of birth or the recorded age."""
+        if self.date_of_birth is None:
+            return self.age_years
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))

@@ -1,0 +1,143 @@
+"""Reviews and conferences, and the pre-review visits that come before them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from voice_app.models.base import UTCDateTime, enum_type, utcnow
+
+
+class ReviewKind(str, enum.Enum):
+    CARED_FOR = "cared_for"
+    CP_CONFERENCE = "cp_conference"
+
+    @property
+    def label(self) -> str:
+        return {"cared_for": "Cared for review", "cp_conference": "Child protection conference"}[self.value]
+
+
+class ReviewStage(str, enum.Enum):
+    # Cared-for reviews
+    INITIAL = "initial"
+    SECOND = "second"
+    SUBSEQUENT = "subsequent"
+    # Child protection conferences
+    INITIAL_CONFERENCE = "initial_conference"
+    REVIEW_CONFERENCE = "review_conference"
+    TRANSFER_IN = "transfer_in"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+STAGE_LABELS = {
+    ReviewStage.INITIAL: "Initial",
+    ReviewStage.SECOND: "Second",
+    ReviewStage.SUBSEQUENT: "Subsequent",
+    ReviewStage.INITIAL_CONFERENCE: "Initial conference",
+    ReviewStage.REVIEW_CONFERENCE: "Review conference",
+    ReviewStage.TRANSFER_IN: "Transfer-in conference",
+}
+
+STAGES_FOR_KIND = {
+    ReviewKind.CARED_FOR: (ReviewStage.INITIAL, ReviewStage.SECOND, ReviewStage.SUBSEQUENT),
+    ReviewKind.CP_CONFERENCE: (
+        ReviewStage.INITIAL_CONFERENCE,
+        ReviewStage.REVIEW_CONFERENCE,
+        ReviewStage.TRANSFER_IN,
+    ),
+}
+
+
+class ReviewStatus(str, enum.Enum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class MeetingFormat(str, enum.Enum):
+    FACE_TO_FACE = "face_to_face"
+    VIRTUAL = "virtual"
+    HYBRID = "hybrid"
+
+    @property
+    def label(self) -> str:
+        return {"face_to_face": "Face to face", "virtual": "Virtual (video call)", "hybrid": "Hybrid"}[self.value]
+
+
+class ChairRole(str, enum.Enum):
+    IRO = "iro"
+    CHILD = "child"
+    CHILD_AND_IRO = "child_and_iro"
+    SOCIAL_WORKER = "social_worker"
+
+    @property
+    def label(self) -> str:
+        return {
+            "iro": "The IRO",
+            "child": "The child",
+            "child_and_iro": "The child and the IRO together",
+            "social_worker": "The social worker",
+        }[self.value]
+
+
+class Review(SQLModel, table=True):
+    """A cared-for review or a child protection conference for one child."""
+
+    __tablename__ = "review"
+    __table_args__ = (sa.Index("ix_review_child_date", "child_id", "scheduled_for"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id")
+    kind: ReviewKind = Field(sa_type=enum_type(ReviewKind))
+    stage: ReviewStage = Field(sa_type=enum_type(ReviewStage))
+    scheduled_for: date
+    held_on: date | None = None
+    status: ReviewStatus = Field(default=ReviewStatus.SCHEDULED, sa_type=enum_type(ReviewStatus))
+    chair_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    # What actually happened, so the service can count children who chose and chaired.
+    format_used: MeetingFormat | None = Field(default=None, sa_type=enum_type(MeetingFormat))
+    chaired_by: ChairRole | None = Field(default=None, sa_type=enum_type(ChairRole))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class VisitStatus(str, enum.Enum):
+    PLANNED = "planned"
+    DONE = "done"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return {"planned": "Planned", "done": "Done", "declined": "Declined"}[self.value]
+
+
+class VisitMethod(str, enum.Enum):
+    FACE_TO_FACE = "face_to_face"
+    VIDEO_CALL = "video_call"
+    PHONE = "phone"
+
+    @property
+    def label(self) -> str:
+        return {"face_to_face": "Face to face", "video_call": "Video call", "phone": "Phone"}[self.value]
+
+
+class Visit(SQLModel, table=True):
+    """A pre-review visit ("pre-cared-for visit") by an IRO before one review."""
+
+    __tablename__ = "visit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    iro_id: int = Field(foreign_key="staff_user.id", index=True)
+    status: VisitStatus = Field(default=VisitStatus.PLANNED, sa_type=enum_type(VisitStatus))
+    planned_for: date | None = None
+    held_on: date | None = None
+    method: VisitMethod | None = Field(default=None, sa_type=enum_type(VisitMethod))
+    declined_reason: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

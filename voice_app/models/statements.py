@@ -1,0 +1,133 @@
+"""What a child tells us at a visit: the statement, its answers, and what the IRO does with it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from voice_app.models.base import UTCDateTime, enum_type, utcnow
+
+
+class FlowVersion(str, enum.Enum):
+    YOUNGER = "younger"
+    OLDER = "older"
+
+
+class StatementEnd(str, enum.Enum):
+    FINISHED = "finished"
+    STOPPED = "stopped"
+
+
+class Sharing(str, enum.Enum):
+    MEETING = "meeting"  # "my review meeting"
+    IRO_ONLY = "iro_only"  # "only my IRO"
+
+
+class Statement(SQLModel, table=True):
+    """One child's views (and Child's Menu) given at one pre-review visit."""
+
+    __tablename__ = "statement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    version: FlowVersion = Field(default=FlowVersion.YOUNGER, sa_type=enum_type(FlowVersion))
+    # Which parts were offered: "views", "menu" or "views,menu".
+    parts: str = Field(default="views,menu", max_length=32)
+    language: str = Field(default="en-GB", max_length=16)
+    scribed: bool = False
+    scribe_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end_reason: StatementEnd | None = Field(default=None, sa_type=enum_type(StatementEnd))
+    sharing: Sharing | None = Field(default=None, sa_type=enum_type(Sharing))
+    # The IRO's own notes: always shown apart from the child's words.
+    iro_notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    # An "only my IRO" statement goes into meeting exports only once the IRO confirms it.
+    meeting_release_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    meeting_release_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Answer(SQLModel, table=True):
+    """The child's answer to one question (or menu item) of a statement; one row per question."""
+
+    __tablename__ = "answer"
+    __table_args__ = (sa.UniqueConstraint("statement_id", "question_id", name="uq_answer_question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    question_id: str = Field(max_length=64)
+    scale: int | None = None
+    # The child's own words, stored exactly as typed.
+    text: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    skipped: bool = False
+    scribed: bool = False
+    answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AnswerChoice(SQLModel, table=True):
+    """One chosen card of an answer (several for "tick all that fit" questions)."""
+
+    __tablename__ = "answer_choice"
+
+    answer_id: int = Field(foreign_key="answer.id", primary_key=True, ondelete="CASCADE")
+    choice_id: str = Field(max_length=64, primary_key=True)
+    # Which group of the question it belongs to, e.g. "wanted" / "not_wanted" for who attends.
+    position: int = 0
+
+
+class DecisionOutcome(str, enum.Enum):
+    AGREED = "agreed"
+    NOT_POSSIBLE = "not_possible"
+
+
+class MenuDecision(SQLModel, table=True):
+    """The IRO's answer to one Child's Menu choice: agreed, or not possible with a reason."""
+
+    __tablename__ = "menu_decision"
+    __table_args__ = (sa.UniqueConstraint("statement_id", "item_id", name="uq_menu_decision_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    item_id: str = Field(max_length=64)
+    outcome: DecisionOutcome = Field(sa_type=enum_type(DecisionOutcome))
+    reason_for_child: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    decided_by_id: int = Field(foreign_key="staff_user.id")
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ChildResponse(SQLModel, table=True):
+    """"You said, we did": the IRO's answer to one thing the child raised, in words for a child."""
+
+    __tablename__ = "child_response"
+    __table_args__ = (sa.UniqueConstraint("statement_id", "question_id", name="uq_response_question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    question_id: str = Field(max_length=64)
+    we_did: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    written_by_id: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    shown_to_child_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Handover(SQLModel, table=True):
+    """Child mode: a short-lived capability bound to one statement, not a login."""
+
+    __tablename__ = "handover"
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
+    created_by_id: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

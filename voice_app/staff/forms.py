@@ -1,0 +1,108 @@
+"""Forms for reviews, visits and children."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from voice_app.models import ReviewKind, ReviewStage, VisitMethod
+
+METHOD_CHOICES = [(method.value, method.label) for method in VisitMethod]
+LANGUAGE_CHOICES = [
+    ("en-GB", "English"),
+    ("cy", "Welsh (Cymraeg)"),
+    ("ar", "Arabic (العربية)"),
+    ("fa", "Farsi (فارسی)"),
+    ("ps", "Pashto (پښتو)"),
+    ("ckb", "Kurdish Sorani (کوردی)"),
+    ("ti", "Tigrinya (ትግርኛ)"),
+    ("pl", "Polish (Polski)"),
+    ("ro", "Romanian (Română)"),
+    ("uk", "Ukrainian (Українська)"),
+]
+
+
+def _not_far_future(_form, field) -> None:
+    if field.data and field.data > date.today() + timedelta(days=2 * 366):
+        raise ValidationError("That date is more than two years away. Check the year.")
+
+
+def _not_in_future(_form, field) -> None:
+    if field.data and field.data > date.today():
+        raise ValidationError("The date cannot be in the future.")
+
+
+class PlanVisitForm(FlaskForm):
+    planned_for = DateField("Date of the visit", validators=[DataRequired("Enter the date of the visit, for example 12 3 2027."), _not_far_future])
+    method = SelectField("How you plan to meet", choices=[("", "Not decided yet"), *METHOD_CHOICES], validators=[Optional()])
+
+
+class RecordVisitForm(FlaskForm):
+    outcome = RadioField(
+        "What happened",
+        choices=[("done", "The visit happened"), ("declined", "The child did not want a visit")],
+        validators=[InputRequired("Choose what happened.")],
+    )
+    held_on = DateField("Date of the visit", validators=[Optional(), _not_in_future])
+    method = SelectField("How you met", choices=[("", "Choose how you met"), *METHOD_CHOICES], validators=[Optional()])
+    declined_reason = TextAreaField("Why the child did not want a visit", validators=[Optional(), Length(max=1000, message="Keep the reason under 1,000 characters.")])
+
+    def validate(self, extra_validators=None) -> bool:
+        """A visit that happened needs its date and method; a declined one needs the reason."""
+        if not super().validate(extra_validators):
+            return False
+        ok = True
+        if self.outcome.data == "done":
+            if not self.held_on.data:
+                self.held_on.errors.append("Enter the date the visit happened.")
+                ok = False
+            if not self.method.data:
+                self.method.errors.append("Choose how you met the child.")
+                ok = False
+        elif self.outcome.data == "declined" and not (self.declined_reason.data or "").strip():
+            self.declined_reason.errors.append("Write down why the child did not want a visit.")
+            ok = False
+        return ok
+
+
+class ScheduleReviewForm(FlaskForm):
+    kind = SelectField("Type", choices=[(kind.value, kind.label) for kind in ReviewKind], validators=[InputRequired()])
+    stage = SelectField("Which review", choices=[(stage.value, stage.label) for stage in ReviewStage], validators=[InputRequired()])
+    scheduled_for = DateField("Date of the review", validators=[DataRequired("Enter the date of the review."), _not_far_future])
+
+    def validate_stage(self, field) -> None:
+        from voice_app.models import STAGES_FOR_KIND
+
+        kind = ReviewKind(self.kind.data) if self.kind.data in {k.value for k in ReviewKind} else None
+        if kind and ReviewStage(field.data) not in STAGES_FOR_KIND[kind]:
+            raise ValidationError(f"“{ReviewStage(field.data).label}” is not a stage of a {kind.label.lower()}.")
+
+
+class ChildForm(FlaskForm):
+    preferred_name = StringField("Name the child likes to be called", validators=[DataRequired("Enter the child's preferred name."), Length(max=80)])
+    case_reference = StringField("Case record reference", validators=[DataRequired("Enter the case record reference."), Length(max=40)])
+    date_of_birth = DateField("Date of birth", validators=[Optional(), _not_in_future])
+    age_years = IntegerField("Age in years, if the date of birth is not known", validators=[Optional(), NumberRange(min=0, max=25, message="Enter an age from 0 to 25.")])
+    preferred_language = SelectField("Language the child prefers", choices=LANGUAGE_CHOICES)
+    communication_needs = TextAreaField("Communication needs", validators=[Optional(), Length(max=1000)])
+    iro_id = SelectField("Allocated IRO", coerce=int, validate_choice=True)
+    cared_for = BooleanField("The child is cared for")
+    cared_for_since = DateField("Cared for since", validators=[Optional(), _not_in_future])
+    on_cp_plan = BooleanField("The child is on a child protection plan")
+    cp_plan_since = DateField("On a plan since", validators=[Optional(), _not_in_future])
+
+    def validate(self, extra_validators=None) -> bool:
+        """A child needs a date of birth or an age, and at least one reason to be here."""
+        if not super().validate(extra_validators):
+            return False
+        ok = True
+        if not self.date_of_birth.data and self.age_years.data is None:
+            self.date_of_birth.errors.append("Enter a date of birth, or an age if it is not known.")
+            ok = False
+        if not (self.cared_for.data or self.on_cp_plan.data):
+            self.cared_for.errors.append("Tick whether the child is cared for, on a child protection plan, or both.")
+            ok = False
+        return ok

@@ -1,0 +1,202 @@
+"""Caseload, child, review and visit pages for IROs and managers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from voice_app import db
+from voice_app.models import Child, ReviewKind, ReviewStage, Role, StaffUser, VisitMethod, VisitStatus
+from voice_app.rendering import render
+from voice_app.security import child_for, children_visible_to, roles_required
+from voice_app.staff import bp
+from voice_app.staff.caseload import VisitState, build_caseload, count_states
+from voice_app.staff.forms import ChildForm, PlanVisitForm, RecordVisitForm, ScheduleReviewForm
+from voice_app.staff.services import (
+    active_iros,
+    plan_visit,
+    record_visit_declined,
+    record_visit_done,
+    review_for,
+    reviews_for_child,
+    schedule_review,
+    statutory_due_dates,
+    visit_for,
+)
+
+STAFF_ROLES = (Role.IRO, Role.MANAGER)
+
+
+@bp.get("/caseload")
+@roles_required(*STAFF_ROLES)
+def caseload():
+    """An IRO's own children, or (for a manager) every IRO's, with each next review and visit."""
+    session = db.session()
+    query = children_visible_to(current_user)
+    iros = active_iros(session) if current_user.role == Role.MANAGER else []
+    iro_filter = request.args.get("iro", type=int)
+    if iro_filter and current_user.role == Role.MANAGER:
+        query = query.where(Child.iro_id == iro_filter)
+    search = (request.args.get("q") or "").strip()[:80]
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(
+            col(Child.preferred_name).ilike(like) | col(Child.case_reference).ilike(like)
+        )
+    state_filter = request.args.get("state") or ""
+    rows = build_caseload(session, children=list(session.exec(query).all()), today=date.today())
+    counts = count_states(rows)
+    if state_filter in {state.value for state in VisitState}:
+        rows = [row for row in rows if row.visit_state.value == state_filter]
+    return render(
+        "staff/caseload.html",
+        block="caseload_results",
+        rows=rows,
+        counts=counts,
+        states=list(VisitState),
+        iros=iros,
+        iro_filter=iro_filter,
+        search=search,
+        state_filter=state_filter,
+    )
+
+
+@bp.get("/children/<int:child_id>")
+@roles_required(*STAFF_ROLES)
+def child(child_id: int):
+    """One child: who they are, their reviews and visits, and what to do next."""
+    session = db.session()
+    child = child_for(session, current_user, child_id)
+    return _child_page(child)
+
+
+def _child_page(child: Child, *, plan_form=None, review_form=None, status: int = 200):
+    session = db.session()
+    history = reviews_for_child(session, child_id=child.id)
+    upcoming = [item for item in history if item.review.status.value == "scheduled"]
+    next_review = min(upcoming, key=lambda item: item.review.scheduled_for, default=None)
+    due = statutory_due_dates(child=child, reviews=[item.review for item in history])
+    iro = session.get(StaffUser, child.iro_id) if child.iro_id else None
+    return render(
+        "staff/child.html",
+        child=child,
+        iro=iro,
+        history=history,
+        next_review=next_review,
+        due=due,
+        today=date.today(),
+        plan_form=plan_form or PlanVisitForm(),
+        review_form=review_form or ScheduleReviewForm(),
+        status=status,
+    )
+
+
+@bp.post("/children/<int:child_id>/reviews")
+@roles_required(*STAFF_ROLES)
+def add_review(child_id: int):
+    """Book a review or conference for this child."""
+    session = db.session()
+    child = child_for(session, current_user, child_id)
+    form = ScheduleReviewForm()
+    if not form.validate_on_submit():
+        return _child_page(child, review_form=form, status=422)
+    schedule_review(
+        session,
+        child=child,
+        kind=ReviewKind(form.kind.data),
+        stage=ReviewStage(form.stage.data),
+        scheduled_for=form.scheduled_for.data,
+        chair=None,
+    )
+    flash(f"Review booked for {form.scheduled_for.data:%-d %B %Y}.", "success")
+    return redirect(url_for("staff.child", child_id=child.id))
+
+
+@bp.post("/reviews/<int:review_id>/visits")
+@roles_required(*STAFF_ROLES)
+def add_visit(review_id: int):
+    """Plan the pre-review visit for a review."""
+    session = db.session()
+    review, child = review_for(session, current_user, review_id)
+    form = PlanVisitForm()
+    if not form.validate_on_submit():
+        return _child_page(child, plan_form=form, status=422)
+    if form.planned_for.data > review.scheduled_for:
+        form.planned_for.errors.append("Plan the visit for before the review, so the child's views can be heard in it.")
+        return _child_page(child, plan_form=form, status=422)
+    plan_visit(
+        session,
+        review=review,
+        # The visit belongs to the child's own IRO, even when a manager books it.
+        iro=session.get(StaffUser, child.iro_id) or current_user,
+        planned_for=form.planned_for.data,
+        method=VisitMethod(form.method.data) if form.method.data else None,
+    )
+    flash(f"Visit planned for {form.planned_for.data:%-d %B %Y}.", "success")
+    return redirect(url_for("staff.child", child_id=child.id))
+
+
+@bp.route("/visits/<int:visit_id>/record", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def record_visit(visit_id: int):
+    """Record that a visit happened (date, method) or that the child declined it (with the reason)."""
+    session = db.session()
+    visit, review, child = visit_for(session, current_user, visit_id)
+    form = RecordVisitForm()
+    if request.method == "GET":
+        form.outcome.data = visit.status.value if visit.status != VisitStatus.PLANNED else None
+        form.held_on.data = visit.held_on or visit.planned_for
+        form.method.data = visit.method.value if visit.method else ""
+        form.declined_reason.data = visit.declined_reason or ""
+    elif form.validate_on_submit():
+        if form.outcome.data == "done":
+            record_visit_done(session, visit=visit, held_on=form.held_on.data, method=VisitMethod(form.method.data))
+            flash("Visit recorded as done.", "success")
+        else:
+            record_visit_declined(session, visit=visit, reason=form.declined_reason.data)
+            flash("Visit recorded as declined, with the child's reason.", "success")
+        return redirect(url_for("staff.child", child_id=child.id))
+    status = 422 if request.method == "POST" else 200
+    return render("staff/record_visit.html", form=form, visit=visit, review=review, child=child, status=status)
+
+
+@bp.route("/children/new", methods=["GET", "POST"])
+@roles_required(Role.MANAGER)
+def new_child():
+    """A manager adds a child and allocates an IRO."""
+    return _edit_child(None)
+
+
+@bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.MANAGER)
+def edit_child(child_id: int):
+    """A manager changes a child's details or reallocates them to another IRO."""
+    return _edit_child(child_for(db.session(), current_user, child_id))
+
+
+def _edit_child(child: Child | None):
+    session = db.session()
+    form = ChildForm(obj=child)
+    form.iro_id.choices = [(iro.id, iro.display_name) for iro in active_iros(session)]
+    if not form.iro_id.choices:
+        abort(409)
+    if form.validate_on_submit():
+        target = child or Child(preferred_name="", case_reference="")
+        form.populate_obj(target)
+        target.preferred_name = target.preferred_name.strip()
+        target.case_reference = target.case_reference.strip()
+        session.add(target)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            form.case_reference.errors.append("Another child already has that case record reference.")
+        else:
+            flash("Child saved.", "success")
+            return redirect(url_for("staff.child", child_id=target.id))
+    status = 422 if form.errors else 200
+    return render("staff/child_form.html", form=form, child=child, status=status)
