@@ -19,4 +19,5 @@ def render(template: str, block: str | None = None, *, status: int = 200, **cont
         body = render_template(template, **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")
+    response.vary.add("HX-Boosted")
     return response

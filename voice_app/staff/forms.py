@@ -46,7 +46,7 @@ class RecordVisitForm(FlaskForm):
         choices=[("done", "The visit happened"), ("declined", "The child did not want a visit")],
         validators=[InputRequired("Choose what happened.")],
     )
-    held_on = DateField("Date of the visit", validators=[Optional(), _not_in_future])
+    held_on = DateField("Date of the visit", validators=[Optional()])
     method = SelectField("How you met", choices=[("", "Choose how you met"), *METHOD_CHOICES], validators=[Optional()])
     declined_reason = TextAreaField("Why the child did not want a visit", validators=[Optional(), Length(max=1000, message="Keep the reason under 1,000 characters.")])
 
@@ -58,6 +58,9 @@ class RecordVisitForm(FlaskForm):
         if self.outcome.data == "done":
             if not self.held_on.data:
                 self.held_on.errors.append("Enter the date the visit happened.")
+                ok = False
+            elif self.held_on.data > date.today():
+                self.held_on.errors.append("The visit date cannot be in the future.")
                 ok = False
             if not self.method.data:
                 self.method.errors.append("Choose how you met the child.")

@@ -149,7 +149,8 @@ def record_visit(visit_id: int):
     form = RecordVisitForm()
     if request.method == "GET":
         form.outcome.data = visit.status.value if visit.status != VisitStatus.PLANNED else None
-        form.held_on.data = visit.held_on or visit.planned_for
+        planned_passed = visit.planned_for if visit.planned_for and visit.planned_for <= date.today() else None
+        form.held_on.data = visit.held_on or planned_passed
         form.method.data = visit.method.value if visit.method else ""
         form.declined_reason.data = visit.declined_reason or ""
     elif form.validate_on_submit():

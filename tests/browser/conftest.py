@@ -1,0 +1,80 @@
+"""Browser tests: the real app under Waitress, driven by Playwright in Debian's Chromium, checked with axe-core."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from waitress.server import create_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TABLET = {"width": 768, "height": 1024}
+TABLET_LANDSCAPE = {"width": 1024, "height": 768}
+PHONE = {"width": 360, "height": 640}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A tablet in portrait, with touch, as an IRO holds it during a visit.
+    return {**browser_context_args, "viewport": TABLET, "has_touch": True, "locale": "en-GB"}
+
+
+@pytest.fixture
+def live_url(app) -> Iterator[str]:
+    """The app served by Waitress on a free loopback port for the length of one test."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="voice-app-test")
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+_axe = Axe()
+
+
+def assert_accessible(page, *, context: str = "") -> None:
+    """Run axe-core on the page as it is now; fail with axe's own report if anything is wrong."""
+    results = _axe.run(page)
+    if results.violations_count:
+        pytest.fail(f"axe-core found {results.violations_count} violation(s) on {context or page.url}:\n{results.generate_report()}")
+
+
+def sign_in(page, live_url: str, email: str, password: str) -> None:
+    """Sign in through the real form, like a person."""
+    page.goto(f"{live_url}/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def no_horizontal_scroll(page) -> bool:
+    """True when nothing on the page is wider than the viewport."""
+    wide = page.evaluate("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)")
+    fits = page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, f"wider than the screen: {wide}"
+    return fits

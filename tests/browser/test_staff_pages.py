@@ -1,0 +1,103 @@
+"""An IRO and a manager use the staff pages in a real browser at tablet size, with axe-core on every page."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from voice_app.models import Role
+from tests.browser.conftest import PHONE, TABLET_LANDSCAPE, assert_accessible, no_horizontal_scroll, sign_in
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def service(make):
+    iro = make.staff(Role.IRO, name="Jo Reviewer", email="jo@example.org")
+    other = make.staff(Role.IRO, name="Sam Okafor", email="sam@example.org")
+    manager = make.staff(Role.MANAGER, name="Morgan Manager", email="morgan@example.org")
+    admin = make.staff(Role.ADMIN, name="Alex Admin", email="alex@example.org")
+    aisha = make.child(iro, name="Aisha", communication_needs="Likes pictures")
+    make.review(aisha, days_ahead=30)
+    ben = make.child(iro, name="Ben")
+    make.visit(make.review(ben, days_ahead=12), iro=iro)
+    make.child(other, name="Zed")
+    return dict(iro=iro, manager=manager, admin=admin, aisha=aisha)
+
+
+def test_sign_in_page_is_accessible(page, live_url):
+    page.goto(f"{live_url}/sign-in")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in")
+    assert_accessible(page)
+
+
+def test_wrong_password_shows_an_error_summary(page, live_url, service):
+    sign_in(page, live_url, "jo@example.org", "not my password")
+    expect(page.get_by_role("alert")).to_contain_text("The email address or password is not right")
+    assert page.get_by_label("Email address").input_value() == "jo@example.org"  # nothing typed is lost
+    assert_accessible(page)
+
+
+def test_an_iro_plans_and_records_a_visit(page, live_url, service):
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
+    expect(page.get_by_role("link", name="Zed")).to_have_count(0)
+    assert_accessible(page, context="caseload")
+
+    page.get_by_role("link", name="Aisha").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aisha")
+    assert_accessible(page, context="child page")
+
+    planned = date.today() + timedelta(days=20)
+    page.get_by_label("Date of the visit").fill(planned.isoformat())
+    page.get_by_label("How you plan to meet").select_option("face_to_face")
+    page.get_by_role("button", name="Plan the visit").click()
+    expect(page.get_by_role("status")).to_contain_text("Visit planned")
+    assert_accessible(page, context="child page after planning")
+
+    page.get_by_role("link", name="Record what happened").click()
+    assert_accessible(page, context="record visit")
+    page.get_by_label("The child did not want a visit", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Write down why the child did not want a visit")
+    assert_accessible(page, context="record visit with errors")
+    page.get_by_label("The visit happened", exact=True).check()
+    page.get_by_label("Date of the visit").fill(date.today().isoformat())
+    page.get_by_label("How you met").select_option("video_call")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Visit recorded as done")
+
+
+def test_caseload_filters_without_reloading(page, live_url, service):
+    sign_in(page, live_url, "morgan@example.org", PASSWORD)
+    expect(page.get_by_role("link", name="Zed")).to_be_visible()
+    page.get_by_label("Name or reference").fill("ais")
+    expect(page.get_by_role("link", name="Zed")).to_have_count(0)
+    expect(page.get_by_role("link", name="Aisha")).to_be_visible()
+    assert "q=ais" in page.url  # the filter is in the address, so it can be shared or reloaded
+    assert_accessible(page, context="filtered caseload")
+
+
+def test_an_admin_creates_an_account(page, live_url, service):
+    sign_in(page, live_url, "alex@example.org", PASSWORD)
+    assert_accessible(page, context="staff list")
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Full name").fill("Priya Shah")
+    page.get_by_label("Email address").fill("priya@example.org")
+    page.get_by_label("IRO: sees and works with their own children").check()
+    page.get_by_label("Temporary password").fill("a long enough password")
+    page.get_by_label("Type the password again").fill("a long enough password")
+    assert_accessible(page, context="new staff")
+    page.get_by_role("button", name="Create the account").click()
+    expect(page.get_by_role("status")).to_contain_text("Account created for Priya Shah")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, TABLET_LANDSCAPE], ids=["phone", "landscape"])
+def test_pages_fit_phones_and_landscape_tablets(browser, live_url, service, viewport):
+    context = browser.new_context(viewport=viewport, has_touch=True)
+    page = context.new_page()
+    sign_in(page, live_url, "morgan@example.org", PASSWORD)
+    assert no_horizontal_scroll(page)
+    page.get_by_role("link", name="Aisha").click()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page, context=f"child page at {viewport}")
+    context.close()
