@@ -60,7 +60,7 @@ def test_demo_sets_up_data_once(tmp_path, capsys):
     db_path = tmp_path / "demo.db"
     assert cli.main(["demo", "--db", str(db_path), "--no-serve"]) == 0
     first = capsys.readouterr().out
-    assert "Demo data created" in first and "iro@demo.voice-app.test" in first
+    assert "Demo data created" in first and "iro@example.org" in first
     assert cli.main(["demo", "--db", str(db_path), "--no-serve"]) == 0
     assert "reusing it" in capsys.readouterr().out
 

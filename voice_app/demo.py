@@ -32,10 +32,10 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("admin@demo.voice-app.test", "Alex Admin", Role.ADMIN),
-    DemoAccount("manager@demo.voice-app.test", "Morgan Manager", Role.MANAGER),
-    DemoAccount("iro@demo.voice-app.test", "Jo Reviewer", Role.IRO),
-    DemoAccount("iro2@demo.voice-app.test", "Sam Okafor", Role.IRO),
+    DemoAccount("admin@example.org", "Alex Admin", Role.ADMIN),
+    DemoAccount("manager@example.org", "Morgan Manager", Role.MANAGER),
+    DemoAccount("iro@example.org", "Jo Reviewer", Role.IRO),
+    DemoAccount("iro2@example.org", "Sam Okafor", Role.IRO),
 )
 
 # name, reference, age, language, needs, which IRO (0/1), cared for, on a CP plan,
@@ -68,7 +68,7 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
         db.add(user)
         staff[account.email] = user
     db.flush()
-    iros = [staff["iro@demo.voice-app.test"], staff["iro2@demo.voice-app.test"]]
+    iros = [staff["iro@example.org"], staff["iro2@example.org"]]
     for name, ref, age, language, needs, iro_index, cared_for, cp, next_in, visit_state, held in _CHILDREN:
         iro = iros[iro_index]
         history_days = 182 * held + 40
@@ -89,12 +89,17 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
         _add_history(db, child=child, iro=iro, held=held, today=today)
         kind = ReviewKind.CARED_FOR if cared_for else ReviewKind.CP_CONFERENCE
         stage = _next_stage(kind, held)
-        review = Review(child_id=child.id, kind=kind, stage=stage, scheduled_for=today + timedelta(days=next_in), chair_id=iro.id)
+        review = Review(child_id=child.id, kind=kind, stage=stage, scheduled_for=_weekday(today + timedelta(days=next_in)), chair_id=iro.id)
         db.add(review)
         db.flush()
         _add_visit(db, review=review, iro=iro, state=visit_state, today=today)
     db.commit()
     return True
+
+
+def _weekday(day: date) -> date:
+    """Move a weekend date to the Monday after, as a real service would book it."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
 def _next_stage(kind: ReviewKind, held: int) -> ReviewStage:
@@ -106,7 +111,7 @@ def _next_stage(kind: ReviewKind, held: int) -> ReviewStage:
 def _add_history(db: Session, *, child: Child, iro: StaffUser, held: int, today: date) -> None:
     kind = ReviewKind.CARED_FOR if child.cared_for else ReviewKind.CP_CONFERENCE
     for index in range(held):
-        held_on = today - timedelta(days=182 * (held - index))
+        held_on = _weekday(today - timedelta(days=182 * (held - index)))
         review = Review(
             child_id=child.id,
             kind=kind,

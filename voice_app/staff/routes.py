@@ -15,7 +15,7 @@ from voice_app.rendering import render
 from voice_app.security import child_for, children_visible_to, roles_required
 from voice_app.staff import bp
 from voice_app.staff.caseload import VisitState, build_caseload, count_states
-from voice_app.staff.forms import ChildForm, PlanVisitForm, RecordVisitForm, ScheduleReviewForm
+from voice_app.staff.forms import LANGUAGE_CHOICES, ChildForm, PlanVisitForm, RecordVisitForm, ScheduleReviewForm
 from voice_app.staff.services import (
     active_iros,
     plan_visit,
@@ -91,6 +91,7 @@ def _child_page(child: Child, *, plan_form=None, review_form=None, status: int =
         today=date.today(),
         plan_form=plan_form or PlanVisitForm(),
         review_form=review_form or ScheduleReviewForm(),
+        language_names=dict(LANGUAGE_CHOICES),
         status=status,
     )
 
