@@ -1,0 +1,154 @@
+"""Questions as data: one TOML file per part (views.toml, menu.toml) that a service can edit.
+
+Answers store question and choice *ids*, never wording, so wording and translations can change
+without breaking old statements. Wording is an English msgid that Babel translates at render time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PARTS = ("views", "menu")
+KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
+VERSIONS = frozenset({"younger", "older"})
+AUDIENCES = frozenset({"all", "cared_for", "cp"})
+
+
+class BankError(ValueError):
+    """The question files are not valid; the message names the file, question and problem."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str  # English msgid
+    symbol: str  # file name in static/icons without .svg
+
+
+@dataclass(frozen=True)
+class ShowIf:
+    question: str
+    any_of: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    part: str  # "views" or "menu"
+    kind: str  # choice | multi | scale | text | people
+    prompt: str  # English msgid, short and kind
+    symbol: str
+    choices: tuple[Choice, ...] = ()
+    versions: frozenset[str] = VERSIONS
+    audience: str = "all"  # all | cared_for | cp
+    allow_text: bool = False  # older children may add their own words
+    text_prompt: str = ""
+    scale_low: str = ""  # labels for the ends of a 0-10 scale
+    scale_high: str = ""
+    show_if: ShowIf | None = None
+    # Menu items: what the IRO's meeting plan calls this choice (staff wording, English only).
+    plan_label: str = ""
+
+    def choice(self, choice_id: str) -> Choice | None:
+        """The choice with this id, if the question has it."""
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    def applies_to(self, *, version: str, cared_for: bool, on_cp_plan: bool) -> bool:
+        """Whether a child with this version and status is asked this question."""
+        if version not in self.versions:
+            return False
+        if self.audience == "cp":
+            return on_cp_plan
+        if self.audience == "cared_for":
+            return cared_for
+        return True
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    questions: tuple[Question, ...]
+    by_id: dict[str, Question] = field(default_factory=dict)
+
+    def get(self, question_id: str) -> Question | None:
+        return self.by_id.get(question_id)
+
+    def for_child(self, *, parts: tuple[str, ...], version: str, cared_for: bool, on_cp_plan: bool) -> list[Question]:
+        """The questions this child is asked, in order (show_if is applied later, against answers)."""
+        return [
+            q
+            for q in self.questions
+            if q.part in parts and q.applies_to(version=version, cared_for=cared_for, on_cp_plan=on_cp_plan)
+        ]
+
+
+def _parse_question(raw: dict, *, part: str, source: str) -> Question:
+    where = f"{source}: question {raw.get('id', '?')!r}"
+    try:
+        choices = tuple(Choice(id=c["id"], label=c["label"], symbol=c["symbol"]) for c in raw.get("choices", []))
+        show_if = raw.get("show_if")
+        question = Question(
+            id=raw["id"],
+            part=part,
+            kind=raw["kind"],
+            prompt=raw["prompt"],
+            symbol=raw["symbol"],
+            choices=choices,
+            versions=frozenset(raw.get("versions", sorted(VERSIONS))),
+            audience=raw.get("audience", "all"),
+            allow_text=bool(raw.get("allow_text", False)),
+            text_prompt=raw.get("text_prompt", ""),
+            scale_low=raw.get("scale_low", ""),
+            scale_high=raw.get("scale_high", ""),
+            show_if=ShowIf(show_if["question"], tuple(show_if["any_of"])) if show_if else None,
+            plan_label=raw.get("plan_label", ""),
+        )
+    except KeyError as exc:
+        raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
+    if question.kind not in KINDS:
+        raise BankError(f"{where} has unknown kind {question.kind!r}")
+    if not question.versions <= VERSIONS or not question.versions:
+        raise BankError(f"{where} has versions {sorted(question.versions)}; use younger and/or older")
+    if question.audience not in AUDIENCES:
+        raise BankError(f"{where} has audience {question.audience!r}; use all, cared_for or cp")
+    if question.kind in {"choice", "multi", "people"} and not question.choices:
+        raise BankError(f"{where} needs choices")
+    ids = [c.id for c in question.choices]
+    if len(ids) != len(set(ids)):
+        raise BankError(f"{where} repeats a choice id")
+    return question
+
+
+def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank:
+    """Read and check views.toml and menu.toml; every symbol must exist when `icons` is given."""
+    questions: list[Question] = []
+    for part in PARTS:
+        path = folder / f"{part}.toml"
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        for raw in data.get("question", []):
+            questions.append(_parse_question(raw, part=part, source=path.name))
+    by_id: dict[str, Question] = {}
+    for question in questions:
+        if question.id in by_id:
+            raise BankError(f"question id {question.id!r} is used twice")
+        by_id[question.id] = question
+    for question in questions:
+        if question.show_if and question.show_if.question not in by_id:
+            raise BankError(f"{question.id!r} depends on unknown question {question.show_if.question!r}")
+        if icons is not None:
+            for symbol in [question.symbol, *(c.symbol for c in question.choices)]:
+                if not (icons / f"{symbol}.svg").is_file():
+                    raise BankError(f"{question.id!r} uses symbol {symbol!r}, which is not in {icons}")
+    return QuestionBank(questions=tuple(questions), by_id=by_id)
+
+
+@lru_cache(maxsize=1)
+def default_bank() -> QuestionBank:
+    """The bank shipped with the app, read once."""
+    from voice_app.config import PROJECT_ROOT
+
+    return load_bank(icons=PROJECT_ROOT / "static" / "icons")
