@@ -126,6 +126,11 @@ def _register_error_pages(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from voice_app.i18n.terms import tgettext
+
+    # {{ _t("... %(home)s ...") }}: a translated sentence with the service's own words filled in.
+    app.jinja_env.globals["_t"] = tgettext
+
     @app.context_processor
     def _globals():
         locale = get_locale()
