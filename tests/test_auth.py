@@ -2,10 +2,9 @@
 
 from datetime import timedelta
 
-from voice_app.models import Role, StaffUser, utcnow
-from voice_app.passwords import hash_password, verify_password
-
 from tests.conftest import PASSWORD
+from voice_app.models import Role, utcnow
+from voice_app.passwords import verify_password
 
 
 def test_passwords_are_hashed_with_argon2id(make):
@@ -23,7 +22,7 @@ def test_sign_in_lands_an_iro_on_their_caseload(client, make):
 
 
 def test_sign_in_ignores_email_case_and_spaces(client, make):
-    iro = make.staff(Role.IRO, email="jo.reviewer@example.org")
+    make.staff(Role.IRO, email="jo.reviewer@example.org")
     assert client.sign_in("  Jo.Reviewer@Example.org ").status_code == 302
 
 

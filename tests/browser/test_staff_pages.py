@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from voice_app.models import Role
 from tests.browser.conftest import PHONE, TABLET_LANDSCAPE, assert_accessible, no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
+from voice_app.models import Role
 
 
 @pytest.fixture
