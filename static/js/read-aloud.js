@@ -13,7 +13,8 @@
   var MAX_CHUNK = 180; // long utterances stop half-way on some engines
 
   function loadVoices() {
-    voices = synth.getVoices() || [];
+    var found = synth.getVoices() || [];
+    if (found.length) voices = found; // some engines answer [] until voiceschanged: keep what we had
   }
   loadVoices();
   if (typeof synth.addEventListener === "function") synth.addEventListener("voiceschanged", loadVoices);
@@ -23,7 +24,7 @@
   }
 
   function voiceFor(lang) {
-    if (!voices.length) loadVoices();
+    loadVoices(); // asked again at each tap: voices can arrive or change after the page loads
     var wanted = norm(lang);
     var primary = wanted.split("-")[0];
     var local = voices.filter(function (v) { return v.localService && v.lang; });
