@@ -7,7 +7,15 @@ import secrets
 from datetime import date, timedelta
 
 from voice_app.feedback.links import new_token
-from voice_app.models import FeedbackLink, ParentResponse, ResponseSource, ReviewKind, ReviewStage, ReviewStatus, utcnow
+from voice_app.models import (
+    FeedbackLink,
+    ParentResponse,
+    ResponseSource,
+    ReviewKind,
+    ReviewStage,
+    ReviewStatus,
+    utcnow,
+)
 
 
 def conference(make, child, *, stage=ReviewStage.REVIEW_CONFERENCE, day: date | None = None, chair=None, status=ReviewStatus.HELD):

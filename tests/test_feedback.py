@@ -7,9 +7,15 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from voice_app.models import FeedbackLink, ParentResponse, ResponseSource, ReviewStage, Role, utcnow
-
-from tests.feedback_helpers import conference, csrf_of, link, response
+from tests.feedback_helpers import conference, link, response
+from voice_app.models import (
+    FeedbackLink,
+    ParentResponse,
+    ResponseSource,
+    ReviewStage,
+    Role,
+    utcnow,
+)
 
 ACCESS_TESTED_ENDPOINTS = {
     "feedback.conferences",

@@ -32,12 +32,26 @@ from datetime import date
 
 import pytest
 
-from voice_app.feedback.csv_export import answers_csv, comments_csv, rates_csv, safe_cell
-from voice_app.feedback.periods import current_period, financial_year_of, period_for, quarter_of
-from voice_app.feedback.results import OTHER_CHAIRS, feedback_results, percent, per_conference
-from voice_app.models import ResponseSource, ReviewStage, ReviewStatus, Role
-
 from tests.feedback_helpers import conference, response
+from voice_app.feedback.csv_export import (
+    answers_csv,
+    comments_csv,
+    rates_csv,
+    safe_cell,
+)
+from voice_app.feedback.periods import (
+    current_period,
+    financial_year_of,
+    period_for,
+    quarter_of,
+)
+from voice_app.feedback.results import (
+    OTHER_CHAIRS,
+    feedback_results,
+    per_conference,
+    percent,
+)
+from voice_app.models import ResponseSource, ReviewStage, ReviewStatus, Role
 
 TODAY = date(2026, 6, 1)
 SA, A, D, SD, NA = "strongly_agree", "agree", "disagree", "strongly_disagree", "not_applicable"

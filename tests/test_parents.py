@@ -8,13 +8,21 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from tests.feedback_helpers import conference, csrf_of, link, response
 from voice_app.feedback.links import LinkState, link_by_token, link_state, new_token
 from voice_app.feedback.questions import COMMENT_MAX, NAME_MAX
 from voice_app.feedback.responses import SendResult, send_online
-from voice_app.models import FeedbackLink, ParentDraft, ParentResponse, Review, ResponseSource, ReviewStage, Role, utcnow
+from voice_app.models import (
+    FeedbackLink,
+    ParentDraft,
+    ParentResponse,
+    ResponseSource,
+    Review,
+    ReviewStage,
+    Role,
+    utcnow,
+)
 from voice_app.parents.flow import DRAFT_DAYS, start_draft, steps_for
-
-from tests.feedback_helpers import conference, csrf_of, link, response
 
 ALL_FIVE = ["strongly_agree", "agree", "disagree", "not_applicable", "strongly_disagree"]
 

@@ -8,11 +8,16 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from voice_app.models import ParentResponse, ResponseSource, ReviewStage, Role
-
-from tests.browser.conftest import PHONE, TABLET, assert_accessible, no_horizontal_scroll, sign_in
+from tests.browser.conftest import (
+    PHONE,
+    TABLET,
+    assert_accessible,
+    no_horizontal_scroll,
+    sign_in,
+)
 from tests.conftest import PASSWORD
 from tests.feedback_helpers import conference, link, response
+from voice_app.models import ParentResponse, ResponseSource, ReviewStage, Role
 
 Q5 = "The child protection plan helped my family achieve positive change."
 

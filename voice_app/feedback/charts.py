@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from voice_app.feedback.questions import ANSWERS, NOT_APPLICABLE, STRONGLY_AGREE, AGREE, DISAGREE, STRONGLY_DISAGREE
+from voice_app.feedback.questions import (
+    AGREE,
+    ANSWERS,
+    DISAGREE,
+    NOT_APPLICABLE,
+    STRONGLY_AGREE,
+    STRONGLY_DISAGREE,
+)
 from voice_app.feedback.results import Group, RateRow
 
 # Fill and the text colour that reads on it (contrast at least 4.5:1 for the words inside a bar).

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from voice_app.feedback.links import DEFAULT_MAX_RESPONSES, MAX_RESPONSES_LIMIT
 from voice_app.feedback.questions import ANSWERS, COMMENT_MAX, NAME_MAX, questions_for

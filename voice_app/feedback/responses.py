@@ -10,8 +10,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from voice_app.feedback.links import LinkState, link_state, responses_for_link
-from voice_app.feedback.questions import COMMENT_MAX, NAME_MAX, questions_for, valid_answer
-from voice_app.models import FeedbackLink, ParentDraft, ParentResponse, Review, ResponseSource, StaffUser, utcnow
+from voice_app.feedback.questions import (
+    COMMENT_MAX,
+    NAME_MAX,
+    questions_for,
+    valid_answer,
+)
+from voice_app.models import (
+    FeedbackLink,
+    ParentDraft,
+    ParentResponse,
+    ResponseSource,
+    Review,
+    StaffUser,
+    utcnow,
+)
 
 
 class SendResult(str, enum.Enum):

@@ -15,9 +15,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from voice_app.feedback.periods import Period, financial_year_of, quarter_of, quarters_of
+from voice_app.feedback.periods import (
+    Period,
+    financial_year_of,
+    quarter_of,
+    quarters_of,
+)
 from voice_app.feedback.questions import QUESTIONS, Question
-from voice_app.models import ParentResponse, Review, ReviewKind, ReviewStage, ReviewStatus, StaffUser
+from voice_app.models import (
+    ParentResponse,
+    Review,
+    ReviewKind,
+    ReviewStage,
+    ReviewStatus,
+    StaffUser,
+)
 
 MIN_CHAIR_RESPONSES = 5
 OTHER_CHAIRS = "Other chairs (fewer than 5 responses each)"
@@ -85,7 +97,7 @@ def response_rows(db: Session, *, period: Period) -> list[ResponseRow]:
     )
     rows = []
     for review_id, stage, chair_id, day, *answers in db.exec(query).all():
-        rows.append(ResponseRow(review_id, ReviewStage(stage), chair_id, _as_date(day), dict(zip((q.id for q in QUESTIONS), answers))))
+        rows.append(ResponseRow(review_id, ReviewStage(stage), chair_id, _as_date(day), dict(zip((q.id for q in QUESTIONS), answers, strict=True))))
     return rows
 
 

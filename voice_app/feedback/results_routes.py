@@ -10,9 +10,18 @@ from voice_app import db
 from voice_app.feedback.blueprint import bp
 from voice_app.feedback.charts import answers_chart, rates_chart
 from voice_app.feedback.csv_export import CSV_TABLES
-from voice_app.feedback.periods import QUARTER_MONTHS, Period, current_period, period_for
+from voice_app.feedback.periods import (
+    QUARTER_MONTHS,
+    Period,
+    current_period,
+    period_for,
+)
 from voice_app.feedback.questions import ANSWERS
-from voice_app.feedback.results import MIN_CHAIR_RESPONSES, feedback_results, years_with_conferences
+from voice_app.feedback.results import (
+    MIN_CHAIR_RESPONSES,
+    feedback_results,
+    years_with_conferences,
+)
 from voice_app.models import Role
 from voice_app.rendering import render
 from voice_app.security import roles_required

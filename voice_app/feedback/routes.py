@@ -25,7 +25,11 @@ from voice_app.feedback.links import (
 )
 from voice_app.feedback.qr import qr_svg, qr_svg_document
 from voice_app.feedback.questions import questions_for
-from voice_app.feedback.responses import SendResult, add_paper_response, responses_for_conference
+from voice_app.feedback.responses import (
+    SendResult,
+    add_paper_response,
+    responses_for_conference,
+)
 from voice_app.models import Review, Role, StaffUser, utcnow
 from voice_app.rendering import render
 from voice_app.security import roles_required

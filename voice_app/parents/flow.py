@@ -9,7 +9,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from voice_app.feedback.questions import COMMENT_MAX, NAME_MAX, Question, questions_for, valid_answer
+from voice_app.feedback.questions import (
+    COMMENT_MAX,
+    NAME_MAX,
+    Question,
+    questions_for,
+    valid_answer,
+)
 from voice_app.models import FeedbackLink, ParentDraft, ReviewStage, utcnow
 
 COMMENT = "comment"

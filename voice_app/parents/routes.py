@@ -7,7 +7,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from voice_app import db
-from voice_app.feedback.links import LinkState, link_by_token, link_state, responses_for_link
+from voice_app.feedback.links import (
+    LinkState,
+    link_by_token,
+    link_state,
+    responses_for_link,
+)
 from voice_app.feedback.questions import ANSWERS
 from voice_app.feedback.responses import SendResult, existing_response, send_online
 from voice_app.models import FeedbackLink, ParentDraft, Review, utcnow
