@@ -240,3 +240,15 @@ def test_a_nonsense_period_is_a_clear_400_and_no_year_means_this_one(signed_in, 
 
 def test_an_unknown_csv_table_is_404(signed_in, world):
     assert signed_in(world["manager"]).get("/feedback/results/secrets.csv").status_code == 404
+
+
+def test_link_days_come_from_the_environment_and_are_checked():
+    from voice_app.config import ConfigError, Settings
+
+    assert Settings.from_env({"VOICE_APP_FEEDBACK_LINK_DAYS": "14"}).feedback_link_days == 14
+    assert Settings.from_env({}).feedback_link_days == 28
+    for bad in ("0", "400"):
+        with pytest.raises(ConfigError, match="FEEDBACK_LINK_DAYS"):
+            Settings.from_env({"VOICE_APP_FEEDBACK_LINK_DAYS": bad}).check()
+    with pytest.raises(ConfigError):
+        Settings.from_env({"VOICE_APP_FEEDBACK_LINK_DAYS": "four weeks"})
