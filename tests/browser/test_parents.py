@@ -43,9 +43,18 @@ def _check_page(page, context: str) -> None:
     assert "Zanzibar" not in page.content() and "Yusuf" not in page.content()
 
 
-def _answer(page, words: str, context: str) -> None:
+def _answer(page, words: str, context: str, *, question: int) -> None:
+    expect(page.get_by_text(f"Question {question} of 7")).to_be_visible()  # the page the tap led to has loaded
     _check_page(page, context)
     page.get_by_role("button", name=words, exact=True).click()
+
+
+def _tap_through(page, answers: tuple[str, ...], total: int) -> None:
+    """Tap one answer per question, waiting for each next page so no tap lands on the page before."""
+    for number, words in enumerate(answers, start=1):
+        expect(page.get_by_text(f"Question {number} of {total}")).to_be_visible()
+        page.get_by_role("button", name=words, exact=True).click()
+    expect(page.get_by_text(f"Question {len(answers) + 1} of {total}")).to_be_visible()
 
 
 def _stored(db) -> list[ParentResponse]:
@@ -63,21 +72,23 @@ def test_a_parent_answers_a_review_conference_and_changes_an_answer(browser, liv
     page.get_by_role("button", name="Start now").click()
 
     expect(page.get_by_text("Question 1 of 7")).to_be_visible()
-    _answer(page, "Strongly agree", "question 1")
-    _answer(page, "Agree", "question 2")
+    _answer(page, "Strongly agree", "question 1", question=1)
+    _answer(page, "Agree", "question 2", question=2)
     expect(page.get_by_text("Question 3 of 7")).to_be_visible()
     page.get_by_role("link", name="Back").click()  # back to question 2, which remembers the answer
     expect(page.get_by_role("button", name="Agree Your answer")).to_be_visible()
-    _answer(page, "Disagree", "question 2 again")
-    _answer(page, "Agree", "question 3")
+    _answer(page, "Disagree", "question 2 again", question=2)
+    _answer(page, "Agree", "question 3", question=3)
     expect(page.get_by_role("button", name="Not applicable")).to_be_visible()
-    _answer(page, "Not applicable", "question 4")
+    _answer(page, "Not applicable", "question 4", question=4)
     expect(page.get_by_role("heading", level=1)).to_contain_text(Q5)
-    _answer(page, "Strongly disagree", "question 5")
+    _answer(page, "Strongly disagree", "question 5", question=5)
 
+    expect(page.get_by_label("Is there anything else")).to_be_visible()
     _check_page(page, "free text")
     page.get_by_label("Is there anything else").fill("The chair <b>listened</b>.")
     page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("Your name (optional)")).to_be_visible()
     _check_page(page, "name")
     page.get_by_role("button", name="Continue").click()
 
@@ -85,7 +96,7 @@ def test_a_parent_answers_a_review_conference_and_changes_an_answer(browser, liv
     expect(page.get_by_text("The chair <b>listened</b>.")).to_be_visible()  # escaped, shown as typed
     _check_page(page, "check your answers")
     page.get_by_role("link", name="Change your answer to question 3").click()
-    _answer(page, "Strongly agree", "changing question 3")
+    _answer(page, "Strongly agree", "changing question 3", question=3)
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     page.get_by_role("button", name="Send").click()
 
@@ -103,13 +114,12 @@ def test_an_initial_conference_never_shows_question_5(browser, live_url, db, wor
     page.goto(f"{live_url}/p/{item.token}")
     expect(page.get_by_text("There are 4 questions")).to_be_visible()
     page.get_by_role("button", name="Start now").click()
-    for words in ("Agree", "Agree", "Strongly agree", "Disagree"):
-        page.get_by_role("button", name=words, exact=True).click()
-    expect(page.get_by_text("Question 5 of 6")).to_be_visible()
+    _tap_through(page, ("Agree", "Agree", "Strongly agree", "Disagree"), 6)
     expect(page.get_by_label("Is there anything else")).to_be_visible()
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Your name (optional)").fill("Jordan")
     page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     assert Q5 not in page.content()
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
@@ -138,11 +148,12 @@ def test_the_questionnaire_works_without_javascript(browser, live_url, db, world
     page.goto(f"{live_url}/p/{item.token}")
     expect(page.get_by_role("button", name="Read this out loud")).to_have_count(0)  # needs a script, so hidden
     page.get_by_role("button", name="Start now").click()
-    for words in ("Agree", "Agree", "Disagree", "Strongly agree", "Agree"):
-        page.get_by_role("button", name=words, exact=True).click()
+    _tap_through(page, ("Agree", "Agree", "Disagree", "Strongly agree", "Agree"), 7)
     page.get_by_label("Is there anything else").fill("No script here")
     page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("Your name (optional)")).to_be_visible()
     page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     page.reload()  # nothing is lost on reload: the answers are kept on the server
     expect(page.get_by_text("No script here")).to_be_visible()
     page.get_by_role("button", name="Send").click()
@@ -240,6 +251,7 @@ def test_the_results_page_shows_the_right_counts(page, live_url, db, make, world
     expect(page.get_by_text("<i>Thank you</i>")).to_be_visible()
     expect(page.get_by_text("Other chairs (fewer than 5 responses each)")).to_be_visible()
     assert_accessible(page, context="results")
+    no_horizontal_scroll(page)
     page.get_by_label("Quarter").select_option("2")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", name=f"Results for Q2 {year}/{(year + 1) % 100:02d}")).to_be_visible()

@@ -31,7 +31,8 @@ ROW_GAP = 18
 def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> Markup:
     return Markup(
         f'<svg class="va-chart" id="{chart_id}" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif" '
+        'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
         + "".join(body)
         + "</svg>"
