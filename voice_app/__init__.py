@@ -88,10 +88,12 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.admin import bp as admin_bp
     from voice_app.auth import bp as auth_bp
     from voice_app.credits import bp as credits_bp
+    from voice_app.feedback.blueprint import bp as feedback_bp
     from voice_app.health import bp as health_bp
+    from voice_app.parents import bp as parents_bp
     from voice_app.staff import bp as staff_bp
 
-    for blueprint in (health_bp, credits_bp, auth_bp, staff_bp, admin_bp):
+    for blueprint in (health_bp, credits_bp, auth_bp, staff_bp, admin_bp, feedback_bp, parents_bp):
         app.register_blueprint(blueprint)
 
 

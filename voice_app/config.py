@@ -37,6 +37,7 @@ class Settings:
     rate_limits_enabled: bool = True
     rate_limit_storage_uri: str = "memory://"
     handover_minutes: int = 120
+    feedback_link_days: int = 28
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -52,7 +53,7 @@ class Settings:
         settings.secure_cookies = _flag(get("SECURE_COOKIES"), settings.secure_cookies)
         settings.rate_limits_enabled = _flag(get("RATE_LIMITS"), settings.rate_limits_enabled)
         settings.rate_limit_storage_uri = get("RATE_LIMIT_STORAGE_URI") or settings.rate_limit_storage_uri
-        for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes"):
+        for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:
                 try:
@@ -76,6 +77,8 @@ class Settings:
                 )
             if not self.secure_cookies:
                 raise ConfigError("Production needs secure cookies; unset VOICE_APP_SECURE_COOKIES.")
+        if not 1 <= self.feedback_link_days <= 366:
+            raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
         if not self.database_url.startswith(("sqlite:", "postgresql")):
             raise ConfigError("VOICE_APP_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL.")
 

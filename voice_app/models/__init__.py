@@ -2,7 +2,7 @@
 
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
-from voice_app.models.feedback import FeedbackLink, ParentResponse, ResponseSource
+from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
 from voice_app.models.people import Child, Role, StaffUser
 from voice_app.models.reviews import (
     STAGES_FOR_KIND,
@@ -43,6 +43,7 @@ __all__ = [
     "Handover",
     "MeetingFormat",
     "MenuDecision",
+    "ParentDraft",
     "ParentResponse",
     "ResponseSource",
     "Review",

@@ -52,3 +52,24 @@ class ParentResponse(SQLModel, table=True):
     # Makes a double tap or a resent form harmless.
     submission_key: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
     entered_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+
+class ParentDraft(SQLModel, table=True):
+    """A parent's answers in progress, kept on the server against their browser session until sent."""
+
+    __tablename__ = "parent_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="feedback_link.id", index=True)
+    # Random; the browser's session cookie holds it, and the sent response reuses it as its
+    # submission_key, so a second tap on "Send" finds the response the first tap made.
+    key: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
+    q1: str | None = Field(default=None, max_length=32)
+    q2: str | None = Field(default=None, max_length=32)
+    q3: str | None = Field(default=None, max_length=32)
+    q4: str | None = Field(default=None, max_length=32)
+    q5: str | None = Field(default=None, max_length=32)
+    comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    name: str | None = Field(default=None, max_length=120)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -1,0 +1,161 @@
+"""Storing parents' answers exactly once: online through a link, or copied from a paper form by staff."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from voice_app.feedback.links import LinkState, link_state, responses_for_link
+from voice_app.feedback.questions import (
+    COMMENT_MAX,
+    NAME_MAX,
+    questions_for,
+    valid_answer,
+)
+from voice_app.models import (
+    FeedbackLink,
+    ParentDraft,
+    ParentResponse,
+    ResponseSource,
+    Review,
+    StaffUser,
+    utcnow,
+)
+
+
+class SendResult(str, enum.Enum):
+    SENT = "sent"
+    ALREADY_SENT = "already_sent"  # a second tap, or the form sent again: the first response stands
+    CLOSED = "closed"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    result: SendResult
+    response: ParentResponse | None = None
+    state: LinkState | None = None
+
+
+def existing_response(db: Session, submission_key: str) -> ParentResponse | None:
+    """The response already stored under this submission key, if any."""
+    return db.exec(select(ParentResponse).where(ParentResponse.submission_key == submission_key)).first()
+
+
+def _clean_text(value: str | None, limit: int) -> str | None:
+    # Stored exactly as typed, apart from surrounding blank space; empty means "not given".
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise ValueError(f"longer than {limit} characters")
+    return value
+
+
+def checked_answers(*, review: Review, answers: dict[str, str | None], allow_blank: bool = False) -> dict[str, str | None]:
+    """The answers to this conference's questions, each valid (or blank, if allowed); ValueError otherwise."""
+    checked = {}
+    for question in questions_for(review.stage):
+        value = answers.get(question.id)
+        if value is None and allow_blank:
+            checked[question.id] = None
+            continue
+        if not valid_answer(question, value):
+            raise ValueError(f"{question.id} is not answered")
+        checked[question.id] = value
+    return checked
+
+
+def _lock_link(db: Session, link_id: int) -> None:
+    # The transaction's first statement is a write to the link's row, so concurrent sends for one
+    # link queue here (a row lock on PostgreSQL, the write lock on SQLite, which waits on
+    # busy_timeout) and the count that follows is exact: a link never takes more than its maximum.
+    table = FeedbackLink.__table__
+    db.execute(sa.update(table).where(table.c.id == link_id).values(max_responses=table.c.max_responses))
+
+
+def send_online(db: Session, *, link: FeedbackLink, review: Review, draft: ParentDraft) -> SendOutcome:
+    """Store a draft as the parent's response, once, if the link is still open; the draft is then deleted."""
+    key = draft.key
+    try:
+        answers = checked_answers(review=review, answers={f"q{n}": getattr(draft, f"q{n}") for n in range(1, 6)})
+        comment = _clean_text(draft.comment, COMMENT_MAX)
+        name = _clean_text(draft.name, NAME_MAX)
+    except ValueError:
+        return SendOutcome(SendResult.INCOMPLETE)
+    try:
+        _lock_link(db, link.id)
+        earlier = existing_response(db, key)
+        if earlier is not None:
+            db.rollback()
+            return SendOutcome(SendResult.ALREADY_SENT, earlier)
+        db.refresh(link)
+        state = link_state(link, responses=responses_for_link(db, link.id), now=utcnow())
+        if state != LinkState.OPEN:
+            db.rollback()
+            return SendOutcome(SendResult.CLOSED, state=state)
+        response = ParentResponse(
+            review_id=review.id, link_id=link.id, source=ResponseSource.ONLINE, comment=comment, name=name, submission_key=key, **answers
+        )
+        db.add(response)
+        db.execute(sa.delete(ParentDraft.__table__).where(ParentDraft.__table__.c.key == key))
+        db.commit()
+        return SendOutcome(SendResult.SENT, response)
+    except IntegrityError:
+        # Another request with the same key got there first: theirs is the one response.
+        db.rollback()
+        earlier = existing_response(db, key)
+        if earlier is None:
+            raise
+        return SendOutcome(SendResult.ALREADY_SENT, earlier)
+
+
+def add_paper_response(
+    db: Session,
+    *,
+    review: Review,
+    answers: dict[str, str | None],
+    comment: str | None,
+    name: str | None,
+    entered_by: StaffUser,
+    submission_key: str,
+) -> SendOutcome:
+    """Copy a paper questionnaire into the results, once (the form's submission key makes resending harmless)."""
+    # Paper forms come back with questions left blank, so a blank (None) answer is kept as blank.
+    checked = checked_answers(review=review, answers=answers, allow_blank=True)
+    earlier = existing_response(db, submission_key)
+    if earlier is not None:
+        return SendOutcome(SendResult.ALREADY_SENT, earlier)
+    response = ParentResponse(
+        review_id=review.id,
+        source=ResponseSource.PAPER,
+        comment=_clean_text(comment, COMMENT_MAX),
+        name=_clean_text(name, NAME_MAX),
+        submission_key=submission_key,
+        entered_by_id=entered_by.id,
+        **checked,
+    )
+    db.add(response)
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        earlier = existing_response(db, submission_key)
+        if earlier is None:
+            raise
+        return SendOutcome(SendResult.ALREADY_SENT, earlier)
+    return SendOutcome(SendResult.SENT, response)
+
+
+def responses_for_conference(db: Session, *, review_id: int) -> dict[ResponseSource, int]:
+    """How many answers a conference has, online and on paper (counts only: staff pages never list them)."""
+    rows = db.exec(
+        select(ParentResponse.source, sa.func.count()).where(ParentResponse.review_id == review_id).group_by(ParentResponse.source)
+    ).all()
+    counts = {source: 0 for source in ResponseSource}
+    counts.update({ResponseSource(source): count for source, count in rows})
+    return counts
