@@ -89,8 +89,9 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.auth import bp as auth_bp
     from voice_app.health import bp as health_bp
     from voice_app.staff import bp as staff_bp
+    from voice_app.statements import bp as statements_bp
 
-    for blueprint in (health_bp, auth_bp, staff_bp, admin_bp):
+    for blueprint in (health_bp, auth_bp, staff_bp, admin_bp, statements_bp):
         app.register_blueprint(blueprint)
 
 
