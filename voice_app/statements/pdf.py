@@ -67,12 +67,12 @@ def printable(text: str) -> str:
     out = []
     for ch in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "):
         category = unicodedata.category(ch)
-        if ch == "\n" or ord(ch) in covered or category in {"Mn", "Me"}:
-            out.append(ch)
-        elif category in {"Cf"} and ch in "\u200c\u200d\u200e\u200f":
+        if ch == "\n" or ch in "\u200c\u200d\u200e\u200f":
             out.append(ch)  # joiners and direction marks shape Persian and Kurdish words
-        elif category.startswith("C") or category == "Sk" and ord(ch) >= 0x1F000:
-            continue  # control and private characters, skin-tone modifiers: nothing to draw
+        elif category.startswith("C") or category in {"Mn", "Me", "Sk"} and ord(ch) not in covered:
+            continue  # control characters, stray marks and skin-tone modifiers: nothing to draw
+        elif ord(ch) in covered:
+            out.append(ch)
         else:
             out.append(f"[{unicodedata.name(ch, f'U+{ord(ch):04X}').lower()}]")
     return "".join(out)
