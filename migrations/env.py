@@ -1,7 +1,6 @@
 """Alembic environment: the URL comes from the caller (voice-app db upgrade) or VOICE_APP_DATABASE_URL."""
 
 from alembic import context
-from sqlalchemy import pool
 from sqlmodel import SQLModel
 
 import voice_app.models  # noqa: F401 - registers every table on SQLModel.metadata

@@ -11,12 +11,11 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 import voice_app.models  # noqa: F401 - every table on the metadata
+from tests.factories import Factory
 from voice_app import create_app
 from voice_app.config import Settings
 from voice_app.db import make_engine
 from voice_app.passwords import use_fast_hashing_for_tests
-
-from tests.factories import Factory
 
 use_fast_hashing_for_tests()
 

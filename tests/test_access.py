@@ -11,6 +11,7 @@ STAFF_GETS = {
     "staff.new_child": "/children/new",
     "staff.edit_child": "/children/{child}/edit",
     "staff.record_visit": "/visits/{visit}/record",
+    "auth.change_password": "/account/password",
     "admin.staff_list": "/admin/staff",
     "admin.new_staff": "/admin/staff/new",
 }
@@ -20,7 +21,7 @@ STAFF_POSTS = {
     "admin.toggle_active": "/admin/staff/{staff}/active",
     "admin.unlock_account": "/admin/staff/{staff}/unlock",
 }
-PUBLIC = {"static", "health.healthz", "auth.index", "auth.sign_in", "auth.sign_out"}
+PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out"}
 
 
 @pytest.fixture

@@ -2,10 +2,9 @@
 
 from datetime import timedelta
 
-from voice_app.models import Role, StaffUser, utcnow
-from voice_app.passwords import hash_password, verify_password
-
 from tests.conftest import PASSWORD
+from voice_app.models import Role, utcnow
+from voice_app.passwords import verify_password
 
 
 def test_passwords_are_hashed_with_argon2id(make):
@@ -23,7 +22,7 @@ def test_sign_in_lands_an_iro_on_their_caseload(client, make):
 
 
 def test_sign_in_ignores_email_case_and_spaces(client, make):
-    iro = make.staff(Role.IRO, email="jo.reviewer@example.org")
+    make.staff(Role.IRO, email="jo.reviewer@example.org")
     assert client.sign_in("  Jo.Reviewer@Example.org ").status_code == 302
 
 
@@ -120,3 +119,18 @@ def test_login_rate_limit_slows_floods(database_url, make):
     codes = [client.sign_in("nobody@example.org", "guess number one").status_code for _ in range(22)]
     assert codes[0] == 422 and codes[-1] == 429
     app.extensions["voice_app_engine"].dispose()
+
+
+def test_change_password(signed_in, make, client):
+    iro = make.staff()
+    staff_client = signed_in(iro)
+    wrong = staff_client.post("/account/password", {"current": "nope", "new": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    assert wrong.status_code == 422 and b"current password is not right" in wrong.data
+    ok = staff_client.post("/account/password", {"current": PASSWORD, "new": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    assert ok.status_code == 302
+    assert client.sign_in(iro.email, "a brand new passphrase").status_code == 302
+
+
+def test_credits_page_is_public(client):
+    response = client.get("/credits")
+    assert response.status_code == 200 and b"Fluent Emoji" in response.data

@@ -87,11 +87,12 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from voice_app.admin import bp as admin_bp
     from voice_app.auth import bp as auth_bp
+    from voice_app.credits import bp as credits_bp
     from voice_app.health import bp as health_bp
     from voice_app.staff import bp as staff_bp
     from voice_app.statements import bp as statements_bp
 
-    for blueprint in (health_bp, auth_bp, staff_bp, admin_bp, statements_bp):
+    for blueprint in (health_bp, credits_bp, auth_bp, staff_bp, admin_bp, statements_bp):
         app.register_blueprint(blueprint)
 
 
@@ -126,6 +127,11 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
+
+    from voice_app.i18n.terms import tgettext
+
+    # {{ _t("... %(home)s ...") }}: a translated sentence with the service's own words filled in.
+    app.jinja_env.globals["_t"] = tgettext
 
     @app.context_processor
     def _globals():

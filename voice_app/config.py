@@ -40,7 +40,7 @@ class Settings:
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Read VOICE_APP_* variables; anything unset keeps its demo default."""
         env = os.environ if environ is None else environ
         get = lambda name: env.get(f"VOICE_APP_{name}")  # noqa: E731

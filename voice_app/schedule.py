@@ -113,7 +113,7 @@ def add_months(day: date, months: int) -> date:
 
 def _sorted_unique(dates: Iterable[date], what: str) -> list[date]:
     ordered = sorted(dates)
-    for earlier, later in zip(ordered, ordered[1:]):
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
         if earlier == later:
             raise ValueError(f"{what} lists {earlier.isoformat()} twice")
     return ordered

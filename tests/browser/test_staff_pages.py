@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from voice_app.models import Role
 from tests.browser.conftest import PHONE, TABLET_LANDSCAPE, assert_accessible, no_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
+from voice_app.models import Role
 
 
 @pytest.fixture
@@ -101,3 +101,13 @@ def test_pages_fit_phones_and_landscape_tablets(browser, live_url, service, view
     assert no_horizontal_scroll(page)
     assert_accessible(page, context=f"child page at {viewport}")
     context.close()
+
+
+def test_account_and_credits_pages_are_accessible(page, live_url, service):
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.get_by_role("link", name="Jo Reviewer (IRO)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
+    assert_accessible(page, context="change password")
+    page.get_by_role("link", name="Credits and licences").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Credits and licences")
+    assert_accessible(page, context="credits")

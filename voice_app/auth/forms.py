@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class SignInForm(FlaskForm):
@@ -12,3 +12,13 @@ class SignInForm(FlaskForm):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=512)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Your current password", validators=[DataRequired("Enter your current password."), Length(max=512)])
+    new = PasswordField(
+        "New password",
+        description="At least 12 characters. A few unrelated words are easy to remember and hard to guess.",
+        validators=[DataRequired("Enter a new password."), Length(min=12, max=512, message="Use at least 12 characters.")],
+    )
+    confirm = PasswordField("Type the new password again", validators=[EqualTo("new", "The two new passwords are not the same.")])

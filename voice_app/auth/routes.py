@@ -3,12 +3,13 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from voice_app import db
 from voice_app.auth import bp
-from voice_app.auth.forms import SignInForm
+from voice_app.auth.forms import ChangePasswordForm, SignInForm
 from voice_app.auth.services import attempt_sign_in
+from voice_app.auth.services import change_password as change_password_service
 from voice_app.extensions import limiter
 from voice_app.models import Role
 from voice_app.rendering import render
@@ -79,3 +80,18 @@ def sign_out():
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def change_password():
+    """Any member of staff changes their own password (for example, after a temporary one)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        problem = change_password_service(db.session(), user=current_user, current=form.current.data, new=form.new.data)
+        if problem is None:
+            flash("Your password is changed.", "success")
+            return redirect(home_for(current_user))
+        (form.current if "current" in problem else form.new).errors.append(problem)
+    return render("auth/change_password.html", form=form, status=422 if form.errors else 200)

@@ -57,3 +57,20 @@ def attempt_sign_in(
     db.add(user)
     db.commit()
     return SignInResult(user=user)
+
+
+def change_password(db: Session, *, user: StaffUser, current: str, new: str) -> str | None:
+    """Change a password after checking the current one; a plain-words problem, or None when done."""
+    from voice_app.passwords import password_problem
+
+    if not verify_password(user.password_hash, current):
+        return "Your current password is not right."
+    problem = password_problem(new)
+    if problem:
+        return problem
+    if new == current:
+        return "Choose a password you have not used here before."
+    user.password_hash = hash_password(new)
+    db.add(user)
+    db.commit()
+    return None

@@ -7,7 +7,7 @@ from datetime import date
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col
 
 from voice_app import db
 from voice_app.models import Child, ReviewKind, ReviewStage, Role, StaffUser, VisitMethod, VisitStatus

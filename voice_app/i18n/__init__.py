@@ -1,0 +1,46 @@
+"""Languages voice-app speaks to children and parents, and switching to one for a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g
+from flask_babel import refresh
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47, as stored on the child and the statement
+    locale: str  # Babel's name for it
+    native_name: str  # shown to the child in its own name and script
+    english_name: str
+    direction: str  # ltr or rtl
+
+
+LANGUAGES: tuple[Language, ...] = (
+    Language("en-GB", "en_GB", "English", "English", "ltr"),
+    Language("cy", "cy", "Cymraeg", "Welsh", "ltr"),
+    Language("ar", "ar", "العربية", "Arabic", "rtl"),
+    Language("fa", "fa", "فارسی", "Farsi (Persian)", "rtl"),
+    Language("ps", "ps", "پښتو", "Pashto", "rtl"),
+    Language("ckb", "ckb", "کوردیی ناوەندی", "Kurdish (Sorani)", "rtl"),
+    Language("ti", "ti", "ትግርኛ", "Tigrinya", "ltr"),
+    Language("pl", "pl", "Polski", "Polish", "ltr"),
+    Language("ro", "ro", "Română", "Romanian", "ltr"),
+    Language("uk", "uk", "Українська", "Ukrainian", "ltr"),
+)
+BY_CODE = {language.code: language for language in LANGUAGES}
+DEFAULT = LANGUAGES[0]
+
+
+def language(code: str | None) -> Language:
+    """The shipped language with this code, or English when it is unknown."""
+    return BY_CODE.get(code or "", DEFAULT)
+
+
+def use_language(code: str | None) -> Language:
+    """Speak this language for the rest of the request (child and parent pages only)."""
+    chosen = language(code)
+    g.locale = chosen.locale
+    refresh()  # Flask-Babel caches the locale per request; drop it so the new one applies
+    return chosen
