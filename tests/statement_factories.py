@@ -91,7 +91,7 @@ prompt = "Who would you like at your meeting?"
 symbol = "family"
 plan_label = "Invite list"
 choices = [
-  { id = "mum", label = "Mam/Mum", symbol = "mum" },
+  { id = "mum", label = "%(Mum)s", symbol = "mum" },
   { id = "dad", label = "Dad", symbol = "dad" },
   { id = "carer", label = "My carer", symbol = "carer" },
   { id = "teacher", label = "My teacher", symbol = "teacher" },
@@ -100,7 +100,7 @@ choices = [
 [[question]]
 id = "menu-chair"
 kind = "choice"
-prompt = "Who would you like to run the meeting?"
+prompt = "Who would you like to run the meeting: you or your %(iro)s?"
 symbol = "chair-me"
 plan_label = "Who chairs"
 choices = [

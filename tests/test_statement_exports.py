@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from tests.statement_factories import ARABIC_WORDS, LONG_WORD, AnswerSpec, bank, make_statement, statement_world  # noqa: F401
+from tests.statement_factories import ARABIC_WORDS, LONG_WORD, AnswerSpec, make_statement
 from voice_app.config import PROJECT_ROOT
 from voice_app.models import AuditEvent, DecisionOutcome, Sharing
 from voice_app.statements.access import load_context
@@ -21,6 +21,8 @@ from voice_app.statements.exports import Audience, ExportRefused, export_schema,
 from voice_app.statements.pdf import PdfUnavailable, pdf_support, printable, render_statement_pdf
 from voice_app.statements.reading import read_statement
 from voice_app.statements.services import record_decision, release_for_meeting, save_notes, save_response
+
+pytest_plugins = ["tests.statement_factories"]  # the bank and statement_world fixtures
 
 
 def _record(db, statement):
@@ -134,7 +136,7 @@ def test_the_pdf_holds_the_childs_words_reference_and_plan(db, statement_world):
     assert "LL-100231" in text and "Aisha" in text
     assert "I like my new school <script>alert('x')</script> & my friends" in text
     assert re.sub(r"\s+", "", LONG_WORD) in flat  # a long word is wrapped, never lost
-    assert "Chose not to answer" in text and "7 out of 10" in text and "Mam/Mum" in text
+    assert "Chose not to answer" in text and "7 out of 10" in text and "Mum" in text and "%(" not in text
     assert "Not possible" in text and "The judge asked me to chair this time." in text
     assert "We asked school to help you sit with your friends." in text
     assert "My review meeting" in text and "Met at school" in text

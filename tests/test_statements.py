@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from tests.statement_factories import ARABIC_WORDS, AnswerSpec, bank, make_statement, statement_world  # noqa: F401
+from tests.statement_factories import ARABIC_WORDS, make_statement
 from voice_app.models import (
     AuditEvent,
     ChairRole,
@@ -50,6 +50,9 @@ POSTS = [
     "/statements/{statement}/release",
     "/statements/{statement}/release/withdraw",
 ]
+
+
+pytest_plugins = ["tests.statement_factories"]  # the bank and statement_world fixtures
 
 
 def _url(template, world):
@@ -147,7 +150,8 @@ def test_the_meeting_plan_shows_invites_and_not_wanted(signed_in, statement_worl
     plan = html.split('id="meeting-plan"')[1]
     assert "Invite list" in plan and "Would like there" in plan and "Does not want there" in plan
     wanted, not_wanted = plan.split("Does not want there")[0], plan.split("Does not want there")[1].split("</ul>")[0]
-    assert "Mam/Mum" in wanted and "Dad" in not_wanted and "Mam/Mum" not in not_wanted
+    assert "<span>Mum</span>" in wanted and "Dad" in not_wanted and "Mum" not in not_wanted
+    assert "%(" not in html and "you or your IRO?" in plan  # the service's own terms are filled in
     assert "I don&#39;t mind" in plan and "Kept out of exports for the meeting" in plan
     assert plan.count("Not decided yet") == 5
 
@@ -295,6 +299,15 @@ def test_decisions_through_the_page_with_and_without_htmx(signed_in, statement_w
     assert plain.status_code == 302 and plain.headers["Location"].endswith("#plan-menu-format")
     outcomes = {d.item_id: d.outcome for d in db.exec(select(MenuDecision)).all()}
     assert outcomes == {"menu-chair": DecisionOutcome.NOT_POSSIBLE, "menu-format": DecisionOutcome.AGREED}
+
+
+def test_the_private_topics_item_is_kept_out_even_if_the_bank_forgets(db, statement_world, monkeypatch):
+    from voice_app.questions.bank import QuestionBank
+
+    monkeypatch.setattr("voice_app.statements.reading.default_bank", lambda: QuestionBank(questions=()))
+    record = _record(db, statement_world["statement"])
+    kept_out = [item.question_id for item in record.views + record.menu if item.keep_out_of_meeting]
+    assert kept_out == ["menu-private"]
 
 
 def test_the_iro_can_set_the_review_record(signed_in, statement_world, db):

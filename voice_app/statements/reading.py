@@ -34,6 +34,25 @@ FLOW_CHOICES = {
     "dont-say": ("I don't want to say", "dont-say"),
 }
 WANTED, NOT_WANTED = 0, 1
+# The shipped menu's "anything you don't want talked about in front of everyone" item: kept out of
+# meeting exports even if a service's menu.toml forgets keep_out_of_meeting (a child's safety first).
+KEPT_OUT_OF_MEETING = frozenset({"menu-private"})
+
+
+def wording(text: str) -> str:
+    """Bank wording with the service's own terms filled in (%(Mum)s, %(iro)s), in English for staff."""
+    if "%(" not in text:
+        return text
+    from voice_app.i18n.terms import current_terms
+
+    words: dict[str, str] = {}
+    for name, word in current_terms().items():
+        words[name] = word
+        words[name[0].upper() + name[1:]] = word[:1].upper() + word[1:]
+    try:
+        return text % words
+    except (KeyError, ValueError, TypeError):
+        return text  # a placeholder this version does not know: show the wording as written
 
 
 @dataclass(frozen=True)
@@ -118,7 +137,7 @@ class StatementRecord:
 def _choice(question: Question | None, choice_id: str, group: int) -> ShownChoice:
     found = question.choice(choice_id) if question else None
     if found is not None:
-        return ShownChoice(choice_id, found.label, found.symbol, True, group)
+        return ShownChoice(choice_id, wording(found.label), found.symbol, True, group)
     if choice_id in FLOW_CHOICES:
         label, symbol = FLOW_CHOICES[choice_id]
         return ShownChoice(choice_id, label, symbol, True, group)
@@ -137,19 +156,19 @@ def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question 
         question_id=answer.question_id,
         part=part,
         kind=question.kind if question else ("scale" if answer.scale is not None else "unknown"),
-        prompt=question.prompt if question else answer.question_id,
+        prompt=wording(question.prompt) if question else answer.question_id,
         symbol=question.symbol if question else None,
         known=question is not None,
         skipped=answer.skipped,
         choices=[_choice(question, c.choice_id, c.position) for c in choices],
         scale=answer.scale,
-        scale_low=question.scale_low if question else "",
-        scale_high=question.scale_high if question else "",
+        scale_low=wording(question.scale_low) if question else "",
+        scale_high=wording(question.scale_high) if question else "",
         words=answer.text,
         scribed=answer.scribed,
         answered_at=answer.answered_at,
-        plan_label=question.plan_label if question else "",
-        keep_out_of_meeting=question.keep_out_of_meeting if question else False,
+        plan_label=wording(question.plan_label) if question else "",
+        keep_out_of_meeting=(question is not None and question.keep_out_of_meeting) or answer.question_id in KEPT_OUT_OF_MEETING,
     )
 
 
