@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session
 
 from voice_app.models import (
@@ -219,25 +218,3 @@ def make_statement(
         db.commit()
     return statement
 
-
-@pytest.fixture
-def bank(tmp_path, monkeypatch) -> QuestionBank:
-    """Use the small bank wherever statements are read (import this fixture into a test module)."""
-    test_bank = small_bank(tmp_path)
-    monkeypatch.setattr("voice_app.statements.reading.default_bank", lambda: test_bank)
-    return test_bank
-
-
-@pytest.fixture
-def statement_world(make, db, bank):
-    """An IRO's child with a done visit and a statement holding one answer of every kind."""
-    from datetime import date
-
-    from voice_app.models import Role, VisitMethod, VisitStatus
-
-    iro = make.staff(Role.IRO, name="Jo Reviewer")
-    child = make.child(iro, name="Aisha", case_reference="LL-100231")
-    review = make.review(child, days_ahead=20)
-    visit = make.visit(review, iro=iro, status=VisitStatus.DONE, held_on=date.today(), method=VisitMethod.FACE_TO_FACE)
-    statement = make_statement(db, child=child, visit=visit, scribe=iro)
-    return dict(iro=iro, child=child, review=review, visit=visit, statement=statement, make=make)

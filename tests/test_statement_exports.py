@@ -22,7 +22,7 @@ from voice_app.statements.pdf import PdfUnavailable, pdf_support, printable, ren
 from voice_app.statements.reading import read_statement
 from voice_app.statements.services import record_decision, release_for_meeting, save_notes, save_response
 
-pytest_plugins = ["tests.statement_factories"]  # the bank and statement_world fixtures
+pytest_plugins = ["tests.statement_fixtures"]  # the bank and statement_world fixtures
 
 
 def _record(db, statement):

@@ -52,7 +52,7 @@ POSTS = [
 ]
 
 
-pytest_plugins = ["tests.statement_factories"]  # the bank and statement_world fixtures
+pytest_plugins = ["tests.statement_fixtures"]  # the bank and statement_world fixtures
 
 
 def _url(template, world):
@@ -275,6 +275,19 @@ def test_agreeing_format_and_chair_fills_in_the_review_record(db, statement_worl
     review = db.get(Review, statement_world["review"].id)
     db.refresh(review)
     assert review.format_used == MeetingFormat.HYBRID and review.chaired_by == ChairRole.CHILD
+
+
+def test_only_the_format_and_chair_items_fill_in_the_review_record(db, statement_world, bank):
+    from tests.statement_factories import AnswerSpec
+
+    # "My IRO shares what I said" uses the card id "iro" too, but it is not about who chairs.
+    statement = make_statement(db, child=statement_world["child"], visit=statement_world["visit"], answers=[AnswerSpec("menu-time", ["iro"]), AnswerSpec("menu-chair", ["dont_mind"])])
+    record = _record(db, statement)
+    for item in ("menu-time", "menu-chair"):
+        record_decision(db, record=record, item_id=item, outcome=DecisionOutcome.AGREED, reason_for_child="", by=statement_world["iro"])
+    review = db.get(Review, statement_world["review"].id)
+    db.refresh(review)
+    assert review.chaired_by is None and review.format_used is None
 
 
 def test_a_not_possible_chair_leaves_the_review_record_alone(db, statement_world):

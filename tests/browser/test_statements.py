@@ -15,7 +15,7 @@ from tests.statement_factories import ARABIC_WORDS, make_statement
 from voice_app.models import Role, Sharing, VisitMethod, VisitStatus
 from voice_app.statements.exports import export_schema
 
-pytest_plugins = ["tests.statement_factories"]  # the bank fixture
+pytest_plugins = ["tests.statement_fixtures"]  # the bank fixture
 
 
 @pytest.fixture

@@ -33,16 +33,16 @@ def plan_item(record: StatementRecord, item_id: str) -> AnswerView:
     return item
 
 
+# The menu items whose card ids are MeetingFormat and ChairRole values (see menu.toml).
+FORMAT_ITEM = "menu-format"
+CHAIR_ITEM = "menu-chair"
+
+
 def _enum_choice(item: AnswerView, enum_cls):
-    """The enum member matching the child's chosen card on a format or chair item, if it is one."""
+    """The enum member matching the child's one chosen card, if it is one ("I don't mind" is not)."""
     values = {member.value for member in enum_cls}
     wanted = [c.id for c in item.wanted if c.id in values]
     return enum_cls(wanted[0]) if len(wanted) == 1 else None
-
-
-def _maps_to(item: AnswerView, enum_cls) -> bool:
-    """True for the menu item whose cards are the enum's values (the format or the chair item)."""
-    return item.kind == "choice" and sum(1 for c in item.choices if c.id in {m.value for m in enum_cls}) >= 1
 
 
 def record_decision(
@@ -79,14 +79,10 @@ def record_decision(
 
 def _apply_to_review(review: Review, item: AnswerView) -> None:
     """An agreed format or chair choice becomes what the review record says (the IRO can still change it)."""
-    if _maps_to(item, MeetingFormat):
-        chosen = _enum_choice(item, MeetingFormat)
-        if chosen:
-            review.format_used = chosen
-    elif _maps_to(item, ChairRole):
-        chosen = _enum_choice(item, ChairRole)
-        if chosen:
-            review.chaired_by = chosen
+    if item.question_id == FORMAT_ITEM and (chosen := _enum_choice(item, MeetingFormat)):
+        review.format_used = chosen
+    elif item.question_id == CHAIR_ITEM and (chosen := _enum_choice(item, ChairRole)):
+        review.chaired_by = chosen
 
 
 def set_review_record(db: Session, *, review: Review, format_used: MeetingFormat | None, chaired_by: ChairRole | None) -> Review:
