@@ -1,4 +1,4 @@
-"""The `voice-app` command: demo, serve, db upgrade, create-user."""
+"""The `voice-app` command: demo, serve, db upgrade, create-user, export."""
 
 from __future__ import annotations
 
@@ -172,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     _add_db_url(user)
     user.set_defaults(handler=cmd_create_user)
+
+    from voice_app.statements.cli import register_export
+
+    register_export(commands, _add_db_url)
     return parser
 
 

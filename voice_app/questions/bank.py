@@ -52,6 +52,8 @@ class Question:
     show_if: ShowIf | None = None
     # Menu items: what the IRO's meeting plan calls this choice (staff wording, English only).
     plan_label: str = ""
+    # Menu items whose answer stays out of exports meant for the meeting (e.g. topics not to raise there).
+    keep_out_of_meeting: bool = False
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the question has it."""
@@ -105,6 +107,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             scale_high=raw.get("scale_high", ""),
             show_if=ShowIf(show_if["question"], tuple(show_if["any_of"])) if show_if else None,
             plan_label=raw.get("plan_label", ""),
+            keep_out_of_meeting=bool(raw.get("keep_out_of_meeting", False)),
         )
     except KeyError as exc:
         raise BankError(f"{where} is missing {exc.args[0]!r}") from exc

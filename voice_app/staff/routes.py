@@ -15,6 +15,7 @@ from voice_app.rendering import render
 from voice_app.security import child_for, children_visible_to, roles_required
 from voice_app.staff import bp
 from voice_app.staff.caseload import VisitState, build_caseload, count_states
+from voice_app.staff.due import DUE_SOON, next_reviews_to_book, rows_due_soon
 from voice_app.staff.forms import LANGUAGE_CHOICES, ChildForm, PlanVisitForm, RecordVisitForm, ScheduleReviewForm
 from voice_app.staff.services import (
     active_iros,
@@ -50,7 +51,10 @@ def caseload():
     state_filter = request.args.get("state") or ""
     rows = build_caseload(session, children=list(session.exec(query).all()), today=date.today())
     counts = count_states(rows)
-    if state_filter in {state.value for state in VisitState}:
+    due_soon = rows_due_soon(rows, today=date.today())
+    if state_filter == DUE_SOON:
+        rows = due_soon
+    elif state_filter in {state.value for state in VisitState}:
         rows = [row for row in rows if row.visit_state.value == state_filter]
     return render(
         "staff/caseload.html",
@@ -62,6 +66,7 @@ def caseload():
         iro_filter=iro_filter,
         search=search,
         state_filter=state_filter,
+        due_soon_count=len(due_soon),
     )
 
 
@@ -81,6 +86,11 @@ def _child_page(child: Child, *, plan_form=None, review_form=None, status: int =
     next_review = min(upcoming, key=lambda item: item.review.scheduled_for, default=None)
     due = statutory_due_dates(child=child, reviews=[item.review for item in history])
     iro = session.get(StaffUser, child.iro_id) if child.iro_id else None
+    to_book = next_reviews_to_book(child=child, reviews=[item.review for item in history])
+    if review_form is None:
+        wanted = request.args.get("book")
+        pick = next((s for s in to_book if s.kind.value == wanted), to_book[0] if to_book else None)
+        review_form = ScheduleReviewForm(data={"kind": pick.kind.value, "stage": pick.stage.value, "scheduled_for": pick.due} if pick else None)
     return render(
         "staff/child.html",
         child=child,
@@ -92,6 +102,7 @@ def _child_page(child: Child, *, plan_form=None, review_form=None, status: int =
         plan_form=plan_form or PlanVisitForm(),
         review_form=review_form or ScheduleReviewForm(),
         language_names=dict(LANGUAGE_CHOICES),
+        to_book=to_book,
         status=status,
     )
 

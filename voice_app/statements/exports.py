@@ -1,0 +1,179 @@
+"""Exports of a statement for the case record or the meeting, as plain JSON data (schema in docs/export.md)."""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from voice_app.models import utcnow
+from voice_app.statements.reading import GENERAL_ITEM, GENERAL_LABEL, AnswerView, StatementRecord
+from voice_app.statements.services import needs_release
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "export_schema.json"
+SCHEMA_ID = "https://voice-app.example/schemas/statement-export/1.json"
+FORMAT_VERSION = 1
+
+
+class Audience(str, enum.Enum):
+    CASE_RECORD = "case_record"  # the whole statement, with the IRO's notes, for the case record
+    MEETING = "meeting"  # what the review meeting may see: no IRO notes, no kept-out topics
+
+    @property
+    def label(self) -> str:
+        return {"case_record": "for the case record", "meeting": "for the meeting"}[self.value]
+
+
+class ExportRefused(PermissionError):
+    """The child has not shared this statement with the meeting and the IRO has not confirmed a release."""
+
+
+SHARING_TEXT = {
+    "meeting": "My review meeting",
+    "iro_only": "Only my IRO",
+    None: "The child did not choose",
+}
+
+
+def check_audience(record: StatementRecord, audience: Audience) -> None:
+    """Refuse a meeting export of a statement that is not released for the meeting."""
+    if audience == Audience.MEETING and needs_release(record.statement):
+        raise ExportRefused(
+            "The child did not share this statement with the meeting (they chose "
+            f"“{SHARING_TEXT[record.statement.sharing.value if record.statement.sharing else None]}”). "
+            "The IRO must confirm a release before it can be exported for the meeting."
+        )
+
+
+def included_in(item: AnswerView, audience: Audience) -> bool:
+    """Topics the child wants kept out of the full meeting never go into a meeting export."""
+    return not (audience == Audience.MEETING and item.keep_out_of_meeting)
+
+
+def _when(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _answer(item: AnswerView) -> dict[str, Any]:
+    return {
+        "question_id": item.question_id,
+        "question": item.prompt,
+        "kind": item.kind,
+        "known_question": item.known,
+        "skipped": item.skipped,
+        "choices": [
+            {"id": c.id, "label": c.label, "symbol": c.symbol, "known": c.known, "group": "not_wanted" if c.group == 1 else "wanted"}
+            for c in item.choices
+        ],
+        "scale": item.scale,
+        "scale_low": item.scale_low or None,
+        "scale_high": item.scale_high or None,
+        "words": item.words,
+        "scribed": item.scribed,
+        "answered_at": _when(item.answered_at),
+    }
+
+
+def _response(record: StatementRecord, item_id: str) -> dict[str, Any] | None:
+    response = record.responses.get(item_id)
+    if response is None:
+        return None
+    return {"we_did": response.we_did, "written_by": record.name(response.written_by_id), "updated_at": _when(response.updated_at)}
+
+
+def statement_document(record: StatementRecord, *, audience: Audience, exported_at: datetime | None = None) -> dict[str, Any]:
+    """The export as a JSON-ready dict; refuses a meeting export the child has not shared."""
+    check_audience(record, audience)
+    ctx = record.context
+    statement, visit, review, child = ctx.statement, ctx.visit, ctx.review, ctx.child
+    views = [item for item in record.views if included_in(item, audience)]
+    menu = [item for item in record.menu if included_in(item, audience)]
+    kept_out = len(record.views) + len(record.menu) - len(views) - len(menu)
+    document: dict[str, Any] = {
+        "$schema": SCHEMA_ID,
+        "format_version": FORMAT_VERSION,
+        "audience": audience.value,
+        "exported_at": _when(exported_at or utcnow()),
+        "child": {"case_reference": child.case_reference, "preferred_name": child.preferred_name},
+        "review": {
+            "id": review.id,
+            "kind": review.kind.value,
+            "stage": review.stage.value,
+            "scheduled_for": _when(review.scheduled_for),
+            "held_on": _when(review.held_on),
+            "format_used": review.format_used.value if review.format_used else None,
+            "chaired_by": review.chaired_by.value if review.chaired_by else None,
+        },
+        "visit": {
+            "id": visit.id,
+            "status": visit.status.value,
+            "planned_for": _when(visit.planned_for),
+            "held_on": _when(visit.held_on),
+            "method": visit.method.value if visit.method else None,
+            "iro": record.name(visit.iro_id),
+        },
+        "statement": {
+            "id": statement.id,
+            "version": statement.version.value,
+            "parts": [part for part in statement.parts.split(",") if part],
+            "language": statement.language,
+            "scribed": statement.scribed,
+            "scribed_by": record.name(statement.scribe_id) or None,
+            "started_at": _when(statement.started_at),
+            "ended_at": _when(statement.ended_at),
+            "end": statement.end_reason.value if statement.end_reason else None,
+            "sharing": statement.sharing.value if statement.sharing else None,
+            "released_for_meeting_at": _when(statement.meeting_release_at),
+            "released_for_meeting_by": record.name(statement.meeting_release_by_id) or None,
+            "reviewed_at": _when(statement.reviewed_at),
+            "reviewed_by": record.name(statement.reviewed_by_id) or None,
+        },
+        "views": [{**_answer(item), "response": _response(record, item.question_id)} for item in views],
+        "meeting_plan": [
+            {
+                **_answer(item),
+                "item": item.title,
+                "decision": _decision(record, item.question_id),
+            }
+            for item in menu
+        ],
+        "general_response": _response(record, GENERAL_ITEM),
+        "items_kept_out_of_meeting": kept_out,
+        "iro_notes": statement.iro_notes if audience == Audience.CASE_RECORD else None,
+    }
+    return document
+
+
+def _decision(record: StatementRecord, item_id: str) -> dict[str, Any] | None:
+    decision = record.decisions.get(item_id)
+    if decision is None:
+        return None
+    return {
+        "outcome": decision.outcome.value,
+        "reason_for_child": decision.reason_for_child or None,
+        "decided_by": record.name(decision.decided_by_id),
+        "decided_at": _when(decision.decided_at),
+    }
+
+
+def statement_json(record: StatementRecord, *, audience: Audience, exported_at: datetime | None = None) -> str:
+    """The export as JSON text: UTF-8, the child's words exactly as typed, nothing executable."""
+    return json.dumps(statement_document(record, audience=audience, exported_at=exported_at), ensure_ascii=False, indent=2) + "\n"
+
+
+@cache
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema shipped with the app (the same as in docs/export.md)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def export_filename(record: StatementRecord, *, audience: Audience, extension: str) -> str:
+    """A safe file name with the case reference, statement id and audience."""
+    safe_ref = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in record.context.child.case_reference)
+    return f"{safe_ref}-statement-{record.statement.id}-{audience.value.replace('_', '-')}.{extension}"
+
+
+__all__ = ["GENERAL_LABEL", "Audience", "ExportRefused", "check_audience", "export_schema", "statement_document", "statement_json"]

@@ -1,0 +1,213 @@
+"""A statement as one readable record: answers with their wording and symbols, the plan, the responses.
+
+Wording comes from the question bank by id. An answer whose question or choice has left the bank
+still shows its ids and the child's words, so old statements never lose anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from voice_app.models import (
+    Answer,
+    AnswerChoice,
+    ChildResponse,
+    MenuDecision,
+    StaffUser,
+    Statement,
+)
+from voice_app.questions.bank import Question, QuestionBank, default_bank
+from voice_app.statements.access import StatementContext
+
+# "you said, we did" for anything the child raised that is not one question.
+GENERAL_ITEM = "general"
+GENERAL_LABEL = "Anything else the child raised"
+
+# Answers the conversation offers on every menu item, stored as choice ids.
+FLOW_CHOICES = {
+    "dont_mind": ("I don't mind", "dont-mind"),
+    "dont-mind": ("I don't mind", "dont-mind"),
+    "dont_say": ("I don't want to say", "dont-say"),
+    "dont-say": ("I don't want to say", "dont-say"),
+}
+WANTED, NOT_WANTED = 0, 1
+# The shipped menu's "anything you don't want talked about in front of everyone" item: kept out of
+# meeting exports even if a service's menu.toml forgets keep_out_of_meeting (a child's safety first).
+KEPT_OUT_OF_MEETING = frozenset({"menu-private"})
+
+
+def wording(text: str) -> str:
+    """Bank wording with the service's own terms filled in (%(Mum)s, %(iro)s), in English for staff."""
+    if "%(" not in text:
+        return text
+    from voice_app.i18n.terms import current_terms
+
+    words: dict[str, str] = {}
+    for name, word in current_terms().items():
+        words[name] = word
+        words[name[0].upper() + name[1:]] = word[:1].upper() + word[1:]
+    try:
+        return text % words
+    except (KeyError, ValueError, TypeError):
+        return text  # a placeholder this version does not know: show the wording as written
+
+
+@dataclass(frozen=True)
+class ShownChoice:
+    id: str
+    label: str
+    symbol: str | None
+    known: bool
+    group: int = WANTED
+
+
+@dataclass
+class AnswerView:
+    question_id: str
+    part: str
+    kind: str
+    prompt: str
+    symbol: str | None
+    known: bool
+    skipped: bool
+    choices: list[ShownChoice]
+    scale: int | None
+    scale_low: str
+    scale_high: str
+    words: str | None
+    scribed: bool
+    answered_at: datetime
+    plan_label: str = ""
+    keep_out_of_meeting: bool = False
+
+    @property
+    def wanted(self) -> list[ShownChoice]:
+        return [c for c in self.choices if c.group == WANTED]
+
+    @property
+    def not_wanted(self) -> list[ShownChoice]:
+        return [c for c in self.choices if c.group == NOT_WANTED]
+
+    @property
+    def title(self) -> str:
+        """What the meeting plan calls this item, else the question."""
+        return self.plan_label or self.prompt
+
+
+@dataclass
+class StatementRecord:
+    context: StatementContext
+    views: list[AnswerView]
+    menu: list[AnswerView]
+    responses: dict[str, ChildResponse]
+    decisions: dict[str, MenuDecision]
+    names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def statement(self) -> Statement:
+        return self.context.statement
+
+    def name(self, staff_id: int | None) -> str:
+        """A member of staff's name, for "scribed by", "reviewed by" and the like."""
+        if staff_id is None:
+            return ""
+        return self.names.get(staff_id, f"Staff member {staff_id}")
+
+    @property
+    def raised(self) -> list[str]:
+        """The ids the IRO answers in "you said, we did": each answered views question, then the general item."""
+        return [item.question_id for item in self.views if not item.skipped] + [GENERAL_ITEM]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for item_id in self.raised if item_id in self.responses)
+
+    @property
+    def open_count(self) -> int:
+        return len(self.raised) - self.answered_count
+
+    @property
+    def decided_count(self) -> int:
+        return sum(1 for item in self.menu if item.question_id in self.decisions)
+
+
+def _choice(question: Question | None, choice_id: str, group: int) -> ShownChoice:
+    found = question.choice(choice_id) if question else None
+    if found is not None:
+        return ShownChoice(choice_id, wording(found.label), found.symbol, True, group)
+    if choice_id in FLOW_CHOICES:
+        label, symbol = FLOW_CHOICES[choice_id]
+        return ShownChoice(choice_id, label, symbol, True, group)
+    return ShownChoice(choice_id, choice_id, None, False, group)
+
+
+def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question | None) -> AnswerView:
+    """One answer with its wording; unknown questions and choices keep their ids as labels."""
+    if question is not None:
+        order = {c.id: i for i, c in enumerate(question.choices)}
+        choices = sorted(choices, key=lambda c: (c.position, order.get(c.choice_id, len(order)), c.choice_id))
+    else:
+        choices = sorted(choices, key=lambda c: (c.position, c.choice_id))
+    part = question.part if question else ("menu" if answer.question_id.startswith("menu") else "views")
+    return AnswerView(
+        question_id=answer.question_id,
+        part=part,
+        kind=question.kind if question else ("scale" if answer.scale is not None else "unknown"),
+        prompt=wording(question.prompt) if question else answer.question_id,
+        symbol=question.symbol if question else None,
+        known=question is not None,
+        skipped=answer.skipped,
+        choices=[_choice(question, c.choice_id, c.position) for c in choices],
+        scale=answer.scale,
+        scale_low=wording(question.scale_low) if question else "",
+        scale_high=wording(question.scale_high) if question else "",
+        words=answer.text,
+        scribed=answer.scribed,
+        answered_at=answer.answered_at,
+        plan_label=wording(question.plan_label) if question else "",
+        keep_out_of_meeting=(question is not None and question.keep_out_of_meeting) or answer.question_id in KEPT_OUT_OF_MEETING,
+    )
+
+
+def _ordered(items: list[AnswerView], bank: QuestionBank) -> list[AnswerView]:
+    position = {q.id: i for i, q in enumerate(bank.questions)}
+    return sorted(items, key=lambda item: (item.question_id not in position, position.get(item.question_id, 0), item.answered_at, item.question_id))
+
+
+def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank | None = None) -> StatementRecord:
+    """Everything about one statement that the page and the exports show, in a fixed number of queries."""
+    bank = bank or default_bank()
+    statement = context.statement
+    answers = list(db.exec(select(Answer).where(Answer.statement_id == statement.id)).all())
+    by_answer: dict[int, list[AnswerChoice]] = {answer.id: [] for answer in answers}
+    if answers:
+        for choice in db.exec(select(AnswerChoice).where(col(AnswerChoice.answer_id).in_(list(by_answer)))).all():
+            by_answer[choice.answer_id].append(choice)
+    shown = [answer_view(answer, by_answer[answer.id], bank.get(answer.question_id)) for answer in answers]
+    responses = {r.question_id: r for r in db.exec(select(ChildResponse).where(ChildResponse.statement_id == statement.id)).all()}
+    decisions = {d.item_id: d for d in db.exec(select(MenuDecision).where(MenuDecision.statement_id == statement.id)).all()}
+    staff_ids = {statement.scribe_id, statement.reviewed_by_id, statement.meeting_release_by_id, context.visit.iro_id}
+    staff_ids |= {r.written_by_id for r in responses.values()} | {d.decided_by_id for d in decisions.values()}
+    staff_ids.discard(None)
+    names = {}
+    if staff_ids:
+        names = {user.id: user.display_name for user in db.exec(select(StaffUser).where(col(StaffUser.id).in_(staff_ids))).all()}
+    return StatementRecord(
+        context=context,
+        views=_ordered([item for item in shown if item.part == "views"], bank),
+        menu=_ordered([item for item in shown if item.part == "menu"], bank),
+        responses=responses,
+        decisions=decisions,
+        names=names,
+    )
+
+
+def raised_label(record: StatementRecord, item_id: str) -> str:
+    """How the page names a thing the child raised."""
+    if item_id == GENERAL_ITEM:
+        return GENERAL_LABEL
+    item = next((i for i in record.views if i.question_id == item_id), None)
+    return item.prompt if item else item_id

@@ -1,0 +1,178 @@
+"""What the IRO does with a statement: decide the meeting plan, answer the child, note, review, release."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from voice_app.models import (
+    ChairRole,
+    ChildResponse,
+    DecisionOutcome,
+    MeetingFormat,
+    MenuDecision,
+    Review,
+    Sharing,
+    StaffUser,
+    Statement,
+    utcnow,
+)
+from voice_app.statements.reading import GENERAL_ITEM, AnswerView, StatementRecord
+
+MAX_WORDS = 4000
+
+
+class StatementActionError(ValueError):
+    """A request the rules refuse; the message is written for the IRO and shown as it is."""
+
+
+def plan_item(record: StatementRecord, item_id: str) -> AnswerView:
+    """The meeting-plan item with this id, or a clear error if the child's menu has no such item."""
+    item = next((i for i in record.menu if i.question_id == item_id), None)
+    if item is None:
+        raise StatementActionError("That choice is not part of this child's menu.")
+    return item
+
+
+# The menu items whose card ids are MeetingFormat and ChairRole values (see menu.toml).
+FORMAT_ITEM = "menu-format"
+CHAIR_ITEM = "menu-chair"
+
+
+def _enum_choice(item: AnswerView, enum_cls):
+    """The enum member matching the child's one chosen card, if it is one ("I don't mind" is not)."""
+    values = {member.value for member in enum_cls}
+    wanted = [c.id for c in item.wanted if c.id in values]
+    return enum_cls(wanted[0]) if len(wanted) == 1 else None
+
+
+def record_decision(
+    db: Session,
+    *,
+    record: StatementRecord,
+    item_id: str,
+    outcome: DecisionOutcome,
+    reason_for_child: str,
+    by: StaffUser,
+) -> MenuDecision:
+    """Agree a menu choice, or mark it not possible with a reason for the child (which is required)."""
+    item = plan_item(record, item_id)
+    reason = (reason_for_child or "").strip()
+    if outcome == DecisionOutcome.NOT_POSSIBLE and not reason:
+        raise StatementActionError("Write a reason for the child when a choice is not possible.")
+    if len(reason) > MAX_WORDS:
+        raise StatementActionError(f"Keep the reason under {MAX_WORDS:,} characters.")
+    decision = db.exec(select(MenuDecision).where(MenuDecision.statement_id == record.statement.id, MenuDecision.item_id == item_id)).first()
+    if decision is None:
+        decision = MenuDecision(statement_id=record.statement.id, item_id=item_id, outcome=outcome, decided_by_id=by.id)
+    decision.outcome = outcome
+    decision.reason_for_child = reason_for_child if reason else ""
+    decision.decided_by_id = by.id
+    decision.decided_at = utcnow()
+    db.add(decision)
+    if outcome == DecisionOutcome.AGREED:
+        _apply_to_review(record.context.review, item)
+        db.add(record.context.review)
+    db.commit()
+    record.decisions[item_id] = decision
+    return decision
+
+
+def _apply_to_review(review: Review, item: AnswerView) -> None:
+    """An agreed format or chair choice becomes what the review record says (the IRO can still change it)."""
+    if item.question_id == FORMAT_ITEM and (chosen := _enum_choice(item, MeetingFormat)):
+        review.format_used = chosen
+    elif item.question_id == CHAIR_ITEM and (chosen := _enum_choice(item, ChairRole)):
+        review.chaired_by = chosen
+
+
+def set_review_record(db: Session, *, review: Review, format_used: MeetingFormat | None, chaired_by: ChairRole | None) -> Review:
+    """Record how the review was held and who chaired it, so the service can count both."""
+    review.format_used = format_used
+    review.chaired_by = chaired_by
+    db.add(review)
+    db.commit()
+    return review
+
+
+def save_response(db: Session, *, record: StatementRecord, question_id: str, we_did: str, by: StaffUser) -> ChildResponse:
+    """Write or change "you said, we did" for one thing the child raised (one response per item)."""
+    if question_id not in record.raised:
+        raise StatementActionError("The child did not raise that in this statement.")
+    if not (we_did or "").strip():
+        raise StatementActionError("Write what was done or agreed, in words for the child.")
+    if len(we_did) > MAX_WORDS:
+        raise StatementActionError(f"Keep it under {MAX_WORDS:,} characters.")
+    response = db.exec(select(ChildResponse).where(ChildResponse.statement_id == record.statement.id, ChildResponse.question_id == question_id)).first()
+    now = utcnow()
+    if response is None:
+        response = ChildResponse(statement_id=record.statement.id, question_id=question_id, we_did=we_did, written_by_id=by.id, created_at=now)
+    elif response.we_did != we_did:
+        # A changed answer is shown to the child again at the next visit.
+        response.shown_to_child_at = None
+    response.we_did = we_did
+    response.written_by_id = by.id
+    response.updated_at = now
+    db.add(response)
+    db.commit()
+    record.responses[question_id] = response
+    return response
+
+
+def save_notes(db: Session, *, statement: Statement, notes: str) -> Statement:
+    """The IRO's own notes, kept apart from the child's words."""
+    if len(notes) > 20000:
+        raise StatementActionError("Keep the notes under 20,000 characters.")
+    statement.iro_notes = notes
+    statement.updated_at = utcnow()
+    db.add(statement)
+    db.commit()
+    return statement
+
+
+def mark_reviewed(db: Session, *, statement: Statement, by: StaffUser) -> Statement:
+    """Say the IRO has read the statement."""
+    statement.reviewed_at = utcnow()
+    statement.reviewed_by_id = by.id
+    db.add(statement)
+    db.commit()
+    return statement
+
+
+def needs_release(statement: Statement) -> bool:
+    """True unless the child chose the meeting or the IRO confirmed sharing it ("only my IRO" or no choice)."""
+    return statement.sharing != Sharing.MEETING and statement.meeting_release_at is None
+
+
+def release_for_meeting(db: Session, *, statement: Statement, by: StaffUser) -> Statement:
+    """The IRO confirms a statement the child did not share with the meeting may go into its exports."""
+    if statement.sharing == Sharing.MEETING:
+        raise StatementActionError("The child already chose to share this with the meeting.")
+    statement.meeting_release_by_id = by.id
+    statement.meeting_release_at = utcnow()
+    db.add(statement)
+    db.commit()
+    return statement
+
+
+def withdraw_release(db: Session, *, statement: Statement) -> Statement:
+    """Undo a release: the statement is again only for the IRO."""
+    statement.meeting_release_by_id = None
+    statement.meeting_release_at = None
+    db.add(statement)
+    db.commit()
+    return statement
+
+
+__all__ = [
+    "GENERAL_ITEM",
+    "StatementActionError",
+    "mark_reviewed",
+    "needs_release",
+    "plan_item",
+    "record_decision",
+    "release_for_meeting",
+    "save_notes",
+    "save_response",
+    "set_review_record",
+    "withdraw_release",
+]
