@@ -208,3 +208,11 @@ def test_a_child_needs_a_date_of_birth_or_an_age(signed_in, make):
     manager, iro = make.staff(Role.MANAGER), make.staff(Role.IRO)
     response = signed_in(manager).post("/children/new", {"preferred_name": "N", "case_reference": "R1", "preferred_language": "en-GB", "iro_id": str(iro.id), "cared_for": "y"})
     assert response.status_code == 422 and b"Enter a date of birth, or an age" in response.data
+
+
+def test_a_done_visit_without_date_or_method_still_shows(signed_in, make):
+    iro = make.staff()
+    child = make.child(iro)
+    make.visit(make.review(child), iro=iro, status=VisitStatus.DONE, held_on=None, method=None)
+    response = signed_in(iro).get(f"/children/{child.id}")
+    assert response.status_code == 200 and b"date not recorded" in response.data
