@@ -87,10 +87,12 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from voice_app.admin import bp as admin_bp
     from voice_app.auth import bp as auth_bp
+    from voice_app.child import bp as child_bp
+    from voice_app.child import handover_bp
     from voice_app.health import bp as health_bp
     from voice_app.staff import bp as staff_bp
 
-    for blueprint in (health_bp, auth_bp, staff_bp, admin_bp):
+    for blueprint in (health_bp, auth_bp, staff_bp, admin_bp, child_bp, handover_bp):
         app.register_blueprint(blueprint)
 
 
