@@ -26,7 +26,6 @@
   }
 
   document.addEventListener("htmx:after:swap", function () { settle(true); });
-  settle(window.location.hash === "#step");
 
   // ---- Read aloud with the browser's own voices, only in the page's language.
   var synth = window.speechSynthesis || null;
@@ -203,6 +202,8 @@
     if (!ctx || !ctx.sourceElement || !main.contains(ctx.sourceElement)) return;
     ctx.fetch = keepTrying;
   });
+
+  settle(window.location.hash === "#step");
 
   window.addEventListener("beforeunload", function (evt) {
     if (!waiting) return;
