@@ -6,9 +6,18 @@ import re
 import pytest
 from sqlmodel import select
 
-from voice_app.child.flow import TEXT_MAX
-from voice_app.models import Answer, AnswerChoice, ChildResponse, DecisionOutcome, MenuDecision, Sharing, Statement, StatementEnd
 from tests.child_support import hand_over, make_statement  # noqa: F401 - fixture
+from voice_app.child.flow import TEXT_MAX
+from voice_app.models import (
+    Answer,
+    AnswerChoice,
+    ChildResponse,
+    DecisionOutcome,
+    MenuDecision,
+    Sharing,
+    Statement,
+    StatementEnd,
+)
 
 HX = {"HX-Request": "true"}
 

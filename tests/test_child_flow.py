@@ -5,6 +5,7 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
+from tests.child_support import make_statement
 from voice_app.child.flow import (
     TEXT_MAX,
     AnswerInput,
@@ -32,7 +33,6 @@ from voice_app.models import (
     StatementEnd,
 )
 from voice_app.questions.bank import default_bank
-from tests.child_support import make_statement
 
 BANK = default_bank()
 
@@ -54,7 +54,8 @@ def _asked(world, answers=None, **statement_fields):
 
 
 def _save(world, question_id, given, *, scribed=False):
-    return save_answer(world["db"], statement=world["statement"], question=BANK.get(question_id), given=given, scribed=scribed, bank=BANK)
+    current = load_answers(world["db"], statement_id=world["statement"].id).get(question_id)
+    return save_answer(world["db"], statement=world["statement"], question=BANK.get(question_id), given=given, scribed=scribed, bank=BANK, current=current)
 
 
 def test_the_first_question_comes_first_and_progress_counts_every_question(world):
@@ -93,7 +94,8 @@ def test_show_if_asks_where_only_for_a_meeting_in_a_room(world):
 def test_changing_format_forgets_a_place_that_no_longer_applies(world):
     _save(world, "menu-format", AnswerInput(choices=("face_to_face",)))
     _save(world, "menu-where", AnswerInput(choices=("school",)))
-    _save(world, "menu-format", AnswerInput(choices=("virtual",)))
+    result = _save(world, "menu-format", AnswerInput(choices=("virtual",)))
+    assert result.forgotten == ("menu-where",)
     answers = load_answers(world["db"], statement_id=world["statement"].id)
     assert set(answers) == {"menu-format"}
     assert world["db"].exec(select(AnswerChoice)).all() == [AnswerChoice(answer_id=answers_id(world, "menu-format"), choice_id="virtual", position=0)]
@@ -122,9 +124,9 @@ def test_after_the_last_question_comes_sharing_then_done(world):
 
 
 def test_saving_twice_keeps_one_answer_and_changing_replaces_the_cards(world):
-    assert _save(world, "home-people", AnswerInput(choices=("mum", "pet")))
-    assert not _save(world, "home-people", AnswerInput(choices=("pet", "mum")))  # the same answer again
-    assert _save(world, "home-people", AnswerInput(choices=("dad",), text="and my dog"))
+    assert _save(world, "home-people", AnswerInput(choices=("mum", "pet"))).changed
+    assert not _save(world, "home-people", AnswerInput(choices=("pet", "mum"))).changed  # the same answer again
+    assert _save(world, "home-people", AnswerInput(choices=("dad",), text="and my dog")).changed
     db = world["db"]
     assert len(db.exec(select(Answer)).all()) == 1
     assert [c.choice_id for c in db.exec(select(AnswerChoice)).all()] == ["dad"]
@@ -302,29 +304,15 @@ def test_no_recap_without_decisions_or_responses(world):
     assert recap_for(world["db"], statement=world["statement"], bank=BANK) == []
 
 
-def test_a_first_answer_that_loses_the_race_updates_the_winner(app, world):
-    from sqlalchemy import event
-
+def test_an_answer_sent_from_a_stale_page_updates_the_row_another_tap_made(app, world):
+    # The other tap's answer landed after this request read the statement (current=None): the
+    # upsert turns this request's INSERT into an UPDATE of that row instead of a second row or an error.
     db = world["db"]
-    engine = app.extensions["voice_app_engine"]
-    statement_id = world["statement"].id
-    raced = []
-
-    def insert_the_other_tap_first(session, _context, _instances):
-        # Between our SELECT (nothing there) and our INSERT, the other tap's answer lands.
-        if raced:
-            return
-        raced.append(True)
-        with Session(engine) as other:
-            other.add(Answer(statement_id=statement_id, question_id="feel-today", skipped=True))
-            other.commit()
-
-    event.listen(db, "before_flush", insert_the_other_tap_first)
-    try:
-        assert _save(world, "feel-today", AnswerInput(choices=("happy",)))
-    finally:
-        event.remove(db, "before_flush", insert_the_other_tap_first)
-    assert raced
+    with Session(app.extensions["voice_app_engine"]) as other:
+        other.add(Answer(statement_id=world["statement"].id, question_id="feel-today", skipped=True))
+        other.commit()
+    result = save_answer(db, statement=world["statement"], question=BANK.get("feel-today"), given=AnswerInput(choices=("happy",)), scribed=False, bank=BANK)
+    assert result.changed
     db.expire_all()
     answer = db.exec(select(Answer)).one()
     assert not answer.skipped and [c.choice_id for c in db.exec(select(AnswerChoice)).all()] == ["happy"]

@@ -7,10 +7,18 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from voice_app.child.handover import HandoverOptions, check_handover, start_handover
-from voice_app.models import FlowVersion, Handover, Role, StaffUser, Statement, VisitStatus, utcnow
-from voice_app.security import CHILD_MODE_KEY
 from tests.child_support import hand_over  # noqa: F401 - fixture
+from voice_app.child.handover import HandoverOptions, check_handover, start_handover
+from voice_app.models import (
+    FlowVersion,
+    Handover,
+    Role,
+    StaffUser,
+    Statement,
+    VisitStatus,
+    utcnow,
+)
+from voice_app.security import CHILD_MODE_KEY
 
 ACCESS_TESTED_ENDPOINTS = {
     "handover.setup",

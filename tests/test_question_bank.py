@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 
 from voice_app.i18n.terms import TERM_CHOICES
-from voice_app.questions.bank import MENU_EXTRA_CHOICES, BankError, default_bank, load_bank
+from voice_app.questions.bank import (
+    MENU_EXTRA_CHOICES,
+    BankError,
+    default_bank,
+    load_bank,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ICONS = ROOT / "static" / "icons"

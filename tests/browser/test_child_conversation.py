@@ -6,10 +6,27 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from voice_app.models import Answer, AnswerChoice, ChildResponse, DecisionOutcome, MenuDecision, Role, Statement, StatementEnd, Visit, VisitStatus
-from tests.browser.conftest import PHONE, TABLET_LANDSCAPE, assert_accessible, no_horizontal_scroll, sign_in
+from tests.browser.conftest import (
+    PHONE,
+    TABLET_LANDSCAPE,
+    assert_accessible,
+    no_horizontal_scroll,
+    sign_in,
+)
 from tests.child_support import make_statement
 from tests.conftest import PASSWORD
+from voice_app.models import (
+    Answer,
+    AnswerChoice,
+    ChildResponse,
+    DecisionOutcome,
+    MenuDecision,
+    Role,
+    Statement,
+    StatementEnd,
+    Visit,
+    VisitStatus,
+)
 
 SPEECH_STUB = """
 (() => {

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TypeVar
+from weakref import WeakKeyDictionary
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, insert, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -170,20 +176,25 @@ def question_step(questions: list[Question], question_id: str) -> Step | None:
 # ----- reading and checking answers ------------------------------------------------------------
 
 
+_ANSWERS_QUERY = (
+    select(Answer.question_id, Answer.scale, Answer.text, Answer.skipped, Answer.scribed, AnswerChoice.choice_id)
+    .outerjoin(AnswerChoice, col(AnswerChoice.answer_id) == col(Answer.id))
+    .where(col(Answer.statement_id) == bindparam("statement_id"))
+    .order_by(col(Answer.id), col(AnswerChoice.position), col(AnswerChoice.choice_id))
+)
+
+
 def load_answers(db: Session, *, statement_id: int) -> dict[str, SavedAnswer]:
-    """Every answer of a statement by question id, with its chosen cards, in two queries."""
-    rows = db.exec(select(Answer).where(Answer.statement_id == statement_id).order_by(col(Answer.id))).all()
-    if not rows:
-        return {}
-    choices: dict[int, list[str]] = {row.id: [] for row in rows}
-    for choice in db.exec(
-        select(AnswerChoice).where(col(AnswerChoice.answer_id).in_(list(choices))).order_by(col(AnswerChoice.position))
-    ).all():
-        choices[choice.answer_id].append(choice.choice_id)
-    return {
-        row.question_id: SavedAnswer(row.question_id, tuple(choices[row.id]), row.scale, row.text, row.skipped, row.scribed)
-        for row in rows
-    }
+    """Every answer of a statement by question id, with its chosen cards, in one query."""
+    rows = db.execute(_ANSWERS_QUERY, {"statement_id": statement_id}).all()
+    found: dict[str, tuple] = {}
+    choices: dict[str, list[str]] = {}
+    for question_id, scale, text, skipped, scribed, choice_id in rows:
+        found.setdefault(question_id, (scale, text, skipped, scribed))
+        chosen = choices.setdefault(question_id, [])
+        if choice_id is not None:
+            chosen.append(choice_id)
+    return {qid: SavedAnswer(qid, tuple(choices[qid]), *values) for qid, values in found.items()}
 
 
 def clean_text(raw: str | None) -> str | None:
@@ -248,12 +259,29 @@ def _scale(raw: str | None, words: str | None) -> int | None:
 # ----- saving ----------------------------------------------------------------------------------
 
 
+_SQLITE_WRITE_LOCKS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _write_lock(db: Session):
+    """For SQLite, one writer at a time per process: threads queue here instead of in SQLite's
+    busy handler, which sleeps in growing steps and made answers slow under many tablets."""
+    bind = db.get_bind()
+    if bind.dialect.name != "sqlite":
+        return nullcontext()
+    engine = getattr(bind, "engine", bind)
+    lock = _SQLITE_WRITE_LOCKS.get(engine)
+    if lock is None:
+        lock = _SQLITE_WRITE_LOCKS.setdefault(engine, threading.Lock())
+    return lock
+
+
 def commit_retrying(db: Session, work: Callable[[], T]) -> T:
     """Run a write and commit it; a lost race (duplicate key, busy database) is rolled back and run again."""
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         try:
-            result = work()
-            db.commit()
+            with _write_lock(db):
+                result = work()
+                db.commit()
             return result
         except (IntegrityError, OperationalError) as exc:
             db.rollback()
@@ -269,6 +297,15 @@ def _is_race(exc: Exception) -> bool:
     return "locked" in message or "deadlock" in message or "could not serialize" in message
 
 
+@dataclass(frozen=True)
+class SaveResult:
+    """What saving did: whether anything changed, the answer as stored, and follow-ups removed."""
+
+    changed: bool
+    saved: SavedAnswer
+    forgotten: tuple[str, ...] = ()
+
+
 def save_answer(
     db: Session,
     *,
@@ -277,48 +314,69 @@ def save_answer(
     given: AnswerInput,
     scribed: bool,
     bank: QuestionBank,
+    current: SavedAnswer | None = None,
     now: datetime | None = None,
-) -> bool:
-    """Save one answer at once, idempotently (one row per question, cards replaced); True if it changed."""
+) -> SaveResult:
+    """Save one answer at once, idempotently: one row per question (an upsert), its cards replaced.
 
-    def work() -> bool:
+    `current` is the answer as the caller last read it: when the same answer arrives again (a double
+    tap, a resend) nothing is written at all.
+    """
+    saved = SavedAnswer(question.id, given.choices, given.scale, given.text, given.skipped, scribed)
+    if current is not None and current.same_as(given):
+        return SaveResult(False, current)
+
+    def work() -> SaveResult:
         moment = now or utcnow()
-        answer = db.exec(
-            select(Answer).where(Answer.statement_id == statement.id, Answer.question_id == question.id)
-        ).first()
-        if answer is None:
-            answer = Answer(statement_id=statement.id, question_id=question.id, answered_at=moment)
-        else:
-            current = load_answers_for(db, answer)
-            if current.same_as(given):
-                return False
-        answer.scale, answer.text, answer.skipped = given.scale, given.text, given.skipped
-        answer.scribed = scribed
-        answer.updated_at = moment
-        db.add(answer)
-        db.flush()  # a second, simultaneous first answer fails here on the unique key
-        db.execute(delete(AnswerChoice).where(col(AnswerChoice.answer_id) == answer.id))
-        for choice in given.choices:
-            db.add(AnswerChoice(answer_id=answer.id, choice_id=choice, position=question.position))
-        _forget_hidden_followups(db, statement=statement, question=question, given=given, bank=bank)
-        live = db.get(Statement, statement.id)
-        live.updated_at = moment
-        live.scribed = live.scribed or scribed
-        db.add(live)
-        return True
+        statements = _save_statements(db.get_bind().dialect.name)
+        # INSERT ... ON CONFLICT DO UPDATE: a simultaneous first answer can never make a second row.
+        answer_id = db.execute(
+            statements.upsert,
+            dict(statement_id=statement.id, question_id=question.id, answered_at=moment, updated_at=moment,
+                 scale=given.scale, text=given.text, skipped=given.skipped, scribed=scribed),
+        ).scalar_one()
+        db.execute(statements.clear_choices, {"for_answer": answer_id})
+        if given.choices:
+            db.execute(
+                statements.add_choice,
+                [{"answer_id": answer_id, "choice_id": choice, "position": question.position} for choice in given.choices],
+            )
+        forgotten = _forget_hidden_followups(db, statement=statement, question=question, given=given, bank=bank)
+        db.execute(statements.touch_statement, {"for_statement": statement.id, "moment": moment, "scribing": scribed})
+        return SaveResult(True, saved, forgotten)
 
     return commit_retrying(db, work)
 
 
-def load_answers_for(db: Session, answer: Answer) -> SavedAnswer:
-    """One stored answer with its cards."""
-    choices = db.exec(
-        select(AnswerChoice.choice_id).where(AnswerChoice.answer_id == answer.id).order_by(col(AnswerChoice.position))
-    ).all()
-    return SavedAnswer(answer.question_id, tuple(choices), answer.scale, answer.text, answer.skipped, answer.scribed)
+@dataclass(frozen=True)
+class _SaveStatements:
+    upsert: object
+    clear_choices: object
+    add_choice: object
+    touch_statement: object
 
 
-def _forget_hidden_followups(db: Session, *, statement: Statement, question: Question, given: AnswerInput, bank: QuestionBank) -> None:
+@lru_cache(maxsize=4)
+def _save_statements(dialect: str) -> _SaveStatements:
+    """The SQL of saving an answer, built once per database dialect (building costs more than running)."""
+    answers, choices, statements = Answer.__table__, AnswerChoice.__table__, Statement.__table__
+    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert  # both know ON CONFLICT
+    upsert = make_insert(answers)
+    changed = ("scale", "text", "skipped", "scribed", "updated_at")
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["statement_id", "question_id"], set_={name: upsert.excluded[name] for name in changed}
+    ).returning(answers.c.id)
+    return _SaveStatements(
+        upsert=upsert,
+        clear_choices=delete(choices).where(choices.c.answer_id == bindparam("for_answer")),
+        add_choice=insert(choices),
+        touch_statement=update(statements)
+        .where(statements.c.id == bindparam("for_statement"))
+        .values(updated_at=bindparam("moment", type_=statements.c.updated_at.type), scribed=or_(statements.c.scribed, bindparam("scribing"))),
+    )
+
+
+def _forget_hidden_followups(db: Session, *, statement: Statement, question: Question, given: AnswerInput, bank: QuestionBank) -> tuple[str, ...]:
     # A follow-up that no longer applies (a place, once the meeting is a video call) is removed, so
     # the statement says what the child chose now; it is asked again if the child changes back.
     hidden = [
@@ -333,6 +391,7 @@ def _forget_hidden_followups(db: Session, *, statement: Statement, question: Que
         if ids:
             db.execute(delete(AnswerChoice).where(col(AnswerChoice.answer_id).in_(ids)))
             db.execute(delete(Answer).where(col(Answer.id).in_(ids)))
+    return tuple(hidden)
 
 
 def end_statement(

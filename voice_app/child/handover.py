@@ -9,13 +9,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
 from voice_app.child.flow import commit_retrying
 from voice_app.config import PROJECT_ROOT
 from voice_app.i18n import LANGUAGES, Language
-from voice_app.models import Answer, Child, FlowVersion, Handover, StaffUser, Statement, Visit, utcnow
+from voice_app.models import (
+    Answer,
+    Child,
+    FlowVersion,
+    Handover,
+    StaffUser,
+    Statement,
+    Visit,
+    utcnow,
+)
 from voice_app.passwords import hash_password, verify_password
 from voice_app.security import CHILD_MODE_KEY
 
@@ -43,6 +52,8 @@ class HandoverCheck:
     state: str
     handover: Handover | None = None
     statement: Statement | None = None
+    child: Child | None = None
+    iro: StaffUser | None = None  # whoever handed the tablet over, who takes it back
 
 
 def token_hash(token: str) -> str:
@@ -117,19 +128,31 @@ def start_handover(
     return commit_retrying(db, work), token
 
 
+# Built once: every child page runs it, and building a select costs more than running it.
+_HANDOVER_QUERY = (
+    select(Handover, Statement, Child, StaffUser)
+    .join(Statement, col(Statement.id) == col(Handover.statement_id))
+    .join(Child, col(Child.id) == col(Statement.child_id))
+    .join(StaffUser, col(StaffUser.id) == col(Handover.created_by_id))
+    .where(col(Handover.id) == bindparam("handover_id"))
+)
+
+
 def check_handover(db: Session, *, handover_id: object, token: object, now: datetime | None = None) -> HandoverCheck:
     """Whether a tablet's token is valid for its hand-over, and the statement it reaches."""
     if not isinstance(handover_id, int) or not isinstance(token, str):
         return HandoverCheck("invalid")
-    handover = db.get(Handover, handover_id)
-    if handover is None or not hmac.compare_digest(handover.token_hash, token_hash(token)):
+    row = db.exec(_HANDOVER_QUERY, params={"handover_id": handover_id}).first()
+    if row is None or not hmac.compare_digest(row[0].token_hash, token_hash(token)):
         return HandoverCheck("invalid")
-    statement = db.get(Statement, handover.statement_id)
+    handover = row[0]
     if handover.ended_at is not None:
-        return HandoverCheck("ended", handover, statement)
-    if handover.expires_at <= (now or utcnow()):
-        return HandoverCheck("expired", handover, statement)
-    return HandoverCheck("ok", handover, statement)
+        state = "ended"
+    elif handover.expires_at <= (now or utcnow()):
+        state = "expired"
+    else:
+        state = "ok"
+    return HandoverCheck(state, *row)
 
 
 def end_handover(db: Session, *, handover: Handover, now: datetime | None = None) -> None:

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -37,8 +48,8 @@ from voice_app.child.handover import (
 )
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
-from voice_app.i18n.terms import tgettext
-from voice_app.models import Child, Sharing, StaffUser, StatementEnd, utcnow
+from voice_app.i18n.terms import current_terms, term_words
+from voice_app.models import Sharing, StatementEnd, utcnow
 from voice_app.questions.bank import default_bank
 from voice_app.rendering import render, wants_fragment
 
@@ -56,9 +67,7 @@ def _enter_child_mode():
         # Nothing to return to: forget the whole session, so staff pages need a fresh sign-in.
         session.clear()
         return redirect(url_for("auth.sign_in"))
-    g.child_mode, g.handover, g.statement = state, check.handover, check.statement
-    g.child = db.session().get(Child, check.statement.child_id)
-    g.iro = db.session().get(StaffUser, check.handover.created_by_id)
+    g.child_mode, g.handover, g.statement, g.child, g.iro = state, check.handover, check.statement, check.child, check.iro
     use_language(check.statement.language)
     wanted = (request.view_args or {}).get("statement_id")
     if wanted is not None and wanted != check.statement.id:
@@ -68,23 +77,56 @@ def _enter_child_mode():
     return None
 
 
-@bp.context_processor
-def _child_helpers():
+_TERM_WORDS: dict[tuple[str, tuple], dict[str, str]] = {}
+
+
+def _term_words(locale: str) -> dict[str, str]:
+    # The service's words in one language never change while the app runs.
+    terms = current_terms()
+    key = (locale, tuple(sorted(terms.items())))
+    if key not in _TERM_WORDS:
+        _TERM_WORDS[key] = term_words(terms)
+    return _TERM_WORDS[key]
+
+
+def say(message: str) -> str:
+    """A question's wording in the child's language, with the service's own words filled in."""
+    if "say_with" not in g:
+        # Looked up once per request: a page says dozens of these.
+        g.say_with = (get_translations(), _term_words(str(get_locale())))
+    translations, words = g.say_with
+    return translations.ugettext(message) % words
+
+
+def child_icon(name: str) -> str:
+    """The URL of a symbol (the folder's URL is worked out once per request)."""
+    if "icon_base" not in g:
+        g.icon_base = url_for("static", filename="icons/")
+    return f"{g.icon_base}{name}.svg"
+
+
+# Globals, so the macros can be imported without context (and cached by Jinja).
+for _helper in (say, child_icon, choice_view, extras_for):
+    bp.add_app_template_global(_helper)
+
+
+def _names() -> dict:
     iro = g.get("iro")
     return {
-        "say": tgettext,
         "child_name": g.child.preferred_name if g.get("child") else "",
         "iro_name": (iro.display_name.split() or [""])[0] if iro else "",
-        "extras_for": extras_for,
-        "choice_view": choice_view,
     }
 
 
-def _screen(*, step: Step | None = None, editing: str | None = None, **extra) -> dict:
-    """Everything the conversation template needs, from the database as it is now."""
+bp.context_processor(_names)
+
+
+def _screen(*, step: Step | None = None, editing: str | None = None, answers: dict | None = None, **extra) -> dict:
+    """Everything the conversation template needs, from the database as it is now (or these answers)."""
     session_db = db.session()
     statement = g.statement
-    answers = load_answers(session_db, statement_id=statement.id)
+    if answers is None:
+        answers = load_answers(session_db, statement_id=statement.id)
     questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers)
     recap_pending = not g.child_mode.get("recap_done")
     recap = recap_for(session_db, statement=statement, bank=default_bank()) if recap_pending and not answers else []
@@ -97,7 +139,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, **extra) ->
         mark_recap_shown(session_db, items=recap)
     scribing = bool(g.child_mode.get("scribing"))
     log = [(q, answers[q.id]) for q in questions if q.id in answers]
-    return dict(
+    screen = dict(
         statement=statement,
         answers=answers,
         log=log,
@@ -108,8 +150,11 @@ def _screen(*, step: Step | None = None, editing: str | None = None, **extra) ->
         words_allowed=lambda q: text_allowed(q, statement=statement, scribing=scribing),
         problem=None,
         posted={},
+        **_names(),
         **extra,
     )
+    screen["s"] = screen  # the macros take the whole screen as one argument
+    return screen
 
 
 def _forced(kind: str) -> Step:
@@ -152,17 +197,21 @@ def answer(statement_id: int, question_id: str):
             abort(400)
         screen.update(problem=problem.message, posted=fields, editing=question_id if editing else None)
         return render(TEMPLATE, block="conversation" if editing else "step", status=422, **screen)
-    save_answer(
+    result = save_answer(
         db.session(),
         statement=g.statement,
         question=step.question,
         given=given,
         scribed=bool(g.child_mode.get("scribing")),
         bank=default_bank(),
+        current=screen["answers"].get(step.question.id),
     )
     if not wants_fragment():
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
-    after = _screen()
+    # The answers as now stored, without reading them all back.
+    answers = {qid: saved for qid, saved in screen["answers"].items() if qid not in result.forgotten}
+    answers[step.question.id] = result.saved
+    after = _screen(answers=answers)
     if editing:
         return render(TEMPLATE, block="conversation", **after)
     answered = (step.question, after["answers"][step.question.id])
