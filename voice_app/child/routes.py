@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from voice_app import db
@@ -290,18 +291,18 @@ def _after_handback_url() -> str:
 
 
 _CHILD_ERRORS = {
-    400: "Something went wrong with that. Please try again.",
-    403: "That page is closed right now.",
-    404: "We couldn't find that page.",
-    405: "Something went wrong with that. Please try again.",
-    413: "That was too much to send at once. Please make it shorter.",
-    429: "Too many tries. Please wait a few minutes, then try again.",
-    500: "Sorry, something went wrong. What you told us before is safe. Please try again.",
+    400: _l("Something went wrong with that. Please try again."),
+    403: _l("That page is closed right now."),
+    404: _l("We couldn't find that page."),
+    405: _l("Something went wrong with that. Please try again."),
+    413: _l("That was too much to send at once. Please make it shorter."),
+    429: _l("Too many tries. Please wait a few minutes, then try again."),
+    500: _l("Sorry, something went wrong. What you told us before is safe. Please try again."),
 }
 
 
 def _child_error(code: int):
-    message = _(_CHILD_ERRORS[code])
+    message = str(_CHILD_ERRORS[code])
     return render("child/error.html", block="step", status=code, message=message)
 
 
