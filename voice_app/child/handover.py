@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
-from voice_app.child.flow import commit_retrying
+from voice_app.child.store import commit_retrying
 from voice_app.config import PROJECT_ROOT
 from voice_app.i18n import LANGUAGES, Language
 from voice_app.models import (
