@@ -87,6 +87,8 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from voice_app.admin import bp as admin_bp
     from voice_app.auth import bp as auth_bp
+    from voice_app.child import bp as child_bp
+    from voice_app.child import handover_bp
     from voice_app.credits import bp as credits_bp
     from voice_app.feedback.blueprint import bp as feedback_bp
     from voice_app.health import bp as health_bp
@@ -94,7 +96,9 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.staff import bp as staff_bp
     from voice_app.statements import bp as statements_bp
 
-    for blueprint in (health_bp, credits_bp, auth_bp, staff_bp, admin_bp, statements_bp, feedback_bp, parents_bp):
+    for blueprint in (
+        health_bp, credits_bp, auth_bp, staff_bp, admin_bp, statements_bp, feedback_bp, parents_bp, child_bp, handover_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -103,7 +103,7 @@ def install_child_mode_lock(app: Flask) -> None:
 
     @app.before_request
     def _child_mode_lock():
-        from flask import render_template, session
+        from flask import current_app, render_template, session, url_for
 
         if not session.get(CHILD_MODE_KEY):
             return None
@@ -111,4 +111,5 @@ def install_child_mode_lock(app: Flask) -> None:
         blueprint = endpoint.split(".", 1)[0] if "." in endpoint else endpoint
         if blueprint in CHILD_MODE_OPEN_BLUEPRINTS:
             return None
-        return render_template("errors/child_mode.html"), 403
+        resume = url_for("child.resume") if "child.resume" in current_app.view_functions else None
+        return render_template("errors/child_mode.html", resume_url=resume), 403

@@ -16,6 +16,8 @@ PARTS = ("views", "menu")
 KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
 VERSIONS = frozenset({"younger", "older"})
 AUDIENCES = frozenset({"all", "cared_for", "cp"})
+# Offered by the flow on every Child's Menu item; stored as choice ids, so no question may use them.
+MENU_EXTRA_CHOICES = ("dont_mind", "dont_say")
 
 
 class BankError(ValueError):
@@ -54,6 +56,8 @@ class Question:
     plan_label: str = ""
     # Menu items whose answer stays out of exports meant for the meeting (e.g. topics not to raise there).
     keep_out_of_meeting: bool = False
+    # AnswerChoice.position for this question's choices: 0 = wanted, 1 = not wanted (who attends).
+    position: int = 0
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the question has it."""
@@ -108,6 +112,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             show_if=ShowIf(show_if["question"], tuple(show_if["any_of"])) if show_if else None,
             plan_label=raw.get("plan_label", ""),
             keep_out_of_meeting=bool(raw.get("keep_out_of_meeting", False)),
+            position=int(raw.get("position", 0)),
         )
     except KeyError as exc:
         raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
@@ -122,6 +127,8 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
     ids = [c.id for c in question.choices]
     if len(ids) != len(set(ids)):
         raise BankError(f"{where} repeats a choice id")
+    if set(ids) & set(MENU_EXTRA_CHOICES):
+        raise BankError(f"{where} uses a choice id kept for the menu's extra answers {MENU_EXTRA_CHOICES}")
     return question
 
 

@@ -1,0 +1,251 @@
+"""Time answering questions under 20 simultaneous tablets on SQLite, and weigh the first screen and one step.
+
+Run: /work/venv/bin/python bench/child_answers.py [--tablets 20] [--answers 23]
+Prints the server time per answer (measured around the WSGI app, in-process) and the round trip
+seen by each simulated tablet, as median and p95, then the gzip-compressed bytes of the first
+screen (HTML, CSS, JS and symbols it loads, each compressed on its own as a server would send it)
+and of one step's htmx fragment. Targets: p95 < 25 ms, first screen < 60 KB, one step < 8 KB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import multiprocessing
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlmodel import Session, SQLModel
+from waitress.server import create_server
+
+import voice_app.models  # noqa: F401 - every table
+from voice_app import create_app
+from voice_app.child.flow import asked_questions
+from voice_app.child.handover import HandoverOptions, start_handover
+from voice_app.config import Settings
+from voice_app.db import make_engine
+from voice_app.models import (
+    Child,
+    FlowVersion,
+    Review,
+    ReviewKind,
+    ReviewStage,
+    Role,
+    StaffUser,
+    Visit,
+)
+from voice_app.passwords import hash_password, use_fast_hashing_for_tests
+from voice_app.questions.bank import default_bank
+from voice_app.security import CHILD_MODE_KEY
+
+COOKIE = "voice_app_session"
+
+
+def seed(url: str, tablets: int) -> list[dict]:
+    """An IRO per tablet, each with a child, a review, a visit and a live hand-over."""
+    from datetime import date, timedelta
+
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    states = []
+    with Session(engine, expire_on_commit=False) as db:
+        password = hash_password("bench password 123")
+        for n in range(tablets):
+            iro = StaffUser(email=f"iro{n}@example.org", display_name=f"IRO {n}", role=Role.IRO, password_hash=password)
+            db.add(iro)
+            db.commit()
+            child = Child(preferred_name=f"Child {n}", case_reference=f"B-{n:04d}", date_of_birth=date(2017, 1, 1), iro_id=iro.id, cared_for=True)
+            db.add(child)
+            db.commit()
+            review = Review(child_id=child.id, kind=ReviewKind.CARED_FOR, stage=ReviewStage.SUBSEQUENT, scheduled_for=date.today() + timedelta(days=20))
+            db.add(review)
+            db.commit()
+            visit = Visit(review_id=review.id, iro_id=iro.id)
+            db.add(visit)
+            db.commit()
+            options = HandoverOptions(FlowVersion.YOUNGER, "en-GB", "views,menu", False)
+            handover, token = start_handover(db, visit=visit, child=child, user=iro, options=options, minutes=120)
+            states.append({"statement": handover.statement_id, "state": {"handover": handover.id, "token": token, "scribing": False, "recap_done": True, "failures": []}, "child": child})
+    engine.dispose()
+    return states
+
+
+def answer_plan(child: Child) -> list[tuple[str, dict]]:
+    """Each question a younger cared-for child is asked, with a first-card answer."""
+    from voice_app.models import Statement
+
+    statement = Statement(child_id=1, visit_id=1, version=FlowVersion.YOUNGER, parts="views,menu")
+    plan = []
+    for question in asked_questions(default_bank(), statement=statement, child=child, answers={}):
+        if question.kind == "scale":
+            plan.append((question.id, {"scale": "5"}))
+        elif question.kind == "text":
+            plan.append((question.id, {"text": "words"}))
+        else:
+            plan.append((question.id, {"choice": question.choices[0].id}))
+    return plan
+
+
+class Timing:
+    """WSGI middleware that records how long the app takes for each answer POST."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.times: list[float] = []
+        self.cpu: list[float] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        body = b"".join(self.app(environ, start_response))
+        if environ["REQUEST_METHOD"] == "POST" and "/questions/" in environ.get("PATH_INFO", ""):
+            wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
+            with self.lock:
+                self.times.append(wall)
+                self.cpu.append(cpu)
+        return [body]
+
+
+class Tablet:
+    """One simulated tablet: its own connection and session cookie."""
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = cookie
+        self.csrf = ""
+
+    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> bytes:
+        all_headers = {"Cookie": f"{COOKIE}={self.cookie}", **(headers or {})}
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            all_headers.update({"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.csrf})
+        self.connection.request(method, path, body=data, headers=all_headers)
+        response = self.connection.getresponse()
+        payload = response.read()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith(f"{COOKIE}="):
+                self.cookie = value.split(";", 1)[0].split("=", 1)[1]
+        if response.status >= 400:
+            raise RuntimeError(f"{method} {path} -> {response.status}")
+        return payload
+
+
+def run_tablet(tablet: Tablet, statement: int, plan, answers: int, round_trips: list, lock, barrier) -> None:
+    page = tablet.request("GET", f"/child/statements/{statement}").decode()
+    tablet.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    barrier.wait()
+    for question_id, fields in plan[:answers]:
+        started = time.perf_counter()
+        tablet.request("POST", f"/child/statements/{statement}/questions/{question_id}", fields, {"HX-Request": "true"})
+        with lock:
+            round_trips.append(time.perf_counter() - started)
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def first_screen_bytes(tablet: Tablet, statement: int) -> tuple[int, dict[str, int]]:
+    """The compressed weight of the first screen: the page and every file it loads."""
+    html = tablet.request("GET", f"/child/statements/{statement}")
+    sizes = {"HTML": gz(html)}
+    for url in sorted(set(re.findall(rb'(?:href|src)="(/static/[^"]+)"', html))):
+        sizes[url.decode()] = gz(tablet.request("GET", url.decode()))
+    return sum(sizes.values()), sizes
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def bench_settings(url: str) -> Settings:
+    return Settings(env="development", database_url=url, rate_limits_enabled=False, secure_cookies=False)
+
+
+def serve(url: str, threads: int, ready, done, results) -> None:
+    """The server process: the app under Waitress with the timing middleware, until told to stop."""
+    app = create_app(settings=bench_settings(url))
+    timing = Timing(app.wsgi_app)
+    app.wsgi_app = timing
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="voice-app-bench")
+    threading.Thread(target=server.run, daemon=True).start()
+    ready.put(server.effective_port)
+    done.wait()
+    results.put((timing.times, timing.cpu))
+    server.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tablets", type=int, default=20)
+    parser.add_argument("--answers", type=int, default=23, help="answers per tablet (23 = the whole younger views and menu)")
+    parser.add_argument("--threads", type=int, default=2, help="Waitress threads: one per core (Python threads share one lock)")
+    args = parser.parse_args()
+    use_fast_hashing_for_tests()
+    folder = tempfile.mkdtemp(prefix="voice-bench-")
+    url = f"sqlite:///{folder}/bench.db"
+    tablets_state = seed(url, args.tablets)
+    plan = answer_plan(tablets_state[0]["child"])
+
+    # The server runs in its own process, so the simulated tablets do not share its interpreter lock.
+    context = multiprocessing.get_context("fork")
+    ready, results, done = context.Queue(), context.Queue(), context.Event()
+    server = context.Process(target=serve, args=(url, args.threads, ready, done, results), daemon=True)
+    server.start()
+    port = ready.get(timeout=30)
+    signer_app = create_app(settings=bench_settings(url))  # same secret: signs each tablet's session cookie
+    serializer = signer_app.session_interface.get_signing_serializer(signer_app)
+
+    weigh = Tablet(port, serializer.dumps({CHILD_MODE_KEY: tablets_state[0]["state"]}))
+    first_total, first_parts = first_screen_bytes(weigh, tablets_state[0]["statement"])
+    weigh.csrf = re.search(rb'name="csrf-token" content="([^"]+)"', weigh.request("GET", f"/child/statements/{tablets_state[0]['statement']}")).group(1).decode()
+    question_id, fields = plan[0]
+    fragment = weigh.request("POST", f"/child/statements/{tablets_state[0]['statement']}/questions/{question_id}", fields, {"HX-Request": "true"})
+    warm_up = len(plan[:1])
+
+    round_trips: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(args.tablets)
+    threads = []
+    for entry in tablets_state:
+        tablet = Tablet(port, serializer.dumps({CHILD_MODE_KEY: entry["state"]}))
+        threads.append(threading.Thread(target=run_tablet, args=(tablet, entry["statement"], plan, args.answers, round_trips, lock, barrier)))
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    done.set()
+    all_times, all_cpu = results.get(timeout=30)
+    server.join(timeout=10)
+    server_times, cpu_times = all_times[warm_up:], all_cpu[warm_up:]
+
+    ms = lambda seconds: f"{seconds * 1000:.1f} ms"
+    load = os.getloadavg()[0]
+    print(f"{args.tablets} tablets x {len(plan[: args.answers])} answers = {len(server_times)} answers in {elapsed:.1f} s ({len(server_times) / elapsed:.0f} answers/s), SQLite, Waitress {args.threads} threads, {os.cpu_count()} cores, load average {load:.1f} at the end")
+    print(f"server time per answer (wall, in the app): median {ms(statistics.median(server_times))}, p95 {ms(percentile(server_times, 0.95))} (target p95 < 25 ms)")
+    print(f"server CPU time per answer (this thread):  median {ms(statistics.median(cpu_times))}, p95 {ms(percentile(cpu_times, 0.95))}")
+    print(f"round trip per answer:  median {ms(statistics.median(round_trips))}, p95 {ms(percentile(round_trips, 0.95))} (includes queueing behind other tablets)")
+    print(f"first screen: {first_total / 1024:.1f} KB compressed in total (target < 60 KB)")
+    for name, size in first_parts.items():
+        print(f"  {name}: {size:,} bytes")
+    print(f"one step (htmx fragment after an answer): {gz(fragment):,} bytes compressed, {len(fragment):,} raw (target < 8 KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""The child's conversation in child mode, and the IRO's hand-over of the tablet."""
+
+from flask import Blueprint
+
+# Open in child mode (see security.CHILD_MODE_OPEN_BLUEPRINTS): only the hand-over's statement.
+bp = Blueprint("child", __name__, url_prefix="/child")
+# Staff pages (sign-in needed), refused while the tablet is in child mode.
+handover_bp = Blueprint("handover", __name__)
+
+from voice_app.child import handover_routes, routes  # noqa: F401

@@ -1,0 +1,390 @@
+"""The child's conversation as plain functions: what comes next, saving answers, and the recap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, delete
+from sqlmodel import Session, col, select
+
+from voice_app.child.store import commit_retrying, save_statements
+from voice_app.models import (
+    Answer,
+    AnswerChoice,
+    Child,
+    ChildResponse,
+    FlowVersion,
+    MenuDecision,
+    Sharing,
+    Statement,
+    StatementEnd,
+    utcnow,
+)
+from voice_app.questions.bank import MENU_EXTRA_CHOICES, Question, QuestionBank
+
+TEXT_MAX = 2000
+SCALE_MAX = 10
+
+
+class AnswerProblem(ValueError):
+    """An answer that cannot be saved: `message` is kind words for the child; 400 means tampered."""
+
+    def __init__(self, message, *, status: int = 422) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+NEED_A_PICTURE = _l("Tap a picture to answer, or tap “I don't want to answer this”.")
+NEED_A_NUMBER = _l("Tap a number to answer, or tap “I don't want to answer this”.")
+NEED_WORDS = _l("Write something here, or tap “I don't want to answer this”.")
+TOO_LONG = _l("That's a lot of words! Please make it a bit shorter (up to %(max)s letters).", max=f"{TEXT_MAX:,}")
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What the child gave for one question, checked against the question."""
+
+    choices: tuple[str, ...] = ()
+    scale: int | None = None
+    text: str | None = None
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """One stored answer with its chosen card ids, as the flow and templates read it."""
+
+    question_id: str
+    choices: tuple[str, ...] = ()
+    scale: int | None = None
+    text: str | None = None
+    skipped: bool = False
+    scribed: bool = False
+
+    def same_as(self, given: AnswerInput) -> bool:
+        return (sorted(self.choices), self.scale, self.text, self.skipped) == (
+            sorted(given.choices),
+            given.scale,
+            given.text,
+            given.skipped,
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where the conversation is: the recap, a question, who may see it, stopping, or done."""
+
+    kind: str  # recap | question | sharing | stop | done
+    question: Question | None = None
+    number: int = 0
+    total: int = 0
+
+
+# The menu's extra answers, as the child sees them (label, symbol).
+EXTRA_CHOICES = {
+    "dont_mind": (_l("I don't mind"), "dont-mind"),
+    "dont_say": (_l("I don't want to say"), "dont-say"),
+}
+
+
+def choice_view(question: Question, choice_id: str) -> tuple[str, str]:
+    """The words (translated, with the service's terms) and symbol of a chosen card."""
+    from voice_app.i18n.terms import tgettext
+
+    if choice_id in EXTRA_CHOICES:
+        label, symbol = EXTRA_CHOICES[choice_id]
+        return str(label), symbol
+    choice = question.choice(choice_id)
+    if choice is None:  # a card removed from the bank since: show its id rather than lose it
+        return choice_id, "question"
+    return tgettext(choice.label), choice.symbol
+
+
+# ----- which questions, in which order -------------------------------------------------------
+
+
+def parts_of(statement: Statement) -> tuple[str, ...]:
+    """The parts offered in this statement ("views", "menu"), in the order they are asked."""
+    chosen = {part.strip() for part in statement.parts.split(",")}
+    return tuple(part for part in ("views", "menu") if part in chosen)
+
+
+def shown(question: Question, answers: dict[str, SavedAnswer]) -> bool:
+    """Whether a question's show_if holds for the answers given so far."""
+    if question.show_if is None:
+        return True
+    earlier = answers.get(question.show_if.question)
+    return earlier is not None and any(choice in question.show_if.any_of for choice in earlier.choices)
+
+
+def asked_questions(bank: QuestionBank, *, statement: Statement, child: Child, answers: dict[str, SavedAnswer]) -> list[Question]:
+    """The questions this child is asked now, in order, with show_if applied to their answers."""
+    candidates = bank.for_child(
+        parts=parts_of(statement),
+        version=FlowVersion(statement.version).value,
+        cared_for=child.cared_for,
+        on_cp_plan=child.on_cp_plan,
+    )
+    return [question for question in candidates if shown(question, answers)]
+
+
+def text_allowed(question: Question, *, statement: Statement, scribing: bool) -> bool:
+    """Words are for older children, or for anyone when their IRO is writing for them."""
+    if question.kind == "text":
+        return True
+    return question.allow_text and (FlowVersion(statement.version) == FlowVersion.OLDER or scribing)
+
+
+def extras_for(question: Question) -> tuple[str, ...]:
+    """The extra answers a question offers besides its cards ("I don't mind" on menu items)."""
+    return MENU_EXTRA_CHOICES if question.part == "menu" else ()
+
+
+def next_step(questions: list[Question], answers: dict[str, SavedAnswer], *, statement: Statement, recap_pending: bool) -> Step:
+    """The step to show now: the recap first, then the first unanswered question, then sharing."""
+    if statement.ended_at is not None:
+        return Step("done", total=len(questions), number=len(questions))
+    if recap_pending and not answers:
+        return Step("recap", total=len(questions))
+    for number, question in enumerate(questions, start=1):
+        if question.id not in answers:
+            return Step("question", question, number, len(questions))
+    return Step("sharing", number=len(questions), total=len(questions))
+
+
+def question_step(questions: list[Question], question_id: str) -> Step | None:
+    """The step for one question of the conversation (to change an answer), or None if not asked."""
+    for number, question in enumerate(questions, start=1):
+        if question.id == question_id:
+            return Step("question", question, number, len(questions))
+    return None
+
+
+# ----- reading and checking answers ------------------------------------------------------------
+
+
+_ANSWERS_QUERY = (
+    select(Answer.question_id, Answer.scale, Answer.text, Answer.skipped, Answer.scribed, AnswerChoice.choice_id)
+    .outerjoin(AnswerChoice, col(AnswerChoice.answer_id) == col(Answer.id))
+    .where(col(Answer.statement_id) == bindparam("statement_id"))
+    .order_by(col(Answer.id), col(AnswerChoice.position), col(AnswerChoice.choice_id))
+)
+
+
+def load_answers(db: Session, *, statement_id: int) -> dict[str, SavedAnswer]:
+    """Every answer of a statement by question id, with its chosen cards, in one query."""
+    rows = db.execute(_ANSWERS_QUERY, {"statement_id": statement_id}).all()
+    found: dict[str, tuple] = {}
+    choices: dict[str, list[str]] = {}
+    for question_id, scale, text, skipped, scribed, choice_id in rows:
+        found.setdefault(question_id, (scale, text, skipped, scribed))
+        chosen = choices.setdefault(question_id, [])
+        if choice_id is not None:
+            chosen.append(choice_id)
+    return {qid: SavedAnswer(qid, tuple(choices[qid]), *values) for qid, values in found.items()}
+
+
+def clean_text(raw: str | None) -> str | None:
+    """The child's words as typed (newlines made uniform, NULs dropped), or None when blank."""
+    if raw is None:
+        return None
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return text if text.strip() else None
+
+
+def parse_answer(
+    question: Question,
+    *,
+    choices: list[str],
+    special: str | None,
+    scale: str | None,
+    text: str | None,
+    skip: bool,
+    words_allowed: bool,
+) -> AnswerInput:
+    """Check what was sent for a question; raise AnswerProblem with kind words if it cannot be saved."""
+    if skip:
+        return AnswerInput(skipped=True)
+    if special:
+        if special not in extras_for(question):
+            raise AnswerProblem("unknown answer", status=400)
+        return AnswerInput(choices=(special,))
+    words = clean_text(text) if words_allowed else None
+    if words is not None and len(words) > TEXT_MAX:
+        raise AnswerProblem(TOO_LONG)
+    if question.kind == "text":
+        if words is None:
+            raise AnswerProblem(NEED_WORDS)
+        return AnswerInput(text=words)
+    if question.kind == "scale":
+        return AnswerInput(scale=_scale(scale, words), text=words)
+    wanted = list(dict.fromkeys(choices))
+    if any(question.choice(choice) is None for choice in wanted):
+        raise AnswerProblem("unknown choice", status=400)
+    if question.kind == "choice" and len(wanted) > 1:
+        raise AnswerProblem("one choice only", status=400)
+    if not wanted and words is None:
+        raise AnswerProblem(NEED_A_PICTURE)
+    order = [c.id for c in question.choices]
+    return AnswerInput(choices=tuple(sorted(wanted, key=order.index)), text=words)
+
+
+def _scale(raw: str | None, words: str | None) -> int | None:
+    if raw in (None, ""):
+        if words is None:
+            raise AnswerProblem(NEED_A_NUMBER)
+        return None
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise AnswerProblem("not a number", status=400) from exc
+    if not 0 <= value <= SCALE_MAX:
+        raise AnswerProblem("out of range", status=400)
+    return value
+
+
+# ----- saving ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What saving did: whether anything changed, the answer as stored, and follow-ups removed."""
+
+    changed: bool
+    saved: SavedAnswer
+    forgotten: tuple[str, ...] = ()
+
+
+def save_answer(
+    db: Session,
+    *,
+    statement: Statement,
+    question: Question,
+    given: AnswerInput,
+    scribed: bool,
+    bank: QuestionBank,
+    current: SavedAnswer | None = None,
+    now: datetime | None = None,
+) -> SaveResult:
+    """Save one answer at once, idempotently: one row per question (an upsert), its cards replaced.
+
+    `current` is the answer as the caller last read it: when the same answer arrives again (a double
+    tap, a resend) nothing is written at all.
+    """
+    saved = SavedAnswer(question.id, given.choices, given.scale, given.text, given.skipped, scribed)
+    if current is not None and current.same_as(given):
+        return SaveResult(False, current)
+
+    def work() -> SaveResult:
+        moment = now or utcnow()
+        statements = save_statements(db.get_bind().dialect.name)
+        # INSERT ... ON CONFLICT DO UPDATE: a simultaneous first answer can never make a second row.
+        answer_id = db.execute(
+            statements.upsert,
+            dict(statement_id=statement.id, question_id=question.id, answered_at=moment, updated_at=moment,
+                 scale=given.scale, text=given.text, skipped=given.skipped, scribed=scribed),
+        ).scalar_one()
+        db.execute(statements.clear_choices, {"for_answer": answer_id})
+        if given.choices:
+            db.execute(
+                statements.add_choice,
+                [{"answer_id": answer_id, "choice_id": choice, "position": question.position} for choice in given.choices],
+            )
+        forgotten = _forget_hidden_followups(db, statement=statement, question=question, given=given, bank=bank)
+        db.execute(statements.touch_statement, {"for_statement": statement.id, "moment": moment, "scribing": scribed})
+        return SaveResult(True, saved, forgotten)
+
+    return commit_retrying(db, work)
+
+
+def _forget_hidden_followups(db: Session, *, statement: Statement, question: Question, given: AnswerInput, bank: QuestionBank) -> tuple[str, ...]:
+    # A follow-up that no longer applies (a place, once the meeting is a video call) is removed, so
+    # the statement says what the child chose now; it is asked again if the child changes back.
+    hidden = [
+        q.id
+        for q in bank.questions
+        if q.show_if and q.show_if.question == question.id and not any(c in q.show_if.any_of for c in given.choices)
+    ]
+    if hidden:
+        ids = db.exec(
+            select(Answer.id).where(Answer.statement_id == statement.id, col(Answer.question_id).in_(hidden))
+        ).all()
+        if ids:
+            db.execute(delete(AnswerChoice).where(col(AnswerChoice.answer_id).in_(ids)))
+            db.execute(delete(Answer).where(col(Answer.id).in_(ids)))
+    return tuple(hidden)
+
+
+def end_statement(
+    db: Session, *, statement: Statement, reason: StatementEnd, sharing: Sharing | None = None, now: datetime | None = None
+) -> Statement:
+    """Record that the child finished (with who may see it) or stopped; a repeat keeps the first end."""
+    live = db.get(Statement, statement.id)
+    if live.ended_at is None:
+        moment = now or utcnow()
+        live.ended_at = moment
+        live.updated_at = moment
+        live.end_reason = reason
+        if sharing is not None:
+            live.sharing = sharing
+        db.add(live)
+        db.commit()
+    return live
+
+
+# ----- "You said ... we did ..." at the next visit ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecapItem:
+    """One thing from last time: what the child said, and what the IRO decided or did."""
+
+    question_id: str
+    question: Question | None
+    said: SavedAnswer | None
+    decision: MenuDecision | None
+    response: ChildResponse | None
+
+
+def previous_statement(db: Session, *, statement: Statement) -> Statement | None:
+    """The child's statement before this one (from an earlier visit), if any."""
+    return db.exec(
+        select(Statement)
+        .where(
+            Statement.child_id == statement.child_id,
+            Statement.id != statement.id,
+            Statement.visit_id != statement.visit_id,
+            col(Statement.started_at) <= statement.started_at,
+        )
+        .order_by(col(Statement.started_at).desc(), col(Statement.id).desc())
+    ).first()
+
+
+def recap_for(db: Session, *, statement: Statement, bank: QuestionBank) -> list[RecapItem]:
+    """What the child chose last time with the IRO's decisions and answers, in question order."""
+    previous = previous_statement(db, statement=statement)
+    if previous is None:
+        return []
+    decisions = {d.item_id: d for d in db.exec(select(MenuDecision).where(MenuDecision.statement_id == previous.id)).all()}
+    responses = {r.question_id: r for r in db.exec(select(ChildResponse).where(ChildResponse.statement_id == previous.id)).all()}
+    if not decisions and not responses:
+        return []
+    said = load_answers(db, statement_id=previous.id)
+    order = {q.id: n for n, q in enumerate(bank.questions)}
+    ids = sorted(set(decisions) | set(responses), key=lambda qid: (order.get(qid, len(order)), qid))
+    return [RecapItem(qid, bank.get(qid), said.get(qid), decisions.get(qid), responses.get(qid)) for qid in ids]
+
+
+def mark_recap_shown(db: Session, *, items: list[RecapItem], now: datetime | None = None) -> None:
+    """Note when the child was first shown each of the IRO's answers."""
+    ids = [item.response.id for item in items if item.response is not None and item.response.shown_to_child_at is None]
+    if not ids:
+        return
+    moment = now or utcnow()
+    for response in db.exec(select(ChildResponse).where(col(ChildResponse.id).in_(ids))).all():
+        response.shown_to_child_at = moment
+        db.add(response)
+    db.commit()

@@ -1,0 +1,242 @@
+"""Child mode as a capability: a short-lived token bound to one statement, and taking the tablet back."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, col, func, select
+
+from voice_app.child.store import commit_retrying
+from voice_app.config import PROJECT_ROOT
+from voice_app.i18n import LANGUAGES, Language
+from voice_app.models import (
+    Answer,
+    Child,
+    FlowVersion,
+    Handover,
+    StaffUser,
+    Statement,
+    Visit,
+    utcnow,
+)
+from voice_app.passwords import hash_password, verify_password
+from voice_app.security import CHILD_MODE_KEY
+
+TOKEN_BYTES = 32
+MAX_HANDBACK_FAILURES = 5
+HANDBACK_WINDOW = timedelta(minutes=10)
+PARTS = {"views,menu": "views,menu", "views": "views", "menu": "menu"}
+YOUNGER_UNTIL_AGE = 11  # the setup page suggests the older version from this age
+
+
+@dataclass(frozen=True)
+class HandoverOptions:
+    """What the IRO chose for this hand-over."""
+
+    version: FlowVersion
+    language: str
+    parts: str
+    scribing: bool
+
+
+@dataclass(frozen=True)
+class HandoverCheck:
+    """The result of checking a tablet's child-mode token: ok, expired, ended or invalid."""
+
+    state: str
+    handover: Handover | None = None
+    statement: Statement | None = None
+    child: Child | None = None
+    iro: StaffUser | None = None  # whoever handed the tablet over, who takes it back
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 of a token, as stored; the token itself is never stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def available_languages(translations: Path = PROJECT_ROOT / "translations") -> list[Language]:
+    """English, plus each shipped language whose compiled catalogue exists."""
+    return [
+        lang
+        for lang in LANGUAGES
+        if lang.code == "en-GB" or (translations / lang.locale / "LC_MESSAGES" / "messages.mo").is_file()
+    ]
+
+
+def suggested_version(child: Child, *, today) -> FlowVersion:
+    """Younger for children under 11 (or of unknown age), older from 11."""
+    age = child.age_on(today)
+    return FlowVersion.OLDER if age is not None and age >= YOUNGER_UNTIL_AGE else FlowVersion.YOUNGER
+
+
+def statement_for_visit(db: Session, *, visit_id: int) -> Statement | None:
+    """The statement of a visit (the latest, should there ever be more than one)."""
+    return db.exec(select(Statement).where(Statement.visit_id == visit_id).order_by(col(Statement.id).desc())).first()
+
+
+def start_handover(
+    db: Session,
+    *,
+    visit: Visit,
+    child: Child,
+    user: StaffUser,
+    options: HandoverOptions,
+    minutes: int,
+    now: datetime | None = None,
+) -> tuple[Handover, str]:
+    """Create or resume the visit's statement and a hand-over for it; returns it with its raw token."""
+    moment = now or utcnow()
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+
+    def work() -> Handover:
+        # Take the visit's row lock first, so a double tap waits here and then finds the new statement.
+        db.execute(update(Visit).where(col(Visit.id) == visit.id).values(updated_at=Visit.updated_at))
+        statement = statement_for_visit(db, visit_id=visit.id)
+        if statement is None:
+            statement = Statement(child_id=child.id, visit_id=visit.id, started_at=moment)
+        elif statement.ended_at is not None:
+            # Handing over again reopens it: the child carries on from where they were.
+            statement.ended_at = None
+            statement.end_reason = None
+        statement.version = options.version
+        statement.language = options.language
+        statement.parts = options.parts
+        if options.scribing:
+            statement.scribed = True
+            statement.scribe_id = user.id
+        statement.updated_at = moment
+        db.add(statement)
+        db.flush()
+        handover = Handover(
+            statement_id=statement.id,
+            token_hash=token_hash(token),
+            created_by_id=user.id,
+            created_at=moment,
+            expires_at=moment + timedelta(minutes=minutes),
+        )
+        db.add(handover)
+        db.flush()
+        return handover
+
+    return commit_retrying(db, work), token
+
+
+# Built once: every child page runs it, and building a select costs more than running it.
+_HANDOVER_QUERY = (
+    select(Handover, Statement, Child, StaffUser)
+    .join(Statement, col(Statement.id) == col(Handover.statement_id))
+    .join(Child, col(Child.id) == col(Statement.child_id))
+    .join(StaffUser, col(StaffUser.id) == col(Handover.created_by_id))
+    .where(col(Handover.id) == bindparam("handover_id"))
+)
+
+
+def check_handover(db: Session, *, handover_id: object, token: object, now: datetime | None = None) -> HandoverCheck:
+    """Whether a tablet's token is valid for its hand-over, and the statement it reaches."""
+    if not isinstance(handover_id, int) or not isinstance(token, str):
+        return HandoverCheck("invalid")
+    row = db.exec(_HANDOVER_QUERY, params={"handover_id": handover_id}).first()
+    if row is None or not hmac.compare_digest(row[0].token_hash, token_hash(token)):
+        return HandoverCheck("invalid")
+    handover = row[0]
+    if handover.ended_at is not None:
+        state = "ended"
+    elif handover.expires_at <= (now or utcnow()):
+        state = "expired"
+    else:
+        state = "ok"
+    return HandoverCheck(state, *row)
+
+
+def end_handover(db: Session, *, handover: Handover, now: datetime | None = None) -> None:
+    """Close a hand-over: its token reaches nothing any more."""
+    live = db.get(Handover, handover.id)
+    if live.ended_at is None:
+        live.ended_at = now or utcnow()
+        db.add(live)
+        db.commit()
+
+
+def verify_handback(user: StaffUser | None, secret: str) -> bool:
+    """True when the secret is the member of staff's password, or the hand-back PIN they set."""
+    if user is None or not user.active or not secret:
+        return False
+    if verify_password(user.password_hash, secret):
+        return True
+    return bool(user.handback_pin_hash) and verify_password(user.handback_pin_hash, secret)
+
+
+def set_handback_pin(db: Session, *, user: StaffUser, pin: str | None) -> None:
+    """Store a new hand-back PIN (Argon2 hash), or forget it when pin is None."""
+    live = db.get(StaffUser, user.id)
+    live.handback_pin_hash = hash_password(pin) if pin else None
+    db.add(live)
+    db.commit()
+
+
+# ----- the session's side of child mode --------------------------------------------------------
+
+
+def enter_child_mode(session, *, handover: Handover, token: str, scribing: bool) -> None:
+    """Put this browser into child mode for one hand-over."""
+    session[CHILD_MODE_KEY] = {"handover": handover.id, "token": token, "scribing": scribing, "recap_done": False, "failures": []}
+
+
+def child_mode_state(session) -> dict | None:
+    """The browser's child-mode state, if it is in child mode."""
+    state = session.get(CHILD_MODE_KEY)
+    return state if isinstance(state, dict) else None
+
+
+def update_child_mode(session, **changes) -> None:
+    """Change part of the child-mode state (the session cookie is rewritten)."""
+    state = dict(child_mode_state(session) or {})
+    state.update(changes)
+    session[CHILD_MODE_KEY] = state
+
+
+def leave_child_mode(session) -> None:
+    """End child mode in this browser."""
+    session.pop(CHILD_MODE_KEY, None)
+
+
+def recent_failures(state: dict, *, now: datetime) -> list[float]:
+    """Wrong hand-back tries in the last few minutes (as timestamps)."""
+    cutoff = (now - HANDBACK_WINDOW).timestamp()
+    return [t for t in state.get("failures", []) if isinstance(t, (int, float)) and t > cutoff]
+
+
+def too_many_failures(state: dict, *, now: datetime) -> bool:
+    """True after several wrong passwords in a row: wait before trying again."""
+    return len(recent_failures(state, now=now)) >= MAX_HANDBACK_FAILURES
+
+
+# ----- what the staff child page shows about a visit's statement -------------------------------
+
+
+@dataclass(frozen=True)
+class StatementSummary:
+    statement: Statement
+    answers: int
+
+    @property
+    def state(self) -> str:
+        if self.statement.end_reason is not None:
+            return {"finished": "Finished", "stopped": "Stopped early"}[self.statement.end_reason.value]
+        return "Started"
+
+
+def statement_summary(db: Session, *, visit_id: int) -> StatementSummary | None:
+    """The visit's statement with how many questions were answered, for the child page."""
+    statement = statement_for_visit(db, visit_id=visit_id)
+    if statement is None:
+        return None
+    count = db.exec(select(func.count()).select_from(Answer).where(Answer.statement_id == statement.id)).one()
+    return StatementSummary(statement, int(count))

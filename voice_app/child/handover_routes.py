@@ -1,0 +1,103 @@
+"""Staff side of the hand-over: the IRO sets up the conversation and hands the tablet to the child."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, redirect, session, url_for
+from flask_login import current_user
+
+from voice_app import db
+from voice_app.child import handover_bp
+from voice_app.child.forms import HandoverForm
+from voice_app.child.handover import (
+    HandoverOptions,
+    available_languages,
+    enter_child_mode,
+    set_handback_pin,
+    start_handover,
+    statement_for_visit,
+    statement_summary,
+    suggested_version,
+)
+from voice_app.models import FlowVersion, ReviewKind, Role, VisitStatus
+from voice_app.rendering import render
+from voice_app.security import roles_required
+from voice_app.staff.services import visit_for
+
+HANDOVER_STATUSES = (VisitStatus.PLANNED, VisitStatus.DONE)
+
+
+def _visit(visit_id: int):
+    visit, review, child = visit_for(db.session(), current_user, visit_id)
+    if visit.status not in HANDOVER_STATUSES:
+        abort(404)
+    return visit, review, child
+
+
+def _form(child, review) -> HandoverForm:
+    form = HandoverForm()
+    languages = available_languages()
+    form.language.choices = [(lang.code, lang.native_name if lang.native_name == lang.english_name else f"{lang.english_name} ({lang.native_name})") for lang in languages]
+    if not form.is_submitted():
+        form.version.data = suggested_version(child, today=date.today()).value
+        codes = {lang.code for lang in languages}
+        form.language.data = child.preferred_language if child.preferred_language in codes else "en-GB"
+        form.parts.data = "views,menu" if review.kind == ReviewKind.CARED_FOR else "views"
+    return form
+
+
+@handover_bp.route("/visits/<int:visit_id>/hand-over", methods=["GET", "POST"])
+@roles_required(Role.IRO, Role.MANAGER)
+def setup(visit_id: int):
+    """Choose the version, language and parts, then hand the tablet to the child."""
+    visit, review, child = _visit(visit_id)
+    form = _form(child, review)
+    if form.validate_on_submit():
+        session_db = db.session()
+        if form.pin.data:
+            set_handback_pin(session_db, user=current_user, pin=form.pin.data)
+        elif form.forget_pin.data:
+            set_handback_pin(session_db, user=current_user, pin=None)
+        options = HandoverOptions(
+            version=FlowVersion(form.version.data),
+            language=form.language.data,
+            parts=form.parts.data,
+            scribing=bool(form.scribing.data),
+        )
+        handover, token = start_handover(
+            session_db,
+            visit=visit,
+            child=child,
+            user=current_user,
+            options=options,
+            minutes=current_app.config["VOICE_APP"].handover_minutes,
+        )
+        enter_child_mode(session, handover=handover, token=token, scribing=options.scribing)
+        return redirect(url_for("child.conversation", statement_id=handover.statement_id, _anchor="step"))
+    existing = statement_for_visit(db.session(), visit_id=visit.id)
+    return render(
+        "handover/setup.html",
+        form=form,
+        visit=visit,
+        review=review,
+        child=child,
+        summary=statement_summary(db.session(), visit_id=visit.id) if existing else None,
+        has_pin=bool(current_user.handback_pin_hash),
+        minutes=current_app.config["VOICE_APP"].handover_minutes,
+        status=422 if form.errors else 200,
+    )
+
+
+@handover_bp.app_template_global("visit_statement")
+def visit_statement(visit_id: int):
+    """The statement summary for a visit row on the staff child page (None if none yet)."""
+    return statement_summary(db.session(), visit_id=visit_id)
+
+
+@handover_bp.app_template_global("statement_url")
+def statement_url(statement_id: int) -> str | None:
+    """The IRO's page for a statement, once the statements area provides one."""
+    if "statements.show" in current_app.view_functions:
+        return url_for("statements.show", statement_id=statement_id)
+    return None

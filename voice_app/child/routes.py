@@ -1,0 +1,311 @@
+"""The child's conversation: one question at a time, reachable only through this tablet's hand-over."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale, get_translations
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from voice_app import db
+from voice_app.child import bp
+from voice_app.child.flow import (
+    AnswerProblem,
+    Step,
+    asked_questions,
+    choice_view,
+    end_statement,
+    extras_for,
+    load_answers,
+    mark_recap_shown,
+    next_step,
+    parse_answer,
+    question_step,
+    recap_for,
+    save_answer,
+    text_allowed,
+)
+from voice_app.child.forms import GiveBackForm, answer_fields
+from voice_app.child.handover import (
+    check_handover,
+    child_mode_state,
+    end_handover,
+    leave_child_mode,
+    recent_failures,
+    too_many_failures,
+    update_child_mode,
+    verify_handback,
+)
+from voice_app.extensions import limiter
+from voice_app.i18n import use_language
+from voice_app.i18n.terms import current_terms, term_words
+from voice_app.models import Sharing, StatementEnd, utcnow
+from voice_app.questions.bank import default_bank
+from voice_app.rendering import render, wants_fragment
+
+TEMPLATE = "child/conversation.html"
+
+
+@bp.before_request
+def _enter_child_mode():
+    """Every child page needs this browser's live hand-over, and reaches only its statement."""
+    state = child_mode_state(session)
+    if state is None:
+        abort(404)
+    check = check_handover(db.session(), handover_id=state.get("handover"), token=state.get("token"))
+    if check.state == "invalid":
+        # Nothing to return to: forget the whole session, so staff pages need a fresh sign-in.
+        session.clear()
+        return redirect(url_for("auth.sign_in"))
+    g.child_mode, g.handover, g.statement, g.child, g.iro = state, check.handover, check.statement, check.child, check.iro
+    use_language(check.statement.language)
+    wanted = (request.view_args or {}).get("statement_id")
+    if wanted is not None and wanted != check.statement.id:
+        abort(404)
+    if check.state != "ok" and request.endpoint != "child.give_back":
+        return render("child/paused.html", block="step", status=403)
+    return None
+
+
+_TERM_WORDS: dict[tuple[str, tuple], dict[str, str]] = {}
+
+
+def _term_words(locale: str) -> dict[str, str]:
+    # The service's words in one language never change while the app runs.
+    terms = current_terms()
+    key = (locale, tuple(sorted(terms.items())))
+    if key not in _TERM_WORDS:
+        _TERM_WORDS[key] = term_words(terms)
+    return _TERM_WORDS[key]
+
+
+def say(message: str) -> str:
+    """A question's wording in the child's language, with the service's own words filled in."""
+    if "say_with" not in g:
+        # Looked up once per request: a page says dozens of these.
+        g.say_with = (get_translations(), _term_words(str(get_locale())))
+    translations, words = g.say_with
+    return translations.ugettext(message) % words
+
+
+def child_icon(name: str) -> str:
+    """The URL of a symbol (the folder's URL is worked out once per request)."""
+    if "icon_base" not in g:
+        g.icon_base = url_for("static", filename="icons/")
+    return f"{g.icon_base}{name}.svg"
+
+
+# Globals, so the macros can be imported without context (and cached by Jinja).
+for _helper in (say, child_icon, choice_view, extras_for):
+    bp.add_app_template_global(_helper)
+
+
+def _names() -> dict:
+    iro = g.get("iro")
+    return {
+        "child_name": g.child.preferred_name if g.get("child") else "",
+        "iro_name": (iro.display_name.split() or [""])[0] if iro else "",
+    }
+
+
+bp.context_processor(_names)
+
+
+def _screen(*, step: Step | None = None, editing: str | None = None, answers: dict | None = None, **extra) -> dict:
+    """Everything the conversation template needs, from the database as it is now (or these answers)."""
+    session_db = db.session()
+    statement = g.statement
+    if answers is None:
+        answers = load_answers(session_db, statement_id=statement.id)
+    questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers)
+    recap_pending = not g.child_mode.get("recap_done")
+    recap = recap_for(session_db, statement=statement, bank=default_bank()) if recap_pending and not answers else []
+    if step is None and editing:
+        step = question_step(questions, editing)
+        if step is None:
+            abort(404)
+    step = step or next_step(questions, answers, statement=statement, recap_pending=bool(recap))
+    if step.kind == "recap":
+        mark_recap_shown(session_db, items=recap)
+    scribing = bool(g.child_mode.get("scribing"))
+    log = [(q, answers[q.id]) for q in questions if q.id in answers]
+    screen = dict(
+        statement=statement,
+        answers=answers,
+        log=log,
+        step=step,
+        editing=editing if step.kind == "question" and step.question.id in answers else None,
+        recap=recap,
+        scribing=scribing,
+        words_allowed=lambda q: text_allowed(q, statement=statement, scribing=scribing),
+        problem=None,
+        posted={},
+        **_names(),
+        **extra,
+    )
+    screen["s"] = screen  # the macros take the whole screen as one argument
+    return screen
+
+
+def _forced(kind: str) -> Step:
+    if g.statement.ended_at is not None:
+        return Step("done")
+    return Step(kind)
+
+
+@bp.get("/")
+def resume():
+    """Back to this tablet's conversation, where it stopped."""
+    return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
+
+
+@bp.get("/statements/<int:statement_id>")
+def conversation(statement_id: int):
+    """The conversation so far and the next step (the first unanswered question)."""
+    return render(TEMPLATE, block="conversation", **_screen())
+
+
+@bp.get("/statements/<int:statement_id>/questions/<question_id>")
+def question(statement_id: int, question_id: str):
+    """One question of the conversation, to answer it or change the answer."""
+    return render(TEMPLATE, block="conversation", **_screen(editing=question_id))
+
+
+@bp.post("/statements/<int:statement_id>/questions/<question_id>")
+def answer(statement_id: int, question_id: str):
+    """Save an answer the moment it is given; htmx gets the answer bubble and the next question."""
+    editing = request.form.get("mode") == "edit"
+    if g.statement.ended_at is not None:
+        return render(TEMPLATE, block="conversation" if editing else "step", status=409, **_screen())
+    screen = _screen(editing=question_id)
+    step = screen["step"]
+    fields = answer_fields(request.form)
+    try:
+        given = parse_answer(step.question, **fields, words_allowed=screen["words_allowed"](step.question))
+    except AnswerProblem as problem:
+        if problem.status == 400:
+            abort(400)
+        screen.update(problem=problem.message, posted=fields, editing=question_id if editing else None)
+        return render(TEMPLATE, block="conversation" if editing else "step", status=422, **screen)
+    result = save_answer(
+        db.session(),
+        statement=g.statement,
+        question=step.question,
+        given=given,
+        scribed=bool(g.child_mode.get("scribing")),
+        bank=default_bank(),
+        current=screen["answers"].get(step.question.id),
+    )
+    if not wants_fragment():
+        return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
+    # The answers as now stored, without reading them all back.
+    answers = {qid: saved for qid, saved in screen["answers"].items() if qid not in result.forgotten}
+    answers[step.question.id] = result.saved
+    after = _screen(answers=answers)
+    if editing:
+        return render(TEMPLATE, block="conversation", **after)
+    answered = (step.question, after["answers"][step.question.id])
+    return render(TEMPLATE, block="step_after_answer", answered=answered, **after)
+
+
+@bp.post("/statements/<int:statement_id>/recap")
+def recap_seen(statement_id: int):
+    """The child has seen what happened since last time; on to the first question."""
+    update_child_mode(session, recap_done=True)
+    g.child_mode = child_mode_state(session)
+    if not wants_fragment():
+        return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
+    return render(TEMPLATE, block="step", **_screen())
+
+
+@bp.get("/statements/<int:statement_id>/finish")
+def finish(statement_id: int):
+    """"I've finished": ask who may see it."""
+    return render(TEMPLATE, block="step", **_screen(step=_forced("sharing")))
+
+
+@bp.post("/statements/<int:statement_id>/sharing")
+def sharing(statement_id: int):
+    """Who may see it; then the statement is finished."""
+    choice = request.form.get("sharing")
+    if choice not in {s.value for s in Sharing}:
+        abort(400)
+    end_statement(db.session(), statement=g.statement, reason=StatementEnd.FINISHED, sharing=Sharing(choice))
+    if not wants_fragment():
+        return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
+    return render(TEMPLATE, block="step", **_screen())
+
+
+@bp.get("/statements/<int:statement_id>/stop")
+def stop_confirm(statement_id: int):
+    """"I want to stop": check, kindly."""
+    return render(TEMPLATE, block="step", **_screen(step=_forced("stop")))
+
+
+@bp.post("/statements/<int:statement_id>/stop")
+def stop(statement_id: int):
+    """Stop here; everything said so far is kept."""
+    end_statement(db.session(), statement=g.statement, reason=StatementEnd.STOPPED)
+    if not wants_fragment():
+        return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
+    return render(TEMPLATE, block="step", **_screen())
+
+
+@bp.route("/give-back", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def give_back():
+    """The IRO takes the tablet back with their password or PIN; child mode ends."""
+    form = GiveBackForm()
+    error = None
+    now = utcnow()
+    if request.method == "POST":
+        if too_many_failures(g.child_mode, now=now):
+            error = _("Too many tries. Please wait a few minutes, then try again.")
+        elif form.validate_on_submit():
+            if verify_handback(g.iro, form.secret.data):
+                end_handover(db.session(), handover=g.handover)
+                leave_child_mode(session)
+                flash(f"Welcome back. {g.child.preferred_name}'s answers are saved.", "success")
+                return redirect(_after_handback_url())
+            update_child_mode(session, failures=[*recent_failures(g.child_mode, now=now), now.timestamp()])
+            error = _("That isn't right. Please try again.")
+    status = 429 if error and too_many_failures(child_mode_state(session) or {}, now=now) else (422 if error or form.errors else 200)
+    return render_template("child/give_back.html", form=form, error=error), status
+
+
+def _after_handback_url() -> str:
+    if "statements.show" in current_app.view_functions:
+        return url_for("statements.show", statement_id=g.statement.id)
+    return url_for("staff.child", child_id=g.child.id)
+
+
+_CHILD_ERRORS = {
+    400: _l("Something went wrong with that. Please try again."),
+    403: _l("That page is closed right now."),
+    404: _l("We couldn't find that page."),
+    405: _l("Something went wrong with that. Please try again."),
+    413: _l("That was too much to send at once. Please make it shorter."),
+    429: _l("Too many tries. Please wait a few minutes, then try again."),
+    500: _l("Sorry, something went wrong. What you told us before is safe. Please try again."),
+}
+
+
+def _child_error(code: int):
+    message = str(_CHILD_ERRORS[code])
+    return render("child/error.html", block="step", status=code, message=message)
+
+
+for _code in _CHILD_ERRORS:
+    bp.register_error_handler(_code, lambda _exc, code=_code: _child_error(code))
+bp.register_error_handler(CSRFError, lambda _exc: _child_error(400))
