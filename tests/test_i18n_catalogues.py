@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.child_support import hand_over  # noqa: F401 - fixture
 from voice_app.i18n import LANGUAGES
 from voice_app.i18n.terms import TERM_CHOICES
+
+pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"

@@ -7,11 +7,12 @@ import html
 import pytest
 from sqlmodel import select
 
-from tests.child_support import hand_over  # noqa: F401 - fixture
 from tests.feedback_helpers import conference, link
 from tests.test_parents import Parent
 from voice_app.i18n import LANGUAGES, shipped_languages
 from voice_app.models import Role, Statement, StatementEnd, utcnow
+
+pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
 ACCESS_TESTED_ENDPOINTS = {"child.choose_language"}
 

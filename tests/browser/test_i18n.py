@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.browser.conftest import TABLET, PHONE, assert_accessible, no_horizontal_scroll, sign_in
+from tests.browser.conftest import PHONE, TABLET, assert_accessible, no_horizontal_scroll, sign_in
 from tests.browser.test_child_conversation import ENGLISH, SPEECH_STUB
 from tests.conftest import PASSWORD
 from tests.feedback_helpers import conference, link
