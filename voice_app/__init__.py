@@ -88,9 +88,10 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.admin import bp as admin_bp
     from voice_app.auth import bp as auth_bp
     from voice_app.health import bp as health_bp
+    from voice_app.reports import bp as reports_bp
     from voice_app.staff import bp as staff_bp
 
-    for blueprint in (health_bp, auth_bp, staff_bp, admin_bp):
+    for blueprint in (health_bp, auth_bp, staff_bp, admin_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

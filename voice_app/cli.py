@@ -172,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     _add_db_url(user)
     user.set_defaults(handler=cmd_create_user)
+
+    from voice_app.reports.cli import register as register_report
+
+    register_report(commands)
     return parser
 
 

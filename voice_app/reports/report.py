@@ -1,0 +1,59 @@
+"""The whole report for a period: every figure, in the order of an annual report's participation sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Connection
+
+from voice_app.models import utcnow
+from voice_app.questions.bank import QuestionBank, default_bank
+from voice_app.reports import queries
+from voice_app.reports.figures import participation_figure, statements_figures, visits_figure
+from voice_app.reports.model import Figure, TextFigure
+from voice_app.reports.parents import parents_section
+from voice_app.reports.period import Period
+from voice_app.reports.voices import menu_figures, quotes_figure, reasons_figure, views_figures
+
+PAGE_QUOTES = 50  # the page shows the newest; the downloads carry them all
+
+
+@dataclass
+class Report:
+    period: Period
+    previous: Period
+    figures: list[Figure | TextFigure]
+    made_at: datetime
+
+    def figure(self, figure_id: str) -> Figure | TextFigure | None:
+        return next((f for f in self.figures if f.id == figure_id), None)
+
+    @property
+    def sections(self) -> list[tuple[str, list[Figure | TextFigure]]]:
+        """Figures grouped by section, in order."""
+        grouped: dict[str, list[Figure | TextFigure]] = {}
+        for figure in self.figures:
+            grouped.setdefault(figure.section, []).append(figure)
+        return list(grouped.items())
+
+
+def build_report(connection: Connection, period: Period, *, quote_limit: int | None = None, bank: QuestionBank | None = None) -> Report:
+    """Count everything for the period and the one before it, in a fixed number of queries."""
+    bank = bank or default_bank()
+    window = queries.window_for(period)
+    now, before = queries.gather(connection, window)
+    figures: list[Figure | TextFigure] = [
+        visits_figure(now, before),
+        reasons_figure(queries.declined_reasons(connection, period), now, before),
+        *statements_figures(now, before),
+        participation_figure(now, before),
+        *menu_figures(bank, now, before),
+        *views_figures(bank, now, before),
+        quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
+        *parents_section(connection, window),
+    ]
+    for figure in figures:
+        if isinstance(figure, Figure):
+            figure.publish()
+    return Report(period=period, previous=window.before, figures=figures, made_at=utcnow())
