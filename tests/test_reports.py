@@ -14,9 +14,15 @@ from voice_app.reports.report import build_report
 
 
 @pytest.fixture
-def report(db):
+def connection(app):
+    with app.extensions["voice_app_engine"].connect() as connection:
+        yield connection
+
+
+@pytest.fixture
+def report(db, connection):
     seed(db)
-    return build_report(db.connection(), PERIOD)
+    return build_report(connection, PERIOD)
 
 
 @pytest.mark.parametrize("figure_id", sorted(EXPECTED))
@@ -110,8 +116,8 @@ def test_parents_agreed_share_and_change(report):
     assert q4["agreed"].this.percent == 100.0  # not applicable is left out of the share
 
 
-def test_an_empty_database_gives_zeros_not_errors(db):
-    report = build_report(db.connection(), PERIOD)
+def test_an_empty_database_gives_zeros_not_errors(connection):
+    report = build_report(connection, PERIOD)
     rows = {row.key: row for row in report.figure("participation").rows}
     assert rows["held_cared_for"].this.count == 0 and rows["participated_cared_for"].this.percent is None
 

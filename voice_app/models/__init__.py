@@ -4,6 +4,7 @@ from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentResponse, ResponseSource
 from voice_app.models.people import Child, Role, StaffUser
+from voice_app.models.reports import ReportMonth
 from voice_app.models.reviews import (
     STAGES_FOR_KIND,
     ChairRole,
@@ -44,6 +45,7 @@ __all__ = [
     "MeetingFormat",
     "MenuDecision",
     "ParentResponse",
+    "ReportMonth",
     "ResponseSource",
     "Review",
     "ReviewKind",

@@ -42,6 +42,7 @@ class Counts:
     statements: Counter = field(default_factory=Counter)  # (end_reason, version, scribed, language, sharing)
     reviews: Counter = field(default_factory=Counter)  # (kind, format_used, chaired_by)
     participated: Counter = field(default_factory=Counter)  # review kind -> reviews with a statement before
+    # Filled by rollup.gather_heavy:
     answers: Counter = field(default_factory=Counter)  # (question_id, skipped, scale)
     choices: Counter = field(default_factory=Counter)  # (question_id, choice_id, position)
     decisions: Counter = field(default_factory=Counter)  # (item_id, outcome)
@@ -104,7 +105,7 @@ def _fold(connection: Connection, query, periods: tuple[Counts, Counts], attribu
 
 
 def gather(connection: Connection, window: Window) -> tuple[Counts, Counts]:
-    """Every count for this period and the previous one, in eight queries."""
+    """The service counts for this period and the previous one (answers and the like: see rollup.py)."""
     periods = (Counts(), Counts())
     n = sa.func.count()
 
@@ -138,34 +139,6 @@ def gather(connection: Connection, window: Window) -> tuple[Counts, Counts]:
     _fold(connection, reviews, periods, "reviews")
 
     _participation(connection, window, periods, held)
-
-    answer_cols = (answer_t.c.question_id, answer_t.c.skipped, answer_t.c.scale)
-    answers = (
-        sa.select(window.bucket_for_instant(statement_t.c.ended_at), *answer_cols, n)
-        .select_from(answer_t.join(statement_t, answer_t.c.statement_id == statement_t.c.id))
-        .where(done)
-        .group_by(sa.literal_column("1"), *answer_cols)
-    )
-    _fold(connection, answers, periods, "answers")
-
-    choice_cols = (answer_t.c.question_id, choice_t.c.choice_id, choice_t.c.position)
-    choices = (
-        sa.select(window.bucket_for_instant(statement_t.c.ended_at), *choice_cols, n)
-        .select_from(
-            choice_t.join(answer_t, choice_t.c.answer_id == answer_t.c.id).join(statement_t, answer_t.c.statement_id == statement_t.c.id)
-        )
-        .where(done, answer_t.c.skipped == sa.false())
-        .group_by(sa.literal_column("1"), *choice_cols)
-    )
-    _fold(connection, choices, periods, "choices")
-
-    decisions = (
-        sa.select(window.bucket_for_instant(statement_t.c.ended_at), decision_t.c.item_id, decision_t.c.outcome, n)
-        .select_from(decision_t.join(statement_t, decision_t.c.statement_id == statement_t.c.id))
-        .where(done)
-        .group_by(sa.literal_column("1"), decision_t.c.item_id, decision_t.c.outcome)
-    )
-    _fold(connection, decisions, periods, "decisions")
 
     written = (
         sa.select(window.bucket_for_instant(response_t.c.created_at), n)

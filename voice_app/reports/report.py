@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from voice_app.models import utcnow
 from voice_app.questions.bank import QuestionBank, default_bank
-from voice_app.reports import queries
+from voice_app.reports import queries, rollup
 from voice_app.reports.figures import participation_figure, statements_figures, visits_figure
 from voice_app.reports.model import Figure, TextFigure
 from voice_app.reports.parents import parents_section
@@ -39,10 +39,17 @@ class Report:
 
 
 def build_report(connection: Connection, period: Period, *, quote_limit: int | None = None, bank: QuestionBank | None = None) -> Report:
-    """Count everything for the period and the one before it, in a fixed number of queries."""
+    """Count everything for the period and the one before it, in a fixed number of queries.
+
+    Give it a connection of its own: it commits when it stores counted months (rollup.py).
+    """
     bank = bank or default_bank()
     window = queries.window_for(period)
+    if connection.dialect.name == "postgresql":
+        # Compiling these short aggregate queries to machine code costs more than it saves.
+        connection.exec_driver_sql("SET LOCAL jit = off")
     now, before = queries.gather(connection, window)
+    stored = rollup.gather_heavy(connection, window, (now, before))
     figures: list[Figure | TextFigure] = [
         visits_figure(now, before),
         reasons_figure(queries.declined_reasons(connection, period), now, before),
@@ -56,4 +63,6 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
     for figure in figures:
         if isinstance(figure, Figure):
             figure.publish()
+    if stored:
+        connection.commit()  # keep the months counted for next time
     return Report(period=period, previous=window.before, figures=figures, made_at=utcnow())

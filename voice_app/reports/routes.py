@@ -28,7 +28,9 @@ def _period() -> Period:
 
 
 def _report(period: Period, *, quote_limit: int | None) -> Report:
-    return build_report(db.session().connection(), period, quote_limit=quote_limit)
+    # A connection of its own, not the request's session: the report may commit the months it counted.
+    with db.engine().connect() as connection:
+        return build_report(connection, period, quote_limit=quote_limit)
 
 
 def _filename(period: Period, name: str, extension: str) -> str:

@@ -1,0 +1,41 @@
+"""service report: covering indexes and the per-month counts it keeps
+
+Revision ID: reports_0002
+Revises: 0001
+Create Date: 2026-11-23
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'reports_0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('report_month',
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=128), nullable=False),
+    sa.Column('counts', sa.Text(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('month')
+    )
+    with op.batch_alter_table('statement', schema=None) as batch_op:
+        batch_op.create_index('ix_statement_report', ['ended_at', 'end_reason', 'updated_at', 'id'], unique=False)
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.create_index('ix_answer_report', ['statement_id', 'question_id', 'skipped', 'scale', 'id'], unique=False)
+    with op.batch_alter_table('answer_choice', schema=None) as batch_op:
+        batch_op.create_index('ix_answer_choice_report', ['answer_id', 'choice_id', 'position'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('answer_choice', schema=None) as batch_op:
+        batch_op.drop_index('ix_answer_choice_report')
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.drop_index('ix_answer_report')
+    with op.batch_alter_table('statement', schema=None) as batch_op:
+        batch_op.drop_index('ix_statement_report')
+    op.drop_table('report_month')
