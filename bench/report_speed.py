@@ -26,13 +26,13 @@ from sqlalchemy import event  # noqa: E402
 from voice_app.db import make_engine  # noqa: E402
 from voice_app.reports.export import to_json  # noqa: E402
 from voice_app.reports.period import financial_year  # noqa: E402
-from voice_app.reports.report import PAGE_QUOTES, build_report  # noqa: E402
+from voice_app.reports.report import PAGE_QUOTES, REPORT_QUOTES, build_report  # noqa: E402
 from voice_app.reports.rollup import forget  # noqa: E402
 
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "instance" / "bench-report.db"
 
 
-def _timed(engine, period, *, quote_limit=None, forget_first=False) -> tuple[float, int]:
+def _timed(engine, period, *, quote_limit=REPORT_QUOTES, forget_first=False) -> tuple[float, int]:
     """One report (and its JSON) on a fresh connection: seconds taken and SQL queries run."""
     queries = []
     count = lambda *args: queries.append(1)  # noqa: E731

@@ -31,7 +31,11 @@ class Statement(SQLModel, table=True):
 
     __tablename__ = "statement"
     # The service report finds completed statements by when they ended (covering its fingerprint).
-    __table_args__ = (sa.Index("ix_statement_report", "ended_at", "end_reason", "updated_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_statement_report", "ended_at", "end_reason", "updated_at", "id"),
+        # ... and whether a review had a statement begun before it, visit by visit.
+        sa.Index("ix_statement_visit_started", "visit_id", "started_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id", index=True)
@@ -114,7 +118,10 @@ class ChildResponse(SQLModel, table=True):
     """"You said, we did": the IRO's answer to one thing the child raised, in words for a child."""
 
     __tablename__ = "child_response"
-    __table_args__ = (sa.UniqueConstraint("statement_id", "question_id", name="uq_response_question"),)
+    __table_args__ = (
+        sa.UniqueConstraint("statement_id", "question_id", name="uq_response_question"),
+        sa.Index("ix_child_response_created", "created_at"),  # the service report's "you said, we did"
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from voice_app.models import ParentResponse, Review, ReviewStage
 from voice_app.reports.figures import rows_for
 from voice_app.reports.model import Figure, Row, Value
-from voice_app.reports.queries import Counts, Window
+from voice_app.reports.queries import Window
 
 SECTION = "Parents' views"
 # The questionnaire's statements, short (the paper form of 2016: the Chair explained, supported, ...).
@@ -35,7 +35,25 @@ NOT_APPLICABLE = "not_applicable"
 STAGES = (ReviewStage.INITIAL_CONFERENCE, ReviewStage.REVIEW_CONFERENCE, ReviewStage.TRANSFER_IN)
 
 
-def _gather(connection: Connection, window: Window) -> tuple[Counter, Counter]:
+class Tally:
+    """One period's responses: how many per conference stage, and per answer to each question."""
+
+    def __init__(self) -> None:
+        self.stages: Counter = Counter()
+        self.answers: dict[str, Counter] = {qid: Counter() for qid in QUESTIONS}
+
+    @property
+    def responses(self) -> int:
+        return sum(self.stages.values())
+
+    def answered(self, qid: str) -> int:
+        return sum(n for answer, n in self.answers[qid].items() if answer in dict(ANSWERS))
+
+    def agreed(self, qid: str) -> int:
+        return self.answers[qid]["strongly_agree"] + self.answers[qid]["agree"]
+
+
+def _gather(connection: Connection, window: Window) -> tuple[Tally, Tally]:
     """One query: responses grouped by period, conference stage and the five answers."""
     response_t, review_t = ParentResponse.__table__, Review.__table__
     answers = [response_t.c[q] for q in QUESTIONS]
@@ -45,73 +63,53 @@ def _gather(connection: Connection, window: Window) -> tuple[Counter, Counter]:
         .where(window.span(response_t.c.submitted_at))
         .group_by(sa.literal_column("1"), review_t.c.stage, *answers)
     )
-    periods: tuple[Counter, Counter] = (Counter(), Counter())
-    for row in connection.execute(query):
-        stage = row[1].value if hasattr(row[1], "value") else row[1]
-        periods[row[0]][(stage, *row[2:-1])] += row[-1]
+    periods = (Tally(), Tally())
+    for bucket, stage, *given, count in connection.execute(query):
+        tally = periods[bucket]
+        tally.stages[stage.value if hasattr(stage, "value") else stage] += count
+        for qid, answer in zip(QUESTIONS, given, strict=True):
+            tally.answers[qid][answer] += count
     return periods
 
 
 def parents_section(connection: Connection, window: Window) -> list[Figure]:
     """Responses by kind of conference, then how parents answered each question."""
     now, before = _gather(connection, window)
-    wrap = lambda counter: Counts(answers=counter)  # noqa: E731 - reuse rows_for's two-period shape
-    c_now, c_before = wrap(now), wrap(before)
-    responses = lambda c: sum(c.answers.values())  # noqa: E731
     rows = rows_for(
         [(stage.value, stage.label) for stage in STAGES],
-        c_now,
-        c_before,
-        lambda c, key: sum(v for k, v in c.answers.items() if k[0] == key),
-        base=responses,
+        now,
+        before,
+        lambda t, key: t.stages[key],
+        base=lambda t: t.responses,
         group="stage",
         total_row=True,
     )
-    rows += rows_for([("responses", "Responses")], c_now, c_before, lambda c, _k: responses(c), total_row=True)
-    figures = [
-        Figure(
-            "parents-responses",
-            SECTION,
-            "Parents' questionnaires returned",
-            "Questionnaires parents sent in the period (online, or copied from paper), by the conference they were about.",
-            rows,
-            chart=False,
-            share_of="of responses",
-        )
-    ]
-    agreed_rows: list[Row] = []
-    for index, (qid, wording) in enumerate(QUESTIONS.items(), start=1):
-        figures.append(_question_figure(qid, wording, index, c_now, c_before))
-        agreed = figures[-1].rows[-1]
-        agreed_rows.append(Row(qid, wording, agreed.now, agreed.before, total=True))
-    figures.insert(
-        1,
-        Figure(
-            "parents-agreed",
-            SECTION,
-            "Parents who agreed, question by question",
-            "The share of parents who agreed or strongly agreed, of those who gave an answer other than not applicable.",
-            agreed_rows,
-            share_of="of parents who answered",
-        ),
+    rows += rows_for([("responses", "Responses")], now, before, lambda t, _k: t.responses, total_row=True)
+    questions = [_question_figure(qid, wording, now, before) for qid, wording in QUESTIONS.items()]
+    agreed = Figure(
+        "parents-agreed",
+        SECTION,
+        "Parents who agreed, question by question",
+        "The share of parents who agreed or strongly agreed, of those who gave an answer other than not applicable.",
+        [Row(qid, wording, Value(now.agreed(qid), now.answered(qid)), Value(before.agreed(qid), before.answered(qid)), total=True) for qid, wording in QUESTIONS.items()],
+        share_of="of parents who answered",
     )
-    return figures
+    responses = Figure(
+        "parents-responses",
+        SECTION,
+        "Parents' questionnaires returned",
+        "Questionnaires parents sent in the period (online, or copied from paper), by the conference they were about.",
+        rows,
+        chart=False,
+        share_of="of responses",
+    )
+    return [responses, agreed, *questions]
 
 
-def _question_figure(qid: str, wording: str, index: int, now: Counts, before: Counts) -> Figure:
-    answered = lambda c: sum(v for k, v in c.answers.items() if k[index] in dict(ANSWERS))  # noqa: E731
-    count = lambda c, key: sum(v for k, v in c.answers.items() if k[index] == key)  # noqa: E731
-    rows = rows_for(ANSWERS, now, before, count, base=answered, group="answers", total_row=True)
+def _question_figure(qid: str, wording: str, now: Tally, before: Tally) -> Figure:
+    count = lambda t, key: t.answers[qid][key]  # noqa: E731
+    rows = rows_for(ANSWERS, now, before, count, base=lambda t: t.answered(qid), group="answers", total_row=True)
     rows += rows_for([(NOT_APPLICABLE, "Not applicable")], now, before, count, total_row=True)
-    rows += rows_for([("no_answer", "No answer")], now, before, lambda c, _k: count(c, None), total_row=True)
-    rows.append(
-        Row(
-            "agreed",
-            "Agreed or strongly agreed",
-            Value(count(now, "strongly_agree") + count(now, "agree"), answered(now)),
-            Value(count(before, "strongly_agree") + count(before, "agree"), answered(before)),
-            total=True,
-        )
-    )
+    rows += rows_for([("no_answer", "No answer")], now, before, lambda t, _k: count(t, None), total_row=True)
+    rows += rows_for([("agreed", "Agreed or strongly agreed")], now, before, lambda t, _k: t.agreed(qid), base=lambda t: t.answered(qid), total_row=True)
     return Figure(f"parents-{qid}", SECTION, wording, "How parents answered, in the period.", rows, chart=False, share_of="of parents who answered")
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -25,7 +25,7 @@ from voice_app.models import (
     Visit,
     VisitStatus,
 )
-from voice_app.reports.period import Period, local_date
+from voice_app.reports.period import LOCAL_TIME, Period, local_midnight_utc
 
 NOW, BEFORE = 0, 1
 
@@ -39,10 +39,10 @@ class Counts:
     """Everything counted for one period, keyed by the columns it was grouped on (enum values as text)."""
 
     visits: Counter = field(default_factory=Counter)  # (status, method, review kind)
-    statements: Counter = field(default_factory=Counter)  # (end_reason, version, scribed, language, sharing)
     reviews: Counter = field(default_factory=Counter)  # (kind, format_used, chaired_by)
     participated: Counter = field(default_factory=Counter)  # review kind -> reviews with a statement before
     # Filled by rollup.gather_heavy:
+    statements: Counter = field(default_factory=Counter)  # (end_reason, version, scribed, language, sharing)
     answers: Counter = field(default_factory=Counter)  # (question_id, skipped, scale)
     choices: Counter = field(default_factory=Counter)  # (question_id, choice_id, position)
     decisions: Counter = field(default_factory=Counter)  # (item_id, outcome)
@@ -109,29 +109,23 @@ def gather(connection: Connection, window: Window) -> tuple[Counts, Counts]:
     periods = (Counts(), Counts())
     n = sa.func.count()
 
-    # A declined visit has no date of its own: it counts on the day planned (else the review's day).
-    visit_day = sa.func.coalesce(visit_t.c.held_on, visit_t.c.planned_for, review_t.c.scheduled_for)
-    visits = (
-        sa.select(window.bucket_for_day(visit_day), visit_t.c.status, visit_t.c.method, review_t.c.kind, n)
-        .select_from(visit_t.join(review_t, visit_t.c.review_id == review_t.c.id))
-        .where(
-            sa.or_(
-                sa.and_(visit_t.c.status == VisitStatus.DONE, window.days(visit_t.c.held_on)),
-                sa.and_(visit_t.c.status == VisitStatus.DECLINED, window.days(visit_day)),
-            )
-        )
+    by_review = visit_t.join(review_t, visit_t.c.review_id == review_t.c.id)
+    held_visits = (
+        sa.select(window.bucket_for_day(visit_t.c.held_on), visit_t.c.status, visit_t.c.method, review_t.c.kind, n)
+        .select_from(by_review)
+        .where(window.days(visit_t.c.held_on), visit_t.c.status == VisitStatus.DONE)
         .group_by(sa.literal_column("1"), visit_t.c.status, visit_t.c.method, review_t.c.kind)
     )
-    _fold(connection, visits, periods, "visits")
-
-    done = _completed(window)
-    statement_cols = (statement_t.c.end_reason, statement_t.c.version, statement_t.c.scribed, statement_t.c.language, statement_t.c.sharing)
-    statements = (
-        sa.select(window.bucket_for_instant(statement_t.c.ended_at), *statement_cols, n)
-        .where(done)
-        .group_by(sa.literal_column("1"), *statement_cols)
+    _fold(connection, held_visits, periods, "visits")
+    # A declined visit has no date of its own: it counts on the day planned (else the review's day).
+    declined_day = sa.func.coalesce(visit_t.c.planned_for, review_t.c.scheduled_for)
+    declined = (
+        sa.select(window.bucket_for_day(declined_day), visit_t.c.status, visit_t.c.method, review_t.c.kind, n)
+        .select_from(by_review)
+        .where(visit_t.c.status == VisitStatus.DECLINED, window.days(declined_day))
+        .group_by(sa.literal_column("1"), visit_t.c.status, visit_t.c.method, review_t.c.kind)
     )
-    _fold(connection, statements, periods, "statements")
+    _fold(connection, declined, periods, "visits")
 
     held = sa.and_(review_t.c.status == ReviewStatus.HELD, window.days(review_t.c.held_on))
     review_cols = (review_t.c.kind, review_t.c.format_used, review_t.c.chaired_by)
@@ -150,25 +144,48 @@ def gather(connection: Connection, window: Window) -> tuple[Counts, Counts]:
     return periods
 
 
-def _completed(window: Window):
-    """Statements finished or stopped early, counted on the day they ended."""
-    return sa.and_(statement_t.c.end_reason.is_not(None), window.span(statement_t.c.ended_at))
-
-
 def _participation(connection: Connection, window: Window, periods: tuple[Counts, Counts], held) -> None:
     """Reviews held with a statement begun on or before the review's day, from one of its visits."""
-    _, _, end = window.instants
-    earliest = sa.func.min(statement_t.c.started_at)
-    query = (
-        sa.select(review_t.c.kind, review_t.c.held_on, earliest)
-        .select_from(review_t.join(visit_t, visit_t.c.review_id == review_t.c.id).join(statement_t, statement_t.c.visit_id == visit_t.c.id))
-        .where(held, statement_t.c.started_at < end)
-        .group_by(review_t.c.id, review_t.c.kind, review_t.c.held_on)
+    before_review = sa.exists().where(
+        visit_t.c.review_id == review_t.c.id,
+        statement_t.c.visit_id == visit_t.c.id,
+        started_by_end_of(statement_t.c.started_at, review_t.c.held_on, connection.dialect.name, window),
     )
-    # The day comparison is made in local time here: SQL dialects disagree on time zones.
-    for kind, held_on, first_started in connection.execute(query):
-        if local_date(first_started) <= held_on:
-            periods[NOW if held_on >= window.now.start else BEFORE].participated[_value(kind)] += 1
+    query = (
+        sa.select(window.bucket_for_day(review_t.c.held_on), review_t.c.kind, sa.func.count())
+        .where(held, before_review)
+        .group_by(sa.literal_column("1"), review_t.c.kind)
+    )
+    for bucket, kind, count in connection.execute(query):
+        periods[bucket].participated[_value(kind)] += count
+
+
+def started_by_end_of(instant, day, dialect: str, window: Window):
+    """SQL: the instant falls on or before `day` in local time (British Summer Time included)."""
+    if dialect == "postgresql":
+        return sa.cast(sa.func.timezone(LOCAL_TIME.key, instant), sa.Date) <= day
+    # SQLite has no time zones: the local midnight after `day` is UTC midnight, an hour earlier in summer.
+    summer = summer_days(window.before.start, window.now.end)
+    after = sa.case(
+        *[(day.between(first, last), sa.func.datetime(day, "+1 day", "-1 hour")) for first, last in summer],
+        else_=sa.func.datetime(day, "+1 day"),
+    )
+    return instant < after
+
+
+def summer_days(first: date, last: date) -> list[tuple[date, date]]:
+    """Runs of days whose following local midnight is in summer time (UTC+1), between two dates."""
+    runs: list[tuple[date, date]] = []
+    day = first
+    while day <= last:
+        nxt = day + timedelta(days=1)
+        if local_midnight_utc(nxt).hour == 23:
+            if runs and runs[-1][1] == day - timedelta(days=1):
+                runs[-1] = (runs[-1][0], day)
+            else:
+                runs.append((day, day))
+        day = nxt
+    return runs
 
 
 def declined_reasons(connection: Connection, period: Period) -> list[Named]:

@@ -16,7 +16,8 @@ from voice_app.reports.parents import parents_section
 from voice_app.reports.period import Period
 from voice_app.reports.voices import menu_figures, quotes_figure, reasons_figure, views_figures
 
-PAGE_QUOTES = 50  # the page shows the newest; the downloads carry them all
+PAGE_QUOTES = 50  # the page shows the newest
+REPORT_QUOTES = 200  # the whole report (JSON, CSV) carries this many; the figure's own CSV has them all
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Report:
         return list(grouped.items())
 
 
-def build_report(connection: Connection, period: Period, *, quote_limit: int | None = None, bank: QuestionBank | None = None) -> Report:
+def build_report(connection: Connection, period: Period, *, quote_limit: int | None = REPORT_QUOTES, bank: QuestionBank | None = None) -> Report:
     """Count everything for the period and the one before it, in a fixed number of queries.
 
     Give it a connection of its own: it commits when it stores counted months (rollup.py).

@@ -1,4 +1,4 @@
-"""The heavy counts (answers, choices, menu decisions), kept per closed month so a year's report stays fast.
+"""The heavy counts (statements, answers, choices, menu decisions), kept per closed month so a year's report stays fast.
 
 A period is cut into month segments (local time). A whole month that has ended is read from
 report_month if its fingerprint still matches: the count, the sum of ids and the latest updated_at
@@ -7,7 +7,8 @@ part-months at the ends of custom dates, and any month whose statements changed)
 three GROUP BY queries, and whole closed months are stored for next time.
 
 The fingerprint sees answers, choices and decisions change because a flush that adds, changes or
-deletes one of them also sets its completed statement's updated_at (touch_statements below). Bulk
+deletes one of them (or a counted column of the statement itself) also sets its completed
+statement's updated_at (touch_statements below). Bulk
 SQL that bypasses the ORM must do the same, or clear report_month (`voice-app report --forget`).
 """
 
@@ -29,8 +30,9 @@ from voice_app.reports.period import local_midnight_utc
 from voice_app.reports.queries import BEFORE, NOW, Counts, Window, answer_t, choice_t, decision_t, statement_t
 
 month_t = ReportMonth.__table__
+FORMAT = "r1"  # part of every fingerprint: change it when what is kept changes, and old months are recounted
 SETTLE = timedelta(seconds=5)  # a month edited this recently is counted but not stored (same-second edits)
-KINDS = ("answers", "choices", "decisions")
+KINDS = ("statements", "answers", "choices", "decisions")
 
 
 @dataclass(frozen=True)
@@ -89,19 +91,21 @@ def fingerprints(connection: Connection, cut: list[Segment]) -> dict[int, tuple[
         .where(_completed_in([(cut[0].start, cut[-1].end)]))
         .group_by(sa.literal_column("1"))
     )
-    found = {index: (f"{count}:{total}:{latest.isoformat() if latest else ''}", latest) for index, count, total, latest in connection.execute(query)}
-    return {index: found.get(index, ("0:0:", None)) for index in range(len(cut))}
+    found = {index: (f"{FORMAT}:{count}:{total}:{latest.isoformat() if latest else ''}", latest) for index, count, total, latest in connection.execute(query)}
+    return {index: found.get(index, (f"{FORMAT}:0:0:", None)) for index in range(len(cut))}
 
 
 def _live(connection: Connection, cut: list[Segment], indexes: list[int]) -> dict[int, dict[str, Counter]]:
-    """Count answers, choices and decisions for these segments, in three GROUP BY queries."""
+    """Count statements, answers, choices and decisions for these segments, in four GROUP BY queries."""
     counted: dict[int, dict[str, Counter]] = {index: {kind: Counter() for kind in KINDS} for index in indexes}
     done, which, n = _completed_in(_merged(cut, indexes)), _which(statement_t.c.ended_at, cut), sa.func.count()
     by_statement = answer_t.join(statement_t, answer_t.c.statement_id == statement_t.c.id)
     answer_cols = (answer_t.c.question_id, answer_t.c.skipped, answer_t.c.scale)
     choice_cols = (answer_t.c.question_id, choice_t.c.choice_id, choice_t.c.position)
     decision_cols = (decision_t.c.item_id, decision_t.c.outcome)
+    statement_cols = (statement_t.c.end_reason, statement_t.c.version, statement_t.c.scribed, statement_t.c.language, statement_t.c.sharing)
     queries = {
+        "statements": sa.select(which, *statement_cols, n).where(done).group_by(sa.literal_column("1"), *statement_cols),
         "answers": sa.select(which, *answer_cols, n).select_from(by_statement).where(done).group_by(sa.literal_column("1"), *answer_cols),
         "choices": sa.select(which, *choice_cols, n)
         .select_from(choice_t.join(by_statement, choice_t.c.answer_id == answer_t.c.id))
@@ -121,11 +125,12 @@ def _live(connection: Connection, cut: list[Segment], indexes: list[int]) -> dic
 
 def _load(raw: str) -> dict[str, Counter]:
     data = json.loads(raw)
+    # JSON has no tuples (and "scribed" must come back a bool, not 0/1): keys are rebuilt as they were.
     return {kind: Counter({tuple(item[:-1]): item[-1] for item in data.get(kind, [])}) for kind in KINDS}
 
 
 def _dump(counts: dict[str, Counter]) -> str:
-    return json.dumps({kind: sorted([*key, value] for key, value in counts[kind].items()) for kind in KINDS}, default=str)
+    return json.dumps({kind: sorted(([*key, value] for key, value in counts[kind].items()), key=json.dumps) for kind in KINDS})
 
 
 def gather_heavy(connection: Connection, window: Window, periods: tuple[Counts, Counts], *, now: datetime | None = None) -> bool:
@@ -145,6 +150,7 @@ def gather_heavy(connection: Connection, window: Window, periods: tuple[Counts, 
         counted.update(_live(connection, cut, stale))
     for index, counts in counted.items():
         target = periods[cut[index].bucket]
+        target.statements.update(counts["statements"])
         target.answers.update(counts["answers"])
         target.choices.update(counts["choices"])
         target.decisions.update(counts["decisions"])
@@ -178,7 +184,9 @@ def touch_statements(session: Session, _context, _instances) -> None:
     statement_ids: set[int] = set()
     answer_ids: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Answer | MenuDecision) and obj.statement_id:
+        if isinstance(obj, Statement) and obj.id and obj in session.dirty and _counted_change(obj):
+            statement_ids.add(obj.id)
+        elif isinstance(obj, Answer | MenuDecision) and obj.statement_id:
             statement_ids.add(obj.statement_id)
         elif isinstance(obj, AnswerChoice) and obj.answer_id:
             answer_ids.add(obj.answer_id)
@@ -194,6 +202,14 @@ def touch_statements(session: Session, _context, _instances) -> None:
         for obj in session.identity_map.values():
             if isinstance(obj, Statement) and obj.id in statement_ids and obj.end_reason is not None:
                 obj.updated_at = stamp
+
+
+COUNTED_COLUMNS = ("end_reason", "ended_at", "version", "scribed", "language", "sharing")
+
+
+def _counted_change(statement: Statement) -> bool:
+    state = sa.inspect(statement)
+    return any(state.attrs[name].history.has_changes() for name in COUNTED_COLUMNS) and not state.attrs["updated_at"].history.has_changes()
 
 
 def install() -> None:

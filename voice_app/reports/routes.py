@@ -14,7 +14,7 @@ from voice_app.reports.charts import bar_chart
 from voice_app.reports.export import SUPPRESSION_RULE, to_csv, to_json
 from voice_app.reports.model import Figure
 from voice_app.reports.period import Period, PeriodError, choice_key, period_choices, period_from_args
-from voice_app.reports.report import PAGE_QUOTES, Report, build_report
+from voice_app.reports.report import PAGE_QUOTES, REPORT_QUOTES, Report, build_report
 from voice_app.security import roles_required
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMIN)
@@ -82,7 +82,7 @@ def _short_label(period: Period) -> str:
 def report_json():
     """The whole report as one JSON document."""
     period = _period()
-    return _download(to_json(_report(period, quote_limit=None)), "application/json", _filename(period, "report", "json"))
+    return _download(to_json(_report(period, quote_limit=REPORT_QUOTES)), "application/json", _filename(period, "report", "json"))
 
 
 @bp.get("/report.csv")
@@ -90,15 +90,15 @@ def report_json():
 def report_csv():
     """Every figure in one CSV."""
     period = _period()
-    return _download(to_csv(_report(period, quote_limit=None)), "text/csv", _filename(period, "report", "csv"))
+    return _download(to_csv(_report(period, quote_limit=REPORT_QUOTES)), "text/csv", _filename(period, "report", "csv"))
 
 
 @bp.get("/figures/<figure_id>.csv")
 @roles_required(*REPORT_ROLES)
 def figure_csv(figure_id: str):
-    """One figure as CSV."""
+    """One figure as CSV ("you said, we did": every answer written in the period)."""
     period = _period()
-    report = _report(period, quote_limit=None)
+    report = _report(period, quote_limit=None if figure_id == "you-said-we-did" else 0)
     figure = report.figure(figure_id)
     if figure is None:
         abort(404)
