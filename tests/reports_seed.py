@@ -9,8 +9,10 @@ cancelled review; a "you said, we did" answer written just after the period.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from voice_app.models import (
@@ -38,6 +40,7 @@ from voice_app.reports.period import financial_year
 
 PERIOD = financial_year(2024)  # 1 April 2024 to 31 March 2025; the previous period is 2023/24
 SECRET_WORDS = "my secret words about home"
+_staff_numbers = itertools.count(1)
 
 
 def utc(*parts: int) -> datetime:
@@ -47,7 +50,8 @@ def utc(*parts: int) -> datetime:
 class Seeder:
     def __init__(self, db: Session) -> None:
         self.db = db
-        self.iro = self.add(StaffUser(email="iro@example.org", display_name="Jo", role=Role.IRO, password_hash="x"))
+        n = next(_staff_numbers)
+        self.iro = self.add(StaffUser(email=f"seeded-iro{n}@example.org", display_name=f"Jo {n}", role=Role.IRO, password_hash="x"))
 
     def add(self, obj):
         self.db.add(obj)
@@ -80,7 +84,7 @@ class Seeder:
         self.add(ChildResponse(statement_id=statement.id, question_id=question, we_did=text, written_by_id=self.iro.id, created_at=written, updated_at=written))
 
     def parent(self, review: Review, submitted: datetime, **answers: str | None) -> None:
-        self.add(ParentResponse(review_id=review.id, submitted_at=submitted, submission_key=f"k{submitted.isoformat()}", **answers))
+        self.add(ParentResponse(review_id=review.id, submitted_at=submitted, submission_key=f"k{next(_staff_numbers)}-{submitted.isoformat()}", **answers))
 
 
 def seed(db: Session) -> None:
@@ -156,7 +160,15 @@ def seed(db: Session) -> None:
     s.parent(r5, utc(2024, 10, 2, 10), q1="agree", q2="agree", q3="agree", q4="agree")
     s.parent(r5, utc(2024, 3, 31, 22), q1="disagree")  # 23:00 BST on 31 March 2024: previous period
     db.commit()
+    settle(db)
     del s6, s8  # named above only to say what they are
+
+
+def settle(db: Session) -> None:
+    """Date each statement's last change to when it ended, as if it had been given long ago."""
+    statement = Statement.__table__
+    db.execute(sa.update(statement).values(updated_at=sa.func.coalesce(statement.c.ended_at, statement.c.started_at)))
+    db.commit()
 
 
 # figure id -> row key -> (this period, previous period), all worked out by hand from seed() above.
