@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-import voice_app.models as m  # noqa: E402
 from voice_app.db import make_engine  # noqa: E402
 from voice_app.migrate import upgrade  # noqa: E402
 

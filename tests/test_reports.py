@@ -9,7 +9,15 @@ import pytest
 from tests.reports_seed import EXPECTED, PERIOD, seed
 from voice_app.reports.anonymise import scrub
 from voice_app.reports.model import Figure, Row, Value
-from voice_app.reports.period import Period, PeriodError, financial_year, local_midnight_utc, parse_dates, period_from_args, quarter
+from voice_app.reports.period import (
+    Period,
+    PeriodError,
+    financial_year,
+    local_midnight_utc,
+    parse_dates,
+    period_from_args,
+    quarter,
+)
 from voice_app.reports.report import build_report
 
 

@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from tests.reports_seed import PERIOD, Seeder, seed, settle, utc
-from voice_app.models import Answer, AnswerChoice, MenuDecision, ReportMonth, StaffUser, Statement
+from voice_app.models import (
+    Answer,
+    AnswerChoice,
+    MenuDecision,
+    ReportMonth,
+    StaffUser,
+    Statement,
+)
 from voice_app.reports.period import Period
 from voice_app.reports.queries import window_for
 from voice_app.reports.report import build_report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from voice_app.models import ReviewKind, VisitMethod
 from voice_app.reports.model import Figure, Row, Value
@@ -28,13 +29,16 @@ def total(counter: Counter, match: Callable[[tuple], bool] = lambda key: True) -
     return sum(value for key, value in counter.items() if match(key))
 
 
+T = TypeVar("T")  # one period's counts: Counts here, parents.Tally for parents' views
+
+
 def rows_for(
     keys: Iterable[tuple[str, str]],
-    now: Counts,
-    before: Counts,
-    count: Callable[[Counts, str], int],
+    now: T,
+    before: T,
+    count: Callable[[T, str], int],
     *,
-    base: Callable[[Counts], int] | None = None,
+    base: Callable[[T], int] | None = None,
     group: str = "",
     total_row: bool = False,
 ) -> list[Row]:

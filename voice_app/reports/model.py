@@ -110,7 +110,7 @@ class Figure:
     chart: bool = True
     share_of: str = ""  # what percentages are shares of, in words
 
-    def publish(self) -> "Figure":
+    def publish(self) -> Figure:
         """Work out the published cells of every row, applying the small-number rule when it applies."""
         hidden = [_suppressed(self.rows, index) if self.child_level else {} for index in (0, 1)]
         for row in self.rows:

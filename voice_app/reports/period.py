@@ -44,7 +44,7 @@ class Period:
                 return f"Quarter {number} of {fy}/{str(fy + 1)[-2:]} ({self.start:%B} to {self.end:%B %Y})"
         return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length just before: the same number of whole months, or of days."""
         if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
             months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1

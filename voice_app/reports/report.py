@@ -10,11 +10,20 @@ from sqlalchemy.engine import Connection
 from voice_app.models import utcnow
 from voice_app.questions.bank import QuestionBank, default_bank
 from voice_app.reports import queries, rollup
-from voice_app.reports.figures import participation_figure, statements_figures, visits_figure
+from voice_app.reports.figures import (
+    participation_figure,
+    statements_figures,
+    visits_figure,
+)
 from voice_app.reports.model import Figure, TextFigure
 from voice_app.reports.parents import parents_section
 from voice_app.reports.period import Period
-from voice_app.reports.voices import menu_figures, quotes_figure, reasons_figure, views_figures
+from voice_app.reports.voices import (
+    menu_figures,
+    quotes_figure,
+    reasons_figure,
+    views_figures,
+)
 
 PAGE_QUOTES = 50  # the page shows the newest
 REPORT_QUOTES = 200  # the whole report (JSON, CSV) carries this many; the figure's own CSV has them all

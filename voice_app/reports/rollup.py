@@ -25,9 +25,25 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from voice_app.models import Answer, AnswerChoice, MenuDecision, ReportMonth, Statement, utcnow
+from voice_app.models import (
+    Answer,
+    AnswerChoice,
+    MenuDecision,
+    ReportMonth,
+    Statement,
+    utcnow,
+)
 from voice_app.reports.period import local_midnight_utc
-from voice_app.reports.queries import BEFORE, NOW, Counts, Window, answer_t, choice_t, decision_t, statement_t
+from voice_app.reports.queries import (
+    BEFORE,
+    NOW,
+    Counts,
+    Window,
+    answer_t,
+    choice_t,
+    decision_t,
+    statement_t,
+)
 
 month_t = ReportMonth.__table__
 FORMAT = "r1"  # part of every fingerprint: change it when what is kept changes, and old months are recounted

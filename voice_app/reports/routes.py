@@ -13,7 +13,13 @@ from voice_app.reports import bp
 from voice_app.reports.charts import bar_chart
 from voice_app.reports.export import SUPPRESSION_RULE, to_csv, to_json
 from voice_app.reports.model import Figure
-from voice_app.reports.period import Period, PeriodError, choice_key, period_choices, period_from_args
+from voice_app.reports.period import (
+    Period,
+    PeriodError,
+    choice_key,
+    period_choices,
+    period_from_args,
+)
 from voice_app.reports.report import PAGE_QUOTES, REPORT_QUOTES, Report, build_report
 from voice_app.security import roles_required
 
