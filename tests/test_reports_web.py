@@ -170,3 +170,7 @@ def test_the_command_line_gives_the_same_report(database_url, db, service, tmp_p
     assert "participated_cared_for" in capsys.readouterr().out
     assert cli.main(["report", "--from", "2025-04-01", "--to", "2024-03-31", "--database-url", database_url]) == 2
     assert "on or before the end date" in capsys.readouterr().err
+    assert cli.main(["report", "--to", "2024-03-31", "--database-url", database_url]) == 2
+    assert "both a start date and an end date" in capsys.readouterr().err
+    assert cli.main(["report", "--forget", "--database-url", database_url]) == 0
+    assert "Forgot 24 kept month(s)" in capsys.readouterr().err

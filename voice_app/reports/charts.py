@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from voice_app.reports.model import Cell, Figure, Row
 
-WIDTH, BAR_SPACE, LABEL_HEIGHT, BAR_HEIGHT, GAP = 640, 500, 22, 16, 14
+WIDTH, BAR_SPACE, LABEL_HEIGHT, BAR_HEIGHT, GAP = 480, 380, 24, 18, 14
 THIS_COLOUR, PREVIOUS_COLOUR, INK = "#0b4a5a", "#6f777b", "#0b0c0c"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
@@ -59,7 +59,7 @@ def bar_chart(figure: Figure, *, this_label: str, previous_label: str, standalon
     unit = "percentages" if measure == "percent" else "counts"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="va-chart" role="img" aria-labelledby="{title_id} {desc_id}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" font-family="{escape(FONT)}" font-size="14" fill="{INK}">',
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" font-family="{escape(FONT)}" font-size="15" fill="{INK}">',
         f'<title id="{title_id}">{escape(figure.title)}</title>',
         f'<desc id="{desc_id}">{escape(_description(bars, unit, this_label, previous_label))}</desc>',
     ]
@@ -75,12 +75,12 @@ def bar_chart(figure: Figure, *, this_label: str, previous_label: str, standalon
             length = 0 if value is None else round(BAR_SPACE * value / top, 1)
             if length:
                 parts.append(f'<rect x="0" y="{bar_y}" width="{length}" height="{BAR_HEIGHT - 3}" fill="{colour}"/>')
-            parts.append(f'<text x="{length + 6}" y="{bar_y + 12}" font-size="13">{escape(bar.text(cell))}</text>')
+            parts.append(f'<text x="{length + 6}" y="{bar_y + 14}" font-size="14">{escape(bar.text(cell))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _short(label: str, limit: int = 76) -> str:
+def _short(label: str, limit: int = 52) -> str:
     # SVG text does not wrap: long labels are cut here and given in full in the table.
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
 

@@ -1,4 +1,4 @@
-"""`voice-app report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv [--out FILE]`."""
+"""`voice-app report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv [--out FILE]` (and `--forget`)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.database_url:
         settings.database_url = args.database_url
     settings.check()
+    if args.forget:
+        return _forget(settings.database_url)
     try:
-        period = parse_dates(args.date_from, args.date_to, today=date.today())
+        period = parse_dates(args.date_from or "", args.date_to or "", today=date.today())
     except PeriodError as exc:
         print(f"voice-app report: {exc}", file=sys.stderr)
         return 2
@@ -41,12 +43,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forget(database_url: str) -> int:
+    """Drop the months the report keeps, after changes made to statements without the app."""
+    from voice_app.db import make_engine
+    from voice_app.reports.rollup import forget
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            dropped = forget(connection)
+    finally:
+        engine.dispose()
+    print(f"Forgot {dropped} kept month(s); the next report counts them again.", file=sys.stderr)
+    return 0
+
+
 def register(commands) -> None:
     """Add the `report` sub-command to the voice-app command's sub-parsers."""
     report = commands.add_parser("report", help="the service's figures for a period, as JSON or CSV")
-    report.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="first day of the period")
-    report.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="last day of the period")
+    report.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day of the period")
+    report.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day of the period")
     report.add_argument("--format", choices=["json", "csv"], default="json")
     report.add_argument("--out", help="file to write (default: standard output)")
     report.add_argument("--database-url", help="overrides VOICE_APP_DATABASE_URL")
+    report.add_argument("--forget", action="store_true", help="drop the counts kept per month (after bulk changes made outside the app)")
     report.set_defaults(handler=cmd_report)
