@@ -163,7 +163,8 @@ def _participation(connection: Connection, window: Window, periods: tuple[Counts
 def started_by_end_of(instant, day, dialect: str, window: Window):
     """SQL: the instant falls on or before `day` in local time (British Summer Time included)."""
     if dialect == "postgresql":
-        return sa.cast(sa.func.timezone(LOCAL_TIME.key, instant), sa.Date) <= day
+        # Before the local midnight after `day`: a bound on the instant itself, so an index can seek it.
+        return instant < sa.func.timezone(LOCAL_TIME.key, sa.cast(day, sa.DateTime) + timedelta(days=1))
     # SQLite has no time zones: the local midnight after `day` is UTC midnight, an hour earlier in summer.
     summer = summer_days(window.before.start, window.now.end)
     after = sa.case(
