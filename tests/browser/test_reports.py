@@ -3,7 +3,12 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TABLET, assert_accessible, no_horizontal_scroll, sign_in
+from tests.browser.conftest import (
+    TABLET,
+    assert_accessible,
+    no_horizontal_scroll,
+    sign_in,
+)
 from tests.conftest import PASSWORD
 from tests.reports_seed import seed
 from voice_app.models import Role

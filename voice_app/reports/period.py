@@ -58,13 +58,6 @@ def local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LOCAL_TIME).astimezone(UTC)
 
 
-def local_date(instant: datetime) -> date:
-    """The service's calendar day of a UTC instant."""
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(LOCAL_TIME).date()
-
-
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
