@@ -11,7 +11,7 @@ from voice_app.models.base import UTCDateTime, utcnow
 
 
 class ReportMonth(SQLModel, table=True):
-    """One closed month's answer, choice and menu-decision counts, valid while its fingerprint holds."""
+    """One closed month's statement, answer, choice and menu-decision counts, valid while its fingerprint holds."""
 
     __tablename__ = "report_month"
 
