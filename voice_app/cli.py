@@ -173,9 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_url(user)
     user.set_defaults(handler=cmd_create_user)
 
+    from voice_app.reports.cli import register as register_report
     from voice_app.statements.cli import register_export
 
     register_export(commands, _add_db_url)
+    register_report(commands)
     return parser
 
 
