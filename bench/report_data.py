@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     # One process per database (two cores): each makes the same rows from the same seed.
     with multiprocessing.Pool(len(urls)) as pool:
         results = pool.starmap(fill, [(url, args.scale, args.seed) for url in urls])
-    for url, (seconds, counts) in zip(urls, results, strict=True):
+    for url, (seconds, _counts) in zip(urls, results, strict=True):
         print(f"{sa.engine.make_url(url).render_as_string(hide_password=True)}: {seconds:.0f} s")
     print(f"Done in {time.perf_counter() - began:.0f} s:")
     for table, count in sorted(results[0][1].items()):

@@ -5,9 +5,8 @@ Revises: parents_0002
 Create Date: 2026-11-23
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'reports_0002'
 down_revision = 'parents_0002'
