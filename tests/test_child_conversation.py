@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from tests.child_support import hand_over, make_statement  # noqa: F401 - fixture
+from tests.child_support import make_statement
 from voice_app.child.flow import TEXT_MAX
 from voice_app.models import (
     Answer,
@@ -20,6 +20,8 @@ from voice_app.models import (
 )
 
 HX = {"HX-Request": "true"}
+
+pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
 
 def _text(response):

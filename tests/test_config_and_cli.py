@@ -63,6 +63,11 @@ def test_demo_sets_up_data_once(tmp_path, capsys):
     assert "Demo data created" in first and "iro@example.org" in first
     assert cli.main(["demo", "--db", str(db_path), "--no-serve"]) == 0
     assert "reusing it" in capsys.readouterr().out
+    import sqlite3
+
+    with sqlite3.connect(db_path) as connection:
+        counts = [connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("child", "statement", "parent_response")]
+    assert counts == [12, 2, 2]  # a dozen children, two statements to read, parents' answers for the results
 
 
 def test_migrations_build_exactly_the_models(database_url):

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from tests.child_support import hand_over  # noqa: F401 - fixture
 from voice_app.child.handover import HandoverOptions, check_handover, start_handover
 from voice_app.models import (
     FlowVersion,
@@ -35,6 +34,8 @@ ACCESS_TESTED_ENDPOINTS = {
 }
 CHILD_GETS = ["/child/", "/child/statements/{s}", "/child/statements/{s}/questions/feel-today", "/child/statements/{s}/finish", "/child/statements/{s}/stop", "/child/give-back"]
 CHILD_POSTS = ["/child/statements/{s}/questions/feel-today", "/child/statements/{s}/recap", "/child/statements/{s}/sharing", "/child/statements/{s}/stop", "/child/give-back"]
+
+pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
 
 @pytest.fixture
@@ -228,7 +229,7 @@ def test_leaving_needs_the_iros_password(hand_over, db):
     assert empty.status_code == 422 and "Type your password or PIN" in empty.get_data(as_text=True)
     assert tablet.client.get("/caseload").status_code == 403
     right = tablet.client.post("/child/give-back", {"secret": "correct horse battery staple"})
-    assert right.status_code == 302 and right.headers["Location"] == f"/children/{tablet.child.id}"
+    assert right.status_code == 302 and right.headers["Location"] == f"/statements/{tablet.statement_id}"
     assert db.exec(select(Handover)).one().ended_at is not None
     page = tablet.client.get(right.headers["Location"]).get_data(as_text=True)
     assert "Welcome back. Ana&#39;s answers are saved." in page

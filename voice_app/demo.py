@@ -8,13 +8,24 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from voice_app.models import (
+    Answer,
+    AnswerChoice,
     Child,
+    ChildResponse,
+    DecisionOutcome,
+    FlowVersion,
+    MenuDecision,
+    ParentResponse,
+    ResponseSource,
     Review,
     ReviewKind,
     ReviewStage,
     ReviewStatus,
     Role,
+    Sharing,
     StaffUser,
+    Statement,
+    StatementEnd,
     Visit,
     VisitMethod,
     VisitStatus,
@@ -92,9 +103,80 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
         review = Review(child_id=child.id, kind=kind, stage=stage, scheduled_for=_weekday(today + timedelta(days=next_in)), chair_id=iro.id)
         db.add(review)
         db.flush()
-        _add_visit(db, review=review, iro=iro, state=visit_state, today=today)
+        visit = _add_visit(db, review=review, iro=iro, state=visit_state, today=today)
+        if visit is not None and visit.status == VisitStatus.DONE:
+            _add_statement(db, child=child, visit=visit, iro=iro, older=age >= 12)
+    _add_parent_feedback(db)
     db.commit()
     return True
+
+
+# What two demo children said: (question, chosen cards, words). Wording lives in the question bank.
+_OLDER_ANSWERS = (
+    ("feel-today", ["ok"], "A bit tired, we had a late night."),
+    ("home", ["like"], None),
+    ("home-people", ["carer", "pet"], None),
+    ("family-time", ["more"], "I want to see my brother more."),
+    ("school", ["like"], "College is good. I like the football team."),
+    ("fun", ["football", "music"], None),
+    ("worries", ["future"], "What happens when I am 18."),
+    ("wishes", ["family"], None),
+    ("anything-else", [], "Can my meeting be after college please."),
+    ("menu-format", ["hybrid"], None),
+    ("menu-where", ["home"], None),
+    ("menu-when", ["after_school"], None),
+    ("menu-chair", ["child_and_iro"], None),
+    ("menu-share", ["say"], None),
+    ("menu-help", ["interpreter"], None),
+)
+_YOUNGER_ANSWERS = (
+    ("feel-today", ["happy"], None),
+    ("home", ["like"], None),
+    ("home-people", ["carer", "siblings"], None),
+    ("school", ["ok"], None),
+    ("fun", ["swimming", "art"], None),
+    ("worries", ["nothing"], None),
+    ("menu-format", ["face_to_face"], None),
+    ("menu-where", ["school"], None),
+    ("menu-chair", ["iro"], None),
+)
+
+
+def _add_statement(db: Session, *, child: Child, visit: Visit, iro: StaffUser, older: bool) -> None:
+    """A finished statement with answers, a Child's Menu, one IRO decision and one response."""
+    statement = Statement(
+        child_id=child.id,
+        visit_id=visit.id,
+        version=FlowVersion.OLDER if older else FlowVersion.YOUNGER,
+        language=child.preferred_language,
+        end_reason=StatementEnd.FINISHED,
+        sharing=Sharing.MEETING,
+    )
+    statement.ended_at = statement.started_at
+    db.add(statement)
+    db.flush()
+    for question_id, choices, words in _OLDER_ANSWERS if older else _YOUNGER_ANSWERS:
+        answer = Answer(statement_id=statement.id, question_id=question_id, text=words)
+        db.add(answer)
+        db.flush()
+        for choice_id in choices:
+            db.add(AnswerChoice(answer_id=answer.id, choice_id=choice_id))
+    db.add(MenuDecision(statement_id=statement.id, item_id="menu-format", outcome=DecisionOutcome.AGREED, decided_by_id=iro.id))
+    if older:
+        db.add(ChildResponse(statement_id=statement.id, question_id="family-time", we_did="I have asked your social worker to plan time with your brother every month.", written_by_id=iro.id))
+
+
+def _add_parent_feedback(db: Session) -> None:
+    """Two parents' answers about a conference already held, so the results page has something."""
+    conference = db.exec(
+        select(Review).where(Review.kind == ReviewKind.CP_CONFERENCE, Review.status == ReviewStatus.HELD).order_by(Review.id)
+    ).first()
+    if conference is None:
+        return
+    answers = (("strongly_agree", "agree", "agree", "agree", "The chair explained everything and listened to me."),
+               ("agree", "disagree", "agree", "not_applicable", None))
+    for index, (q1, q2, q3, q4, comment) in enumerate(answers):
+        db.add(ParentResponse(review_id=conference.id, source=ResponseSource.PAPER, q1=q1, q2=q2, q3=q3, q4=q4, comment=comment, submission_key=f"demo-{index}"))
 
 
 def _weekday(day: date) -> date:
@@ -127,9 +209,9 @@ def _add_history(db: Session, *, child: Child, iro: StaffUser, held: int, today:
         db.add(Visit(review_id=review.id, iro_id=iro.id, status=VisitStatus.DONE, planned_for=held_on - timedelta(days=10), held_on=held_on - timedelta(days=10), method=method))
 
 
-def _add_visit(db: Session, *, review: Review, iro: StaffUser, state: str, today: date) -> None:
+def _add_visit(db: Session, *, review: Review, iro: StaffUser, state: str, today: date) -> Visit | None:
     if state == "none":
-        return
+        return None
     visit = Visit(review_id=review.id, iro_id=iro.id, planned_for=review.scheduled_for - timedelta(days=8))
     if state == "done":
         visit.status = VisitStatus.DONE
@@ -139,3 +221,5 @@ def _add_visit(db: Session, *, review: Review, iro: StaffUser, state: str, today
         visit.status = VisitStatus.DECLINED
         visit.declined_reason = "Ella said she talked to her social worker last week and would rather write a note."
     db.add(visit)
+    db.flush()
+    return visit

@@ -1,5 +1,6 @@
 """A child talks on the IRO's tablet: whole conversations from hand-over to hand-back, with axe on every kind of step."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -214,7 +215,8 @@ def test_child_mode_refuses_staff_pages_and_leaving_without_the_password(page, l
     expect(page.get_by_role("alert")).to_contain_text("That isn't right")
     page.goto(f"{live_url}/caseload")
     expect(page.get_by_role("heading", level=1)).to_contain_text("being used by a child")
-    page.goto(f"{live_url}/child/give-back")
+    page.get_by_role("link", name="Go back to the conversation").click()
+    page.get_by_role("link", name=re.compile(r"For Jo\W+take the tablet back")).click()  # at any time, from the header
     page.get_by_label("Password or PIN").fill("2468")
     page.get_by_role("button", name="Take the tablet back").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ana")

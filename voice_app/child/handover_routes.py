@@ -94,10 +94,3 @@ def visit_statement(visit_id: int):
     """The statement summary for a visit row on the staff child page (None if none yet)."""
     return statement_summary(db.session(), visit_id=visit_id)
 
-
-@handover_bp.app_template_global("statement_url")
-def statement_url(statement_id: int) -> str | None:
-    """The IRO's page for a statement, once the statements area provides one."""
-    if "statements.show" in current_app.view_functions:
-        return url_for("statements.show", statement_id=statement_id)
-    return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -302,9 +301,7 @@ def give_back():
 
 
 def _after_handback_url() -> str:
-    if "statements.show" in current_app.view_functions:
-        return url_for("statements.show", statement_id=g.statement.id)
-    return url_for("staff.child", child_id=g.child.id)
+    return url_for("statements.show", statement_id=g.statement.id)
 
 
 _CHILD_ERRORS = {

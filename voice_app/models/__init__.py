@@ -4,6 +4,7 @@ from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
 from voice_app.models.people import Child, Role, StaffUser
+from voice_app.models.reports import ReportMonth
 from voice_app.models.reviews import (
     STAGES_FOR_KIND,
     ChairRole,
@@ -45,6 +46,7 @@ __all__ = [
     "MenuDecision",
     "ParentDraft",
     "ParentResponse",
+    "ReportMonth",
     "ResponseSource",
     "Review",
     "ReviewKind",

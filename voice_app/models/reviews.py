@@ -90,7 +90,11 @@ class Review(SQLModel, table=True):
     """A cared-for review or a child protection conference for one child."""
 
     __tablename__ = "review"
-    __table_args__ = (sa.Index("ix_review_child_date", "child_id", "scheduled_for"),)
+    __table_args__ = (
+        sa.Index("ix_review_child_date", "child_id", "scheduled_for"),
+        # The service report counts reviews held in a period, by kind, format and chair.
+        sa.Index("ix_review_report", "held_on", "status", "kind", "format_used", "chaired_by"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id")
@@ -130,6 +134,8 @@ class Visit(SQLModel, table=True):
     """A pre-review visit ("pre-cared-for visit") by an IRO before one review."""
 
     __tablename__ = "visit"
+    # The service report counts visits held in a period, by method.
+    __table_args__ = (sa.Index("ix_visit_report", "held_on", "status", "method", "review_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)

@@ -30,6 +30,12 @@ class Statement(SQLModel, table=True):
     """One child's views (and Child's Menu) given at one pre-review visit."""
 
     __tablename__ = "statement"
+    # The service report finds completed statements by when they ended (covering its fingerprint).
+    __table_args__ = (
+        sa.Index("ix_statement_report", "ended_at", "end_reason", "updated_at", "id"),
+        # ... and whether a review had a statement begun before it, visit by visit.
+        sa.Index("ix_statement_visit_started", "visit_id", "started_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id", index=True)
@@ -58,7 +64,11 @@ class Answer(SQLModel, table=True):
     """The child's answer to one question (or menu item) of a statement; one row per question."""
 
     __tablename__ = "answer"
-    __table_args__ = (sa.UniqueConstraint("statement_id", "question_id", name="uq_answer_question"),)
+    __table_args__ = (
+        sa.UniqueConstraint("statement_id", "question_id", name="uq_answer_question"),
+        # Covers the service report's counts of answers per question, statement by statement.
+        sa.Index("ix_answer_report", "statement_id", "question_id", "skipped", "scale", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)
@@ -76,6 +86,7 @@ class AnswerChoice(SQLModel, table=True):
     """One chosen card of an answer (several for "tick all that fit" questions)."""
 
     __tablename__ = "answer_choice"
+    __table_args__ = (sa.Index("ix_answer_choice_report", "answer_id", "choice_id", "position"),)
 
     answer_id: int = Field(foreign_key="answer.id", primary_key=True, ondelete="CASCADE")
     choice_id: str = Field(max_length=64, primary_key=True)
@@ -107,7 +118,10 @@ class ChildResponse(SQLModel, table=True):
     """"You said, we did": the IRO's answer to one thing the child raised, in words for a child."""
 
     __tablename__ = "child_response"
-    __table_args__ = (sa.UniqueConstraint("statement_id", "question_id", name="uq_response_question"),)
+    __table_args__ = (
+        sa.UniqueConstraint("statement_id", "question_id", name="uq_response_question"),
+        sa.Index("ix_child_response_created", "created_at"),  # the service report's "you said, we did"
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)

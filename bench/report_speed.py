@@ -1,0 +1,91 @@
+"""How long the whole report for one financial year takes, on SQLite and on PostgreSQL.
+
+    /work/venv/bin/python bench/report_speed.py [--sqlite FILE] [--postgres URL] [--year 2024] [--runs 7]
+
+Make the data first with bench/report_data.py. Each run builds every figure for the year and the
+year before (all "you said, we did" answers included) and writes the JSON document; the page itself
+shows only the newest answers, so it does a little less. "Cold" runs first forget the months the
+report keeps (report_month), so every answer of both years is counted again; after that, closed
+months come from report_month, as they do for a service once the report has been run once.
+Prints the median, fastest and slowest run, and how many SQL queries one report takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event  # noqa: E402
+
+from voice_app.db import make_engine  # noqa: E402
+from voice_app.reports.export import to_json  # noqa: E402
+from voice_app.reports.period import financial_year  # noqa: E402
+from voice_app.reports.report import PAGE_QUOTES, REPORT_QUOTES, build_report  # noqa: E402
+from voice_app.reports.rollup import forget  # noqa: E402
+
+DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "instance" / "bench-report.db"
+
+
+def _timed(engine, period, *, quote_limit=REPORT_QUOTES, forget_first=False) -> tuple[float, int]:
+    """One report (and its JSON) on a fresh connection: seconds taken and SQL queries run."""
+    queries = []
+    count = lambda *args: queries.append(1)  # noqa: E731
+    with engine.connect() as connection:
+        if forget_first:
+            forget(connection)
+            connection.commit()
+        event.listen(engine, "before_cursor_execute", count)
+        began = time.perf_counter()
+        to_json(build_report(connection, period, quote_limit=quote_limit))
+        seconds = time.perf_counter() - began
+        event.remove(engine, "before_cursor_execute", count)
+    return seconds, len(queries)
+
+
+def _line(name: str, label: str, values: list[float], queries: int) -> None:
+    ms = sorted(1000 * value for value in values)
+    print(f"{name:10} {label:34} median {statistics.median(ms):6.0f} ms   fastest {ms[0]:6.0f}   slowest {ms[-1]:6.0f}   "
+          f"{len(ms)} runs, {queries} queries each")
+
+
+def measure(url: str, *, year: int, runs: int) -> None:
+    """Time the report with nothing kept (cold) and with closed months kept (as a service runs it)."""
+    engine = make_engine(url)
+    name = engine.dialect.name
+    period = financial_year(year)
+    _timed(engine, period)  # warm the pool, the question bank and the database's own caches
+    cold = [_timed(engine, period, forget_first=True) for _ in range(max(3, runs // 2))]
+    _line(name, "cold: every month counted afresh", [s for s, _ in cold], cold[-1][1])
+    _timed(engine, period)
+    warm = [_timed(engine, period) for _ in range(runs)]
+    _line(name, "whole report + JSON", [s for s, _ in warm], warm[-1][1])
+    page = [_timed(engine, period, quote_limit=PAGE_QUOTES) for _ in range(runs)]
+    _line(name, "the page (newest 50 answers)", [s for s, _ in page], page[-1][1])
+    engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite", default=str(DEFAULT_SQLITE), help="SQLite file made by report_data.py; '' to skip")
+    parser.add_argument("--postgres", default=os.environ.get("VOICE_APP_BENCH_POSTGRES_URL", ""), help="PostgreSQL URL; '' to skip")
+    parser.add_argument("--year", type=int, default=2024, help="financial year to report (2024 = April 2024 to March 2025)")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    print(f"The whole report for {financial_year(args.year).label}, beside the year before it:")
+    if args.sqlite:
+        if not Path(args.sqlite).is_file():
+            parser.error(f"{args.sqlite} does not exist: run bench/report_data.py first")
+        measure(f"sqlite:///{args.sqlite}", year=args.year, runs=args.runs)
+    if args.postgres:
+        measure(args.postgres, year=args.year, runs=args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

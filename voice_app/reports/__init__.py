@@ -1,0 +1,9 @@
+"""The service's figures for managers: participation, children's views and parents' views."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+from voice_app.reports import rollup, routes  # noqa: E402,F401
+
+rollup.install()
