@@ -102,7 +102,7 @@ def test_a_whole_conversation_in_arabic_is_right_to_left_and_translated(page, li
     page.locator("#step button.card").first.click()
     expect(page.locator("#question-title")).to_have_text("شكراً يا Ana!")
     check_arabic_step(page, "thank you")
-    page.locator("a[href$='/child/give-back']").click()
+    page.locator("#step a[href$='/child/give-back']").click()
     expect(page.locator("input[name=secret]")).to_be_visible()
     check_arabic_step(page, "give the tablet back")
     page.locator("input[name=secret]").fill(PASSWORD)
