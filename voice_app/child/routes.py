@@ -37,6 +37,7 @@ from voice_app.child.flow import (
 )
 from voice_app.child.forms import GiveBackForm, answer_fields
 from voice_app.child.handover import (
+    available_languages,
     check_handover,
     child_mode_state,
     end_handover,
@@ -149,6 +150,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
         scribing=scribing,
         words_allowed=lambda q: text_allowed(q, statement=statement, scribing=scribing),
         problem=None,
+        languages=available_languages() if not answers and statement.ended_at is None else (),
         posted={},
         **_names(),
         **extra,
@@ -226,6 +228,21 @@ def recap_seen(statement_id: int):
     if not wants_fragment():
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
     return render(TEMPLATE, block="step", **_screen())
+
+
+@bp.post("/statements/<int:statement_id>/language")
+def choose_language(statement_id: int):
+    """The child taps their language on the first screen; the whole conversation switches to it."""
+    code = request.form.get("language")
+    if code not in {lang.code for lang in available_languages()}:
+        abort(400)
+    if g.statement.ended_at is None:
+        g.statement.language = code
+        session_db = db.session()
+        session_db.add(g.statement)
+        session_db.commit()
+    # A full page: the direction and language of the whole document may change.
+    return redirect(url_for("child.conversation", statement_id=g.statement.id))
 
 
 @bp.get("/statements/<int:statement_id>/finish")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from flask import g
 from flask_babel import refresh
@@ -44,3 +46,16 @@ def use_language(code: str | None) -> Language:
     g.locale = chosen.locale
     refresh()  # Flask-Babel caches the locale per request; drop it so the new one applies
     return chosen
+
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
+
+
+@lru_cache(maxsize=1)
+def shipped_languages() -> tuple[Language, ...]:
+    """English, plus each language whose compiled catalogue is installed."""
+    return tuple(
+        lang
+        for lang in LANGUAGES
+        if lang.code == DEFAULT.code or (TRANSLATIONS / lang.locale / "LC_MESSAGES" / "messages.mo").is_file()
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -15,6 +15,7 @@ from voice_app.feedback.links import (
 )
 from voice_app.feedback.questions import ANSWERS
 from voice_app.feedback.responses import SendResult, existing_response, send_online
+from voice_app.i18n import shipped_languages, use_language
 from voice_app.models import FeedbackLink, ParentDraft, Review, utcnow
 from voice_app.parents import bp
 from voice_app.parents.flow import (
@@ -36,7 +37,17 @@ from voice_app.parents.forms import ActionForm, ChoiceForm, CommentForm, NameFor
 from voice_app.rendering import render
 
 DRAFTS_KEY = "parent_drafts"
+LANGUAGE_KEY = "parent_language"
 _REMEMBERED_LINKS = 4
+
+
+@bp.before_request
+def _parent_language():
+    """A parent's language: chosen with ?lang= (links on the first screen), then kept in their session."""
+    wanted = request.args.get("lang")
+    if wanted and wanted in {lang.code for lang in shipped_languages()}:
+        session[LANGUAGE_KEY] = wanted
+    g.parent_language = use_language(session.get(LANGUAGE_KEY))
 
 
 @bp.errorhandler(404)
@@ -102,7 +113,15 @@ def start(token: str):
         return _closed(state)
     steps = steps_for(review.stage)
     questions = sum(1 for step in steps if step.question)
-    return render("parents/start.html", token=token, questions=questions, resuming=_open_draft(link) is not None, form=ActionForm())
+    return render(
+        "parents/start.html",
+        token=token,
+        questions=questions,
+        resuming=_open_draft(link) is not None,
+        form=ActionForm(),
+        languages=shipped_languages(),
+        language=g.parent_language,
+    )
 
 
 @bp.post("/<token>/start")
