@@ -142,6 +142,8 @@ def test_a_younger_child_from_hand_over_to_hand_back(page, live_url, service, db
     page.get_by_label("Password or PIN").fill(PASSWORD)
     page.get_by_role("button", name="Take the tablet back").click()
     expect(page.get_by_role("status")).to_contain_text("Welcome back. Ana's answers are saved.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ana's statement")  # the IRO lands on what Ana said
+    page.goto(f"{live_url}/children/{service['ana'].id}")
     expect(page.get_by_text("Child's views: finished")).to_be_visible()
     statement = db.exec(select(Statement)).one()
     assert statement.end_reason == StatementEnd.FINISHED and statement.sharing.value == "meeting"
@@ -347,6 +349,7 @@ def test_stopping_early(page, live_url, service, db):
     page.get_by_role("button", name="Yes, I want to stop").click()
     expect(title(page)).to_have_text("That's OK, Ana.")
     hand_back(page)
+    page.goto(f"{live_url}/children/{service['ana'].id}")
     expect(page.get_by_text("Child's views: stopped early, 1 answer")).to_be_visible()
 
 
