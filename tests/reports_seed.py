@@ -140,7 +140,7 @@ def seed(db: Session) -> None:
 
     for n, statement in enumerate(group, start=1):
         s.answer(statement, "feel-today", "happy" if n <= 5 else "sad", text=SECRET_WORDS if n == 1 else None)
-        s.answer(statement, "school", "happy")  # not in the question bank: shown by its id
+        s.answer(statement, "old-question", "happy")  # not in the question bank: shown by its id
         s.answer(statement, "menu-format", "face_to_face" if n <= 5 else "virtual")
         s.answer(statement, "menu-chair", {1: "me", 2: "together"}.get(n, "iro"))
         s.decision(statement, "menu-format", "agreed" if n <= 5 else "not_possible")
@@ -183,7 +183,7 @@ EXPECTED = {
     "statements-language": {"en-GB": (10, 2), "pl": (1, 0)},
     "participation": {"held_cared_for": (10, 1), "participated_cared_for": (8, 1), "held_cp_conference": (2, 0), "participated_cp_conference": (1, 0)},
     "views-feel-today": {"0:happy": (6, 0), "0:sad": (1, 1), "0:worried": (1, 0), "0:ok": (0, 0), "answered": (8, 1), "skipped": (1, 0)},
-    "views-school": {"0:happy": (6, 0), "answered": (6, 0), "skipped": (0, 0)},
+    "views-old-question": {"0:happy": (6, 0), "answered": (6, 0), "skipped": (0, 0)},
     "views-safe-scale": {"7": (1, 0), "answered": (1, 0)},
     "menu-format": {"0:face_to_face": (5, 0), "0:virtual": (1, 0), "0:hybrid": (1, 0), "answered": (7, 0), "review:face_to_face": (6, 0), "review:virtual": (1, 0)},
     "menu-chair": {"0:me": (1, 0), "0:together": (1, 0), "0:iro": (4, 0), "review:child": (1, 0), "review:child_and_iro": (1, 0), "review:iro": (6, 0)},

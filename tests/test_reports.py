@@ -97,8 +97,8 @@ def test_menu_figures_show_choices_and_what_happened(report):
 
 
 def test_unknown_question_ids_are_shown_by_id(report):
-    figure = report.figure("views-school")
-    assert figure.title == "school"
+    figure = report.figure("views-old-question")
+    assert figure.title == "old-question"
     assert {row.key: row.label for row in figure.rows}["0:happy"] == "happy"
 
 
