@@ -61,6 +61,7 @@ def _answer(item: AnswerView) -> dict[str, Any]:
     return {
         "question_id": item.question_id,
         "question": item.prompt,
+        "question_as_asked": item.asked_as or None,
         "kind": item.kind,
         "known_question": item.known,
         "skipped": item.skipped,

@@ -234,6 +234,8 @@ def _views(w: _Writer, record: StatementRecord, audience: Audience) -> None:
         w.text("No answers were saved in this part.")
     for item in items:
         w.symbol_line(item.symbol, item.prompt, bold=True, size=12.5, icon=11)
+        if item.asked_as:
+            w.text(item.asked_as, size=9.5, indent=4, color=(80, 90, 95))
         _answer(w, item)
         response = record.responses.get(item.question_id)
         if response:

@@ -82,6 +82,10 @@ class AnswerView:
     answered_at: datetime
     plan_label: str = ""
     keep_out_of_meeting: bool = False
+    # The question as the child read it, when that was not English (shown beside the English).
+    asked_as: str = ""
+    asked_lang: str = ""
+    asked_dir: str = "ltr"
 
     @property
     def wanted(self) -> list[ShownChoice]:
@@ -177,6 +181,24 @@ def _ordered(items: list[AnswerView], bank: QuestionBank) -> list[AnswerView]:
     return sorted(items, key=lambda item: (item.question_id not in position, position.get(item.question_id, 0), item.answered_at, item.question_id))
 
 
+def _add_childs_wording(items: list[AnswerView], *, bank: QuestionBank, language_code: str) -> None:
+    """Fill in each question as the child read it, for statements given in another language."""
+    from flask import has_app_context
+    from flask_babel import force_locale
+
+    from voice_app.i18n import DEFAULT, language
+    from voice_app.i18n.terms import tgettext
+
+    chosen = language(language_code)
+    if chosen == DEFAULT or not has_app_context():
+        return
+    with force_locale(chosen.locale):
+        for item in items:
+            question = bank.get(item.question_id)
+            if question is not None:
+                item.asked_as, item.asked_lang, item.asked_dir = tgettext(question.prompt), chosen.code, chosen.direction
+
+
 def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank | None = None) -> StatementRecord:
     """Everything about one statement that the page and the exports show, in a fixed number of queries."""
     bank = bank or default_bank()
@@ -187,6 +209,7 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         for choice in db.exec(select(AnswerChoice).where(col(AnswerChoice.answer_id).in_(list(by_answer)))).all():
             by_answer[choice.answer_id].append(choice)
     shown = [answer_view(answer, by_answer[answer.id], bank.get(answer.question_id)) for answer in answers]
+    _add_childs_wording(shown, bank=bank, language_code=statement.language)
     responses = {r.question_id: r for r in db.exec(select(ChildResponse).where(ChildResponse.statement_id == statement.id)).all()}
     decisions = {d.item_id: d for d in db.exec(select(MenuDecision).where(MenuDecision.statement_id == statement.id)).all()}
     staff_ids = {statement.scribe_id, statement.reviewed_by_id, statement.meeting_release_by_id, context.visit.iro_id}
