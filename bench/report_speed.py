@@ -4,9 +4,16 @@
 
 Make the data first with bench/report_data.py. Each run builds every figure for the year and the
 year before (all "you said, we did" answers included) and writes the JSON document; the page itself
-shows only the newest answers, so it does a little less. "Cold" runs first forget the months the
-report keeps (report_month), so every answer of both years is counted again; after that, closed
-months come from report_month, as they do for a service once the report has been run once.
+shows only the newest answers, so it does a little less. Four situations:
+
+- cold: nothing kept (report_month emptied), so every answer of both years is counted: the first
+  report ever on a database nobody ran `voice-app report --prepare` on;
+- whole report / the page: months that have ended come from report_month, as they do for a service
+  once any report has counted them (the figure the target is about);
+- one month changed: as above, but one month of the year was marked stale by a change (an IRO
+  edited an old statement), so that month is counted again;
+- prepare: `voice-app report --prepare`, counting and keeping every month of the ten years.
+
 Prints the median, fastest and slowest run, and how many SQL queries one report takes.
 """
 
@@ -17,6 +24,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,18 +35,22 @@ from voice_app.db import make_engine  # noqa: E402
 from voice_app.reports.export import to_json  # noqa: E402
 from voice_app.reports.period import financial_year  # noqa: E402
 from voice_app.reports.report import PAGE_QUOTES, REPORT_QUOTES, build_report  # noqa: E402
-from voice_app.reports.rollup import forget  # noqa: E402
+from voice_app.reports.rollup import forget, month_t, prepare  # noqa: E402
 
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "instance" / "bench-report.db"
 
 
-def _timed(engine, period, *, quote_limit=REPORT_QUOTES, forget_first=False) -> tuple[float, int]:
+def _timed(engine, period, *, quote_limit=REPORT_QUOTES, forget_first=False, stale_month=None) -> tuple[float, int]:
     """One report (and its JSON) on a fresh connection: seconds taken and SQL queries run."""
     queries = []
     count = lambda *args: queries.append(1)  # noqa: E731
     with engine.connect() as connection:
         if forget_first:
             forget(connection)
+            connection.commit()
+        if stale_month:
+            # As staleness.bump does when a change is saved in that month.
+            connection.execute(month_t.update().where(month_t.c.month == stale_month).values(generation=month_t.c.generation + 1, counts=None))
             connection.commit()
         event.listen(engine, "before_cursor_execute", count)
         began = time.perf_counter()
@@ -67,6 +79,14 @@ def measure(url: str, *, year: int, runs: int) -> None:
     _line(name, "whole report + JSON", [s for s, _ in warm], warm[-1][1])
     page = [_timed(engine, period, quote_limit=PAGE_QUOTES) for _ in range(runs)]
     _line(name, "the page (newest 50 answers)", [s for s, _ in page], page[-1][1])
+    changed = [_timed(engine, period, stale_month=date(year, 11, 1)) for _ in range(runs)]
+    _line(name, "one month changed (counted again)", [s for s, _ in changed], changed[-1][1])
+    with engine.connect() as connection:
+        forget(connection)
+        connection.commit()
+        began = time.perf_counter()
+        months = prepare(connection)
+        print(f"{name:10} {'prepare: every month of ten years':34} {time.perf_counter() - began:6.1f} s for {months} months")
     engine.dispose()
 
 

@@ -31,6 +31,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str) -> Engine:
     """Create an engine; make the SQLite file's folder and turn its pragmas on."""
+    # Whatever writes through the ORM (app, command line, scripts) must mark the report's kept months stale.
+    from voice_app.reports.staleness import install
+
+    install()
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

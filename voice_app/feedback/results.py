@@ -8,6 +8,7 @@ Responses belong to the period of their conference's date (held_on, else schedul
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -160,12 +161,26 @@ class Group:
 
 def count_answers(rows: list[ResponseRow], *, key: str, label: str) -> Group:
     """Count each question's answers over these responses (question 5 only where it was asked)."""
+    return tally_answers(((row.stage, row.answers, 1) for row in rows), key=key, label=label)
+
+
+def tally_answers(tallies: Iterable[tuple[ReviewStage, dict[str, str | None], int]], *, key: str, label: str) -> Group:
+    """Count each question's answers over responses given as (conference stage, answers, how many gave exactly those).
+
+    The one place answers are counted: the results page passes each response once; the service
+    report passes responses already grouped by SQL (voice_app/reports/parents.py).
+    """
+    tallies = list(tallies)
     questions = []
     for question in QUESTIONS:
-        asked = [row for row in rows if not question.review_only or row.stage == ReviewStage.REVIEW_CONFERENCE]
-        given = Counter(row.answers[question.id] for row in asked if row.answers[question.id] in question.answers)
-        questions.append(QuestionCounts(question, {answer: given.get(answer, 0) for answer in question.answers}, len(asked) - sum(given.values())))
-    return Group(key, label, len(rows), questions)
+        asked = [(answers, n) for stage, answers, n in tallies if not question.review_only or stage == ReviewStage.REVIEW_CONFERENCE]
+        given: Counter[str] = Counter()
+        for answers, n in asked:
+            if answers[question.id] in question.answers:
+                given[answers[question.id]] += n
+        blank = sum(n for _answers, n in asked) - sum(given.values())
+        questions.append(QuestionCounts(question, {answer: given.get(answer, 0) for answer in question.answers}, blank))
+    return Group(key, label, sum(n for *_rest, n in tallies), questions)
 
 
 def by_stage(rows: list[ResponseRow]) -> list[Group]:

@@ -7,16 +7,17 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from voice_app.models.base import UTCDateTime, utcnow
+from voice_app.models.base import UTCDateTime
 
 
 class ReportMonth(SQLModel, table=True):
-    """One closed month's statement, answer, choice and menu-decision counts, valid while its fingerprint holds."""
+    """One local calendar month's counts for the service report (voice_app/reports/rollup.py)."""
 
     __tablename__ = "report_month"
 
     month: date = Field(primary_key=True)  # the first day of the month, in local time
-    # count, sum of ids and latest updated_at of the statements completed in the month
-    fingerprint: str = Field(max_length=128)
-    counts: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON
-    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Raised by every change that alters the month's counts (voice_app/reports/staleness.py); a report
+    # stores counts only against the generation it read, so a change made while it counted wins.
+    generation: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    counts: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))  # JSON; NULL when stale
+    computed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -110,6 +110,11 @@ class Review(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+# Parents' feedback (results page and service report) dates a conference by the day it was held, else
+# the day it was set for: an index on that very expression lets a month of conferences be found directly.
+sa.Index("ix_review_conference_day", Review.__table__.c.kind, sa.func.coalesce(Review.__table__.c.held_on, Review.__table__.c.scheduled_for))
+
+
 class VisitStatus(str, enum.Enum):
     PLANNED = "planned"
     DONE = "done"
@@ -134,8 +139,12 @@ class Visit(SQLModel, table=True):
     """A pre-review visit ("pre-cared-for visit") by an IRO before one review."""
 
     __tablename__ = "visit"
-    # The service report counts visits held in a period, by method.
-    __table_args__ = (sa.Index("ix_visit_report", "held_on", "status", "method", "review_id"),)
+    __table_args__ = (
+        # The service report counts visits held in a period, by method,
+        sa.Index("ix_visit_report", "held_on", "status", "method", "review_id"),
+        # and visits declined, by the day they were planned for.
+        sa.Index("ix_visit_declined", "status", "planned_for"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)

@@ -4,6 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from voice_app.reports import rollup, routes  # noqa: E402,F401
-
-rollup.install()
+from voice_app.reports import routes  # noqa: E402,F401

@@ -29,7 +29,7 @@ def total(counter: Counter, match: Callable[[tuple], bool] = lambda key: True) -
     return sum(value for key, value in counter.items() if match(key))
 
 
-T = TypeVar("T")  # one period's counts: Counts here, parents.Tally for parents' views
+T = TypeVar("T")  # one period's counts (Counts), or anything else counted the same way in both periods
 
 
 def rows_for(

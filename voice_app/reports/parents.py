@@ -1,115 +1,99 @@
-"""Parents' feedback on child protection conferences, counted for the report.
+"""Parents' feedback on child protection conferences, in the service report.
 
-Kept apart on purpose: the parents' feedback area has its own results module, and this function
-can be swapped for it (same inputs: a connection and a window; same output: a list of figures).
+Counted the same way as the parents' feedback results page (voice_app/feedback/results.py): a
+response belongs to the period of its conference's date (held, else scheduled), question 5 is
+counted only after review conferences, and the answers are tallied by that module's tally_answers.
+Only the grouping differs: here SQL has already grouped the responses by stage and answers
+(queries.py), so a year of them reaches Python as a few hundred rows, or as kept months.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from voice_app.models import ParentResponse, Review, ReviewStage
+from voice_app.feedback.questions import ANSWERS, NOT_APPLICABLE, QUESTIONS
+from voice_app.feedback.results import CONFERENCE_STAGES, Group, QuestionCounts, tally_answers
+from voice_app.models import ReviewStage
 from voice_app.reports.figures import rows_for
 from voice_app.reports.model import Figure, Row, Value
-from voice_app.reports.queries import Window
+from voice_app.reports.queries import PARENT_ANSWERS, Counts
 
 SECTION = "Parents' views"
-# The questionnaire's statements, short (the paper form of 2016: the Chair explained, supported, ...).
-QUESTIONS = {
-    "q1": "The Chair explained before the meeting what was going to happen",
-    "q2": "The Chair supported me to share my views in the conference",
-    "q3": "The concerns for my children were clearly explained",
-    "q4": "I am clear about what needs to change for the plan to end",
-    "q5": "The Child Protection Plan helped my family achieve positive change",
-}
-ANSWERS = (
-    ("strongly_agree", "Strongly agree"),
-    ("agree", "Agree"),
-    ("disagree", "Disagree"),
-    ("strongly_disagree", "Strongly disagree"),
-)
-NOT_APPLICABLE = "not_applicable"
-STAGES = (ReviewStage.INITIAL_CONFERENCE, ReviewStage.REVIEW_CONFERENCE, ReviewStage.TRANSFER_IN)
+AGREEING = ("strongly_agree", "agree")
 
 
-class Tally:
-    """One period's responses: how many per conference stage, and per answer to each question."""
-
-    def __init__(self) -> None:
-        self.stages: Counter = Counter()
-        self.answers: dict[str, Counter] = {qid: Counter() for qid in QUESTIONS}
-
-    @property
-    def responses(self) -> int:
-        return sum(self.stages.values())
-
-    def answered(self, qid: str) -> int:
-        return sum(n for answer, n in self.answers[qid].items() if answer in dict(ANSWERS))
-
-    def agreed(self, qid: str) -> int:
-        return self.answers[qid]["strongly_agree"] + self.answers[qid]["agree"]
+def _group(counts: Counts) -> Group:
+    tallies = ((ReviewStage(stage), dict(zip(PARENT_ANSWERS, answers, strict=True)), n) for (stage, *answers), n in counts.parents.items())
+    return tally_answers(tallies, key="all", label="All responses")
 
 
-def _gather(connection: Connection, window: Window) -> tuple[Tally, Tally]:
-    """One query: responses grouped by period, conference stage and the five answers."""
-    response_t, review_t = ParentResponse.__table__, Review.__table__
-    answers = [response_t.c[q] for q in QUESTIONS]
-    query = (
-        sa.select(window.bucket_for_instant(response_t.c.submitted_at), review_t.c.stage, *answers, sa.func.count())
-        .select_from(response_t.join(review_t, response_t.c.review_id == review_t.c.id))
-        .where(window.span(response_t.c.submitted_at))
-        .group_by(sa.literal_column("1"), review_t.c.stage, *answers)
-    )
-    periods = (Tally(), Tally())
-    for bucket, stage, *given, count in connection.execute(query):
-        tally = periods[bucket]
-        tally.stages[stage.value if hasattr(stage, "value") else stage] += count
-        for qid, answer in zip(QUESTIONS, given, strict=True):
-            tally.answers[qid][answer] += count
-    return periods
+def _agreed(question: QuestionCounts) -> Value:
+    """Agreed or strongly agreed, of those who agreed or disagreed ("not applicable" is no view either way)."""
+    agreed = sum(question.counts[answer] for answer in AGREEING)
+    return Value(agreed, question.answered - question.counts.get(NOT_APPLICABLE, 0))
 
 
-def parents_section(connection: Connection, window: Window) -> list[Figure]:
-    """Responses by kind of conference, then how parents answered each question."""
-    now, before = _gather(connection, window)
+def parents_section(now: Counts, before: Counts) -> list[Figure]:
+    """Responses and response rate by kind of conference, then how parents answered each question."""
+    groups = (_group(now), _group(before))
+    responses = lambda c: sum(c.parents.values())  # noqa: E731
     rows = rows_for(
-        [(stage.value, stage.label) for stage in STAGES],
+        [(stage.value, stage.label) for stage in CONFERENCE_STAGES],
         now,
         before,
-        lambda t, key: t.stages[key],
-        base=lambda t: t.responses,
+        lambda c, key: sum(n for (stage, *_answers), n in c.parents.items() if stage == key),
+        base=responses,
         group="stage",
         total_row=True,
     )
-    rows += rows_for([("responses", "Responses")], now, before, lambda t, _k: t.responses, total_row=True)
-    questions = [_question_figure(qid, wording, now, before) for qid, wording in QUESTIONS.items()]
+    rows += rows_for([("responses", "Responses")], now, before, lambda c, _k: responses(c), total_row=True)
+    rows += rows_for([("conferences", "Conferences held")], now, before, lambda c, _k: sum(c.conferences.values()), total_row=True)
+    rows += rows_for(
+        [("answered_conferences", "Conferences with at least one response")],
+        now,
+        before,
+        lambda c, _k: sum(c.answered_conferences.values()),
+        base=lambda c: sum(c.conferences.values()),
+        total_row=True,
+    )
+    returned = Figure(
+        "parents-responses",
+        SECTION,
+        "Parents' questionnaires returned",
+        "Questionnaires about conferences held in the period (online, or copied from paper), by kind of "
+        "conference; and how many conferences held (not cancelled) had at least one.",
+        rows,
+        chart=False,
+        share_of="of responses (conferences: of conferences held)",
+    )
     agreed = Figure(
         "parents-agreed",
         SECTION,
         "Parents who agreed, question by question",
-        "The share of parents who agreed or strongly agreed, of those who gave an answer other than not applicable.",
-        [Row(qid, wording, Value(now.agreed(qid), now.answered(qid)), Value(before.agreed(qid), before.answered(qid)), total=True) for qid, wording in QUESTIONS.items()],
-        share_of="of parents who answered",
+        "The share of parents who agreed or strongly agreed, of those who agreed or disagreed (not applicable left out).",
+        [
+            Row(q.id, q.short, _agreed(groups[0].questions[i]), _agreed(groups[1].questions[i]), total=True)
+            for i, q in enumerate(QUESTIONS)
+        ],
+        share_of="of parents who agreed or disagreed",
     )
-    responses = Figure(
-        "parents-responses",
+    return [returned, agreed, *(_question_figure(i, groups) for i in range(len(QUESTIONS)))]
+
+
+def _question_figure(index: int, groups: tuple[Group, Group]) -> Figure:
+    now, before = (group.questions[index] for group in groups)
+    question = now.question
+    rows = [
+        Row(answer, ANSWERS[answer].staff_label, Value(now.counts[answer], now.answered), Value(before.counts[answer], before.answered), group="answers", total=True)
+        for answer in question.answers
+    ]
+    rows.append(Row("no_answer", "No answer", Value(now.blank), Value(before.blank), total=True))
+    rows.append(Row("agreed", "Agreed or strongly agreed", _agreed(now), _agreed(before), total=True))
+    about = "Asked after review conferences only. " if question.review_only else ""
+    return Figure(
+        f"parents-{question.id}",
         SECTION,
-        "Parents' questionnaires returned",
-        "Questionnaires parents sent in the period (online, or copied from paper), by the conference they were about.",
+        question.short,
+        about + "How parents answered, about conferences held in the period.",
         rows,
         chart=False,
-        share_of="of responses",
+        share_of="of parents who answered",
     )
-    return [responses, agreed, *questions]
-
-
-def _question_figure(qid: str, wording: str, now: Tally, before: Tally) -> Figure:
-    count = lambda t, key: t.answers[qid][key]  # noqa: E731
-    rows = rows_for(ANSWERS, now, before, count, base=lambda t: t.answered(qid), group="answers", total_row=True)
-    rows += rows_for([(NOT_APPLICABLE, "Not applicable")], now, before, count, total_row=True)
-    rows += rows_for([("no_answer", "No answer")], now, before, lambda t, _k: count(t, None), total_row=True)
-    rows += rows_for([("agreed", "Agreed or strongly agreed")], now, before, lambda t, _k: t.agreed(qid), base=lambda t: t.answered(qid), total_row=True)
-    return Figure(f"parents-{qid}", SECTION, wording, "How parents answered, in the period.", rows, chart=False, share_of="of parents who answered")

@@ -51,7 +51,8 @@ class Report:
 def build_report(connection: Connection, period: Period, *, quote_limit: int | None = REPORT_QUOTES, bank: QuestionBank | None = None) -> Report:
     """Count everything for the period and the one before it, in a fixed number of queries.
 
-    Give it a connection of its own: it commits when it stores counted months (rollup.py).
+    Whole months that have ended come from the counts kept per month; the rest is counted live.
+    Give it a connection of its own: it commits when it keeps newly counted months (rollup.py).
     """
     bank = bank or default_bank()
     window = queries.window_for(period)
@@ -63,8 +64,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         # pooled connection, which is no harm to other pages). Memory-mapped reads save copying.
         connection.exec_driver_sql("PRAGMA cache_size = -65536")
         connection.exec_driver_sql("PRAGMA mmap_size = 268435456")
-    now, before = queries.gather(connection, window)
-    stored = rollup.gather_heavy(connection, window, (now, before))
+    (now, before), stored = rollup.gather(connection, window)
     figures: list[Figure | TextFigure] = [
         visits_figure(now, before),
         reasons_figure(queries.declined_reasons(connection, period), now, before),
@@ -73,7 +73,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         *menu_figures(bank, now, before),
         *views_figures(bank, now, before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
-        *parents_section(connection, window),
+        *parents_section(now, before),
     ]
     for figure in figures:
         if isinstance(figure, Figure):
