@@ -12,6 +12,8 @@ shows only the newest answers, so it does a little less. Four situations:
   once any report has counted them (the figure the target is about);
 - one month changed: as above, but one month of the year was marked stale by a change (an IRO
   edited an old statement), so that month is counted again;
+- the page over HTTP: a signed-in manager's GET of the report page through the whole app (sign-in
+  check, the report, every chart drawn, the template), months kept;
 - prepare: `voice-app report --prepare`, counting and keeping every month of the ten years.
 
 Prints the median, fastest and slowest run, and how many SQL queries one report takes.
@@ -60,10 +62,45 @@ def _timed(engine, period, *, quote_limit=REPORT_QUOTES, forget_first=False, sta
     return seconds, len(queries)
 
 
+BENCH_MANAGER = "bench-manager@example.org"
+BENCH_PASSWORD = "bench-manager-password"
+
+
+def _page_times(url: str, *, year: int, runs: int) -> list[float]:
+    """Seconds for a signed-in manager's GET /reports/?period=fy-YEAR, through the whole app."""
+    import re
+
+    from sqlmodel import Session, select
+
+    from voice_app import create_app
+    from voice_app.admin.services import create_staff_user
+    from voice_app.config import Settings
+    from voice_app.models import Role, StaffUser
+
+    settings = Settings.from_env({"VOICE_APP_DATABASE_URL": url})
+    app = create_app(settings=settings)
+    with Session(app.extensions["voice_app_engine"]) as db:
+        if db.exec(select(StaffUser).where(StaffUser.email == BENCH_MANAGER)).first() is None:
+            create_staff_user(db, email=BENCH_MANAGER, display_name="Bench Manager", role=Role.MANAGER, password=BENCH_PASSWORD)
+            db.commit()
+    client = app.test_client()
+    token = re.search(rb'name="csrf-token" content="([^"]+)"', client.get("/sign-in").data).group(1).decode()
+    signed = client.post("/sign-in", data={"email": BENCH_MANAGER, "password": BENCH_PASSWORD, "csrf_token": token})
+    assert signed.status_code == 302, "the bench manager could not sign in"
+    times = []
+    for _ in range(runs + 1):
+        began = time.perf_counter()
+        response = client.get(f"/reports/?period=fy-{year}")
+        times.append(time.perf_counter() - began)
+        assert response.status_code == 200, response.status_code
+    app.extensions["voice_app_engine"].dispose()
+    return times[1:]  # the first warms the templates
+
+
 def _line(name: str, label: str, values: list[float], queries: int) -> None:
     ms = sorted(1000 * value for value in values)
-    print(f"{name:10} {label:34} median {statistics.median(ms):6.0f} ms   fastest {ms[0]:6.0f}   slowest {ms[-1]:6.0f}   "
-          f"{len(ms)} runs, {queries} queries each")
+    counted = f", {queries} queries each" if queries else ""
+    print(f"{name:10} {label:34} median {statistics.median(ms):6.0f} ms   fastest {ms[0]:6.0f}   slowest {ms[-1]:6.0f}   {len(ms)} runs{counted}")
 
 
 def measure(url: str, *, year: int, runs: int) -> None:
@@ -81,6 +118,8 @@ def measure(url: str, *, year: int, runs: int) -> None:
     _line(name, "the page (newest 50 answers)", [s for s, _ in page], page[-1][1])
     changed = [_timed(engine, period, stale_month=date(year, 11, 1)) for _ in range(runs)]
     _line(name, "one month changed (counted again)", [s for s, _ in changed], changed[-1][1])
+    whole_page = _page_times(url, year=year, runs=runs)
+    _line(name, "the page over HTTP, signed in", whole_page, 0)
     with engine.connect() as connection:
         forget(connection)
         connection.commit()

@@ -250,3 +250,15 @@ def test_prepare_keeps_every_ended_month_so_the_first_report_reads_only_kept_row
     assert all(counted for _generation, counted in kept.values())
     _, queries = _run(engine, cold=False)
     assert queries <= 5
+
+
+def test_upgrading_the_database_counts_the_reports_months_too(db, engine, database_url, capsys, monkeypatch):
+    from voice_app import migrate
+
+    seed(db)
+    # The test database was made from the models, not by migrations: only the counting is tried here.
+    monkeypatch.setattr(migrate, "upgrade", lambda url, revision="head": None)
+    monkeypatch.setattr(migrate, "current_revision", lambda url: "head")
+    assert cli.main(["db", "upgrade", "--database-url", database_url]) == 0
+    assert "ended months are counted and kept" in capsys.readouterr().out
+    assert _kept(db)[date(2024, 11, 1)][1]

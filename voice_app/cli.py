@@ -31,6 +31,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     settings = _settings(args)
     upgrade(settings.database_url, args.revision)
     print(f"Database is at revision {current_revision(settings.database_url)}.")
+    if args.revision == "head":
+        # Count the service report's ended months now (seconds, once), not during a manager's first report.
+        from voice_app.reports.cli import prepare_months
+
+        print(f"The service report's ended months are counted and kept: {prepare_months(settings.database_url)}.")
     return 0
 
 

@@ -55,12 +55,15 @@ def _forget(database_url: str) -> int:
 
 
 def _prepare(database_url: str) -> int:
+    print(f"Every month that has ended is counted and kept: {prepare_months(database_url)} month(s).", file=sys.stderr)
+    return 0
+
+
+def prepare_months(database_url: str) -> int:
     """Count and keep every month that has ended, so the first report of any period is as quick as the rest."""
     from voice_app.reports.rollup import prepare
 
-    kept = _on_connection(database_url, prepare)
-    print(f"Every month that has ended is counted and kept: {kept} month(s).", file=sys.stderr)
-    return 0
+    return _on_connection(database_url, prepare)
 
 
 def _on_connection(database_url: str, work):
