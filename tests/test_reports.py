@@ -192,3 +192,19 @@ def test_secondary_suppression_skips_zeros_and_totals():
     ]
     published = {row.key: row.this for row in Figure("x", "s", "t", "d", rows, child_level=True).publish().rows}
     assert [published[k].hidden for k in "abcdt"] == ["small", "", "", "secondary", ""]
+
+
+def test_parents_figures_agree_with_the_parents_results_page(db, report):
+    """One way of counting parents' views: the report's figures are the results page's numbers."""
+    from voice_app.feedback.periods import period_for
+    from voice_app.feedback.results import feedback_results
+
+    results = feedback_results(db, period=period_for(2024), today=date.today())
+    for question in results.overall.questions:
+        rows = {row.key: row.now.count for row in report.figure(f"parents-{question.question.id}").rows}
+        assert {answer: rows[answer] for answer in question.counts} == question.counts
+        assert rows["no_answer"] == question.blank
+    returned = {row.key: row.now.count for row in report.figure("parents-responses").rows}
+    assert returned["responses"] == results.overall.responses
+    everything = next(rate for rate in results.rates if rate.key == "all")
+    assert (returned["conferences"], returned["answered_conferences"]) == (everything.conferences, everything.answered_conferences)
