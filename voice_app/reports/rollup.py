@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
+from voice_app.db import SQLITE_BUSY_MS
 from voice_app.models import ReportMonth, utcnow
 from voice_app.reports.period import LOCAL_TIME, Period, local_midnight_utc
 from voice_app.reports.queries import (
@@ -123,10 +124,13 @@ def _store(connection: Connection, fresh: dict[date, Counts], generations: dict[
     new = [{"month": m, "generation": 0, "counts": _dump(c), "computed_at": computed_at} for m, c in fresh.items() if m not in generations]
     known = [{"m": m, "g": generations[m], "c": _dump(c), "at": computed_at} for m, c in fresh.items() if m in generations]
     make_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    sqlite = connection.dialect.name == "sqlite"
     try:
+        # Never make a user's change wait on (or deadlock with) keeping counts: give up quickly instead.
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA busy_timeout = 100")
         with connection.begin_nested():
-            if connection.dialect.name == "postgresql":
-                # Never make a user's change wait on (or deadlock with) keeping counts: give up instead.
+            if not sqlite:
                 connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
             if new:
                 # A row made meanwhile was made by a change: it wins, and the month waits for the next report.
@@ -140,6 +144,9 @@ def _store(connection: Connection, fresh: dict[date, Counts], generations: dict[
                 )
     except sa.exc.DBAPIError:
         return False  # another report or a change got there first: nothing is lost, the month is counted next time
+    finally:
+        if sqlite:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
     return True
 
 
