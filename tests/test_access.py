@@ -11,6 +11,7 @@ STAFF_GETS = {
     "staff.new_child": "/children/new",
     "staff.edit_child": "/children/{child}/edit",
     "staff.record_visit": "/visits/{visit}/record",
+    "staff.record_review_outcome": "/reviews/{review}/record",
     "auth.change_password": "/account/password",
     "admin.staff_list": "/admin/staff",
     "admin.new_staff": "/admin/staff/new",
@@ -75,13 +76,13 @@ def test_staff_actions_need_sign_in(client, world, endpoint):
     assert "/sign-in" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("url", ["/children/{child}", "/visits/{visit}/record"])
+@pytest.mark.parametrize("url", ["/children/{child}", "/visits/{visit}/record", "/reviews/{review}/record"])
 def test_an_iro_gets_404_for_another_iros_child(signed_in, world, url):
     client = signed_in(world["other_iro"])
     assert client.get(_fill(url, world["ids"])).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/children/{child}/reviews", "/reviews/{review}/visits"])
+@pytest.mark.parametrize("url", ["/children/{child}/reviews", "/reviews/{review}/visits", "/reviews/{review}/record"])
 def test_an_iro_cannot_change_another_iros_child(signed_in, world, url):
     client = signed_in(world["other_iro"])
     assert client.post(_fill(url, world["ids"]), {"scheduled_for": "2030-01-01", "planned_for": "2030-01-01"}).status_code == 404

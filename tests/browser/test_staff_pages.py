@@ -111,3 +111,29 @@ def test_account_and_credits_pages_are_accessible(page, live_url, service):
     page.get_by_role("link", name="Credits and licences").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Credits and licences")
     assert_accessible(page, context="credits")
+
+
+def test_an_iro_records_that_a_review_was_held(page, live_url, service, make):
+    past = make.review(make.child(service["iro"], name="Cara"), days_ahead=-2)
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.goto(f"{live_url}/children/{past.child_id}")
+    expect(page.get_by_text("Its date has passed")).to_be_visible()
+    assert_accessible(page, context="child page with a review to record")
+    page.get_by_role("link", name="Record whether it was held").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Record the review")
+    assert_accessible(page, context="record review")
+
+    page.get_by_label("It was held", exact=True).check()
+    page.get_by_label("Date it was held").fill((date.today() + timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("cannot be in the future")
+    assert page.get_by_label("It was held", exact=True).is_checked()  # nothing chosen is lost
+    assert_accessible(page, context="record review with errors")
+
+    page.get_by_label("Date it was held").fill(past.scheduled_for.isoformat())
+    page.get_by_label("How the meeting was held").select_option("hybrid")
+    page.get_by_label("Who chaired it").select_option("child")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Recorded as held")
+    expect(page.get_by_text("hybrid; chaired by the child")).to_be_visible()
+    expect(page.get_by_text("Its date has passed")).to_have_count(0)

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from voice_app.models import ReviewKind, ReviewStage, VisitMethod
+from voice_app.models import ChairRole, MeetingFormat, ReviewKind, ReviewStage, VisitMethod
 
 METHOD_CHOICES = [(method.value, method.label) for method in VisitMethod]
 LANGUAGE_CHOICES = [
@@ -69,6 +69,35 @@ class RecordVisitForm(FlaskForm):
             self.declined_reason.errors.append("Write down why the child did not want a visit.")
             ok = False
         return ok
+
+
+class RecordReviewForm(FlaskForm):
+    """What became of a review or conference: held (when, how, who chaired), cancelled, or not yet."""
+
+    outcome = RadioField(
+        "What happened",
+        choices=[("held", "It was held"), ("cancelled", "It was cancelled"), ("scheduled", "It has not happened yet")],
+        validators=[InputRequired("Choose what happened.")],
+    )
+    held_on = DateField("Date it was held", validators=[Optional()])
+    format_used = SelectField(
+        "How the meeting was held", choices=[("", "Not recorded"), *((f.value, f.label) for f in MeetingFormat)], validators=[Optional()]
+    )
+    chaired_by = SelectField("Who chaired it", choices=[("", "Not recorded"), *((c.value, c.label) for c in ChairRole)], validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        """A meeting that was held needs the day it was held, which cannot be in the future."""
+        if not super().validate(extra_validators):
+            return False
+        if self.outcome.data != "held":
+            return True
+        if not self.held_on.data:
+            self.held_on.errors.append("Enter the date the meeting was held.")
+            return False
+        if self.held_on.data > date.today():
+            self.held_on.errors.append("The date it was held cannot be in the future.")
+            return False
+        return True
 
 
 class ScheduleReviewForm(FlaskForm):

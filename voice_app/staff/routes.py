@@ -10,16 +10,35 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from voice_app import db
-from voice_app.models import Child, ReviewKind, ReviewStage, Role, StaffUser, VisitMethod, VisitStatus
+from voice_app.models import (
+    ChairRole,
+    Child,
+    MeetingFormat,
+    ReviewKind,
+    ReviewStage,
+    ReviewStatus,
+    Role,
+    StaffUser,
+    VisitMethod,
+    VisitStatus,
+)
 from voice_app.rendering import render
 from voice_app.security import child_for, children_visible_to, roles_required
 from voice_app.staff import bp
 from voice_app.staff.caseload import VisitState, build_caseload, count_states
 from voice_app.staff.due import DUE_SOON, next_reviews_to_book, rows_due_soon
-from voice_app.staff.forms import LANGUAGE_CHOICES, ChildForm, PlanVisitForm, RecordVisitForm, ScheduleReviewForm
+from voice_app.staff.forms import (
+    LANGUAGE_CHOICES,
+    ChildForm,
+    PlanVisitForm,
+    RecordReviewForm,
+    RecordVisitForm,
+    ScheduleReviewForm,
+)
 from voice_app.staff.services import (
     active_iros,
     plan_visit,
+    record_review,
     record_visit_declined,
     record_visit_done,
     review_for,
@@ -150,6 +169,40 @@ def add_visit(review_id: int):
     )
     flash(f"Visit planned for {form.planned_for.data:%-d %B %Y}.", "success")
     return redirect(url_for("staff.child", child_id=child.id))
+
+
+@bp.route("/reviews/<int:review_id>/record", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def record_review_outcome(review_id: int):
+    """Record that a review or conference was held (when, how, who chaired), was cancelled, or has not happened yet."""
+    session = db.session()
+    review, child = review_for(session, current_user, review_id)
+    form = RecordReviewForm()
+    if request.method == "GET":
+        form.outcome.data = review.status.value if review.status != ReviewStatus.SCHEDULED else None
+        form.held_on.data = review.held_on or (review.scheduled_for if review.scheduled_for <= date.today() else None)
+        # What the IRO agreed from the child's menu, if anything, is the likeliest answer.
+        form.format_used.data = review.format_used.value if review.format_used else ""
+        form.chaired_by.data = review.chaired_by.value if review.chaired_by else ""
+    elif form.validate_on_submit():
+        status = ReviewStatus(form.outcome.data)
+        record_review(
+            session,
+            review=review,
+            status=status,
+            held_on=form.held_on.data,
+            format_used=MeetingFormat(form.format_used.data) if form.format_used.data else None,
+            chaired_by=ChairRole(form.chaired_by.data) if form.chaired_by.data else None,
+        )
+        said = {
+            ReviewStatus.HELD: f"Recorded as held on {form.held_on.data:%-d %B %Y}." if form.held_on.data else "",
+            ReviewStatus.CANCELLED: "Recorded as cancelled.",
+            ReviewStatus.SCHEDULED: "Recorded as not happened yet: it is booked again.",
+        }[status]
+        flash(said, "success")
+        return redirect(url_for("staff.child", child_id=child.id))
+    status_code = 422 if request.method == "POST" else 200
+    return render("staff/record_review.html", form=form, review=review, child=child, status=status_code)
 
 
 @bp.route("/visits/<int:visit_id>/record", methods=["GET", "POST"])

@@ -9,7 +9,9 @@ from flask import abort
 from sqlmodel import Session, col, select
 
 from voice_app.models import (
+    ChairRole,
     Child,
+    MeetingFormat,
     Review,
     ReviewKind,
     ReviewStage,
@@ -135,6 +137,32 @@ def record_visit_declined(db: Session, *, visit: Visit, reason: str) -> Visit:
     db.add(visit)
     db.commit()
     return visit
+
+
+def record_review(
+    db: Session,
+    *,
+    review: Review,
+    status: ReviewStatus,
+    held_on: date | None = None,
+    format_used: MeetingFormat | None = None,
+    chaired_by: ChairRole | None = None,
+) -> Review:
+    """Record what became of a review: held (on a day, in a format, chaired by someone), cancelled, or not yet.
+
+    The format and chair may already hold what the IRO agreed from the child's menu; they are only
+    replaced when the review is recorded as held.
+    """
+    if status == ReviewStatus.HELD and held_on is None:
+        raise ValueError("A review that was held needs the day it was held.")
+    review.status = status
+    review.held_on = held_on if status == ReviewStatus.HELD else None
+    if status == ReviewStatus.HELD:
+        review.format_used = format_used
+        review.chaired_by = chaired_by
+    db.add(review)
+    db.commit()
+    return review
 
 
 def active_iros(db: Session) -> list[StaffUser]:
