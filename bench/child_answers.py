@@ -48,6 +48,7 @@ from voice_app.models import (
 from voice_app.passwords import hash_password, use_fast_hashing_for_tests
 from voice_app.questions.bank import default_bank
 from voice_app.security import CHILD_MODE_KEY
+from voice_app.serving import stop_in_thread
 
 COOKIE = "voice_app_session"
 
@@ -181,11 +182,12 @@ def serve(url: str, threads: int, ready, done, results) -> None:
     timing = Timing(app.wsgi_app)
     app.wsgi_app = timing
     server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="voice-app-bench")
-    threading.Thread(target=server.run, daemon=True).start()
+    serving = threading.Thread(target=server.run, daemon=True)
+    serving.start()
     ready.put(server.effective_port)
     done.wait()
     results.put((timing.times, timing.cpu))
-    server.close()
+    stop_in_thread(server, serving)
 
 
 def main() -> int:

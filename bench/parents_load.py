@@ -49,6 +49,7 @@ from voice_app.models import (  # noqa: E402
     StaffUser,
     utcnow,
 )
+from voice_app.serving import stop_in_thread  # noqa: E402
 
 CONFERENCES = 100
 SCALE = ["strongly_agree", "agree", "disagree", "strongly_disagree"]
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         for worker in workers:
             worker.join()
         elapsed = time.perf_counter() - started
-        server.close()
+        stop_in_thread(server, serving)
         with Session(app.extensions["voice_app_engine"]) as db:
             stored = db.exec(select(func.count()).select_from(ParentResponse)).one()
             drafts = db.exec(select(func.count()).select_from(ParentDraft)).one()
