@@ -66,3 +66,15 @@ def test_compiled_catalogues_are_up_to_date():
 
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations"), "check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("body", ['[terms]\nmum = "Mother"\n', "[terms\n", None])
+def test_a_bad_terms_file_stops_the_start_with_a_clear_message(tmp_path, monkeypatch, body):
+    from voice_app.config import ConfigError, Settings
+
+    path = tmp_path / "terms.toml"
+    if body is not None:
+        path.write_text(body)
+    monkeypatch.setenv("VOICE_APP_TERMS_FILE", str(path))
+    with pytest.raises(ConfigError, match="VOICE_APP_TERMS_FILE"):
+        Settings().check()

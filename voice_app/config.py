@@ -81,7 +81,20 @@ class Settings:
             raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
         if not self.database_url.startswith(("sqlite:", "postgresql")):
             raise ConfigError("VOICE_APP_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL.")
+        _check_terms()
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _check_terms() -> None:
+    """Read the service's terminology file now, so a mistake in it stops the start, not a child's conversation."""
+    import tomllib
+
+    from voice_app.i18n.terms import TermsError, current_terms
+
+    try:
+        current_terms()
+    except (TermsError, OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"The terminology file (VOICE_APP_TERMS_FILE) cannot be used: {exc}") from exc
