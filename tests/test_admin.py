@@ -55,3 +55,28 @@ def test_admins_cannot_switch_themselves_off(signed_in, make, db):
 
 def test_unknown_account_is_404(signed_in, make):
     assert signed_in(make.staff(Role.ADMIN)).post("/admin/staff/99999/active").status_code == 404
+
+
+def test_a_temporary_password_must_be_changed_before_anything_else(signed_in, make, db, client):
+    admin = make.staff(Role.ADMIN)
+    _new(signed_in(admin))
+    signed = client.sign_in("priya@example.org", "a long enough password")
+    assert signed.status_code == 302
+    for url in ("/caseload", "/reports/", "/children/1"):
+        blocked = client.get(url)
+        assert blocked.status_code == 302 and blocked.headers["Location"].endswith("/account/password"), url
+    page = client.get("/account/password")
+    assert page.status_code == 200 and b"Choose your own password" in page.data
+    assert client.get("/healthz").status_code == 200
+    changed = client.post("/account/password", {"current": "a long enough password", "new": "my very own password", "confirm": "my very own password"})
+    assert changed.status_code == 302, changed.data[:300]
+    db.expire_all()
+    assert not db.exec(select(StaffUser).where(StaffUser.email == "priya@example.org")).one().must_change_password
+    assert client.get("/caseload").status_code == 200
+
+
+def test_people_who_set_their_own_password_are_not_asked_again(make, db):
+    from voice_app.admin.services import create_staff_user
+
+    user = create_staff_user(db, email="first-admin@example.org", display_name="First Admin", role=Role.ADMIN, password="chosen by themselves")
+    assert not user.must_change_password  # voice-app create-user: the person typed it in themselves

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from voice_app import db
 from voice_app.config import PROJECT_ROOT, Settings
 from voice_app.extensions import babel, csrf, limiter, login_manager
-from voice_app.security import install_child_mode_lock, install_security_headers
+from voice_app.security import install_child_mode_lock, install_security_headers, install_temporary_password_gate
 
 __all__ = ["create_app"]
 
@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     _init_login(app)
     install_security_headers(app)
     install_child_mode_lock(app)
+    install_temporary_password_gate(app)
     _register_blueprints(app)
     _register_error_pages(app)
     _register_template_helpers(app)

@@ -113,3 +113,23 @@ def install_child_mode_lock(app: Flask) -> None:
             return None
         resume = url_for("child.resume") if "child.resume" in current_app.view_functions else None
         return render_template("errors/child_mode.html", resume_url=resume), 403
+
+
+# Pages someone with a temporary password may still reach: choosing their own, signing out, and pages with no data.
+TEMPORARY_PASSWORD_OPEN = frozenset({"auth.change_password", "auth.sign_out", "static", "health.healthz", "credits.credits"})
+
+
+def install_temporary_password_gate(app: Flask) -> None:
+    """Someone signed in with a password an admin chose goes to "change your password" until they have."""
+
+    @app.before_request
+    def _temporary_password_gate():
+        from flask import flash, redirect, url_for
+        from flask_login import current_user
+
+        if (request.endpoint or "") in TEMPORARY_PASSWORD_OPEN:
+            return None
+        if not (current_user.is_authenticated and getattr(current_user, "must_change_password", False)):
+            return None
+        flash("Choose your own password before you go on: the one you were given is only for signing in the first time.", "info")
+        return redirect(url_for("auth.change_password"))

@@ -32,6 +32,7 @@ def new_staff():
                 display_name=form.display_name.data,
                 role=Role(form.role.data),
                 password=form.password.data,
+                temporary=True,  # the admin knows it: the person chooses their own at first sign-in
             )
         except StaffAccountError as exc:
             form[exc.field].errors.append(str(exc))

@@ -18,8 +18,8 @@ class StaffAccountError(ValueError):
         self.field = field
 
 
-def create_staff_user(db: Session, *, email: str, display_name: str, role: Role, password: str) -> StaffUser:
-    """Create an active staff account with an Argon2id-hashed password."""
+def create_staff_user(db: Session, *, email: str, display_name: str, role: Role, password: str, temporary: bool = False) -> StaffUser:
+    """Create an active staff account with an Argon2id-hashed password (temporary: to be changed at first sign-in)."""
     email = normalise_email(email)
     if "@" not in email:
         raise StaffAccountError("Enter an email address like name@example.org.")
@@ -30,7 +30,7 @@ def create_staff_user(db: Session, *, email: str, display_name: str, role: Role,
         raise StaffAccountError(problem, field="password")
     if find_staff_by_email(db, email) is not None:
         raise StaffAccountError("There is already an account with that email address.")
-    user = StaffUser(email=email, display_name=display_name.strip(), role=role, password_hash=hash_password(password))
+    user = StaffUser(email=email, display_name=display_name.strip(), role=role, password_hash=hash_password(password), must_change_password=temporary)
     db.add(user)
     try:
         db.commit()

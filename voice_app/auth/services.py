@@ -71,6 +71,7 @@ def change_password(db: Session, *, user: StaffUser, current: str, new: str) -> 
     if new == current:
         return "Choose a password you have not used here before."
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     db.add(user)
     db.commit()
     return None

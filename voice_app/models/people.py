@@ -37,6 +37,8 @@ class StaffUser(SQLModel, table=True):
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The IRO's own PIN for taking the tablet back from child mode (Argon2 hash, optional).
     handback_pin_hash: str | None = Field(default=None, max_length=255)
+    # Set when an admin chose the password: the person must choose their own before anything else.
+    must_change_password: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     # Flask-Login's protocol, kept here so the model is the user object.
