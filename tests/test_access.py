@@ -15,6 +15,7 @@ STAFF_GETS = {
     "auth.change_password": "/account/password",
     "admin.staff_list": "/admin/staff",
     "admin.new_staff": "/admin/staff/new",
+    "admin.temporary_password": "/admin/staff/{staff}/password",
 }
 STAFF_POSTS = {
     "staff.add_review": "/children/{child}/reviews",
@@ -98,6 +99,9 @@ def test_an_unknown_child_is_404_not_500(signed_in, world):
         (Role.IRO, "/admin/staff", 403),
         (Role.IRO, "/children/new", 403),
         (Role.MANAGER, "/admin/staff", 403),
+        (Role.IRO, "/admin/staff/{staff}/password", 403),
+        (Role.MANAGER, "/admin/staff/{staff}/password", 403),
+        (Role.ADMIN, "/admin/staff/{staff}/password", 200),
         (Role.MANAGER, "/children/{child}", 200),
         (Role.ADMIN, "/caseload", 403),
         (Role.ADMIN, "/children/{child}", 403),

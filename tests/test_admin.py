@@ -80,3 +80,33 @@ def test_people_who_set_their_own_password_are_not_asked_again(make, db):
 
     user = create_staff_user(db, email="first-admin@example.org", display_name="First Admin", role=Role.ADMIN, password="chosen by themselves")
     assert not user.must_change_password  # voice-app create-user: the person typed it in themselves
+
+
+def test_an_admin_gives_a_forgotten_password_a_temporary_one(signed_in, make, db, client):
+    from datetime import timedelta
+
+    from voice_app.models import utcnow
+
+    admin_client = signed_in(make.staff(Role.ADMIN))
+    iro = make.staff(Role.IRO)
+    iro.locked_until, iro.failed_logins = utcnow() + timedelta(minutes=10), 5
+    db.add(iro)
+    db.commit()
+    assert b"Temporary password" in admin_client.get("/admin/staff").data
+    short = admin_client.post(f"/admin/staff/{iro.id}/password", {"password": "short", "confirm": "short"})
+    assert short.status_code == 422 and b"at least 12 characters" in short.data
+    mismatch = admin_client.post(f"/admin/staff/{iro.id}/password", {"password": "a temporary password", "confirm": "something else entirely"})
+    assert mismatch.status_code == 422 and b"not the same" in mismatch.data
+    done = admin_client.post(f"/admin/staff/{iro.id}/password", {"password": "a temporary password", "confirm": "a temporary password"})
+    assert done.status_code == 302
+    db.refresh(iro)
+    assert iro.must_change_password and iro.locked_until is None and iro.failed_logins == 0
+    assert verify_password(iro.password_hash, "a temporary password")
+    assert client.sign_in(iro.email, "a temporary password").status_code == 302
+    assert client.get("/caseload").headers["Location"].endswith("/account/password")
+
+
+def test_an_admin_changes_their_own_password_on_their_account_page(signed_in, make):
+    admin = make.staff(Role.ADMIN)
+    response = signed_in(admin).get(f"/admin/staff/{admin.id}/password")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/password")

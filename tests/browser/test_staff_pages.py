@@ -89,6 +89,31 @@ def test_an_admin_creates_an_account(page, live_url, service):
     assert_accessible(page, context="new staff")
     page.get_by_role("button", name="Create the account").click()
     expect(page.get_by_role("status")).to_contain_text("Account created for Priya Shah")
+    expect(page.get_by_role("row", name="Priya Shah")).to_contain_text("Temporary password")
+    assert_accessible(page, context="staff list with a temporary password")
+
+    page.get_by_role("link", name="Temporary password for Jo Reviewer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Give a temporary password")
+    assert_accessible(page, context="temporary password")
+    page.get_by_label("Temporary password").fill("short")
+    page.get_by_role("button", name="Set the temporary password").click()
+    expect(page.get_by_role("alert")).to_contain_text("at least 12 characters")
+    assert_accessible(page, context="temporary password with errors")
+
+
+def test_a_new_person_chooses_their_own_password_first(page, live_url, service, make):
+    from voice_app.admin.services import create_staff_user
+
+    create_staff_user(make.db, email="priya@example.org", display_name="Priya Shah", role=Role.IRO, password="a temporary password", temporary=True)
+    sign_in(page, live_url, "priya@example.org", "a temporary password")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("password")
+    expect(page.get_by_role("status")).to_contain_text("Choose your own password")
+    assert_accessible(page, context="change a temporary password")
+    page.get_by_label("Your current password").fill("a temporary password")
+    page.get_by_label("New password", exact=True).fill("my own long password")
+    page.get_by_label("Type the new password again").fill("my own long password")
+    page.get_by_role("button", name="Change the password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET_LANDSCAPE], ids=["phone", "landscape"])

@@ -1,12 +1,12 @@
-"""Admin pages: list, create, switch off and unlock staff accounts."""
+"""Admin pages: list, create, switch off, unlock staff accounts and give them a temporary password."""
 
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from voice_app import db
 from voice_app.admin import bp
-from voice_app.admin.forms import NewStaffForm
-from voice_app.admin.services import StaffAccountError, all_staff, create_staff_user, set_active, unlock
+from voice_app.admin.forms import NewStaffForm, TemporaryPasswordForm
+from voice_app.admin.services import StaffAccountError, all_staff, create_staff_user, set_active, set_temporary_password, unlock
 from voice_app.models import Role, StaffUser, utcnow
 from voice_app.rendering import render
 from voice_app.security import roles_required
@@ -71,3 +71,22 @@ def unlock_account(user_id: int):
     unlock(db.session(), user=user)
     flash(f"{user.display_name}'s account is unlocked.", "success")
     return redirect(url_for("admin.staff_list"))
+
+
+@bp.route("/staff/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def temporary_password(user_id: int):
+    """Give someone who forgot their password a temporary one, which they must replace when they sign in."""
+    user = _staff_or_404(user_id)
+    if user.id == current_user.id:
+        return redirect(url_for("auth.change_password"))
+    form = TemporaryPasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_temporary_password(db.session(), user=user, password=form.password.data, acting=current_user)
+        except StaffAccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            flash(f"{user.display_name} has a temporary password. They choose their own when they next sign in.", "success")
+            return redirect(url_for("admin.staff_list"))
+    return render("admin/temporary_password.html", form=form, user=user, status=422 if form.errors else 200)

@@ -60,3 +60,18 @@ def unlock(db: Session, *, user: StaffUser) -> None:
     user.failed_logins = 0
     db.add(user)
     db.commit()
+
+
+def set_temporary_password(db: Session, *, user: StaffUser, password: str, acting: StaffUser) -> None:
+    """Give someone a new password to replace at their next sign-in (for a forgotten one); also lifts a lock-out."""
+    if user.id == acting.id:
+        raise StaffAccountError("Change your own password from your account page instead.", field="password")
+    problem = password_problem(password)
+    if problem:
+        raise StaffAccountError(problem, field="password")
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.locked_until = None
+    user.failed_logins = 0
+    db.add(user)
+    db.commit()
