@@ -39,18 +39,14 @@ from voice_app.feedback.csv_export import (
     rates_csv,
     safe_cell,
 )
-from voice_app.feedback.periods import (
-    current_period,
-    financial_year_of,
-    period_for,
-    quarter_of,
-)
+from voice_app.feedback.periods import current_period, period_for
 from voice_app.feedback.results import (
     OTHER_CHAIRS,
     feedback_results,
     per_conference,
     percent,
 )
+from voice_app.financial_year import financial_year_of, quarter_of
 from voice_app.models import ResponseSource, ReviewStage, ReviewStatus, Role
 
 TODAY = date(2026, 6, 1)

@@ -32,6 +32,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def insert_with_conflicts(table, dialect: str):
+    """An INSERT for `table` that knows ON CONFLICT (both databases do, each in its own dialect)."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; make the SQLite file's folder and turn its pragmas on."""
     # Whatever writes through the ORM (app, command line, scripts) must mark the report's kept months stale.

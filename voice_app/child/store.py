@@ -11,11 +11,10 @@ from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, delete, insert, or_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from voice_app.db import insert_with_conflicts
 from voice_app.models import Answer, AnswerChoice, Statement
 
 SAVE_ATTEMPTS = 5
@@ -72,8 +71,7 @@ class SaveStatements:
 def save_statements(dialect: str) -> SaveStatements:
     """The SQL of saving an answer, built once per database dialect (building costs more than running)."""
     answers, choices, statements = Answer.__table__, AnswerChoice.__table__, Statement.__table__
-    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert  # both know ON CONFLICT
-    upsert = make_insert(answers)
+    upsert = insert_with_conflicts(answers, dialect)
     changed = ("scale", "text", "skipped", "scribed", "updated_at")
     upsert = upsert.on_conflict_do_update(
         index_elements=["statement_id", "question_id"], set_={name: upsert.excluded[name] for name in changed}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+
+from voice_app.financial_year import financial_year_of, quarter_bounds, year_bounds
 
 QUARTER_MONTHS = {1: "April to June", 2: "July to September", 3: "October to December", 4: "January to March"}
 
@@ -35,26 +37,10 @@ class Period:
         return self.start <= day <= self.end
 
 
-def financial_year_of(day: date) -> int:
-    """The financial year a day falls in, named by its starting calendar year (31 March 2026 -> 2025)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def quarter_of(day: date) -> int:
-    """The financial quarter of a day: Q1 April-June, Q2 July-September, Q3 October-December, Q4 January-March."""
-    return (day.month - 4) % 12 // 3 + 1
-
-
 def period_for(year: int, quarter: int | None = None) -> Period:
     """The period for a financial year, or one quarter of it."""
-    if quarter is None:
-        return Period(year, None, date(year, 4, 1), date(year + 1, 3, 31))
-    if quarter not in QUARTER_MONTHS:
-        raise ValueError("quarter must be 1, 2, 3 or 4")
-    first_month = 4 + 3 * (quarter - 1)
-    start = date(year + (first_month - 1) // 12, (first_month - 1) % 12 + 1, 1)
-    after = date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
-    return Period(year, quarter, start, after - timedelta(days=1))
+    start, end = year_bounds(year) if quarter is None else quarter_bounds(year, quarter)
+    return Period(year, quarter, start, end)
 
 
 def quarters_of(period: Period) -> list[Period]:

@@ -16,13 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from voice_app.feedback.periods import (
-    Period,
-    financial_year_of,
-    quarter_of,
-    quarters_of,
-)
+from voice_app.feedback.periods import Period, quarters_of
 from voice_app.feedback.questions import QUESTIONS, Question
+from voice_app.financial_year import financial_year_of, quarter_of
 from voice_app.models import (
     ParentResponse,
     Review,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from voice_app.financial_year import add_months, financial_year_of, quarter_bounds, year_bounds
+
 # Days are the service's days: a statement begun at 00:30 on 1 April (British Summer Time) is April's.
 LOCAL_TIME = ZoneInfo("Europe/London")
 EARLIEST = date(2000, 1, 1)
@@ -48,7 +50,7 @@ class Period:
         """The period of the same length just before: the same number of whole months, or of days."""
         if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
             months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-            start = _add_months(self.start, -months)
+            start = add_months(self.start, -months)
             return Period(start, self.start - timedelta(days=1))
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
@@ -58,27 +60,17 @@ def local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LOCAL_TIME).astimezone(UTC)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def financial_year_of(day: date) -> int:
-    """The year in which the financial year holding `day` began (April to March)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def financial_year(start_year: int) -> Period:
     """1 April of `start_year` to 31 March of the next year."""
-    return Period(date(start_year, 4, 1), date(start_year + 1, 3, 31))
+    return Period(*year_bounds(start_year))
 
 
 def quarter(start_year: int, number: int) -> Period:
     """Quarter 1 is April to June of the financial year starting in `start_year`."""
-    if number not in (1, 2, 3, 4):
-        raise PeriodError("A quarter is 1, 2, 3 or 4.")
-    start = _add_months(date(start_year, 4, 1), 3 * (number - 1))
-    return Period(start, _add_months(start, 3) - timedelta(days=1))
+    try:
+        return Period(*quarter_bounds(start_year, number))
+    except ValueError as exc:
+        raise PeriodError(str(exc)) from exc
 
 
 def default_period(today: date) -> Period:

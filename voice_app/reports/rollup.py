@@ -19,11 +19,10 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from voice_app.db import SQLITE_BUSY_MS
+from voice_app.db import SQLITE_BUSY_MS, insert_with_conflicts
+from voice_app.financial_year import add_months
 from voice_app.models import ReportMonth, utcnow
 from voice_app.reports.period import LOCAL_TIME, Period, local_midnight_utc
 from voice_app.reports.queries import (
@@ -43,19 +42,16 @@ from voice_app.reports.queries import (
 )
 
 month_t = ReportMonth.__table__
+
 FORMAT = "r2"  # stored with every month's counts: change it when what is counted changes, and months are recounted
 # A month is kept only once it ended this long ago. A change is marked only in months that have ended
 # (staleness.py), so a transaction would have to stay open this long to slip a change past a report.
 SETTLE = timedelta(hours=1)
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
 def month_end(month: date) -> datetime:
     """The UTC instant the local month beginning on `month` ends."""
-    return local_midnight_utc(_next_month(month))
+    return local_midnight_utc(add_months(month, 1))
 
 
 def segments(window: Window, *, now: datetime) -> list[Segment]:
@@ -65,8 +61,8 @@ def segments(window: Window, *, now: datetime) -> list[Segment]:
         day = period.start
         while day <= period.end:
             month = day.replace(day=1)
-            last = min(_next_month(month) - timedelta(days=1), period.end)
-            whole = day == month and last == _next_month(month) - timedelta(days=1)
+            last = min(add_months(month, 1) - timedelta(days=1), period.end)
+            whole = day == month and last == add_months(month, 1) - timedelta(days=1)
             start, end = local_midnight_utc(day), local_midnight_utc(last + timedelta(days=1))
             cut.append(Segment(bucket, day, last, start, end, month if whole and end + SETTLE <= now else None))
             day = last + timedelta(days=1)
@@ -123,7 +119,6 @@ def _store(connection: Connection, fresh: dict[date, Counts], generations: dict[
     computed_at = utcnow()
     new = [{"month": m, "generation": 0, "counts": _dump(c), "computed_at": computed_at} for m, c in fresh.items() if m not in generations]
     known = [{"m": m, "g": generations[m], "c": _dump(c), "at": computed_at} for m, c in fresh.items() if m in generations]
-    make_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     sqlite = connection.dialect.name == "sqlite"
     try:
         # Never make a user's change wait on (or deadlock with) keeping counts: give up quickly instead.
@@ -134,7 +129,7 @@ def _store(connection: Connection, fresh: dict[date, Counts], generations: dict[
                 connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
             if new:
                 # A row made meanwhile was made by a change: it wins, and the month waits for the next report.
-                connection.execute(make_insert(month_t).on_conflict_do_nothing(index_elements=["month"]), new)
+                connection.execute(insert_with_conflicts(month_t, connection.dialect.name).on_conflict_do_nothing(index_elements=["month"]), new)
             if known:
                 connection.execute(
                     month_t.update()
@@ -165,22 +160,22 @@ def prepare(connection: Connection, *, now: datetime | None = None) -> int:
     while month_end(month) + SETTLE <= now:
         last = month
         for _ in range(11):  # up to twelve months in one go
-            if month_end(_next_month(last)) + SETTLE > now:
+            if month_end(add_months(last, 1)) + SETTLE > now:
                 break
-            last = _next_month(last)
-        period = Period(month, _next_month(last) - timedelta(days=1))
+            last = add_months(last, 1)
+        period = Period(month, add_months(last, 1) - timedelta(days=1))
         _periods, stored = gather(connection, window_for(period), now=now)  # the year before is kept already
         if stored:
             connection.commit()
         counted += sum(1 for _ in _months(month, last))
-        month = _next_month(last)
+        month = add_months(last, 1)
     return counted
 
 
 def _months(first: date, last: date):
     while first <= last:
         yield first
-        first = _next_month(first)
+        first = add_months(first, 1)
 
 
 def _as_day(value) -> date:

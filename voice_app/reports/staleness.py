@@ -17,10 +17,9 @@ from itertools import chain
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from voice_app.db import insert_with_conflicts
 from voice_app.models import (
     Answer,
     AnswerChoice,
@@ -46,6 +45,18 @@ CHOICE_COUNTED = ("choice_id", "position", "answer_id")
 DECISION_COUNTED = ("item_id", "outcome", "statement_id")
 RESPONSE_COUNTED = ("created_at",)
 PARENT_COUNTED = ("review_id", "q1", "q2", "q3", "q4", "q5")
+COUNTED = {
+    Review: (*REVIEW_COUNTED, *REVIEW_REGROUPS),
+    Visit: VISIT_COUNTED,
+    Statement: STATEMENT_COUNTED,
+    Answer: ANSWER_COUNTED,
+    AnswerChoice: CHOICE_COUNTED,
+    MenuDecision: DECISION_COUNTED,
+    ChildResponse: RESPONSE_COUNTED,
+    ParentResponse: PARENT_COUNTED,
+}
+# Rows whose values before the flush are read back (answers, cards and decisions never change statement).
+LOOKED_UP = {Review: "reviews", Visit: "visits", Statement: "statements", ChildResponse: "responses", ParentResponse: "parents"}
 
 
 @dataclass
@@ -78,31 +89,30 @@ def _changed(obj, names: tuple[str, ...]) -> bool:
 
 def _note(touched: Touched, obj, *, new: bool, deleted: bool) -> None:
     """Note what one new, changed or deleted object touches (its values now; its old ones are looked up)."""
-    old = not new
+    counted = COUNTED.get(type(obj))
+    if counted is None or not (new or deleted or _changed(obj, counted)):
+        return
     if isinstance(obj, Review):
-        if old and (deleted or _changed(obj, REVIEW_REGROUPS)):
+        if not new and (deleted or _changed(obj, REVIEW_REGROUPS)):
             touched.everything = True
-        elif new or _changed(obj, REVIEW_COUNTED):
-            touched.add(obj.held_on, obj.scheduled_for)
-            touched.reviews |= {obj.id} if old else set()
-    elif isinstance(obj, Visit) and (new or deleted or _changed(obj, VISIT_COUNTED)):
+            return
+        touched.add(obj.held_on, obj.scheduled_for)
+    elif isinstance(obj, Visit):
         touched.add(obj.held_on, obj.planned_for)
         touched.reviews.add(obj.review_id)
-        touched.visits |= {obj.id} if old else set()
-    elif isinstance(obj, Statement) and (new or deleted or _changed(obj, STATEMENT_COUNTED)):
+    elif isinstance(obj, Statement):
         touched.add(obj.ended_at)
         touched.visits.add(obj.visit_id)  # the review it may count towards (participation)
-        touched.statements |= {obj.id} if old else set()
-    elif isinstance(obj, Answer | MenuDecision) and (new or deleted or _changed(obj, ANSWER_COUNTED if isinstance(obj, Answer) else DECISION_COUNTED)):
+    elif isinstance(obj, Answer | MenuDecision):
         touched.ended_of.add(obj.statement_id)
-    elif isinstance(obj, AnswerChoice) and (new or deleted or _changed(obj, CHOICE_COUNTED)):
+    elif isinstance(obj, AnswerChoice):
         touched.answers.add(obj.answer_id)
-    elif isinstance(obj, ChildResponse) and (new or deleted or _changed(obj, RESPONSE_COUNTED)):
+    elif isinstance(obj, ChildResponse):
         touched.add(obj.created_at)
-        touched.responses |= {obj.id} if old else set()
-    elif isinstance(obj, ParentResponse) and (new or deleted or _changed(obj, PARENT_COUNTED)):
+    elif isinstance(obj, ParentResponse):
         touched.reviews.add(obj.review_id)
-        touched.parents |= {obj.id} if old else set()
+    if not new and type(obj) in LOOKED_UP:
+        getattr(touched, LOOKED_UP[type(obj)]).add(obj.id)  # its values before the flush count too
 
 
 def _look_up(session: Session, touched: Touched) -> None:
@@ -160,9 +170,7 @@ def mark_stale(session: Session, _context, _instances) -> None:
 
 def bump(session: Session, months: list[date]) -> None:
     """Raise these months' generation and clear their counts, making their rows if need be (in month order)."""
-    dialect = session.get_bind().dialect.name
-    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = make_insert(month_t)
+    statement = insert_with_conflicts(month_t, session.get_bind().dialect.name)
     statement = statement.on_conflict_do_update(index_elements=["month"], set_={"generation": month_t.c.generation + 1, "counts": None})
     session.execute(statement, [{"month": month, "generation": 1, "counts": None} for month in months])
 
