@@ -27,7 +27,6 @@ from voice_app.models import ReportMonth, utcnow
 from voice_app.reports.period import LOCAL_TIME, Period, local_midnight_utc
 from voice_app.reports.queries import (
     BEFORE,
-    CONFERENCE_DAY,
     KINDS,
     NOW,
     Counts,
@@ -148,11 +147,8 @@ def _store(connection: Connection, fresh: dict[date, Counts], generations: dict[
 def prepare(connection: Connection, *, now: datetime | None = None) -> int:
     """Count and keep every ended month from the first one with anything in it, a year at a time; returns how many were counted."""
     now = now or datetime.now(UTC)
-    firsts = [
-        connection.execute(sa.select(sa.func.min(column))).scalar()
-        for column in (review_t.c.scheduled_for, review_t.c.held_on, visit_t.c.held_on, visit_t.c.planned_for, statement_t.c.ended_at, response_t.c.created_at)
-    ]
-    firsts.append(connection.execute(sa.select(sa.func.min(CONFERENCE_DAY))).scalar())
+    dated = (review_t.c.scheduled_for, review_t.c.held_on, visit_t.c.held_on, visit_t.c.planned_for, statement_t.c.ended_at, response_t.c.created_at)
+    firsts = connection.execute(sa.select(*(sa.select(sa.func.min(column)).scalar_subquery() for column in dated))).one()
     days = [_as_day(value) for value in firsts if value is not None]
     if not days:
         return 0
@@ -167,15 +163,9 @@ def prepare(connection: Connection, *, now: datetime | None = None) -> int:
         _periods, stored = gather(connection, window_for(period), now=now)  # the year before is kept already
         if stored:
             connection.commit()
-        counted += sum(1 for _ in _months(month, last))
+        counted += (last.year - month.year) * 12 + last.month - month.month + 1
         month = add_months(last, 1)
     return counted
-
-
-def _months(first: date, last: date):
-    while first <= last:
-        yield first
-        first = add_months(first, 1)
 
 
 def _as_day(value) -> date:
