@@ -194,12 +194,10 @@ def record_review_outcome(review_id: int):
             format_used=MeetingFormat(form.format_used.data) if form.format_used.data else None,
             chaired_by=ChairRole(form.chaired_by.data) if form.chaired_by.data else None,
         )
-        said = {
-            ReviewStatus.HELD: f"Recorded as held on {form.held_on.data:%-d %B %Y}." if form.held_on.data else "",
-            ReviewStatus.CANCELLED: "Recorded as cancelled.",
-            ReviewStatus.SCHEDULED: "Recorded as not happened yet: it is booked again.",
-        }[status]
-        flash(said, "success")
+        if status == ReviewStatus.HELD:
+            flash(f"Recorded as held on {form.held_on.data:%-d %B %Y}.", "success")
+        else:
+            flash("Recorded as cancelled." if status == ReviewStatus.CANCELLED else "Recorded as not happened yet: it is booked again.", "success")
         return redirect(url_for("staff.child", child_id=child.id))
     status_code = 422 if request.method == "POST" else 200
     return render("staff/record_review.html", form=form, review=review, child=child, status=status_code)
