@@ -10,10 +10,19 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import ElementClickInterceptedException, ElementNotInteractableException, TimeoutException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    JavascriptException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -27,6 +36,8 @@ XVFB = shutil.which("Xvfb")
 TABLET = (768, 1024)
 PHONE = (360, 640)
 WAIT_SECONDS = 10
+# axe-core as shipped (and kept current) by the Chromium tests' axe-playwright-python.
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 def pytest_collection_modifyitems(items):
@@ -82,7 +93,9 @@ def driver(x_display) -> Iterator[WebDriver]:
 def wait_for(driver: WebDriver, condition: Callable[[WebDriver], object], what: str):
     """Wait until condition(driver) is truthy and return it; fail saying what never happened."""
     try:
-        return WebDriverWait(driver, WAIT_SECONDS).until(lambda d: condition(d))
+        # A page being replaced (a link, a form, an htmx swap) leaves stale elements and half-run scripts: look again.
+        ignored = (NoSuchElementException, StaleElementReferenceException, JavascriptException)
+        return WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=ignored).until(lambda d: condition(d))
     except TimeoutException:
         pytest.fail(f"WebKit: {what} did not happen within {WAIT_SECONDS}s (at {driver.current_url})")
 
@@ -162,3 +175,15 @@ def no_horizontal_scroll(driver: WebDriver) -> None:
     )
     fits = driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth;")
     assert fits, f"wider than the screen in WebKit: {wide}"
+
+
+def assert_accessible(driver: WebDriver, *, context: str) -> None:
+    """Run axe-core in WebKit on the page as it is now; fail listing each violation and where it is."""
+    driver.execute_script(AXE_SOURCE)
+    violations = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document).then((r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at `"
+        " + v.nodes.map((n) => n.target.join(' ')).join(', '))), (e) => done([`axe failed: ${e}`]));"
+    )
+    if violations:
+        pytest.fail(f"axe-core in WebKit found {len(violations)} violation(s) on {context}:\n" + "\n".join(violations))

@@ -3,7 +3,16 @@
 from selenium.webdriver.common.by import By
 from sqlmodel import select
 
-from tests.browser.webkit.conftest import PHONE, click, fill, no_horizontal_scroll, tap, wait_for, wait_for_text
+from tests.browser.webkit.conftest import (
+    PHONE,
+    assert_accessible,
+    click,
+    fill,
+    no_horizontal_scroll,
+    tap,
+    wait_for,
+    wait_for_text,
+)
 from tests.feedback_helpers import conference, link
 from voice_app.models import ParentResponse, ReviewStage, Role
 
@@ -12,6 +21,7 @@ def answer(driver, question: int, option_id: str) -> None:
     """On question N of 7, check the page fits the phone, then tap the answer."""
     wait_for_text(driver, "main", f"Question {question} of 7")
     no_horizontal_scroll(driver)
+    assert_accessible(driver, context=f"question {question}")
     tap(driver, driver.find_element(By.ID, f"answer-{option_id}"), f"{option_id} on question {question}")
 
 
@@ -27,6 +37,7 @@ def test_a_parent_answers_on_a_phone_changes_an_answer_and_sends(driver, live_ur
     driver.get(f"{live_url}/p/{item.token}")
     wait_for_text(driver, "h1", "Tell us how the conference went for you")
     no_horizontal_scroll(driver)
+    assert_accessible(driver, context="start page")
     click(driver, "Start now", "button")
     answer(driver, 1, "strongly_agree")
     answer(driver, 2, "agree")
@@ -46,6 +57,7 @@ def test_a_parent_answers_on_a_phone_changes_an_answer_and_sends(driver, live_ur
     wait_for_text(driver, "h1", "Check your answers")
     assert "The chair <b>listened</b>." in driver.find_element(By.TAG_NAME, "main").text  # escaped, shown as typed
     no_horizontal_scroll(driver)
+    assert_accessible(driver, context="check your answers")
     changes = driver.find_elements(By.CSS_SELECTOR, ".govuk-summary-list__actions a")
     tap(driver, changes[2], "Change your answer to question 3")
     answer(driver, 3, "strongly_agree")
@@ -53,6 +65,7 @@ def test_a_parent_answers_on_a_phone_changes_an_answer_and_sends(driver, live_ur
     click(driver, "Send", "button")
     wait_for_text(driver, "h1", "Thank you")
     no_horizontal_scroll(driver)
+    assert_accessible(driver, context="thank you")
 
     db.expire_all()
     (stored,) = db.exec(select(ParentResponse)).all()
