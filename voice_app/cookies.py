@@ -31,7 +31,7 @@ def is_loopback_host(host: str) -> bool:
 def cookies_secure(*, settings: Settings, scheme: str, host: str) -> bool:
     """Whether cookies on this response carry Secure.
 
-    Chromium and Firefox keep a Secure cookie on http://127.0.0.1, but WebKit (Safari, every iPad
+    Chromium keeps a Secure cookie on http://127.0.0.1, but WebKit (Safari, every iPad
     browser) drops it, so the CSRF token in the session never comes back and no form works. A demo
     or development server reached over plain http on loopback therefore sends it without Secure;
     everything else, and production always, sends Secure as configured.
