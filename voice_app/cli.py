@@ -1,4 +1,4 @@
-"""The `voice-app` command: demo, serve, db upgrade, create-user, export."""
+"""The `voice-app` command: demo, serve, db upgrade, create-user, export, report, backup, restore."""
 
 from __future__ import annotations
 
@@ -181,11 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_url(user)
     user.set_defaults(handler=cmd_create_user)
 
+    from voice_app.records.cli import register as register_records
     from voice_app.reports.cli import register as register_report
     from voice_app.statements.cli import register_export
 
     register_export(commands, _add_db_url)
     register_report(commands)
+    register_records(commands, _add_db_url)
     return parser
 
 
