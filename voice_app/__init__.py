@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from voice_app import db
+from voice_app import crypto, db
 from voice_app.config import PROJECT_ROOT, Settings
 from voice_app.extensions import babel, csrf, limiter, login_manager
 from voice_app.security import install_child_mode_lock, install_security_headers, install_temporary_password_gate
@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     if config:
         app.config.update(config)
 
+    crypto.install(settings.keyring())
     db.init_app(app, settings.database_url)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -100,10 +100,26 @@ def _check_schema(settings: Settings) -> bool:
     return True
 
 
+def _check_keys(settings: Settings) -> bool:
+    from voice_app.crypto import EncryptionKeyError
+    from voice_app.db import make_engine
+    from voice_app.records.keys import check_keys_quickly
+
+    engine = make_engine(settings.database_url)
+    try:
+        check_keys_quickly(engine, settings.keyring())
+    except EncryptionKeyError as exc:
+        print(f"Refusing to serve: {exc}", file=sys.stderr)
+        return False
+    finally:
+        engine.dispose()
+    return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve on a database that is already migrated."""
     settings = _settings(args)
-    if not _check_schema(settings):
+    if not _check_schema(settings) or not _check_keys(settings):
         return 2
     serve(settings, host=args.host, port=args.port, threads=args.threads)
     return 0
