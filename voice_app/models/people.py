@@ -78,6 +78,8 @@ class Child(SQLModel, table=True):
     cp_plan_since: date | None = None
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when the retention rules took the child's identity out (voice_app/records/retention.py).
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     def age_on(self, day: date) -> int | None:
         """The child's age in whole years on a day, from the date of birth or the recorded age."""
