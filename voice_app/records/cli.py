@@ -128,6 +128,36 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_subject_access(args: argparse.Namespace) -> int:
+    """Everything about one child (found by case reference) as a ZIP, audited as made from the command line."""
+    from sqlmodel import select
+
+    from voice_app.db import make_engine, standalone_session
+    from voice_app.models import Child
+    from voice_app.records.subject_access import export_zip, gather, record_export
+
+    settings = _settings(args)
+    out = Path(args.out)
+    if out.exists():
+        print(f"voice-app subject-access: {out} already exists; choose a new file name.", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        with standalone_session(engine) as db:
+            child = db.exec(select(Child).where(Child.case_reference == args.child)).first()
+            if child is None:
+                print(f"voice-app subject-access: no child has the case reference {args.child!r}.", file=sys.stderr)
+                return 2
+            access = gather(db, child_id=child.id, made_by=None)
+            out.write_bytes(export_zip(access))
+            out.chmod(0o600)
+            record_export(db, access=access, by=None, via="cli")
+    finally:
+        engine.dispose()
+    print(f"Wrote {out}: {len(access.statements)} statement(s); review third-party/ before release.")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction, add_db_url: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add the records commands to the voice-app parser."""
     backup = commands.add_parser("backup", help="copy the database to a new file, safely while it runs")
@@ -159,3 +189,9 @@ def register(commands: argparse._SubParsersAction, add_db_url: Callable[[argpars
     retention.add_argument("--rules", help="a retention file (default VOICE_APP_RETENTION_FILE or the shipped rules)")
     add_db_url(retention)
     retention.set_defaults(handler=cmd_retention)
+
+    access = commands.add_parser("subject-access", help="everything about one child in a ZIP (PDF and JSON), audited")
+    access.add_argument("--child", required=True, help="the child's case reference")
+    access.add_argument("--out", required=True, help="the ZIP file to write (never overwritten)")
+    add_db_url(access)
+    access.set_defaults(handler=cmd_subject_access)
