@@ -17,6 +17,7 @@ STAFF_GETS = {
     "admin.new_staff": "/admin/staff/new",
     "admin.temporary_password": "/admin/staff/{staff}/password",
     "records.child": "/records/children/{child}",
+    "records.find": "/records",
 }
 STAFF_POSTS = {
     "staff.add_review": "/children/{child}/reviews",
@@ -115,6 +116,8 @@ def test_an_unknown_child_is_404_not_500(signed_in, world):
         (Role.IRO, "/records/children/{child}", 403),
         (Role.ADMIN, "/records/children/{child}", 403),
         (Role.MANAGER, "/records/children/{child}", 200),
+        (Role.IRO, "/records", 403),
+        (Role.MANAGER, "/records", 200),
     ],
 )
 def test_roles(signed_in, world, role, url, expected):

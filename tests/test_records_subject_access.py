@@ -34,7 +34,7 @@ from voice_app.models import (
 )
 
 # Routes of this module; their sign-in and role rules are in tests/test_access.py too.
-ACCESS_TESTED_ENDPOINTS = {"records.child", "records.subject_access", "records.correct", "records.ask_erasure", "records.confirm", "records.cancel"}
+ACCESS_TESTED_ENDPOINTS = {"records.find", "records.child", "records.subject_access", "records.correct", "records.ask_erasure", "records.confirm", "records.cancel"}
 ANA_WORDS = "I like my school and Bella is my best friend"
 BELLA_WORDS = "Bella's own secret about her mum"
 
@@ -140,11 +140,25 @@ def test_a_closed_record_is_still_given_back(signed_in, world, db):
     assert _zip(client.post(f"/records/children/{ana.id}/subject-access")).namelist()
 
 
+def test_a_manager_finds_a_closed_record_by_case_reference(signed_in, world, db):
+    ana = world["ana"]
+    ana.active = False
+    db.add(ana)
+    db.commit()
+    client = signed_in(world["manager"])
+    assert b"Find a closed record" in client.get("/caseload").data
+    found = client.get("/records?reference=LL-1001")
+    assert found.status_code == 302 and found.headers["Location"].endswith(f"/records/children/{ana.id}")
+    missing = client.get("/records?reference=LL-9999")
+    assert missing.status_code == 404 and "No child has the case reference “LL-9999”" in missing.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("role", [Role.IRO, Role.ADMIN])
 def test_only_managers_reach_the_records_page(signed_in, world, make, role):
     client = signed_in(world["iro"] if role == Role.IRO else make.staff(role))
     ana = world["ana"].id
     assert client.get(f"/records/children/{ana}").status_code == 403
+    assert client.get("/records?reference=LL-1001").status_code == 403
     assert client.post(f"/records/children/{ana}/subject-access").status_code == 403
     assert client.post(f"/records/children/{ana}/correct", {"field": "preferred_name", "value": "X"}).status_code == 403
 

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from flask import abort, flash, make_response, redirect, url_for
+from flask import abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
+from sqlmodel import select
 
 from voice_app import db
 from voice_app.models import Child, ErasureRequest, Role
@@ -39,6 +40,18 @@ def _page(child: Child, *, correction: CorrectionForm | None = None, erasure: Er
         pending=pending_erasure(db.session(), child_id=child.id),
         status=status,
     )
+
+
+@bp.get("")
+@roles_required(Role.MANAGER)
+def find():
+    """Find any child's record by case reference, closed ones included (they are not on the caseload)."""
+    reference = (request.args.get("reference") or "").strip()[:40]
+    if reference:
+        found = db.session().exec(select(Child).where(Child.case_reference == reference)).first()
+        if found is not None:
+            return redirect(url_for("records.child", child_id=found.id))
+    return render("records/find.html", reference=reference, status=404 if reference else 200)
 
 
 @bp.get("/children/<int:child_id>")
@@ -100,39 +113,39 @@ def ask_erasure(child_id: int):
     return _page(child, erasure=form, status=422)
 
 
-def _request(request_id: int) -> ErasureRequest:
+def _erasure(request_id: int) -> ErasureRequest:
     if not ButtonForm().validate_on_submit():
         abort(400)
-    request = db.session().get(ErasureRequest, request_id)
-    if request is None:
+    erasure = db.session().get(ErasureRequest, request_id)
+    if erasure is None:
         abort(404)
-    return request
+    return erasure
 
 
 @bp.post("/erasure/<int:request_id>/confirm")
 @roles_required(Role.MANAGER)
 def confirm(request_id: int):
     """A second manager confirms the erasure."""
-    request = _request(request_id)
+    erasure = _erasure(request_id)
     try:
-        confirm_erasure(db.session(), request=request, by=current_user)
+        confirm_erasure(db.session(), request=erasure, by=current_user)
     except RequestError as exc:
         db.session().rollback()
         flash(str(exc), "error")
-        return _page(_child(request.child_id), status=409)
+        return _page(_child(erasure.child_id), status=409)
     flash("The child's records are erased: their identity and every free text about them are gone; the counts remain.", "success")
-    return redirect(url_for("records.child", child_id=request.child_id))
+    return redirect(url_for("records.child", child_id=erasure.child_id))
 
 
 @bp.post("/erasure/<int:request_id>/cancel")
 @roles_required(Role.MANAGER)
 def cancel(request_id: int):
     """Withdraw an erasure request that is still waiting."""
-    request = _request(request_id)
+    erasure = _erasure(request_id)
     try:
-        cancel_erasure(db.session(), request=request, by=current_user)
+        cancel_erasure(db.session(), request=erasure, by=current_user)
     except RequestError as exc:
         flash(str(exc), "error")
-        return _page(_child(request.child_id), status=409)
+        return _page(_child(erasure.child_id), status=409)
     flash("The erasure request is withdrawn.", "success")
-    return redirect(url_for("records.child", child_id=request.child_id))
+    return redirect(url_for("records.child", child_id=erasure.child_id))
