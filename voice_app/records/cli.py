@@ -7,15 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from voice_app.config import Settings
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings.from_env()
-    if getattr(args, "database_url", None):
-        settings.database_url = args.database_url
-    settings.check()
-    return settings
+# The main command's settings reader: VOICE_APP_* plus --database-url, checked before anything runs.
+from voice_app.cli import _settings
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
