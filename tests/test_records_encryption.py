@@ -20,6 +20,7 @@ from voice_app.feedback.results import comments_in_period
 from voice_app.migrate import upgrade
 from voice_app.models import (
     Answer,
+    Child,
     ChildResponse,
     DecisionOutcome,
     FeedbackLink,
@@ -42,6 +43,7 @@ WORDS = {
     "menu_decision.reason_for_child": f"{PHRASE} (reason)",
     "child_response.we_did": f"{PHRASE} (we did)",
     "visit.declined_reason": f"{PHRASE} (declined)",
+    "child.communication_needs": f"{PHRASE} (needs)",
     "parent_response.comment": f"{PHRASE} (comment)",
     "parent_response.name": f"{PHRASE} (name)",
     "parent_draft.comment": f"{PHRASE} (draft comment)",
@@ -58,7 +60,7 @@ def _demo_keys_after():
 def _seed(db: Session, make) -> dict[str, int]:
     """One row holding the phrase in every encrypted column; returns the ids."""
     iro = make.staff()
-    child = make.child(iro)
+    child = make.child(iro, communication_needs=WORDS["child.communication_needs"])
     visit = make.visit(make.review(child, days_ahead=-3), iro=iro, status=VisitStatus.DECLINED, declined_reason=WORDS["visit.declined_reason"])
     statement = make_statement(db, make.visit(make.review(child), iro=iro), child, iro_notes=WORDS["statement.iro_notes"])
     conference = make.review(child, days_ahead=-2, kind=ReviewKind.CP_CONFERENCE, stage=ReviewStage.INITIAL_CONFERENCE)
@@ -228,7 +230,7 @@ def test_the_migration_encrypts_existing_rows_and_downgrading_decrypts_them(data
     upgrade(database_url, "staff_0004")
     with engine.begin() as connection:
         connection.execute(sa.text("INSERT INTO staff_user (id, email, display_name, role, password_hash, active, failed_logins, must_change_password, created_at) VALUES (1, 'a@b.c', 'A', 'iro', 'x', true, 0, false, CURRENT_TIMESTAMP)"))
-        connection.execute(sa.text("INSERT INTO child (id, preferred_name, case_reference, preferred_language, communication_needs, cared_for, on_cp_plan, active, created_at) VALUES (1, 'Ana', 'R1', 'en-GB', '', true, false, true, CURRENT_TIMESTAMP)"))
+        connection.execute(sa.text("INSERT INTO child (id, preferred_name, case_reference, preferred_language, communication_needs, cared_for, on_cp_plan, active, created_at) VALUES (1, 'Ana', 'R1', 'en-GB', :needs, true, false, true, CURRENT_TIMESTAMP)"), {"needs": WORDS["child.communication_needs"]})
         connection.execute(sa.text("INSERT INTO review (id, child_id, kind, stage, scheduled_for, status, created_at) VALUES (1, 1, 'cared_for', 'subsequent', '2026-01-05', 'held', CURRENT_TIMESTAMP)"))
         connection.execute(sa.text("INSERT INTO visit (id, review_id, iro_id, status, declined_reason, created_at, updated_at) VALUES (1, 1, 1, 'declined', :words, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"words": WORDS["visit.declined_reason"]})
         connection.execute(sa.text("INSERT INTO statement (id, child_id, visit_id, version, parts, language, scribed, started_at, updated_at, iro_notes) VALUES (1, 1, 1, 'younger', 'views', 'en-GB', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :words)"), {"words": WORDS["statement.iro_notes"]})
@@ -239,6 +241,7 @@ def test_the_migration_encrypts_existing_rows_and_downgrading_decrypts_them(data
     with Session(engine) as db:
         assert db.get(Visit, 1).declined_reason == WORDS["visit.declined_reason"]
         assert db.get(Statement, 1).iro_notes == WORDS["statement.iro_notes"]
+        assert db.get(Child, 1).communication_needs == WORDS["child.communication_needs"]
     engine.dispose()
     upgrade_down(database_url, "staff_0004")
     assert _raw(database_url, "visit", "declined_reason") == [WORDS["visit.declined_reason"]]

@@ -1,7 +1,7 @@
 """records: encrypt the free text that identifies or describes a child or parent
 
 The child's words, the IRO's notes, reasons a menu choice was not possible, "you said, we did",
-reasons a visit was declined, and parents' comments and names become AES-GCM ciphertext
+reasons a visit was declined, a child's communication needs, and parents' comments and names become AES-GCM ciphertext
 (voice_app/crypto.py) under the first key of VOICE_APP_ENCRYPTION_KEYS. Columns that were
 VARCHAR(n) become TEXT, because ciphertext is longer than what it hides; the forms still limit
 what people type. Downgrading decrypts them again.
@@ -21,17 +21,18 @@ down_revision = 'staff_0004'
 branch_labels = None
 depends_on = None
 
-# (table, column, its length before, when it was a VARCHAR)
+# (table, column, its length before when it was a VARCHAR, whether it may be NULL)
 COLUMNS = [
-    ('answer', 'text', None),
-    ('statement', 'iro_notes', None),
-    ('menu_decision', 'reason_for_child', None),
-    ('child_response', 'we_did', None),
-    ('visit', 'declined_reason', 1000),
-    ('parent_response', 'comment', None),
-    ('parent_response', 'name', 120),
-    ('parent_draft', 'comment', None),
-    ('parent_draft', 'name', 120),
+    ('answer', 'text', None, True),
+    ('statement', 'iro_notes', None, False),
+    ('menu_decision', 'reason_for_child', None, False),
+    ('child_response', 'we_did', None, False),
+    ('visit', 'declined_reason', 1000, True),
+    ('child', 'communication_needs', 1000, False),
+    ('parent_response', 'comment', None, True),
+    ('parent_response', 'name', 120, True),
+    ('parent_draft', 'comment', None, True),
+    ('parent_draft', 'name', 120, True),
 ]
 
 
@@ -47,9 +48,9 @@ def _alter(changes) -> None:
         if dbapi_connection.in_transaction:
             dbapi_connection.commit()
         op.execute('PRAGMA foreign_keys = OFF')
-    for table, column, from_type, to_type in changes:
+    for table, column, from_type, to_type, nullable in changes:
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column(column, existing_type=from_type, type_=to_type, existing_nullable=True)
+            batch_op.alter_column(column, existing_type=from_type, type_=to_type, existing_nullable=nullable)
     if sqlite:
         broken = bind.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
         if broken:
@@ -58,14 +59,14 @@ def _alter(changes) -> None:
 
 
 def upgrade() -> None:
-    _alter([(table, column, sa.String(length=length), sa.Text()) for table, column, length in COLUMNS if length])
+    _alter([(table, column, sa.String(length=length), sa.Text(), nullable) for table, column, length, nullable in COLUMNS if length])
     keys = keyring()
-    for table, column, _length in COLUMNS:
+    for table, column, _length, _nullable in COLUMNS:
         rewrite_column(op.get_bind(), table, column, encrypting(keys, f'{table}.{column}'))
 
 
 def downgrade() -> None:
     keys = keyring()
-    for table, column, _length in COLUMNS:
+    for table, column, _length, _nullable in COLUMNS:
         rewrite_column(op.get_bind(), table, column, decrypting(keys, f'{table}.{column}'))
-    _alter([(table, column, sa.Text(), sa.String(length=length)) for table, column, length in COLUMNS if length])
+    _alter([(table, column, sa.Text(), sa.String(length=length), nullable) for table, column, length, nullable in COLUMNS if length])
