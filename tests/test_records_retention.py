@@ -55,7 +55,8 @@ def service(db):
     limit = anniversary(TODAY, -75)  # born on this day 75 years ago: the 75th anniversary is today
     _set(db, "REF-A1", date_of_birth=limit, active=False)  # cared for: due today
     _set(db, "REF-B2", date_of_birth=limit + timedelta(days=1), active=False)  # cared for: due tomorrow, kept
-    _set(db, "REF-D4", date_of_birth=limit - timedelta(days=400), active=False)  # child protection only: due
+    # Child protection only (the plan has ended; only conferences on record): due under that rule.
+    _set(db, "REF-D4", date_of_birth=limit - timedelta(days=400), active=False, on_cp_plan=False)
     _set(db, "REF-E5", date_of_birth=None, age_years=None, active=False)  # nothing to work from: held for a person
     _set(db, "REF-C3", date_of_birth=date(1940, 1, 1))  # past the limit but still active: held
     _set(db, "REF-H8", date_of_birth=None, age_years=12, created_at=_at(anniversary(TODAY, -63) - timedelta(days=1)), active=False)  # 75 by the recorded age

@@ -156,21 +156,27 @@ def _cutoff(day: date) -> datetime:
 def plan(connection: Connection, *, rules: dict[str, Rule], today: date) -> Plan:
     """Everything due under the rules on `today`, and why; changes nothing."""
     result = Plan(today)
-    kinds = dict(
-        connection.execute(
-            sa.select(review_t.c.child_id, sa.func.max(sa.case((review_t.c.kind == ReviewKind.CARED_FOR, 1), else_=0))).group_by(
-                review_t.c.child_id
-            )
-        ).all()
-    )
+    # Which kinds of review each child has had: a record is a cared-for child's if they ever were.
+    kinds: dict[int, tuple[int, int]] = {
+        child_id: (cared, protected)
+        for child_id, cared, protected in connection.execute(
+            sa.select(
+                review_t.c.child_id,
+                sa.func.max(sa.case((review_t.c.kind == ReviewKind.CARED_FOR, 1), else_=0)),
+                sa.func.max(sa.case((review_t.c.kind == ReviewKind.CP_CONFERENCE, 1), else_=0)),
+            ).group_by(review_t.c.child_id)
+        )
+    }
     children = connection.execute(
         sa.select(child_t.c.id, child_t.c.date_of_birth, child_t.c.age_years, child_t.c.created_at, child_t.c.cared_for, child_t.c.on_cp_plan, child_t.c.active)
         .where(child_t.c.anonymised_at.is_(None))
         .order_by(child_t.c.id)
     ).all()
     for child in children:
-        cared_for = child.cared_for or kinds.get(child.id) == 1 or not child.on_cp_plan
-        rule = rules["case_record" if cared_for else "child_protection_record"]
+        cared_reviews, protection_reviews = kinds.get(child.id, (0, 0))
+        protection_only = not (child.cared_for or cared_reviews) and bool(child.on_cp_plan or protection_reviews)
+        # Anyone else (cared for, or neither recorded) is kept as a case record: the longer rule when in doubt.
+        rule = rules["child_protection_record" if protection_only else "case_record"]
         birth = _birth(child, today)
         if birth is None:
             result.held.append(f"child {child.id}: no date of birth or age, so {rule.kind.replace('_', ' ')} retention cannot be worked out")
