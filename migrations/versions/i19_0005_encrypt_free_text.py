@@ -14,6 +14,8 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
+# Unlike the other migrations this one imports app code: it needs the service's keys
+# (VOICE_APP_ENCRYPTION_KEYS) and the one cipher the app reads with.
 from voice_app.crypto import decrypting, encrypting, keyring, rewrite_column
 
 revision = 'i19_0005'
