@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 import time
@@ -24,6 +25,8 @@ answers = Answer.__table__
 @pytest.fixture
 def migrated_url(database_url):
     """The test database rebuilt by the migrations, so it carries a schema revision like a real one."""
+    if not database_url.startswith("sqlite") and not (shutil.which("pg_dump") and shutil.which("pg_restore") and shutil.which("psql")):
+        pytest.skip("the PostgreSQL client tools (pg_dump, pg_restore, psql) are not installed")
     engine = make_engine(database_url)
     SQLModel.metadata.drop_all(engine)
     with engine.begin() as connection:
