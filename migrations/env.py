@@ -37,8 +37,11 @@ def _render_item(type_, obj, autogen_context):
     if type_ == "type":
         from sqlmodel.sql.sqltypes import AutoString
 
+        from voice_app.crypto import EncryptedText
         from voice_app.models.base import UTCDateTime
 
+        if isinstance(obj, EncryptedText):
+            return "sa.Text()"
         if isinstance(obj, UTCDateTime):
             return "sa.DateTime(timezone=True)"
         if isinstance(obj, AutoString):

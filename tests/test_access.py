@@ -16,12 +16,19 @@ STAFF_GETS = {
     "admin.staff_list": "/admin/staff",
     "admin.new_staff": "/admin/staff/new",
     "admin.temporary_password": "/admin/staff/{staff}/password",
+    "records.child": "/records/children/{child}",
+    "records.find": "/records",
 }
 STAFF_POSTS = {
     "staff.add_review": "/children/{child}/reviews",
     "staff.add_visit": "/reviews/{review}/visits",
     "admin.toggle_active": "/admin/staff/{staff}/active",
     "admin.unlock_account": "/admin/staff/{staff}/unlock",
+    "records.subject_access": "/records/children/{child}/subject-access",
+    "records.correct": "/records/children/{child}/correct",
+    "records.ask_erasure": "/records/children/{child}/erasure",
+    "records.confirm": "/records/erasure/1/confirm",
+    "records.cancel": "/records/erasure/1/cancel",
 }
 PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out"}
 
@@ -106,6 +113,11 @@ def test_an_unknown_child_is_404_not_500(signed_in, world):
         (Role.ADMIN, "/caseload", 403),
         (Role.ADMIN, "/children/{child}", 403),
         (Role.ADMIN, "/admin/staff", 200),
+        (Role.IRO, "/records/children/{child}", 403),
+        (Role.ADMIN, "/records/children/{child}", 403),
+        (Role.MANAGER, "/records/children/{child}", 200),
+        (Role.IRO, "/records", 403),
+        (Role.MANAGER, "/records", 200),
     ],
 )
 def test_roles(signed_in, world, role, url, expected):

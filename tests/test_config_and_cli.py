@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 
 from voice_app import cli, create_app
 from voice_app.config import DEMO_SECRET_KEY, ConfigError, Settings
+from voice_app.crypto import new_key
 
 
 def test_settings_come_from_voice_app_variables():
@@ -19,7 +20,7 @@ def test_production_refuses_the_demo_secret():
 
 
 def test_production_starts_with_a_real_secret(tmp_path):
-    settings = Settings(env="production", secret_key="x" * 40, database_url=f"sqlite:///{tmp_path}/p.db")
+    settings = Settings(env="production", secret_key="x" * 40, database_url=f"sqlite:///{tmp_path}/p.db", encryption_keys=new_key("k1"))
     assert create_app(settings=settings).config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from voice_app import db
+from voice_app import crypto, db
 from voice_app.config import PROJECT_ROOT, Settings
 from voice_app.cookies import SessionCookieInterface
 from voice_app.extensions import babel, csrf, limiter, login_manager
@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
         app.config.update(config)
     app.session_interface = SessionCookieInterface()  # Secure per request; see voice_app/cookies.py
 
+    crypto.install(settings.keyring())
     db.init_app(app, settings.database_url)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -96,13 +97,14 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.feedback.blueprint import bp as feedback_bp
     from voice_app.health import bp as health_bp
     from voice_app.parents import bp as parents_bp
+    from voice_app.records.blueprint import bp as records_bp
     from voice_app.reports import bp as reports_bp
     from voice_app.staff import bp as staff_bp
     from voice_app.statements import bp as statements_bp
 
     for blueprint in (
         health_bp, credits_bp, auth_bp, staff_bp, admin_bp, statements_bp, feedback_bp, parents_bp, reports_bp,
-        child_bp, handover_bp,
+        child_bp, handover_bp, records_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,4 +1,4 @@
-"""The `voice-app` command: demo, serve, db upgrade, create-user, export."""
+"""The `voice-app` command: demo, serve, db upgrade, create-user, export, report, backup, restore."""
 
 from __future__ import annotations
 
@@ -100,10 +100,26 @@ def _check_schema(settings: Settings) -> bool:
     return True
 
 
+def _check_keys(settings: Settings) -> bool:
+    from voice_app.crypto import EncryptionKeyError
+    from voice_app.db import make_engine
+    from voice_app.records.keys import check_keys_quickly
+
+    engine = make_engine(settings.database_url)
+    try:
+        check_keys_quickly(engine, settings.keyring())
+    except EncryptionKeyError as exc:
+        print(f"Refusing to serve: {exc}", file=sys.stderr)
+        return False
+    finally:
+        engine.dispose()
+    return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve on a database that is already migrated."""
     settings = _settings(args)
-    if not _check_schema(settings):
+    if not _check_schema(settings) or not _check_keys(settings):
         return 2
     serve(settings, host=args.host, port=args.port, threads=args.threads)
     return 0
@@ -181,11 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_url(user)
     user.set_defaults(handler=cmd_create_user)
 
+    from voice_app.records.cli import register as register_records
     from voice_app.reports.cli import register as register_report
     from voice_app.statements.cli import register_export
 
     register_export(commands, _add_db_url)
     register_report(commands)
+    register_records(commands, _add_db_url)
     return parser
 
 

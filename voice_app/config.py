@@ -38,6 +38,9 @@ class Settings:
     rate_limit_storage_uri: str = "memory://"
     handover_minutes: int = 120
     feedback_link_days: int = 28
+    # Field encryption keys, "id:base64url" comma-separated, the first encrypting (docs/records.md).
+    # Empty means the public demo key, which production refuses.
+    encryption_keys: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +56,7 @@ class Settings:
         settings.secure_cookies = _flag(get("SECURE_COOKIES"), settings.secure_cookies)
         settings.rate_limits_enabled = _flag(get("RATE_LIMITS"), settings.rate_limits_enabled)
         settings.rate_limit_storage_uri = get("RATE_LIMIT_STORAGE_URI") or settings.rate_limit_storage_uri
+        settings.encryption_keys = (get("ENCRYPTION_KEYS") or "").strip()
         for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:
@@ -77,11 +81,34 @@ class Settings:
                 )
             if not self.secure_cookies:
                 raise ConfigError("Production needs secure cookies; unset VOICE_APP_SECURE_COOKIES.")
+        self.check_encryption()
         if not 1 <= self.feedback_link_days <= 366:
             raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
         if not self.database_url.startswith(("sqlite:", "postgresql")):
             raise ConfigError("VOICE_APP_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL.")
         _check_terms()
+
+    def check_encryption(self) -> None:
+        """Refuse malformed keys anywhere, and the public demo key (or none) in production."""
+        from voice_app.crypto import DEV_ENCRYPTION_KEYS, EncryptionKeyError, Keyring
+
+        if self.env == "production" and not self.encryption_keys:
+            raise ConfigError(
+                "Refusing to start in production without VOICE_APP_ENCRYPTION_KEYS (the children's words are encrypted "
+                "with it). Make a key with: voice-app keys new --id k1   and keep it apart from the database and its backups."
+            )
+        try:
+            keys = self.keyring()
+        except EncryptionKeyError as exc:
+            raise ConfigError(str(exc)) from exc
+        if self.env == "production" and set(keys.keys.values()) & set(Keyring.parse(DEV_ENCRYPTION_KEYS).keys.values()):
+            raise ConfigError("Refusing to start in production with the public demo encryption key in VOICE_APP_ENCRYPTION_KEYS.")
+
+    def keyring(self):
+        """The field encryption keys these settings name (the public demo key when none are set)."""
+        from voice_app.crypto import DEV_ENCRYPTION_KEYS, Keyring
+
+        return Keyring.parse(self.encryption_keys or DEV_ENCRYPTION_KEYS)
 
     @property
     def is_sqlite(self) -> bool:

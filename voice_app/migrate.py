@@ -33,6 +33,11 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    """Every migration this code knows, so a backup from a newer version is recognised as such."""
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
+
+
 def current_revision(database_url: str) -> str | None:
     """The migration the database is at, or None if it has never been migrated."""
     engine = make_engine(database_url)

@@ -4,6 +4,7 @@ from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
 from voice_app.models.people import Child, Role, StaffUser
+from voice_app.models.records import ErasureRequest
 from voice_app.models.reports import ReportMonth
 from voice_app.models.reviews import (
     STAGES_FOR_KIND,
@@ -39,6 +40,7 @@ __all__ = [
     "Child",
     "ChildResponse",
     "DecisionOutcome",
+    "ErasureRequest",
     "FeedbackLink",
     "FlowVersion",
     "Handover",

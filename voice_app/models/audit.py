@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from voice_app.crypto import EncryptedText
 from voice_app.models.base import UTCDateTime, utcnow
 
 
@@ -21,3 +23,5 @@ class AuditEvent(SQLModel, table=True):
     child_id: int | None = Field(default=None, foreign_key="child.id", index=True)
     statement_id: int | None = Field(default=None, foreign_key="statement.id")
     detail: str = Field(default="", max_length=255)
+    # A corrected fact's value before the correction (voice_app/records/correction.py): personal data, so encrypted.
+    old_value: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("audit_event.old_value"), nullable=True))

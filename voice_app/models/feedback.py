@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from voice_app.crypto import EncryptedText
 from voice_app.models.base import UTCDateTime, enum_type, utcnow
 
 
@@ -46,8 +47,8 @@ class ParentResponse(SQLModel, table=True):
     q3: str | None = Field(default=None, max_length=32)
     q4: str | None = Field(default=None, max_length=32)
     q5: str | None = Field(default=None, max_length=32)
-    comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    name: str | None = Field(default=None, max_length=120)
+    comment: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_response.comment"), nullable=True))
+    name: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_response.name"), nullable=True))
     submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     # Makes a double tap or a resent form harmless.
     submission_key: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
@@ -69,7 +70,7 @@ class ParentDraft(SQLModel, table=True):
     q3: str | None = Field(default=None, max_length=32)
     q4: str | None = Field(default=None, max_length=32)
     q5: str | None = Field(default=None, max_length=32)
-    comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    name: str | None = Field(default=None, max_length=120)
+    comment: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.comment"), nullable=True))
+    name: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.name"), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from voice_app.crypto import EncryptedText
 from voice_app.models.base import UTCDateTime, enum_type, utcnow
 
 
@@ -70,7 +71,8 @@ class Child(SQLModel, table=True):
     # Used when the date of birth is not known (for example, an unaccompanied child).
     age_years: int | None = None
     preferred_language: str = Field(default="en-GB", max_length=16)
-    communication_needs: str = Field(default="", max_length=1000)
+    # Often health or disability information: encrypted at rest like the child's words.
+    communication_needs: str = Field(default="", sa_column=sa.Column(EncryptedText("child.communication_needs"), nullable=False, default=""))
     iro_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
     cared_for: bool = False
     cared_for_since: date | None = None
@@ -78,6 +80,8 @@ class Child(SQLModel, table=True):
     cp_plan_since: date | None = None
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when the retention rules took the child's identity out (voice_app/records/retention.py).
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     def age_on(self, day: date) -> int | None:
         """The child's age in whole years on a day, from the date of birth or the recorded age."""

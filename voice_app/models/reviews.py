@@ -8,6 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from voice_app.crypto import EncryptedText
 from voice_app.models.base import UTCDateTime, enum_type, utcnow
 
 
@@ -153,6 +154,6 @@ class Visit(SQLModel, table=True):
     planned_for: date | None = None
     held_on: date | None = None
     method: VisitMethod | None = Field(default=None, sa_type=enum_type(VisitMethod))
-    declined_reason: str | None = Field(default=None, max_length=1000)
+    declined_reason: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("visit.declined_reason"), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

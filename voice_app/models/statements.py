@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from voice_app.crypto import EncryptedText
 from voice_app.models.base import UTCDateTime, enum_type, utcnow
 
 
@@ -52,7 +53,7 @@ class Statement(SQLModel, table=True):
     end_reason: StatementEnd | None = Field(default=None, sa_type=enum_type(StatementEnd))
     sharing: Sharing | None = Field(default=None, sa_type=enum_type(Sharing))
     # The IRO's own notes: always shown apart from the child's words.
-    iro_notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    iro_notes: str = Field(default="", sa_column=sa.Column(EncryptedText("statement.iro_notes"), nullable=False, server_default=""))
     reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reviewed_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
     # An "only my IRO" statement goes into meeting exports only once the IRO confirms it.
@@ -75,7 +76,7 @@ class Answer(SQLModel, table=True):
     question_id: str = Field(max_length=64)
     scale: int | None = None
     # The child's own words, stored exactly as typed.
-    text: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    text: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("answer.text"), nullable=True))
     skipped: bool = False
     scribed: bool = False
     answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -109,7 +110,7 @@ class MenuDecision(SQLModel, table=True):
     statement_id: int = Field(foreign_key="statement.id", index=True)
     item_id: str = Field(max_length=64)
     outcome: DecisionOutcome = Field(sa_type=enum_type(DecisionOutcome))
-    reason_for_child: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    reason_for_child: str = Field(default="", sa_column=sa.Column(EncryptedText("menu_decision.reason_for_child"), nullable=False, server_default=""))
     decided_by_id: int = Field(foreign_key="staff_user.id")
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -126,7 +127,7 @@ class ChildResponse(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)
     question_id: str = Field(max_length=64)
-    we_did: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    we_did: str = Field(sa_column=sa.Column(EncryptedText("child_response.we_did"), nullable=False))
     written_by_id: int = Field(foreign_key="staff_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,1 @@
+"""Keeping children's records: backups, encryption keys, retention and subject access."""

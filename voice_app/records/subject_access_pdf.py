@@ -1,0 +1,113 @@
+"""The readable PDFs of a subject access export: the child's record, and the third-party part apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The statement PDF's document (fonts for every shipped language, right-to-left shaping) and its
+# small layout helpers: the same look, and no second set of fonts to keep.
+from voice_app.statements.pdf import PRIVATE_BG, _document, _Writer
+
+LABELS = {
+    "id": "voice-app id", "preferred_name": "Preferred name", "case_reference": "Case reference", "date_of_birth": "Date of birth",
+    "age_years": "Age recorded (when no date of birth)", "preferred_language": "Preferred language",
+    "communication_needs": "Communication needs", "cared_for": "Cared for", "cared_for_since": "Cared for since",
+    "on_cp_plan": "On a child protection plan", "cp_plan_since": "On a plan since", "active": "Record open",
+    "created_at": "Record made", "allocated_iro": "Allocated IRO",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "not recorded"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def _start(title: str, footer: str):
+    pdf = _document()
+    pdf.footer_text = footer
+    pdf.set_title(title)
+    pdf.set_author("voice-app")
+    pdf.add_page()
+    w = _Writer(pdf)
+    w.text(title, size=18, bold=True)
+    return pdf, w
+
+
+def render_record_pdf(record: dict[str, Any]) -> bytes:
+    """The child's details, reviews, visits and audit trail (statements have their own PDFs)."""
+    child = record["child"]
+    pdf, w = _start(f"Everything voice-app holds about {child['preferred_name']}", f"{child['case_reference']} · subject access")
+    w.text(f"Made {record['made_at']} by {record['made_by']}.", size=10)
+    w.heading("The child's details")
+    for field, label in LABELS.items():
+        w.text(f"{label}: {_shown(child.get(field))}", size=10.5)
+    w.heading("Reviews and conferences")
+    for review in record["reviews"] or [None]:
+        if review is None:
+            w.text("None recorded.", size=10.5)
+            continue
+        w.text(
+            f"{review['kind'].replace('_', ' ')} ({review['stage'].replace('_', ' ')}): set for {review['scheduled_for']}, "
+            f"{review['status']}{', held ' + review['held_on'] if review['held_on'] else ''}; chair {_shown(review['chair'])}",
+            size=10.5,
+        )
+    w.heading("Pre-review visits")
+    for visit in record["visits"] or [None]:
+        if visit is None:
+            w.text("None recorded.", size=10.5)
+            continue
+        w.text(f"Visit {visit['id']} by {visit['iro']}: {visit['status']}, planned {_shown(visit['planned_for'])}, held {_shown(visit['held_on'])}", size=10.5)
+        if visit["declined_reason"]:
+            w.text(f"Why the child did not want a visit: {visit['declined_reason']}", size=10.5, fill=PRIVATE_BG, indent=4)
+    w.heading("Statements")
+    if record["statements"]:
+        for document in record["statements"]:
+            s = document["statement"]
+            w.text(f"Statement {s['id']}: begun {s['started_at']}, {_shown(s['end'])}; see statements/statement-{s['id']}.pdf", size=10.5)
+    else:
+        w.text("None recorded.", size=10.5)
+    w.heading("Who saw or changed the record (audit trail)")
+    for event in record["audit_trail"] or [None]:
+        if event is None:
+            w.text("Nothing recorded.", size=10.5)
+            continue
+        line = f"{event['at']}: {event['who']}: {event['action']}"
+        if event["statement_id"]:
+            line += f" (statement {event['statement_id']})"
+        if event["detail"]:
+            line += f" [{event['detail']}]"
+        if event["value_before_correction"] is not None:
+            line += f"; before the correction: {event['value_before_correction']}"
+        w.text(line, size=9.5)
+    return bytes(pdf.output())
+
+
+def render_third_party_pdf(record: dict[str, Any], third_party: dict[str, Any]) -> bytes:
+    """Third-party information, for the officer to review before release."""
+    child = record["child"]
+    pdf, w = _start("Third-party information: review before release", f"{child['case_reference']} · subject access · third party")
+    w.text(third_party["note"], size=10.5, fill=PRIVATE_BG)
+    w.heading("Parents' feedback on the child's conferences")
+    for response in third_party["parents_feedback"] or [None]:
+        if response is None:
+            w.text("None.", size=10.5)
+            continue
+        answers = ", ".join(f"{q}: {_shown(a)}" for q, a in response["answers"].items())
+        w.text(f"Conference {response['review_id']}, sent {response['submitted_at']} ({response['source']}): {answers}", size=10.5)
+        if response["name"]:
+            w.text(f"Name given: {response['name']}", size=10.5, indent=4)
+        if response["comment"]:
+            w.text(response["comment"], size=10.5, fill=PRIVATE_BG, indent=4)
+    w.heading("Free text that names another child")
+    for passage in third_party["other_children_named"] or [None]:
+        if passage is None:
+            w.text("None found (voice-app checks the other children's preferred names only).", size=10.5)
+            continue
+        w.text(f"{passage['where']}: names {', '.join(passage['names'])}", size=10.5, bold=True)
+        w.text(passage["text"], size=10.5, fill=PRIVATE_BG, indent=4)
+    return bytes(pdf.output())
