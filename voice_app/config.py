@@ -38,6 +38,8 @@ class Settings:
     rate_limit_storage_uri: str = "memory://"
     handover_minutes: int = 120
     feedback_link_days: int = 28
+    # Whose bank holidays count as non-working days in review timescales (schedule.NATIONS).
+    nation: str = "england"
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +55,7 @@ class Settings:
         settings.secure_cookies = _flag(get("SECURE_COOKIES"), settings.secure_cookies)
         settings.rate_limits_enabled = _flag(get("RATE_LIMITS"), settings.rate_limits_enabled)
         settings.rate_limit_storage_uri = get("RATE_LIMIT_STORAGE_URI") or settings.rate_limit_storage_uri
+        settings.nation = (get("NATION") or settings.nation).strip().lower().replace(" ", "_")
         for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:
@@ -79,6 +82,10 @@ class Settings:
                 raise ConfigError("Production needs secure cookies; unset VOICE_APP_SECURE_COOKIES.")
         if not 1 <= self.feedback_link_days <= 366:
             raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
+        from voice_app.schedule import NATIONS
+
+        if self.nation not in NATIONS:
+            raise ConfigError(f"VOICE_APP_NATION is {self.nation!r}; use {', '.join(NATIONS)}.")
         if not self.database_url.startswith(("sqlite:", "postgresql")):
             raise ConfigError("VOICE_APP_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL.")
         _check_terms()

@@ -3,6 +3,7 @@
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
+from voice_app.models.participation import LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
 from voice_app.models.reports import ReportMonth
 from voice_app.models.reviews import (
@@ -42,10 +43,12 @@ __all__ = [
     "FeedbackLink",
     "FlowVersion",
     "Handover",
+    "LateReason",
     "MeetingFormat",
     "MenuDecision",
     "ParentDraft",
     "ParentResponse",
+    "Participation",
     "ReportMonth",
     "ResponseSource",
     "Review",
@@ -59,6 +62,7 @@ __all__ = [
     "StatementEnd",
     "Visit",
     "VisitMethod",
+    "VisitPurpose",
     "VisitStatus",
     "utcnow",
 ]

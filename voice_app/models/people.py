@@ -69,6 +69,8 @@ class Child(SQLModel, table=True):
     date_of_birth: date | None = None
     # Used when the date of birth is not known (for example, an unaccompanied child).
     age_years: int | None = None
+    # An unborn child (a pre-birth conference): the date of birth is not known yet.
+    expected_date_of_birth: date | None = None
     preferred_language: str = Field(default="en-GB", max_length=16)
     communication_needs: str = Field(default="", max_length=1000)
     iro_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
@@ -76,6 +78,10 @@ class Child(SQLModel, table=True):
     cared_for_since: date | None = None
     on_cp_plan: bool = False
     cp_plan_since: date | None = None
+    # A child protection enquiry is under way: an initial conference may be booked before any plan exists.
+    cp_conference_pending: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
+    # Cared for through a series of short breaks (reg. 48): reviews follow the short-break timescale.
+    short_breaks: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
