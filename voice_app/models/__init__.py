@@ -3,7 +3,7 @@
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
-from voice_app.models.participation import LateReason, Participation, VisitPurpose
+from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
 from voice_app.models.reports import ReportMonth
 from voice_app.models.reviews import (
@@ -32,6 +32,7 @@ from voice_app.models.statements import (
 )
 
 __all__ = [
+    "DFE_PARTICIPATED",
     "STAGES_FOR_KIND",
     "Answer",
     "AnswerChoice",
