@@ -28,25 +28,22 @@ REVIEW_COLUMNS = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('review', schema=None) as batch_op:
-        for name, kind in REVIEW_COLUMNS:
-            batch_op.add_column(sa.Column(name, kind(), nullable=True))
-    with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('purpose', sa.String(length=32), server_default='pre_review', nullable=False))
-        batch_op.add_column(sa.Column('seen_alone', sa.Boolean(), nullable=True))
-    with op.batch_alter_table('child', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('expected_date_of_birth', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('cp_conference_pending', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('short_breaks', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD COLUMN on both databases: SQLite's batch mode would copy and drop these tables, which
+    # other tables' foreign keys refer to, and that fails once there is data.
+    for name, kind in REVIEW_COLUMNS:
+        op.add_column('review', sa.Column(name, kind(), nullable=True))
+    op.add_column('visit', sa.Column('purpose', sa.String(length=32), server_default='pre_review', nullable=False))
+    op.add_column('visit', sa.Column('seen_alone', sa.Boolean(), nullable=True))
+    op.add_column('child', sa.Column('expected_date_of_birth', sa.Date(), nullable=True))
+    op.add_column('child', sa.Column('cp_conference_pending', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('child', sa.Column('short_breaks', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('child', schema=None) as batch_op:
-        for name in ('short_breaks', 'cp_conference_pending', 'expected_date_of_birth'):
-            batch_op.drop_column(name)
-    with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.drop_column('seen_alone')
-        batch_op.drop_column('purpose')
-    with op.batch_alter_table('review', schema=None) as batch_op:
-        for name, _kind in reversed(REVIEW_COLUMNS):
-            batch_op.drop_column(name)
+    # ALTER TABLE ... DROP COLUMN: PostgreSQL, and SQLite from 3.35 (none of these columns is indexed or keyed).
+    for name in ('short_breaks', 'cp_conference_pending', 'expected_date_of_birth'):
+        op.drop_column('child', name)
+    op.drop_column('visit', 'seen_alone')
+    op.drop_column('visit', 'purpose')
+    for name, _kind in reversed(REVIEW_COLUMNS):
+        op.drop_column('review', name)
