@@ -258,3 +258,17 @@ def test_mid_way_visits_and_seen_alone(signed_in, make, db):
     assert (mid_way.status, mid_way.seen_alone) == (VisitStatus.DONE, True)
     page = client.get(f"/children/{child.id}").data.decode()
     assert "Mid-way visit" in page and "seen alone" in page
+
+
+def test_upgrading_fills_in_the_due_dates_of_reviews_that_have_none(make, db):
+    from voice_app.staff.services import fill_missing_due_dates
+
+    child = make.child(None, cared_for_since=date(2025, 9, 1))
+    first = _held(make, child, date(2025, 9, 20), stage=ReviewStage.INITIAL)
+    booked = make.review(child, days_ahead=30)
+    assert (first.due_on, booked.due_on) == (None, None)  # as reviews made before migration i15_0005 are
+    assert fill_missing_due_dates(db) == 1
+    db.refresh(first)
+    db.refresh(booked)
+    assert (first.due_on, booked.due_on) == (date(2025, 9, 29), date(2025, 12, 20))
+    assert fill_missing_due_dates(db) == 0

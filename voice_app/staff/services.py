@@ -136,6 +136,16 @@ def refresh_due_dates(db: Session, *, child: Child, nation: str = DEFAULT_NATION
     db.commit()
 
 
+def fill_missing_due_dates(db: Session, *, nation: str = DEFAULT_NATION) -> int:
+    """Work out the due dates of reviews that have none yet (after upgrading), child by child; returns how many children."""
+    child_ids = sorted(set(db.exec(select(Review.child_id).where(col(Review.due_on).is_(None))).all()))
+    for child_id in child_ids:
+        child = db.get(Child, child_id)
+        if child is not None:
+            refresh_due_dates(db, child=child, nation=nation)
+    return len(child_ids)
+
+
 def suggested_participation(db: Session, *, review: Review) -> tuple[Participation, str] | None:
     """What voice-app knows of how the child took part: a statement from one of the review's visits means views were sent another way."""
     statement = db.exec(
