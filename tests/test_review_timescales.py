@@ -272,3 +272,20 @@ def test_upgrading_fills_in_the_due_dates_of_reviews_that_have_none(make, db):
     db.refresh(booked)
     assert (first.due_on, booked.due_on) == (date(2025, 9, 29), date(2025, 12, 20))
     assert fill_missing_due_dates(db) == 0
+
+
+@pytest.mark.parametrize("day", ["0024-06-02", "1989-12-31"])
+def test_a_date_from_a_typing_slip_is_a_clear_error(signed_in, make, day):
+    iro = make.staff()
+    child = make.child(iro)
+    response = signed_in(iro).post(f"/children/{child.id}/reviews", {"kind": "cared_for", "stage": "initial", "scheduled_for": day})
+    assert response.status_code == 422 and b"before 1990" in response.data
+
+
+def test_a_review_at_the_start_of_the_calendar_never_breaks_a_page(signed_in, make):
+    iro = make.staff()
+    child = make.child(iro, cared_for_since=date(1, 1, 1))
+    make.review(child, days_ahead=(date(1, 1, 2) - date.today()).days)
+    client = signed_in(iro)
+    assert client.get("/caseload").status_code == 200
+    assert client.get(f"/children/{child.id}").status_code == 200

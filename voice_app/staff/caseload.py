@@ -47,7 +47,10 @@ def visit_state(*, review: Review | None, visit: Visit | None, today: date, nati
     """Where the pre-review visit for a review stands today, and the date it is due by."""
     if review is None:
         return VisitState.NO_REVIEW, None
-    due = visit_due_by(review_date=review.scheduled_for, nation=nation)
+    try:
+        due = visit_due_by(review_date=review.scheduled_for, nation=nation)
+    except OverflowError:
+        due = review.scheduled_for  # a review at the very start of the calendar (bad data): never a failing page
     if visit is not None and visit.status == VisitStatus.DONE:
         return VisitState.DONE, due
     if visit is not None and visit.status == VisitStatus.DECLINED:

@@ -40,6 +40,15 @@ def _not_far_future(_form, field) -> None:
         raise ValidationError("That date is more than two years away. Check the year.")
 
 
+EARLIEST = date(1990, 1, 1)
+
+
+def _not_long_ago(_form, field) -> None:
+    # A typing slip ("0024") would otherwise reach the timescale arithmetic; no review of a child today is this old.
+    if field.data and field.data < EARLIEST:
+        raise ValidationError("That date is before 1990. Check the year.")
+
+
 def _not_in_future(_form, field) -> None:
     if field.data and field.data > date.today():
         raise ValidationError("The date cannot be in the future.")
@@ -51,7 +60,7 @@ def _within_a_year(_form, field) -> None:
 
 
 class PlanVisitForm(FlaskForm):
-    planned_for = DateField("Date of the visit", validators=[DataRequired("Enter the date of the visit, for example 12 3 2027."), _not_far_future])
+    planned_for = DateField("Date of the visit", validators=[DataRequired("Enter the date of the visit, for example 12 3 2027."), _not_far_future, _not_long_ago])
     method = SelectField("How you plan to meet", choices=[("", "Not decided yet"), *METHOD_CHOICES], validators=[Optional()])
     purpose = SelectField("Which visit", choices=[(p.value, p.label) for p in VisitPurpose], default=VisitPurpose.PRE_REVIEW.value)
 
@@ -62,7 +71,7 @@ class RecordVisitForm(FlaskForm):
         choices=[("done", "The visit happened"), ("declined", "The child did not want a visit")],
         validators=[InputRequired("Choose what happened.")],
     )
-    held_on = DateField("Date of the visit", validators=[Optional()])
+    held_on = DateField("Date of the visit", validators=[Optional(), _not_long_ago])
     method = SelectField("How you met", choices=[("", "Choose how you met"), *METHOD_CHOICES], validators=[Optional()])
     declined_reason = TextAreaField("Why the child did not want a visit", validators=[Optional(), Length(max=1000, message="Keep the reason under 1,000 characters.")])
     seen_alone = RadioField(
@@ -100,7 +109,7 @@ class RecordReviewForm(FlaskForm):
         choices=[("held", "It was held"), ("cancelled", "It was cancelled"), ("scheduled", "It has not happened yet")],
         validators=[InputRequired("Choose what happened.")],
     )
-    held_on = DateField("Date it was held", validators=[Optional()])
+    held_on = DateField("Date it was held", validators=[Optional(), _not_long_ago])
     format_used = SelectField(
         "How the meeting was held", choices=[("", "Not recorded"), *((f.value, f.label) for f in MeetingFormat)], validators=[Optional()]
     )
@@ -164,13 +173,13 @@ class RecordReviewForm(FlaskForm):
 class ScheduleReviewForm(FlaskForm):
     kind = SelectField("Type", choices=[(kind.value, kind.label) for kind in ReviewKind], validators=[InputRequired()])
     stage = SelectField("Which review", choices=[(stage.value, stage.label) for stage in ReviewStage], validators=[InputRequired()])
-    scheduled_for = DateField("Date of the review", validators=[DataRequired("Enter the date of the review."), _not_far_future])
+    scheduled_for = DateField("Date of the review", validators=[DataRequired("Enter the date of the review."), _not_far_future, _not_long_ago])
     strategy_discussion_on = DateField(
-        "Date of the strategy discussion (initial conferences)", validators=[Optional(), _not_in_future],
+        "Date of the strategy discussion (initial conferences)", validators=[Optional(), _not_in_future, _not_long_ago],
         description="The initial conference is due 15 working days after it.",
     )
     transfer_notified_on = DateField(
-        "Date you were told of the transfer (transfer-in conferences)", validators=[Optional(), _not_in_future],
+        "Date you were told of the transfer (transfer-in conferences)", validators=[Optional(), _not_in_future, _not_long_ago],
         description="The transfer-in conference is due 15 working days after it.",
     )
 
@@ -194,9 +203,9 @@ class ChildForm(FlaskForm):
     communication_needs = TextAreaField("Communication needs", validators=[Optional(), Length(max=1000)])
     iro_id = SelectField("Allocated IRO", coerce=int, validate_choice=True)
     cared_for = BooleanField("The child is cared for")
-    cared_for_since = DateField("Cared for since", validators=[Optional(), _not_in_future])
+    cared_for_since = DateField("Cared for since", validators=[Optional(), _not_in_future, _not_long_ago])
     on_cp_plan = BooleanField("The child is on a child protection plan")
-    cp_plan_since = DateField("On a plan since", validators=[Optional(), _not_in_future])
+    cp_plan_since = DateField("On a plan since", validators=[Optional(), _not_in_future, _not_long_ago])
     cp_conference_pending = BooleanField("An initial child protection conference is being arranged (no plan yet)")
     short_breaks = BooleanField("Cared for through a series of short breaks (reviews follow the short-break timescale)")
 

@@ -93,8 +93,8 @@ def due_for(*, child: Child, review: Review, reviews: list[Review], on: date | N
             return _conference_start_due(review, nation=nation)
         plan = current_plan((r.held_on, CONFERENCE_KIND.get(r.stage, "review")) for r in earlier)
         return cp_review_due(conferences_held=plan) if plan else None
-    except ValueError:
-        return None  # the same day held twice: no due date rather than a wrong one
+    except (ValueError, OverflowError):
+        return None  # the same day held twice, or a date at the calendar's end: no due date rather than a wrong one
 
 
 def statutory_due_dates(*, child: Child, reviews: list[Review], nation: str = DEFAULT_NATION) -> dict[ReviewKind, date]:
@@ -115,8 +115,8 @@ def statutory_due_dates(*, child: Child, reviews: list[Review], nation: str = DE
                 due[ReviewKind.CP_CONFERENCE] = min(dates)
         elif plan and child.on_cp_plan and not child.cp_conference_pending:
             due[ReviewKind.CP_CONFERENCE] = cp_review_due(conferences_held=plan)
-    except ValueError:
-        pass  # the same day held twice: show nothing rather than a wrong date
+    except (ValueError, OverflowError):
+        pass  # the same day held twice, or a date at the calendar's end: show nothing rather than a wrong date
     return due
 
 
