@@ -289,3 +289,21 @@ def test_a_review_at_the_start_of_the_calendar_never_breaks_a_page(signed_in, ma
     client = signed_in(iro)
     assert client.get("/caseload").status_code == 200
     assert client.get(f"/children/{child.id}").status_code == 200
+
+
+def test_the_childs_menu_asks_about_the_chair_only_before_a_cared_for_review(make, db):
+    from voice_app.child.flow import asked_questions, meeting_of
+    from voice_app.questions.bank import default_bank
+
+    iro = make.staff()
+    child = make.child(iro, on_cp_plan=True)
+    asked = {}
+    for kind, stage in ((ReviewKind.CARED_FOR, ReviewStage.SUBSEQUENT), (ReviewKind.CP_CONFERENCE, ReviewStage.REVIEW_CONFERENCE)):
+        visit = make.visit(make.review(child, kind=kind, stage=stage), iro=iro)
+        statement = make_statement(db, child=child, visit=visit, answers=[], finished=False)
+        statement.parts = "views,menu"
+        meeting = meeting_of(db, statement=statement)
+        asked[meeting] = {q.id for q in asked_questions(default_bank(), statement=statement, child=child, answers={}, meeting=meeting)}
+    assert set(asked) == {"cared_for_review", "conference"}
+    assert "menu-chair" in asked["cared_for_review"] and "menu-meet-chair" not in asked["cared_for_review"]
+    assert "menu-chair" not in asked["conference"] and "menu-meet-chair" in asked["conference"]
