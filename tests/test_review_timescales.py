@@ -234,6 +234,24 @@ def test_the_form_suggests_a_code_from_a_statement_before_the_review(signed_in, 
     assert 'checked' not in page.split('id="participation"')[1].split("</fieldset>")[0]  # suggested, never chosen for the IRO
 
 
+@pytest.mark.parametrize(
+    ("attend", "share", "code"),
+    [(["all"], ["advocate"], Participation.PN2), (["part"], ["say"], Participation.PN1), (["not"], ["advocate"], Participation.PN5), (["not"], ["write"], Participation.PN6), ([], [], Participation.PN6)],
+)
+def test_the_suggestion_follows_what_the_child_asked_for_in_their_menu(make, db, attend, share, code):
+    from tests.statement_factories import AnswerSpec
+    from voice_app.staff.participation import suggested_participation
+
+    iro = make.staff()
+    review, child = _recordable(make, iro)
+    assert suggested_participation(db, review=review) is None
+    visit = make.visit(review, iro=iro, status=VisitStatus.DONE, held_on=review.scheduled_for - timedelta(days=2))
+    answers = [spec for spec in (AnswerSpec("menu-attend", attend) if attend else None, AnswerSpec("menu-share", share) if share else None) if spec]
+    make_statement(db, child=child, visit=visit, answers=answers)
+    suggested, why = suggested_participation(db, review=review)
+    assert suggested == code and "gave a statement with voice-app" in why
+
+
 def test_a_review_held_before_codes_shows_not_recorded(signed_in, make):
     iro = make.staff()
     child = make.child(iro)

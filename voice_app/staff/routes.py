@@ -38,6 +38,7 @@ from voice_app.staff.forms import (
     RecordVisitForm,
     ScheduleReviewForm,
 )
+from voice_app.staff.participation import suggested_participation
 from voice_app.staff.services import (
     active_iros,
     due_for,
@@ -50,7 +51,6 @@ from voice_app.staff.services import (
     reviews_for_child,
     schedule_review,
     statutory_due_dates,
-    suggested_participation,
     visit_for,
 )
 

@@ -19,7 +19,6 @@ from voice_app.models import (
     ReviewStage,
     ReviewStatus,
     StaffUser,
-    Statement,
     Visit,
     VisitMethod,
     VisitPurpose,
@@ -144,19 +143,6 @@ def fill_missing_due_dates(db: Session, *, nation: str = DEFAULT_NATION) -> int:
         if child is not None:
             refresh_due_dates(db, child=child, nation=nation)
     return len(child_ids)
-
-
-def suggested_participation(db: Session, *, review: Review) -> tuple[Participation, str] | None:
-    """What voice-app knows of how the child took part: a statement from one of the review's visits means views were sent another way."""
-    statement = db.exec(
-        select(Statement).join(Visit, col(Statement.visit_id) == col(Visit.id)).where(Visit.review_id == review.id).order_by(col(Statement.started_at))
-    ).first()
-    if statement is None:
-        return None
-    return Participation.PN6, (
-        f"The child gave a statement with voice-app on {statement.started_at:%-d %B %Y}. If they also came and spoke, "
-        "or an advocate spoke for them, choose that instead."
-    )
 
 
 def review_for(db: Session, user: StaffUser, review_id: int) -> tuple[Review, Child]:
