@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 
 from voice_app import db
 from voice_app.config import PROJECT_ROOT, Settings
+from voice_app.cookies import SessionCookieInterface
 from voice_app.extensions import babel, csrf, limiter, login_manager
 from voice_app.security import install_child_mode_lock, install_security_headers, install_temporary_password_gate
 
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     )
     if config:
         app.config.update(config)
+    app.session_interface = SessionCookieInterface()  # Secure per request; see voice_app/cookies.py
 
     db.init_app(app, settings.database_url)
     csrf.init_app(app)

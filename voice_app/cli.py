@@ -128,7 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 2
     settings.env = "demo"
     settings.database_url = f"sqlite:///{args.db or DEMO_DB}"
-    # Browsers treat http://127.0.0.1 as secure, so cookies stay Secure even in the demo.
+    # On plain http to loopback the session cookie goes without Secure, so WebKit signs in too (voice_app/cookies.py).
     settings.check()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)

@@ -44,12 +44,18 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": TABLET, "has_touch": True, "locale": "en-GB"}
 
 
+def start_server(app, *, port: int = 0):
+    """Serve the app with Waitress in a thread on a loopback port (0: a free one); stop it with stop_in_thread."""
+    server = create_server(app, host="127.0.0.1", port=port, threads=4, ident="voice-app-test")
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    return server, thread
+
+
 @pytest.fixture
 def live_url(app) -> Iterator[str]:
     """The app served by Waitress on a free loopback port for the length of one test."""
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="voice-app-test")
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    server, thread = start_server(app)
     yield f"http://127.0.0.1:{server.effective_port}"
     stop_in_thread(server, thread)
 
