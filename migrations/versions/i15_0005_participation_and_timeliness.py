@@ -37,9 +37,14 @@ def upgrade() -> None:
     op.add_column('child', sa.Column('expected_date_of_birth', sa.Date(), nullable=True))
     op.add_column('child', sa.Column('cp_conference_pending', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column('child', sa.Column('short_breaks', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Covering indexes for the report's two new counts (reviews by code and timeliness; visits by purpose and seen alone).
+    op.create_index('ix_review_timeliness', 'review', ['held_on', 'status', 'kind', 'stage', 'participation', 'due_on', 'late_reason'])
+    op.create_index('ix_visit_checks', 'visit', ['held_on', 'status', 'purpose', 'method', 'review_id', 'seen_alone'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_visit_checks', table_name='visit')
+    op.drop_index('ix_review_timeliness', table_name='review')
     # ALTER TABLE ... DROP COLUMN: PostgreSQL, and SQLite from 3.35 (none of these columns is indexed or keyed).
     for name in ('short_breaks', 'cp_conference_pending', 'expected_date_of_birth'):
         op.drop_column('child', name)

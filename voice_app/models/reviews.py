@@ -95,6 +95,8 @@ class Review(SQLModel, table=True):
         sa.Index("ix_review_child_date", "child_id", "scheduled_for"),
         # The service report counts reviews held in a period, by kind, format and chair.
         sa.Index("ix_review_report", "held_on", "status", "kind", "format_used", "chaired_by"),
+        # ... and by kind, stage, participation code, timeliness and late reason.
+        sa.Index("ix_review_timeliness", "held_on", "status", "kind", "stage", "participation", "due_on", "late_reason"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -156,6 +158,8 @@ class Visit(SQLModel, table=True):
         sa.Index("ix_visit_report", "held_on", "status", "method", "review_id"),
         # and visits declined, by the day they were planned for.
         sa.Index("ix_visit_declined", "status", "planned_for"),
+        # and visits held by purpose (pre-review or mid-way), method and whether the child was seen alone.
+        sa.Index("ix_visit_checks", "held_on", "status", "purpose", "method", "review_id", "seen_alone"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
