@@ -69,10 +69,29 @@ def test_three_houses_and_the_safety_scale_are_only_for_children_on_a_plan():
 def test_the_menu_has_every_item_of_issue_4_each_with_a_plan_label():
     assert [q.id for q in MENU] == [
         "menu-format", "menu-where", "menu-when", "menu-who", "menu-not-wanted", "menu-attend",
-        "menu-chair", "menu-share", "menu-pre-meeting", "menu-help", "menu-private",
+        "menu-chair", "menu-share", "menu-pre-meeting", "menu-meet-chair", "menu-help", "menu-private",
     ]
     assert all(q.plan_label for q in MENU)
     assert not [q.id for q in VIEWS if q.plan_label]
+
+
+def test_the_chair_is_asked_only_before_a_cared_for_review_and_meeting_the_chair_only_before_a_conference():
+    def menu(meeting):
+        return {q.id for q in BANK.for_child(parts=("menu",), version="older", cared_for=True, on_cp_plan=True, meeting=meeting)}
+
+    before_review, before_conference = menu("cared_for_review"), menu("conference")
+    assert "menu-chair" in before_review and "menu-meet-chair" not in before_review
+    assert "menu-chair" not in before_conference and "menu-meet-chair" in before_conference
+    assert {"menu-format", "menu-who", "menu-share"} <= before_review & before_conference
+
+
+def test_a_question_for_an_unknown_meeting_is_refused(tmp_path):
+    from voice_app.questions.bank import BankError, load_bank
+
+    (tmp_path / "views.toml").write_text('[[question]]\nid = "q"\nkind = "text"\nprompt = "P"\nsymbol = "s"\nmeeting = "party"\n', encoding="utf-8")
+    (tmp_path / "menu.toml").write_text("", encoding="utf-8")
+    with pytest.raises(BankError, match="meeting 'party'"):
+        load_bank(tmp_path)
 
 
 def test_menu_choices_match_the_review_record():

@@ -1,11 +1,8 @@
-"""Tests for voice_app.schedule and the shipped bank holiday list."""
+"""Tests for voice_app.schedule: bank holidays per nation, working days, and every statutory timescale, hand-worked."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,145 +10,66 @@ from voice_app import schedule
 from voice_app.schedule import (
     add_months,
     add_working_days,
+    bank_holidays,
     cared_for_review_due,
     cp_review_due,
+    current_plan,
+    initial_conference_due,
     is_overdue,
     is_working_day,
-    load_bank_holidays,
     review_kind_for_next_cared_for,
     visit_due_by,
     working_days_between,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-JSON_PATH = ROOT / "voice_app" / "data" / "bank_holidays_england_wales.json"
-GENERATOR_PATH = ROOT / "scripts" / "make_bank_holidays.py"
-
-
-def load_generator():
-    spec = importlib.util.spec_from_file_location("make_bank_holidays", GENERATOR_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def document():
-    return json.loads(JSON_PATH.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def titles(document):
-    return {date.fromisoformat(entry["date"]): entry["title"] for entry in document["holidays"]}
-
-
-# --- The shipped bank holiday list -------------------------------------------------
-
-
-def test_json_says_where_it_came_from_and_which_years_it_covers(document):
-    assert "scripts/make_bank_holidays.py" in document["source"]
-    assert "GOV.UK" in document["source"]
-    assert document["covers"] == [2015, 2035]
-
-
-def test_json_entries_are_sorted_unique_weekdays_within_the_covered_years(document):
-    days = [date.fromisoformat(entry["date"]) for entry in document["holidays"]]
-    assert days == sorted(set(days))
-    assert {day.year for day in days} == set(range(2015, 2036))
-    assert all(day.weekday() < 5 for day in days), "a bank holiday is never on a weekend"
-    assert all(set(entry) == {"date", "title"} and entry["title"] for entry in document["holidays"])
-
-
-def test_every_ordinary_year_has_eight_bank_holidays(document):
-    per_year: dict[int, int] = {}
-    for entry in document["holidays"]:
-        year = int(entry["date"][:4])
-        per_year[year] = per_year.get(year, 0) + 1
-    assert per_year.pop(2022) == 10
-    assert per_year.pop(2023) == 9
-    assert set(per_year.values()) == {8}
-
-
-@pytest.mark.parametrize(
-    ("day", "title"),
-    [
-        (date(2024, 3, 29), "Good Friday"),
-        (date(2024, 4, 1), "Easter Monday"),
-        (date(2025, 4, 18), "Good Friday"),
-        (date(2025, 4, 21), "Easter Monday"),
-        (date(2026, 4, 3), "Good Friday"),
-        (date(2026, 4, 6), "Easter Monday"),
-        (date(2020, 5, 8), "Early May bank holiday (VE Day)"),
-        (date(2022, 6, 2), "Spring bank holiday"),
-        (date(2022, 6, 3), "Platinum Jubilee bank holiday"),
-        (date(2022, 9, 19), "Bank holiday for the State Funeral of Queen Elizabeth II"),
-        (date(2023, 5, 8), "Bank holiday for the coronation of King Charles III"),
-        (date(2015, 12, 28), "Boxing Day (substitute day)"),
-        (date(2017, 1, 2), "New Year's Day (substitute day)"),
-        (date(2021, 12, 27), "Christmas Day (substitute day)"),
-        (date(2021, 12, 28), "Boxing Day (substitute day)"),
-        (date(2022, 1, 3), "New Year's Day (substitute day)"),
-        (date(2022, 12, 26), "Boxing Day"),
-        (date(2022, 12, 27), "Christmas Day (substitute day)"),
-        (date(2023, 1, 2), "New Year's Day (substitute day)"),
-        (date(2026, 12, 28), "Boxing Day (substitute day)"),
-        (date(2027, 12, 27), "Christmas Day (substitute day)"),
-        (date(2027, 12, 28), "Boxing Day (substitute day)"),
-        (date(2028, 1, 3), "New Year's Day (substitute day)"),
-        (date(2032, 12, 27), "Christmas Day (substitute day)"),
-        (date(2032, 12, 28), "Boxing Day (substitute day)"),
-        (date(2033, 1, 3), "New Year's Day (substitute day)"),
-        (date(2025, 5, 5), "Early May bank holiday"),
-        (date(2025, 5, 26), "Spring bank holiday"),
-        (date(2025, 8, 25), "Summer bank holiday"),
-    ],
-)
-def test_json_has_known_bank_holiday(titles, day, title):
-    assert titles.get(day) == title
+# --- Bank holidays: the `holidays` library, for the service's nation -----------------------
 
 
 @pytest.mark.parametrize(
     "day",
     [
-        date(2020, 5, 4),  # early May holiday moved to VE Day
-        date(2022, 5, 30),  # spring holiday moved for the Platinum Jubilee
-        date(2021, 12, 25),  # Saturday: substitute on Monday instead
-        date(2022, 12, 25),  # Sunday
-        date(2022, 1, 1),  # Saturday
+        date(2024, 3, 29),  # Good Friday
+        date(2026, 4, 6),  # Easter Monday
+        date(2020, 5, 8),  # early May holiday moved to VE Day
+        date(2022, 6, 3),  # Platinum Jubilee
+        date(2022, 9, 19),  # State Funeral of Queen Elizabeth II
+        date(2023, 5, 8),  # coronation of King Charles III
+        date(2021, 12, 27),  # Christmas Day (substitute day)
+        date(2021, 12, 28),  # Boxing Day (substitute day)
+        date(2027, 12, 28),
+        date(2014, 5, 26),  # spring bank holiday, before the old table began
+        date(2040, 12, 25),  # after it ended
+        date(2040, 8, 27),  # summer bank holiday 2040 (last Monday of August)
     ],
 )
-def test_json_leaves_out_moved_and_weekend_dates(titles, day):
-    assert day not in titles
+def test_known_bank_holidays_of_england_are_not_working_days(day):
+    assert day in bank_holidays("england")
+    assert not is_working_day(day)
 
 
-def test_generator_reproduces_the_committed_json_exactly():
-    generator = load_generator()
-    assert generator.render() == JSON_PATH.read_text(encoding="utf-8")
+@pytest.mark.parametrize("day", [date(2020, 5, 4), date(2022, 5, 30)])  # moved away from these Mondays
+def test_moved_holidays_are_working_days(day):
+    assert is_working_day(day)
 
 
-@pytest.mark.parametrize(
-    "sunday",
-    [
-        date(1818, 3, 22),  # earliest possible
-        date(1943, 4, 25),  # latest possible
-        date(2008, 3, 23),
-        date(2011, 4, 24),
-        date(2024, 3, 31),
-        date(2025, 4, 20),
-        date(2026, 4, 5),
-        date(2038, 4, 25),
-        date(2285, 3, 22),
-    ],
-)
-def test_generator_computes_gregorian_easter(sunday):
-    assert load_generator().easter_sunday(sunday.year) == sunday
+def test_the_nation_decides_which_days_are_bank_holidays():
+    # St Andrew's Day (substitute, Monday 2 December 2024) and 2 January are Scottish; St Patrick's Day is Northern Irish.
+    assert is_working_day(date(2025, 1, 2), nation="england") and not is_working_day(date(2025, 1, 2), nation="scotland")
+    assert is_working_day(date(2025, 3, 17), nation="wales") and not is_working_day(date(2025, 3, 17), nation="northern_ireland")
+    # The summer bank holiday is early August in Scotland, late August elsewhere.
+    assert not is_working_day(date(2025, 8, 4), nation="scotland") and is_working_day(date(2025, 8, 4), nation="england")
+    # 20 working days after 22 December 2024: Scotland loses 2 January too.
+    assert add_working_days(date(2024, 12, 22), 20, nation="england") == date(2025, 1, 22)
+    assert add_working_days(date(2024, 12, 22), 20, nation="scotland") == date(2025, 1, 23)
 
 
-def test_load_bank_holidays_is_a_cached_frozenset_of_dates():
-    holidays = load_bank_holidays()
-    assert isinstance(holidays, frozenset)
-    assert date(2025, 12, 25) in holidays
-    assert load_bank_holidays() is holidays
+def test_an_unknown_nation_is_refused():
+    with pytest.raises(ValueError, match="unknown nation"):
+        is_working_day(date(2025, 1, 2), nation="atlantis")
+
+
+def test_the_calendar_is_made_once_per_nation():
+    assert bank_holidays("wales") is bank_holidays("wales")
 
 
 # --- Working days --------------------------------------------------------------------
@@ -204,11 +122,12 @@ def test_add_working_days_refuses_negative_days():
         add_working_days(date(2026, 1, 14), -1)
 
 
-def test_dates_outside_the_bank_holiday_list_are_refused_not_guessed():
-    with pytest.raises(ValueError, match="outside the bank holiday list"):
-        add_working_days(date(2035, 12, 20), 20)
-    with pytest.raises(ValueError, match="outside the bank holiday list"):
-        is_working_day(date(2014, 6, 2))
+def test_dates_in_2014_and_2040_are_counted_not_refused():
+    # Monday 2 June 2014 + 20 working days: 30 June 2014 (no bank holiday in June).
+    assert add_working_days(date(2014, 6, 2), 20) == date(2014, 6, 30)
+    # Wednesday 19 December 2040 + 20 working days, over 25, 26 December 2040 and 1 January 2041.
+    assert add_working_days(date(2040, 12, 19), 20) == date(2041, 1, 21)
+    assert working_days_between(date(2014, 6, 2), date(2040, 12, 19)) > 0
 
 
 @pytest.mark.parametrize(
@@ -306,9 +225,26 @@ def test_initial_review_may_be_on_the_day_the_child_became_cared_for():
     assert cared_for_review_due(became_cared_for=day, reviews_held=[day]) == date(2026, 6, 2)
 
 
-def test_review_before_the_child_became_cared_for_is_refused():
-    with pytest.raises(ValueError, match="before the child became cared for on 2026-01-05"):
-        cared_for_review_due(became_cared_for=date(2026, 1, 5), reviews_held=[date(2025, 12, 1)])
+def test_reentry_to_care_starts_again_at_the_first_review():
+    # Reviews of the earlier period of care (2025) do not count: 20 working days from 5 January 2026.
+    earlier = [date(2025, 3, 3), date(2025, 6, 2)]
+    assert cared_for_review_due(became_cared_for=date(2026, 1, 5), reviews_held=earlier) == date(2026, 2, 2)
+    # Its first review held on 30 January 2026: the second is due within 3 months.
+    assert cared_for_review_due(became_cared_for=date(2026, 1, 5), reviews_held=[*earlier, date(2026, 1, 30)]) == date(2026, 4, 30)
+
+
+def test_first_review_in_2014_and_2040():
+    assert cared_for_review_due(became_cared_for=date(2014, 6, 2), reviews_held=[]) == date(2014, 6, 30)
+    assert cared_for_review_due(became_cared_for=date(2040, 12, 19), reviews_held=[]) == date(2041, 1, 21)
+
+
+def test_short_breaks_first_review_in_three_months_then_every_six():
+    # Regulation 48: the first review within 3 months of the first short break, then every 6 months.
+    start = date(2025, 11, 30)
+    assert cared_for_review_due(became_cared_for=start, reviews_held=[], short_breaks=True) == date(2026, 2, 28)
+    assert cared_for_review_due(became_cared_for=start, reviews_held=[date(2026, 2, 20)], short_breaks=True) == date(2026, 8, 20)
+    held = [date(2026, 2, 20), date(2026, 8, 31)]
+    assert cared_for_review_due(became_cared_for=start, reviews_held=held, short_breaks=True) == date(2027, 2, 28)
 
 
 def test_the_same_review_date_twice_is_refused():
@@ -347,6 +283,38 @@ def test_cp_review_needs_an_initial_or_transfer_in_conference():
 def test_cp_the_same_conference_date_twice_is_refused():
     with pytest.raises(ValueError, match="conferences_held lists 2026-01-12 twice"):
         cp_review_due(conferences_held=[date(2026, 1, 12), date(2026, 1, 12)])
+
+
+def test_initial_conference_from_a_strategy_discussion_across_a_bank_holiday():
+    # Strategy discussion Thursday 17 April 2025: Good Friday 18 April and Easter Monday 21 April do not
+    # count, nor does the early May bank holiday (5 May). 15 working days: 22-25 April (4), 28 April-2 May (9),
+    # 6-9 May (13), 12-13 May (15).
+    assert initial_conference_due(strategy_discussion=date(2025, 4, 17)) == date(2025, 5, 13)
+    # Without bank holidays it would be three working days sooner.
+    assert initial_conference_due(strategy_discussion=date(2025, 4, 17), holidays=[]) == date(2025, 5, 8)
+
+
+def test_transfer_in_conference_starts_its_plan_like_an_initial_one():
+    assert initial_conference_due(strategy_discussion=date(2026, 1, 9)) == date(2026, 1, 30)
+    plan = current_plan([(date(2025, 6, 2), "initial"), (date(2025, 9, 1), "review"), (date(2026, 1, 28), "transfer_in")])
+    assert plan == [date(2026, 1, 28)]
+    assert cp_review_due(conferences_held=plan) == date(2026, 4, 28)
+
+
+def test_a_repeat_plan_counts_only_its_own_conferences():
+    # The issue's case: a plan in 2023 (initial, two reviews), and a new initial conference on 3 March 2025.
+    held = [(date(2023, 1, 10), "initial"), (date(2023, 4, 6), "review"), (date(2023, 10, 5), "review"), (date(2025, 3, 3), "initial")]
+    plan = current_plan(held)
+    assert plan == [date(2025, 3, 3)]
+    assert cp_review_due(conferences_held=plan) == date(2025, 6, 3)  # not 3 September 2025
+    assert cp_review_due(conferences_held=[*plan, date(2025, 6, 2)]) == date(2025, 12, 2)
+
+
+def test_no_plan_without_an_initial_or_transfer_in_conference():
+    assert current_plan([]) == []
+    assert current_plan([(date(2025, 6, 2), "review")]) == []
+    with pytest.raises(ValueError, match="unknown conference kind"):
+        current_plan([(date(2025, 6, 2), "tea party")])
 
 
 def test_conference_kind_vocabulary():

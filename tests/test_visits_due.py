@@ -69,7 +69,7 @@ def test_child_protection_review_conferences(make):
 
 def test_a_booked_review_is_not_suggested_again_and_the_soonest_comes_first(make):
     child = make.child(None, cared_for_since=date(2025, 1, 6), on_cp_plan=True)
-    reviews = [_held(ReviewKind.CARED_FOR, date(2026, 1, 6)), _held(ReviewKind.CARED_FOR, date(2025, 10, 6)), _held(ReviewKind.CP_CONFERENCE, date(2026, 3, 2))]
+    reviews = [_held(ReviewKind.CARED_FOR, date(2026, 1, 6)), _held(ReviewKind.CARED_FOR, date(2025, 10, 6)), _held(ReviewKind.CP_CONFERENCE, date(2026, 3, 2), ReviewStage.INITIAL_CONFERENCE)]
     kinds = [s.kind for s in next_reviews_to_book(child=child, reviews=reviews)]
     assert kinds == [ReviewKind.CP_CONFERENCE, ReviewKind.CARED_FOR]  # 2 June 2026 before 6 July 2026
     booked = Review(child_id=1, kind=ReviewKind.CP_CONFERENCE, stage=ReviewStage.REVIEW_CONFERENCE, scheduled_for=date(2026, 5, 20))

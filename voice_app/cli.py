@@ -32,6 +32,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     upgrade(settings.database_url, args.revision)
     print(f"Database is at revision {current_revision(settings.database_url)}.")
     if args.revision == "head":
+        from voice_app.db import make_engine, standalone_session
+        from voice_app.staff.services import fill_missing_due_dates
+
+        engine = make_engine(settings.database_url)
+        with standalone_session(engine) as db:
+            print(f"Due dates worked out for the reviews of {fill_missing_due_dates(db, nation=settings.nation)} children.")
+        engine.dispose()
         # Count the service report's ended months now (seconds, once), not during a manager's first report.
         from voice_app.reports.cli import prepare_months
 

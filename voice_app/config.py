@@ -41,6 +41,8 @@ class Settings:
     # Field encryption keys, "id:base64url" comma-separated, the first encrypting (docs/records.md).
     # Empty means the public demo key, which production refuses.
     encryption_keys: str = ""
+    # Whose bank holidays count as non-working days in review timescales (schedule.NATIONS).
+    nation: str = "england"
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -57,6 +59,7 @@ class Settings:
         settings.rate_limits_enabled = _flag(get("RATE_LIMITS"), settings.rate_limits_enabled)
         settings.rate_limit_storage_uri = get("RATE_LIMIT_STORAGE_URI") or settings.rate_limit_storage_uri
         settings.encryption_keys = (get("ENCRYPTION_KEYS") or "").strip()
+        settings.nation = (get("NATION") or settings.nation).strip().lower().replace(" ", "_")
         for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:
@@ -84,6 +87,10 @@ class Settings:
         self.check_encryption()
         if not 1 <= self.feedback_link_days <= 366:
             raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
+        from voice_app.schedule import NATIONS
+
+        if self.nation not in NATIONS:
+            raise ConfigError(f"VOICE_APP_NATION is {self.nation!r}; use {', '.join(NATIONS)}.")
         if not self.database_url.startswith(("sqlite:", "postgresql")):
             raise ConfigError("VOICE_APP_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL.")
         _check_terms()

@@ -42,10 +42,6 @@ def insert_with_conflicts(table, dialect: str):
 
 def make_engine(url: str) -> Engine:
     """Create an engine; make the SQLite file's folder and turn its pragmas on."""
-    # Whatever writes through the ORM (app, command line, scripts) must mark the report's kept months stale.
-    from voice_app.reports.staleness import install
-
-    install()
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

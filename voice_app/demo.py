@@ -14,8 +14,10 @@ from voice_app.models import (
     ChildResponse,
     DecisionOutcome,
     FlowVersion,
+    LateReason,
     MenuDecision,
     ParentResponse,
+    Participation,
     ResponseSource,
     Review,
     ReviewKind,
@@ -107,8 +109,24 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
         if visit is not None and visit.status == VisitStatus.DONE:
             _add_statement(db, child=child, visit=visit, iro=iro, older=age >= 12)
     _add_parent_feedback(db)
+    _set_due_dates(db)
     db.commit()
     return True
+
+
+def _set_due_dates(db: Session) -> None:
+    """Each review's due date by law, as booking and recording would have set it."""
+    from voice_app.staff.services import due_for
+
+    reviews = db.exec(select(Review)).all()
+    for child in db.exec(select(Child)).all():
+        own = [review for review in reviews if review.child_id == child.id]
+        for review in own:
+            due = due_for(child=child, review=review, reviews=own)
+            if review.held_on and due and review.held_on > due:
+                review.late_reason = LateReason.ADMINISTRATION_ERROR  # demo histories are 6-monthly: some fall late
+            review.due_on = due
+    db.flush()
 
 
 # What two demo children said: (question, chosen cards, words). Wording lives in the question bank.
@@ -194,19 +212,29 @@ def _add_history(db: Session, *, child: Child, iro: StaffUser, held: int, today:
     kind = ReviewKind.CARED_FOR if child.cared_for else ReviewKind.CP_CONFERENCE
     for index in range(held):
         held_on = _weekday(today - timedelta(days=182 * (held - index)))
+        stage = _next_stage(kind, index)
+        age = child.age_on(held_on)
         review = Review(
             child_id=child.id,
             kind=kind,
-            stage=_next_stage(kind, index),
+            stage=stage,
             scheduled_for=held_on,
             held_on=held_on,
             status=ReviewStatus.HELD,
             chair_id=iro.id,
+            # How the child took part, so the service figures have codes to count (PN0 under 4, as the law sets it).
+            participation=Participation.PN0 if age is not None and age < 4 else (Participation.PN1, Participation.PN6, Participation.PN2)[index % 3],
+            strategy_discussion_on=held_on - timedelta(days=14) if stage == ReviewStage.INITIAL_CONFERENCE else None,
         )
         db.add(review)
         db.flush()
         method = (VisitMethod.FACE_TO_FACE, VisitMethod.VIDEO_CALL, VisitMethod.PHONE)[index % 3]
-        db.add(Visit(review_id=review.id, iro_id=iro.id, status=VisitStatus.DONE, planned_for=held_on - timedelta(days=10), held_on=held_on - timedelta(days=10), method=method))
+        db.add(
+            Visit(
+                review_id=review.id, iro_id=iro.id, status=VisitStatus.DONE, planned_for=held_on - timedelta(days=10),
+                held_on=held_on - timedelta(days=10), method=method, seen_alone=index % 2 == 0,
+            )
+        )
 
 
 def _add_visit(db: Session, *, review: Review, iro: StaffUser, state: str, today: date) -> Visit | None:

@@ -1,106 +1,97 @@
-"""Working days, bank holidays and statutory review timescales (standard library only).
+"""Working days, bank holidays and statutory review timescales, one episode at a time.
 
 Timescales, England:
 - Cared-for reviews (Care Planning, Placement and Case Review (England)
   Regulations 2010, reg. 33): the first review within 20 working days of the
   date the child became cared for; the second within 3 months of the first;
-  each later review within 6 months of the previous one.
-- Child protection (Working Together to Safeguard Children): the first review
-  conference within 3 months of the initial (or transfer-in) conference, then
-  within 6 months of the previous review conference.
+  each later review within 6 months of the previous one. Counted per period of
+  care: a child who comes back into care starts again at the first review.
+- Short breaks (the same Regulations, reg. 48, for a series of short breaks):
+  the first review within 3 months of the start of the first short break, then
+  within 6 months of the previous review (see docs/reviews.md).
+- Child protection (Working Together to Safeguard Children): the initial
+  conference within 15 working days of the strategy discussion (a transfer-in
+  conference within 15 working days of being told of the transfer); the first
+  review conference within 3 months of the initial (or transfer-in) conference,
+  then within 6 months of the previous review conference. Counted per plan:
+  only the conferences from the plan's own initial (or transfer-in) conference.
 
 Due dates are the last day allowed; they are not moved off weekends or bank
-holidays. "Within N working days of D" counts from the day after D.
+holidays. "Within N working days of D" counts from the day after D. Bank
+holidays come from the `holidays` library for the service's nation, for any
+year (one-off holidays included), so no date is ever outside the calendar.
 """
 
 from __future__ import annotations
 
 import calendar
-import json
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
-BANK_HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "bank_holidays_england_wales.json"
+import holidays as holiday_calendars
+
+# The service's nation (VOICE_APP_NATION) -> the `holidays` library's subdivision of GB.
+NATIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
+DEFAULT_NATION = "england"
 
 CARED_FOR_REVIEW_KINDS = ("initial", "second", "subsequent")
 CONFERENCE_KINDS = ("initial", "review", "transfer_in")
+PLAN_STARTS = ("initial", "transfer_in")  # conferences that begin a plan's own timescale
 
 FIRST_REVIEW_WORKING_DAYS = 20
 SECOND_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6
+SHORT_BREAK_FIRST_REVIEW_MONTHS = 3
+SHORT_BREAK_LATER_REVIEW_MONTHS = 6
+INITIAL_CONFERENCE_WORKING_DAYS = 15
 FIRST_CP_REVIEW_MONTHS = 3
 LATER_CP_REVIEW_MONTHS = 6
 VISIT_LEAD_WORKING_DAYS = 5
 
 
 @cache
-def _bank_holiday_data() -> tuple[frozenset[date], range]:
-    document = json.loads(BANK_HOLIDAYS_FILE.read_text(encoding="utf-8"))
-    first, last = document["covers"]
-    days = frozenset(date.fromisoformat(entry["date"]) for entry in document["holidays"])
-    return days, range(first, last + 1)
+def bank_holidays(nation: str = DEFAULT_NATION) -> Container[date]:
+    """The nation's bank holidays for any year (the library fills in each year when first asked)."""
+    if nation not in NATIONS:
+        raise ValueError(f"unknown nation {nation!r}; use one of {', '.join(NATIONS)}")
+    return holiday_calendars.country_holidays("GB", subdiv=NATIONS[nation])
 
 
-def load_bank_holidays() -> frozenset[date]:
-    """Return the England and Wales bank holidays shipped with the app (cached)."""
-    return _bank_holiday_data()[0]
+def _calendar(holidays: Iterable[date] | None, nation: str) -> Container[date]:
+    if holidays is None:
+        return bank_holidays(nation)
+    return holidays if isinstance(holidays, frozenset) else frozenset(holidays)
 
 
-def bank_holiday_years() -> range:
-    """Return the range of years the shipped bank holiday list covers."""
-    return _bank_holiday_data()[1]
-
-
-def _holidays_for(holidays: Iterable[date] | None, *days: date) -> frozenset[date]:
-    """Return the holiday set to use, refusing dates the shipped list does not cover."""
-    if holidays is not None:
-        return frozenset(holidays)
-    known, years = _bank_holiday_data()
-    for day in days:
-        if day.year not in years:
-            raise ValueError(
-                f"{day.isoformat()} is outside the bank holiday list "
-                f"({years.start}-{years.stop - 1}); regenerate it with "
-                "scripts/make_bank_holidays.py or pass holidays= explicitly"
-            )
-    return known
-
-
-def is_working_day(day: date, *, holidays: Iterable[date] | None = None) -> bool:
+def is_working_day(day: date, *, holidays: Iterable[date] | None = None, nation: str = DEFAULT_NATION) -> bool:
     """Return True if day is Monday to Friday and not a bank holiday."""
-    return day.weekday() < 5 and day not in _holidays_for(holidays, day)
+    return day.weekday() < 5 and day not in _calendar(holidays, nation)
 
 
-def _step_working_days(start: date, days: int, step: int, holidays: Iterable[date] | None) -> date:
+def _step_working_days(start: date, days: int, step: int, holidays: Iterable[date] | None, nation: str) -> date:
     if days < 0:
         raise ValueError(f"days must be 0 or more, not {days}")
-    if holidays is not None:
-        holidays = frozenset(holidays)
+    known = _calendar(holidays, nation)
     day = start
     while days:
         day += timedelta(days=step)
-        if is_working_day(day, holidays=holidays):
+        if day.weekday() < 5 and day not in known:
             days -= 1
     return day
 
 
-def add_working_days(start: date, days: int, *, holidays: Iterable[date] | None = None) -> date:
+def add_working_days(start: date, days: int, *, holidays: Iterable[date] | None = None, nation: str = DEFAULT_NATION) -> date:
     """Return the date `days` working days after start, counting from the day after start."""
-    return _step_working_days(start, days, 1, holidays)
+    return _step_working_days(start, days, 1, holidays, nation)
 
 
-def working_days_between(start: date, end: date, *, holidays: Iterable[date] | None = None) -> int:
+def working_days_between(start: date, end: date, *, holidays: Iterable[date] | None = None, nation: str = DEFAULT_NATION) -> int:
     """Count working days after start up to and including end (negative if end is earlier)."""
     if end < start:
-        return -working_days_between(end, start, holidays=holidays)
-    known = _holidays_for(holidays, start, end)
-    return sum(
-        1
-        for offset in range(1, (end - start).days + 1)
-        if is_working_day(start + timedelta(days=offset), holidays=known)
-    )
+        return -working_days_between(end, start, holidays=holidays, nation=nation)
+    known = _calendar(holidays, nation)
+    return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=offset), holidays=known))
 
 
 def add_months(day: date, months: int) -> date:
@@ -130,25 +121,50 @@ def cared_for_review_due(
     *,
     became_cared_for: date,
     reviews_held: Iterable[date],
+    short_breaks: bool = False,
     holidays: Iterable[date] | None = None,
+    nation: str = DEFAULT_NATION,
 ) -> date:
-    """Return the latest date the next cared-for review may be held (reg. 33)."""
-    held = _sorted_unique(reviews_held, "reviews_held")
-    if held and held[0] < became_cared_for:
-        raise ValueError(
-            f"a review on {held[0].isoformat()} is before the child became cared for "
-            f"on {became_cared_for.isoformat()}"
-        )
+    """Return the latest date the next cared-for review of this period of care may be held (reg. 33, or reg. 48 for short breaks).
+
+    Reviews held before the child became cared for (an earlier period of care) do not count.
+    """
+    held = [day for day in _sorted_unique(reviews_held, "reviews_held") if day >= became_cared_for]
+    if short_breaks:
+        if not held:
+            return add_months(became_cared_for, SHORT_BREAK_FIRST_REVIEW_MONTHS)
+        return add_months(held[-1], SHORT_BREAK_LATER_REVIEW_MONTHS)
     kind = review_kind_for_next_cared_for(len(held))
     if kind == "initial":
-        return add_working_days(became_cared_for, FIRST_REVIEW_WORKING_DAYS, holidays=holidays)
+        return add_working_days(became_cared_for, FIRST_REVIEW_WORKING_DAYS, holidays=holidays, nation=nation)
     if kind == "second":
         return add_months(held[-1], SECOND_REVIEW_MONTHS)
     return add_months(held[-1], LATER_REVIEW_MONTHS)
 
 
+def initial_conference_due(*, strategy_discussion: date, holidays: Iterable[date] | None = None, nation: str = DEFAULT_NATION) -> date:
+    """Return the latest date an initial (or transfer-in) conference may be held: 15 working days after the strategy discussion (or notice of transfer)."""
+    return add_working_days(strategy_discussion, INITIAL_CONFERENCE_WORKING_DAYS, holidays=holidays, nation=nation)
+
+
+def current_plan(conferences_held: Iterable[tuple[date, str]]) -> list[date]:
+    """The days of the conferences of the current plan: from the latest initial or transfer-in conference on.
+
+    Each conference is (day held, kind) with kind from CONFERENCE_KINDS. With no initial or transfer-in
+    conference there is no plan yet to review (empty list).
+    """
+    held = sorted(conferences_held)
+    for kind in (kind for _day, kind in held):
+        if kind not in CONFERENCE_KINDS:
+            raise ValueError(f"unknown conference kind {kind!r}")
+    starts = [index for index, (_day, kind) in enumerate(held) if kind in PLAN_STARTS]
+    if not starts:
+        return []
+    return [day for day, _kind in held[starts[-1] :]]
+
+
 def cp_review_due(*, conferences_held: Iterable[date]) -> date:
-    """Return the latest date the next child protection review conference may be held."""
+    """Return the latest date the next review conference of one plan may be held (its conferences only)."""
     held = _sorted_unique(conferences_held, "conferences_held")
     if not held:
         raise ValueError(
@@ -164,9 +180,10 @@ def visit_due_by(
     review_date: date,
     lead_working_days: int = VISIT_LEAD_WORKING_DAYS,
     holidays: Iterable[date] | None = None,
+    nation: str = DEFAULT_NATION,
 ) -> date:
     """Return the date the pre-review visit should happen by: N working days before the review."""
-    return _step_working_days(review_date, lead_working_days, -1, holidays)
+    return _step_working_days(review_date, lead_working_days, -1, holidays, nation)
 
 
 def is_overdue(*, due: date, today: date) -> bool:

@@ -17,9 +17,12 @@ from voice_app.models import (
     ChildResponse,
     FlowVersion,
     MenuDecision,
+    Review,
+    ReviewKind,
     Sharing,
     Statement,
     StatementEnd,
+    Visit,
     utcnow,
 )
 from voice_app.questions.bank import MENU_EXTRA_CHOICES, Question, QuestionBank
@@ -120,13 +123,24 @@ def shown(question: Question, answers: dict[str, SavedAnswer]) -> bool:
     return earlier is not None and any(choice in question.show_if.any_of for choice in earlier.choices)
 
 
-def asked_questions(bank: QuestionBank, *, statement: Statement, child: Child, answers: dict[str, SavedAnswer]) -> list[Question]:
-    """The questions this child is asked now, in order, with show_if applied to their answers."""
+def meeting_of(db: Session, *, statement: Statement) -> str | None:
+    """Which meeting the statement is for ("cared_for_review" or "conference"), from its visit's review."""
+    kind = db.exec(select(Review.kind).join(Visit, col(Visit.review_id) == col(Review.id)).where(Visit.id == statement.visit_id)).first()
+    if kind is None:
+        return None
+    return "conference" if kind == ReviewKind.CP_CONFERENCE else "cared_for_review"
+
+
+def asked_questions(
+    bank: QuestionBank, *, statement: Statement, child: Child, answers: dict[str, SavedAnswer], meeting: str | None = None
+) -> list[Question]:
+    """The questions this child is asked now, before this meeting, in order, with show_if applied to their answers."""
     candidates = bank.for_child(
         parts=parts_of(statement),
         version=FlowVersion(statement.version).value,
         cared_for=child.cared_for,
         on_cp_plan=child.on_cp_plan,
+        meeting=meeting,
     )
     return [question for question in candidates if shown(question, answers)]
 

@@ -28,6 +28,7 @@ from voice_app.child.flow import (
     extras_for,
     load_answers,
     mark_recap_shown,
+    meeting_of,
     next_step,
     parse_answer,
     question_step,
@@ -128,7 +129,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
     statement = g.statement
     if answers is None:
         answers = load_answers(session_db, statement_id=statement.id)
-    questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers)
+    questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers, meeting=meeting_of(session_db, statement=statement))
     recap_pending = not g.child_mode.get("recap_done")
     recap = recap_for(session_db, statement=statement, bank=default_bank()) if recap_pending and not answers else []
     if step is None and editing:

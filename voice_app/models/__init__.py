@@ -3,6 +3,7 @@
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
+from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
 from voice_app.models.records import ErasureRequest
 from voice_app.models.reports import ReportMonth
@@ -32,6 +33,7 @@ from voice_app.models.statements import (
 )
 
 __all__ = [
+    "DFE_PARTICIPATED",
     "STAGES_FOR_KIND",
     "Answer",
     "AnswerChoice",
@@ -44,10 +46,12 @@ __all__ = [
     "FeedbackLink",
     "FlowVersion",
     "Handover",
+    "LateReason",
     "MeetingFormat",
     "MenuDecision",
     "ParentDraft",
     "ParentResponse",
+    "Participation",
     "ReportMonth",
     "ResponseSource",
     "Review",
@@ -61,6 +65,7 @@ __all__ = [
     "StatementEnd",
     "Visit",
     "VisitMethod",
+    "VisitPurpose",
     "VisitStatus",
     "utcnow",
 ]

@@ -70,6 +70,8 @@ class Child(SQLModel, table=True):
     date_of_birth: date | None = None
     # Used when the date of birth is not known (for example, an unaccompanied child).
     age_years: int | None = None
+    # An unborn child (a pre-birth conference): the date of birth is not known yet.
+    expected_date_of_birth: date | None = None
     preferred_language: str = Field(default="en-GB", max_length=16)
     # Often health or disability information: encrypted at rest like the child's words.
     communication_needs: str = Field(default="", sa_column=sa.Column(EncryptedText("child.communication_needs"), nullable=False, default=""))
@@ -78,6 +80,10 @@ class Child(SQLModel, table=True):
     cared_for_since: date | None = None
     on_cp_plan: bool = False
     cp_plan_since: date | None = None
+    # A child protection enquiry is under way: an initial conference may be booked before any plan exists.
+    cp_conference_pending: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
+    # Cared for through a series of short breaks (reg. 48): reviews follow the short-break timescale.
+    short_breaks: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Set when the retention rules took the child's identity out (voice_app/records/retention.py).

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from voice_app.crypto import EncryptedText
 from voice_app.models.base import UTCDateTime, enum_type, utcnow
+from voice_app.models.participation import LateReason, Participation, VisitPurpose
 
 
 class ReviewKind(str, enum.Enum):
@@ -95,6 +96,8 @@ class Review(SQLModel, table=True):
         sa.Index("ix_review_child_date", "child_id", "scheduled_for"),
         # The service report counts reviews held in a period, by kind, format and chair.
         sa.Index("ix_review_report", "held_on", "status", "kind", "format_used", "chaired_by"),
+        # ... and by kind, stage, participation code, timeliness and late reason.
+        sa.Index("ix_review_timeliness", "held_on", "status", "kind", "stage", "participation", "due_on", "late_reason"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -108,6 +111,17 @@ class Review(SQLModel, table=True):
     # What actually happened, so the service can count children who chose and chaired.
     format_used: MeetingFormat | None = Field(default=None, sa_type=enum_type(MeetingFormat))
     chaired_by: ChairRole | None = Field(default=None, sa_type=enum_type(ChairRole))
+    # How the child took part (a PN code for a cared-for review; the same words for a conference).
+    # Reviews recorded before this was asked have none: they show "not recorded", never a guess.
+    participation: Participation | None = Field(default=None, sa_type=enum_type(Participation))
+    # The last day allowed by law (schedule.py), worked out per episode when booked and when recorded.
+    due_on: date | None = None
+    late_reason: LateReason | None = Field(default=None, sa_type=enum_type(LateReason))
+    late_reason_other: str | None = Field(default=None, max_length=500)
+    # An initial conference is due 15 working days after the strategy discussion; a transfer-in
+    # conference 15 working days after the service was told of the transfer.
+    strategy_discussion_on: date | None = None
+    transfer_notified_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -137,7 +151,7 @@ class VisitMethod(str, enum.Enum):
 
 
 class Visit(SQLModel, table=True):
-    """A pre-review visit ("pre-cared-for visit") by an IRO before one review."""
+    """A pre-review visit ("pre-cared-for visit") by an IRO before one review, or a mid-way visit leading up to it."""
 
     __tablename__ = "visit"
     __table_args__ = (
@@ -145,6 +159,8 @@ class Visit(SQLModel, table=True):
         sa.Index("ix_visit_report", "held_on", "status", "method", "review_id"),
         # and visits declined, by the day they were planned for.
         sa.Index("ix_visit_declined", "status", "planned_for"),
+        # and visits held by purpose (pre-review or mid-way), method and whether the child was seen alone.
+        sa.Index("ix_visit_checks", "held_on", "status", "purpose", "method", "review_id", "seen_alone"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -155,5 +171,12 @@ class Visit(SQLModel, table=True):
     held_on: date | None = None
     method: VisitMethod | None = Field(default=None, sa_type=enum_type(VisitMethod))
     declined_reason: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("visit.declined_reason"), nullable=True))
+    # A mid-way visit between reviews hangs on the review it leads up to, like a pre-review visit.
+    purpose: VisitPurpose = Field(
+        default=VisitPurpose.PRE_REVIEW,
+        sa_column=sa.Column(enum_type(VisitPurpose), nullable=False, server_default=VisitPurpose.PRE_REVIEW.value),
+    )
+    # Whether the IRO saw the child on their own (None: not recorded).
+    seen_alone: bool | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

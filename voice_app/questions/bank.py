@@ -16,6 +16,8 @@ PARTS = ("views", "menu")
 KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
 VERSIONS = frozenset({"younger", "older"})
 AUDIENCES = frozenset({"all", "cared_for", "cp"})
+# Which meeting a statement is for: some menu items fit only one (a conference's chair is never the child).
+MEETINGS = frozenset({"any", "cared_for_review", "conference"})
 # Offered by the flow on every Child's Menu item; stored as choice ids, so no question may use them.
 MENU_EXTRA_CHOICES = ("dont_mind", "dont_say")
 
@@ -47,6 +49,7 @@ class Question:
     choices: tuple[Choice, ...] = ()
     versions: frozenset[str] = VERSIONS
     audience: str = "all"  # all | cared_for | cp
+    meeting: str = "any"  # any | cared_for_review | conference: the meeting the statement is for
     allow_text: bool = False  # older children may add their own words
     text_prompt: str = ""
     scale_low: str = ""  # labels for the ends of a 0-10 scale
@@ -63,9 +66,11 @@ class Question:
         """The choice with this id, if the question has it."""
         return next((c for c in self.choices if c.id == choice_id), None)
 
-    def applies_to(self, *, version: str, cared_for: bool, on_cp_plan: bool) -> bool:
-        """Whether a child with this version and status is asked this question."""
+    def applies_to(self, *, version: str, cared_for: bool, on_cp_plan: bool, meeting: str | None = None) -> bool:
+        """Whether a child with this version and status is asked this question, before this meeting (None: not known)."""
         if version not in self.versions:
+            return False
+        if meeting is not None and self.meeting not in ("any", meeting):
             return False
         if self.audience == "cp":
             return on_cp_plan
@@ -82,12 +87,12 @@ class QuestionBank:
     def get(self, question_id: str) -> Question | None:
         return self.by_id.get(question_id)
 
-    def for_child(self, *, parts: tuple[str, ...], version: str, cared_for: bool, on_cp_plan: bool) -> list[Question]:
-        """The questions this child is asked, in order (show_if is applied later, against answers)."""
+    def for_child(self, *, parts: tuple[str, ...], version: str, cared_for: bool, on_cp_plan: bool, meeting: str | None = None) -> list[Question]:
+        """The questions this child is asked before this meeting, in order (show_if is applied later, against answers)."""
         return [
             q
             for q in self.questions
-            if q.part in parts and q.applies_to(version=version, cared_for=cared_for, on_cp_plan=on_cp_plan)
+            if q.part in parts and q.applies_to(version=version, cared_for=cared_for, on_cp_plan=on_cp_plan, meeting=meeting)
         ]
 
 
@@ -105,6 +110,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             choices=choices,
             versions=frozenset(raw.get("versions", sorted(VERSIONS))),
             audience=raw.get("audience", "all"),
+            meeting=raw.get("meeting", "any"),
             allow_text=bool(raw.get("allow_text", False)),
             text_prompt=raw.get("text_prompt", ""),
             scale_low=raw.get("scale_low", ""),
@@ -122,6 +128,8 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
         raise BankError(f"{where} has versions {sorted(question.versions)}; use younger and/or older")
     if question.audience not in AUDIENCES:
         raise BankError(f"{where} has audience {question.audience!r}; use all, cared_for or cp")
+    if question.meeting not in MEETINGS:
+        raise BankError(f"{where} has meeting {question.meeting!r}; use any, cared_for_review or conference")
     if question.kind in {"choice", "multi", "people"} and not question.choices:
         raise BankError(f"{where} needs choices")
     ids = [c.id for c in question.choices]

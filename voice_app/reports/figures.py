@@ -152,13 +152,13 @@ def statements_figures(now: Counts, before: Counts) -> list[Figure]:
 
 
 def participation_figure(now: Counts, before: Counts) -> Figure:
-    """The share of reviews held with the child's statement from a visit before the review."""
+    """The share of reviews held with the child's statement from a visit before the review (voice-app's own measure, not the DfE's)."""
     rows: list[Row] = []
     for kind in ReviewKind:
         held = lambda c, kind=kind: total(c.reviews, lambda k: k[0] == kind.value)  # noqa: E731
         rows += rows_for([(f"held_{kind.value}", f"{kind.label}s held")], now, before, lambda c, _k, held=held: held(c), total_row=True)
         rows += rows_for(
-            [(f"participated_{kind.value}", f"{kind.label}s where the child took part")],
+            [(f"participated_{kind.value}", f"{kind.label}s with the child's statement from a visit before")],
             now,
             before,
             lambda c, _k, kind=kind: c.participated[kind.value],
@@ -168,10 +168,10 @@ def participation_figure(now: Counts, before: Counts) -> Figure:
     return Figure(
         "participation",
         "Children taking part",
-        "Reviews in which the child participated",
+        "Reviews with the child's statement from a visit before",
         "Reviews and conferences held in the period, and how many had the child's statement from one of "
         "the review's own visits, begun on or before the day of the review. Statements given after a "
-        "review do not count for it.",
+        "review do not count for it. This is not the DfE's participation measure: see the participation codes.",
         rows,
         share_of="of reviews held",
     )

@@ -27,6 +27,7 @@ from voice_app.models import (
     ReviewStatus,
     Statement,
     Visit,
+    VisitPurpose,
     VisitStatus,
 )
 from voice_app.reports.period import LOCAL_TIME, Period, local_midnight_utc
@@ -59,6 +60,8 @@ class Counts:
     parents: Counter = field(default_factory=Counter)  # (conference stage, q1, q2, q3, q4, q5)
     conferences: Counter = field(default_factory=Counter)  # stage -> conferences held (not cancelled, date come)
     answered_conferences: Counter = field(default_factory=Counter)  # stage -> of those, with a parent's response
+    timeliness: Counter = field(default_factory=Counter)  # (kind, stage, participation, timing, late_reason) of reviews held
+    visit_checks: Counter = field(default_factory=Counter)  # (purpose, seen_alone) of visits held
 
     @property
     def responses_written(self) -> int:
@@ -144,8 +147,16 @@ class Segments:
         return which, inside
 
 
+# Whether a review held was in time: by its due date (worked out per episode when booked and recorded).
+TIMING = sa.case(
+    (review_t.c.due_on.is_(None), sa.literal("unknown")),
+    (review_t.c.held_on <= review_t.c.due_on, sa.literal("in_time")),
+    else_=sa.literal("late"),
+)
+
+
 def count_segments(connection: Connection, cut: list[Segment], indexes: list[int], *, today: date) -> dict[int, Counts]:
-    """Count everything the report needs for these segments, in thirteen GROUP BY queries."""
+    """Count everything the report needs for these segments, in fifteen GROUP BY queries."""
     counted = {index: Counts() for index in indexes}
     chosen = Segments(cut, indexes)
 
@@ -169,13 +180,19 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
     by_review = visit_t.join(review_t, visit_t.c.review_id == review_t.c.id)
     visit_cols = (visit_t.c.status, visit_t.c.method, review_t.c.kind)
 
+    pre_review = visit_t.c.purpose == VisitPurpose.PRE_REVIEW
+
     which, inside = chosen.by_day(visit_t.c.held_on)
-    held_visits = _grouped(which, *visit_cols).select_from(by_review).where(inside, visit_t.c.status == VisitStatus.DONE)
+    held_visits = _grouped(which, *visit_cols).select_from(by_review).where(inside, visit_t.c.status == VisitStatus.DONE, pre_review)
+    # Every visit held, pre-review and mid-way, by whether the child was seen alone.
+    visit_checks = _grouped(which, visit_t.c.purpose, visit_t.c.seen_alone).where(inside, visit_t.c.status == VisitStatus.DONE)
     # A declined visit counts on the day planned, else its review's: two queries, so each can seek an index.
     which, inside = chosen.by_day(visit_t.c.planned_for)
-    declined = _grouped(which, *visit_cols).select_from(by_review).where(visit_t.c.status == VisitStatus.DECLINED, inside)
+    declined = _grouped(which, *visit_cols).select_from(by_review).where(visit_t.c.status == VisitStatus.DECLINED, pre_review, inside)
     which, inside = chosen.by_day(review_t.c.scheduled_for)
-    unplanned = _grouped(which, *visit_cols).select_from(by_review).where(visit_t.c.status == VisitStatus.DECLINED, visit_t.c.planned_for.is_(None), inside)
+    unplanned = _grouped(which, *visit_cols).select_from(by_review).where(
+        visit_t.c.status == VisitStatus.DECLINED, pre_review, visit_t.c.planned_for.is_(None), inside
+    )
 
     which, held_inside = chosen.by_day(review_t.c.held_on)
     held = sa.and_(review_t.c.status == ReviewStatus.HELD, held_inside)
@@ -187,6 +204,7 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
         started_by_end_of(statement_t.c.started_at, review_t.c.held_on, dialect, chosen),
     )
     participated = _grouped(which, review_t.c.kind).where(held, before_review)
+    timeliness = _grouped(which, review_t.c.kind, review_t.c.stage, review_t.c.participation, TIMING, review_t.c.late_reason).where(held)
 
     which, inside = chosen.by_instant(response_t.c.created_at)
     written = _grouped(which).where(inside)
@@ -231,6 +249,8 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
         (parents, "parents"),
         (conferences, "conferences"),
         (answered, "answered_conferences"),
+        (timeliness, "timeliness"),
+        (visit_checks, "visit_checks"),
     ]
 
 

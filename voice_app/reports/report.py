@@ -15,6 +15,7 @@ from voice_app.reports.figures import (
     statements_figures,
     visits_figure,
 )
+from voice_app.reports.lawful import lawful_figures, visit_checks_figure
 from voice_app.reports.model import Figure, TextFigure
 from voice_app.reports.parents import parents_section
 from voice_app.reports.period import Period
@@ -67,9 +68,11 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
     (now, before), stored = rollup.gather(connection, window)
     figures: list[Figure | TextFigure] = [
         visits_figure(now, before),
+        visit_checks_figure(now, before),
         reasons_figure(queries.declined_reasons(connection, period), now, before),
         *statements_figures(now, before),
         participation_figure(now, before),
+        *lawful_figures(now, before),
         *menu_figures(bank, now, before),
         *views_figures(bank, now, before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),

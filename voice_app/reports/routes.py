@@ -21,6 +21,7 @@ from voice_app.reports.period import (
     period_from_args,
 )
 from voice_app.reports.report import PAGE_QUOTES, REPORT_QUOTES, Report, build_report
+from voice_app.reports.ssda903 import reviews_csv
 from voice_app.security import roles_required
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMIN)
@@ -97,6 +98,16 @@ def report_csv():
     """Every figure in one CSV."""
     period = _period()
     return _download(to_csv(_report(period, quote_limit=REPORT_QUOTES)), "text/csv", _filename(period, "report", "csv"))
+
+
+@bp.get("/ssda903-reviews.csv")
+@roles_required(*REPORT_ROLES)
+def ssda903_reviews_csv():
+    """Each cared-for review held in the period with the SSDA903 Reviews columns (child, date of birth, review date, participation code)."""
+    period = _period()
+    with db.engine().connect() as connection:
+        body = reviews_csv(connection, period)
+    return _download(body, "text/csv", _filename(period, "ssda903-reviews", "csv"))
 
 
 @bp.get("/figures/<figure_id>.csv")

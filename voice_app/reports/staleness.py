@@ -36,9 +36,9 @@ from voice_app.reports.rollup import month_end, month_t
 
 # The columns each kind of row is counted by (a change to any other column changes no figure).
 REVIEW_DAYS = ("held_on", "scheduled_for")
-REVIEW_COUNTED = (*REVIEW_DAYS, "status", "format_used", "chaired_by")
+REVIEW_COUNTED = (*REVIEW_DAYS, "status", "format_used", "chaired_by", "participation", "due_on", "late_reason")
 REVIEW_REGROUPS = ("kind", "stage")  # moves the review's visits and parents' answers between groups
-VISIT_COUNTED = ("status", "held_on", "planned_for", "method", "review_id")
+VISIT_COUNTED = ("status", "held_on", "planned_for", "method", "review_id", "purpose", "seen_alone")
 STATEMENT_COUNTED = ("end_reason", "ended_at", "version", "scribed", "language", "sharing", "started_at", "visit_id")
 ANSWER_COUNTED = ("question_id", "skipped", "scale", "statement_id")
 CHOICE_COUNTED = ("choice_id", "position", "answer_id")

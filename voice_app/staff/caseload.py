@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from voice_app.models import Child, Review, ReviewStatus, StaffUser, Visit, VisitStatus
-from voice_app.schedule import visit_due_by
+from voice_app.models import Child, Review, ReviewStatus, StaffUser, Visit, VisitPurpose, VisitStatus
+from voice_app.schedule import DEFAULT_NATION, visit_due_by
 
 
 class VisitState(str, enum.Enum):
@@ -43,11 +43,14 @@ class CaseloadRow:
     visit_due: date | None
 
 
-def visit_state(*, review: Review | None, visit: Visit | None, today: date) -> tuple[VisitState, date | None]:
+def visit_state(*, review: Review | None, visit: Visit | None, today: date, nation: str = DEFAULT_NATION) -> tuple[VisitState, date | None]:
     """Where the pre-review visit for a review stands today, and the date it is due by."""
     if review is None:
         return VisitState.NO_REVIEW, None
-    due = visit_due_by(review_date=review.scheduled_for)
+    try:
+        due = visit_due_by(review_date=review.scheduled_for, nation=nation)
+    except OverflowError:
+        due = review.scheduled_for  # a review at the very start of the calendar (bad data): never a failing page
     if visit is not None and visit.status == VisitStatus.DONE:
         return VisitState.DONE, due
     if visit is not None and visit.status == VisitStatus.DECLINED:
@@ -60,11 +63,13 @@ def visit_state(*, review: Review | None, visit: Visit | None, today: date) -> t
 
 
 def latest_visit_by_review(db: Session, review_ids: list[int]) -> dict[int, Visit]:
-    """The most recent visit for each review, in one query."""
+    """The most recent pre-review visit for each review, in one query (mid-way visits are not what the review waits for)."""
     if not review_ids:
         return {}
     visits = db.exec(
-        select(Visit).where(col(Visit.review_id).in_(review_ids)).order_by(col(Visit.created_at), col(Visit.id))
+        select(Visit)
+        .where(col(Visit.review_id).in_(review_ids), Visit.purpose == VisitPurpose.PRE_REVIEW)
+        .order_by(col(Visit.created_at), col(Visit.id))
     ).all()
     return {visit.review_id: visit for visit in visits}  # later rows overwrite earlier ones
 
@@ -81,7 +86,7 @@ def next_reviews(db: Session, child_ids: list[int]) -> dict[int, Review]:
     return {review.child_id: review for review in reviews}  # earliest wins, as it comes last
 
 
-def build_caseload(db: Session, *, children: list[Child], today: date) -> list[CaseloadRow]:
+def build_caseload(db: Session, *, children: list[Child], today: date, nation: str = DEFAULT_NATION) -> list[CaseloadRow]:
     """Caseload rows for these children with a fixed number of queries, soonest review first."""
     child_ids = [child.id for child in children if child.id is not None]
     reviews = next_reviews(db, child_ids)
@@ -92,7 +97,7 @@ def build_caseload(db: Session, *, children: list[Child], today: date) -> list[C
     for child in children:
         review = reviews.get(child.id)
         visit = visits.get(review.id) if review else None
-        state, due = visit_state(review=review, visit=visit, today=today)
+        state, due = visit_state(review=review, visit=visit, today=today, nation=nation)
         rows.append(CaseloadRow(child, iros.get(child.iro_id), review, visit, state, due))
     rows.sort(key=lambda row: (row.next_review is None, row.next_review.scheduled_for if row.next_review else date.max, row.child.preferred_name))
     return rows

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from voice_app.models import Child, Review, ReviewKind, ReviewStage, ReviewStatus
-from voice_app.schedule import review_kind_for_next_cared_for
+from voice_app.schedule import DEFAULT_NATION, review_kind_for_next_cared_for
 from voice_app.staff.caseload import CaseloadRow, VisitState
-from voice_app.staff.services import statutory_due_dates
+from voice_app.staff.services import needs_initial_conference, statutory_due_dates
 
 DUE_SOON_DAYS = 14
 DUE_SOON = "due_soon"  # the caseload's "Visits due" filter value
@@ -21,9 +21,9 @@ class NextReview:
     due: date | None
 
 
-def next_reviews_to_book(*, child: Child, reviews: list[Review]) -> list[NextReview]:
-    """The statutory reviews this child needs that are not booked yet, soonest due first."""
-    due = statutory_due_dates(child=child, reviews=reviews)
+def next_reviews_to_book(*, child: Child, reviews: list[Review], nation: str = DEFAULT_NATION) -> list[NextReview]:
+    """The statutory reviews this child needs that are not booked yet, soonest due first (an initial conference may come before any plan)."""
+    due = statutory_due_dates(child=child, reviews=reviews, nation=nation)
     booked = {r.kind for r in reviews if r.status == ReviewStatus.SCHEDULED}
     held = [r for r in reviews if r.status == ReviewStatus.HELD and r.held_on]
     suggestions = []
@@ -32,9 +32,9 @@ def next_reviews_to_book(*, child: Child, reviews: list[Review]) -> list[NextRev
         count = sum(1 for r in held if r.kind == ReviewKind.CARED_FOR and (since is None or r.held_on >= since))
         stage = ReviewStage(review_kind_for_next_cared_for(count))
         suggestions.append(NextReview(ReviewKind.CARED_FOR, stage, due.get(ReviewKind.CARED_FOR)))
-    if child.on_cp_plan and ReviewKind.CP_CONFERENCE not in booked:
-        conferences = [r for r in held if r.kind == ReviewKind.CP_CONFERENCE]
-        stage = ReviewStage.REVIEW_CONFERENCE if conferences else ReviewStage.INITIAL_CONFERENCE
+    if (child.on_cp_plan or child.cp_conference_pending) and ReviewKind.CP_CONFERENCE not in booked:
+        starting = needs_initial_conference(child=child, reviews=reviews)
+        stage = ReviewStage.INITIAL_CONFERENCE if starting else ReviewStage.REVIEW_CONFERENCE
         suggestions.append(NextReview(ReviewKind.CP_CONFERENCE, stage, due.get(ReviewKind.CP_CONFERENCE)))
     return sorted(suggestions, key=lambda s: (s.due is None, s.due or date.max))
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from voice_app.models import ChairRole, MeetingFormat, ReviewKind, ReviewStage, VisitMethod
+from voice_app.models import (
+    ChairRole,
+    LateReason,
+    MeetingFormat,
+    Participation,
+    ReviewKind,
+    ReviewStage,
+    VisitMethod,
+    VisitPurpose,
+)
 
 METHOD_CHOICES = [(method.value, method.label) for method in VisitMethod]
 LANGUAGE_CHOICES = [
@@ -30,14 +40,29 @@ def _not_far_future(_form, field) -> None:
         raise ValidationError("That date is more than two years away. Check the year.")
 
 
+EARLIEST = date(1990, 1, 1)
+
+
+def _not_long_ago(_form, field) -> None:
+    # A typing slip ("0024") would otherwise reach the timescale arithmetic; no review of a child today is this old.
+    if field.data and field.data < EARLIEST:
+        raise ValidationError("That date is before 1990. Check the year.")
+
+
 def _not_in_future(_form, field) -> None:
     if field.data and field.data > date.today():
         raise ValidationError("The date cannot be in the future.")
 
 
+def _within_a_year(_form, field) -> None:
+    if field.data and not date.today() - timedelta(days=366) <= field.data <= date.today() + timedelta(days=366):
+        raise ValidationError("An expected date of birth is within a year of today. Check the year.")
+
+
 class PlanVisitForm(FlaskForm):
-    planned_for = DateField("Date of the visit", validators=[DataRequired("Enter the date of the visit, for example 12 3 2027."), _not_far_future])
+    planned_for = DateField("Date of the visit", validators=[DataRequired("Enter the date of the visit, for example 12 3 2027."), _not_far_future, _not_long_ago])
     method = SelectField("How you plan to meet", choices=[("", "Not decided yet"), *METHOD_CHOICES], validators=[Optional()])
+    purpose = SelectField("Which visit", choices=[(p.value, p.label) for p in VisitPurpose], default=VisitPurpose.PRE_REVIEW.value)
 
 
 class RecordVisitForm(FlaskForm):
@@ -46,9 +71,14 @@ class RecordVisitForm(FlaskForm):
         choices=[("done", "The visit happened"), ("declined", "The child did not want a visit")],
         validators=[InputRequired("Choose what happened.")],
     )
-    held_on = DateField("Date of the visit", validators=[Optional()])
+    held_on = DateField("Date of the visit", validators=[Optional(), _not_long_ago])
     method = SelectField("How you met", choices=[("", "Choose how you met"), *METHOD_CHOICES], validators=[Optional()])
     declined_reason = TextAreaField("Why the child did not want a visit", validators=[Optional(), Length(max=1000, message="Keep the reason under 1,000 characters.")])
+    seen_alone = RadioField(
+        "Did you see the child on their own?",
+        choices=[("yes", "Yes"), ("no", "No (for example, the child chose to have someone with them)")],
+        validators=[Optional()],
+    )
 
     def validate(self, extra_validators=None) -> bool:
         """A visit that happened needs its date and method; a declined one needs the reason."""
@@ -79,14 +109,28 @@ class RecordReviewForm(FlaskForm):
         choices=[("held", "It was held"), ("cancelled", "It was cancelled"), ("scheduled", "It has not happened yet")],
         validators=[InputRequired("Choose what happened.")],
     )
-    held_on = DateField("Date it was held", validators=[Optional()])
+    held_on = DateField("Date it was held", validators=[Optional(), _not_long_ago])
     format_used = SelectField(
         "How the meeting was held", choices=[("", "Not recorded"), *((f.value, f.label) for f in MeetingFormat)], validators=[Optional()]
     )
     chaired_by = SelectField("Who chaired it", choices=[("", "Not recorded"), *((c.value, c.label) for c in ChairRole)], validators=[Optional()])
+    participation = RadioField("How the child took part", choices=[(p.value, p.label) for p in Participation], validators=[Optional()])
+    late_reason = SelectField(
+        "Why it was held after its due date", choices=[("", "Choose a reason"), *((r.value, r.label) for r in LateReason)], validators=[Optional()]
+    )
+    late_reason_other = TextAreaField("The other reason, in a few words", validators=[Optional(), Length(max=500, message="Keep the reason under 500 characters.")])
+
+    def setup(self, *, kind: ReviewKind, due_on: Callable[[date], date | None], age_on: Callable[[date], int | None]) -> None:
+        """Fit the form to the meeting: codes for a cared-for review, the same words for a conference, and only an independent chair for a conference."""
+        self.kind, self.due_on, self.age_on = kind, due_on, age_on
+        if kind == ReviewKind.CP_CONFERENCE:
+            self.participation.label.text = "Whether the child came, and how their views were brought"
+            self.participation.choices = [(p.value, p.words) for p in Participation]
+            # Working Together: a conference is chaired by someone independent of the case.
+            self.chaired_by.choices = [("", "Not recorded"), (ChairRole.IRO.value, "The conference chair (IRO)")]
 
     def validate(self, extra_validators=None) -> bool:
-        """A meeting that was held needs the day it was held, which cannot be in the future."""
+        """A meeting that was held needs its day (not in the future), how the child took part, and why it was late if it was."""
         if not super().validate(extra_validators):
             return False
         if self.outcome.data != "held":
@@ -97,13 +141,47 @@ class RecordReviewForm(FlaskForm):
         if self.held_on.data > date.today():
             self.held_on.errors.append("The date it was held cannot be in the future.")
             return False
+        return self._participation_ok() & self._lateness_ok()
+
+    def _participation_ok(self) -> bool:
+        age = self.age_on(self.held_on.data)
+        if age is not None and age < 4:
+            self.participation.data = Participation.PN0.value  # set by the law, not chosen
+            return True
+        if self.participation.data == Participation.PN0.value and age is not None:
+            self.participation.errors.append(f"The child was {age} on that day: PN0 is only for a child under 4.")
+            return False
+        if not self.participation.data and self.kind == ReviewKind.CARED_FOR:
+            self.participation.errors.append("Choose how the child took part in the review.")
+            return False
+        return True
+
+    def _lateness_ok(self) -> bool:
+        due = self.due_on(self.held_on.data)
+        if due is None or self.held_on.data <= due:
+            self.late_reason.data = ""
+            return True
+        if not self.late_reason.data:
+            self.late_reason.errors.append(f"It was due by {due:%-d %B %Y}: choose why it was held later.")
+            return False
+        if self.late_reason.data == LateReason.OTHER.value and not (self.late_reason_other.data or "").strip():
+            self.late_reason_other.errors.append("Write the other reason in a few words.")
+            return False
         return True
 
 
 class ScheduleReviewForm(FlaskForm):
     kind = SelectField("Type", choices=[(kind.value, kind.label) for kind in ReviewKind], validators=[InputRequired()])
     stage = SelectField("Which review", choices=[(stage.value, stage.label) for stage in ReviewStage], validators=[InputRequired()])
-    scheduled_for = DateField("Date of the review", validators=[DataRequired("Enter the date of the review."), _not_far_future])
+    scheduled_for = DateField("Date of the review", validators=[DataRequired("Enter the date of the review."), _not_far_future, _not_long_ago])
+    strategy_discussion_on = DateField(
+        "Date of the strategy discussion (initial conferences)", validators=[Optional(), _not_in_future, _not_long_ago],
+        description="The initial conference is due 15 working days after it.",
+    )
+    transfer_notified_on = DateField(
+        "Date you were told of the transfer (transfer-in conferences)", validators=[Optional(), _not_in_future, _not_long_ago],
+        description="The transfer-in conference is due 15 working days after it.",
+    )
 
     def validate_stage(self, field) -> None:
         from voice_app.models import STAGES_FOR_KIND
@@ -117,24 +195,29 @@ class ChildForm(FlaskForm):
     preferred_name = StringField("Name the child likes to be called", validators=[DataRequired("Enter the child's preferred name."), Length(max=80)])
     case_reference = StringField("Case record reference", validators=[DataRequired("Enter the case record reference."), Length(max=40)])
     date_of_birth = DateField("Date of birth", validators=[Optional(), _not_in_future])
+    expected_date_of_birth = DateField(
+        "Expected date of birth, for an unborn child (pre-birth conference)", validators=[Optional(), _within_a_year]
+    )
     age_years = IntegerField("Age in years, if the date of birth is not known", validators=[Optional(), NumberRange(min=0, max=25, message="Enter an age from 0 to 25.")])
     preferred_language = SelectField("Language the child prefers", choices=LANGUAGE_CHOICES)
     communication_needs = TextAreaField("Communication needs", validators=[Optional(), Length(max=1000)])
     iro_id = SelectField("Allocated IRO", coerce=int, validate_choice=True)
     cared_for = BooleanField("The child is cared for")
-    cared_for_since = DateField("Cared for since", validators=[Optional(), _not_in_future])
+    cared_for_since = DateField("Cared for since", validators=[Optional(), _not_in_future, _not_long_ago])
     on_cp_plan = BooleanField("The child is on a child protection plan")
-    cp_plan_since = DateField("On a plan since", validators=[Optional(), _not_in_future])
+    cp_plan_since = DateField("On a plan since", validators=[Optional(), _not_in_future, _not_long_ago])
+    cp_conference_pending = BooleanField("An initial child protection conference is being arranged (no plan yet)")
+    short_breaks = BooleanField("Cared for through a series of short breaks (reviews follow the short-break timescale)")
 
     def validate(self, extra_validators=None) -> bool:
         """A child needs a date of birth or an age, and at least one reason to be here."""
         if not super().validate(extra_validators):
             return False
         ok = True
-        if not self.date_of_birth.data and self.age_years.data is None:
-            self.date_of_birth.errors.append("Enter a date of birth, or an age if it is not known.")
+        if not self.date_of_birth.data and self.age_years.data is None and not self.expected_date_of_birth.data:
+            self.date_of_birth.errors.append("Enter a date of birth, or an age if it is not known (for an unborn child, the expected date of birth).")
             ok = False
-        if not (self.cared_for.data or self.on_cp_plan.data):
-            self.cared_for.errors.append("Tick whether the child is cared for, on a child protection plan, or both.")
+        if not (self.cared_for.data or self.on_cp_plan.data or self.cp_conference_pending.data):
+            self.cared_for.errors.append("Tick whether the child is cared for, on a child protection plan, or having an initial conference arranged.")
             ok = False
         return ok

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
@@ -13,13 +13,16 @@ from voice_app import db
 from voice_app.models import (
     ChairRole,
     Child,
+    LateReason,
     MeetingFormat,
+    Participation,
     ReviewKind,
     ReviewStage,
     ReviewStatus,
     Role,
     StaffUser,
     VisitMethod,
+    VisitPurpose,
     VisitStatus,
 )
 from voice_app.rendering import render
@@ -35,12 +38,15 @@ from voice_app.staff.forms import (
     RecordVisitForm,
     ScheduleReviewForm,
 )
+from voice_app.staff.participation import suggested_participation
 from voice_app.staff.services import (
     active_iros,
+    due_for,
     plan_visit,
     record_review,
     record_visit_declined,
     record_visit_done,
+    refresh_due_dates,
     review_for,
     reviews_for_child,
     schedule_review,
@@ -49,6 +55,11 @@ from voice_app.staff.services import (
 )
 
 STAFF_ROLES = (Role.IRO, Role.MANAGER)
+
+
+def _nation() -> str:
+    """Whose bank holidays count (VOICE_APP_NATION)."""
+    return current_app.config["VOICE_APP"].nation
 
 
 @bp.get("/caseload")
@@ -68,7 +79,7 @@ def caseload():
             col(Child.preferred_name).ilike(like) | col(Child.case_reference).ilike(like)
         )
     state_filter = request.args.get("state") or ""
-    rows = build_caseload(session, children=list(session.exec(query).all()), today=date.today())
+    rows = build_caseload(session, children=list(session.exec(query).all()), today=date.today(), nation=_nation())
     counts = count_states(rows)
     due_soon = rows_due_soon(rows, today=date.today())
     if state_filter == DUE_SOON:
@@ -103,9 +114,9 @@ def _child_page(child: Child, *, plan_form=None, review_form=None, status: int =
     history = reviews_for_child(session, child_id=child.id)
     upcoming = [item for item in history if item.review.status.value == "scheduled"]
     next_review = min(upcoming, key=lambda item: item.review.scheduled_for, default=None)
-    due = statutory_due_dates(child=child, reviews=[item.review for item in history])
+    due = statutory_due_dates(child=child, reviews=[item.review for item in history], nation=_nation())
     iro = session.get(StaffUser, child.iro_id) if child.iro_id else None
-    to_book = next_reviews_to_book(child=child, reviews=[item.review for item in history])
+    to_book = next_reviews_to_book(child=child, reviews=[item.review for item in history], nation=_nation())
     if review_form is None:
         wanted = request.args.get("book")
         pick = next((s for s in to_book if s.kind.value == wanted), to_book[0] if to_book else None)
@@ -142,6 +153,9 @@ def add_review(child_id: int):
         stage=ReviewStage(form.stage.data),
         scheduled_for=form.scheduled_for.data,
         chair=None,
+        strategy_discussion_on=form.strategy_discussion_on.data,
+        transfer_notified_on=form.transfer_notified_on.data,
+        nation=_nation(),
     )
     flash(f"Review booked for {form.scheduled_for.data:%-d %B %Y}.", "success")
     return redirect(url_for("staff.child", child_id=child.id))
@@ -166,6 +180,7 @@ def add_visit(review_id: int):
         iro=session.get(StaffUser, child.iro_id) or current_user,
         planned_for=form.planned_for.data,
         method=VisitMethod(form.method.data) if form.method.data else None,
+        purpose=VisitPurpose(form.purpose.data),
     )
     flash(f"Visit planned for {form.planned_for.data:%-d %B %Y}.", "success")
     return redirect(url_for("staff.child", child_id=child.id))
@@ -177,13 +192,23 @@ def record_review_outcome(review_id: int):
     """Record that a review or conference was held (when, how, who chaired), was cancelled, or has not happened yet."""
     session = db.session()
     review, child = review_for(session, current_user, review_id)
+    reviews = [item.review for item in reviews_for_child(session, child_id=child.id)]
     form = RecordReviewForm()
+    form.setup(
+        kind=review.kind,
+        due_on=lambda day: due_for(child=child, review=review, reviews=reviews, on=day, nation=_nation()),
+        age_on=child.age_on,
+    )
     if request.method == "GET":
         form.outcome.data = review.status.value if review.status != ReviewStatus.SCHEDULED else None
         form.held_on.data = review.held_on or (review.scheduled_for if review.scheduled_for <= date.today() else None)
         # What the IRO agreed from the child's menu, if anything, is the likeliest answer.
         form.format_used.data = review.format_used.value if review.format_used else ""
         form.chaired_by.data = review.chaired_by.value if review.chaired_by else ""
+        # A review recorded before codes were asked for stays "not recorded" until the IRO chooses.
+        form.participation.data = review.participation.value if review.participation else None
+        form.late_reason.data = review.late_reason.value if review.late_reason else ""
+        form.late_reason_other.data = review.late_reason_other or ""
     elif form.validate_on_submit():
         status = ReviewStatus(form.outcome.data)
         record_review(
@@ -193,6 +218,11 @@ def record_review_outcome(review_id: int):
             held_on=form.held_on.data,
             format_used=MeetingFormat(form.format_used.data) if form.format_used.data else None,
             chaired_by=ChairRole(form.chaired_by.data) if form.chaired_by.data else None,
+            participation=Participation(form.participation.data) if form.participation.data else None,
+            late_reason=LateReason(form.late_reason.data) if form.late_reason.data else None,
+            late_reason_other=form.late_reason_other.data,
+            child=child,
+            nation=_nation(),
         )
         if status == ReviewStatus.HELD:
             flash(f"Recorded as held on {form.held_on.data:%-d %B %Y}.", "success")
@@ -200,7 +230,20 @@ def record_review_outcome(review_id: int):
             flash("Recorded as cancelled." if status == ReviewStatus.CANCELLED else "Recorded as not happened yet: it is booked again.", "success")
         return redirect(url_for("staff.child", child_id=child.id))
     status_code = 422 if request.method == "POST" else 200
-    return render("staff/record_review.html", form=form, review=review, child=child, status=status_code)
+    return render(
+        "staff/record_review.html",
+        form=form,
+        review=review,
+        child=child,
+        suggestion=suggested_participation(session, review=review),
+        under_four=_under_four(child, form.held_on.data or review.scheduled_for),
+        status=status_code,
+    )
+
+
+def _under_four(child: Child, day: date) -> bool:
+    age = child.age_on(day)
+    return age is not None and age < 4
 
 
 @bp.route("/visits/<int:visit_id>/record", methods=["GET", "POST"])
@@ -216,9 +259,11 @@ def record_visit(visit_id: int):
         form.held_on.data = visit.held_on or planned_passed
         form.method.data = visit.method.value if visit.method else ""
         form.declined_reason.data = visit.declined_reason or ""
+        form.seen_alone.data = {True: "yes", False: "no"}.get(visit.seen_alone)
     elif form.validate_on_submit():
         if form.outcome.data == "done":
-            record_visit_done(session, visit=visit, held_on=form.held_on.data, method=VisitMethod(form.method.data))
+            seen_alone = {"yes": True, "no": False}.get(form.seen_alone.data or "")
+            record_visit_done(session, visit=visit, held_on=form.held_on.data, method=VisitMethod(form.method.data), seen_alone=seen_alone)
             flash("Visit recorded as done.", "success")
         else:
             record_visit_declined(session, visit=visit, reason=form.declined_reason.data)
@@ -260,6 +305,7 @@ def _edit_child(child: Child | None):
             session.rollback()
             form.case_reference.errors.append("Another child already has that case record reference.")
         else:
+            refresh_due_dates(session, child=target, nation=_nation())
             flash("Child saved.", "success")
             return redirect(url_for("staff.child", child_id=target.id))
     status = 422 if form.errors else 200
