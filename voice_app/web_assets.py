@@ -1,0 +1,160 @@
+"""Bytes on the wire: static files under content-hashed names with year-long caching, and compressed pages.
+
+Static files are copied once into the instance folder as `name.<hash>.ext`, with gzip and brotli copies
+beside them, and served by WhiteNoise ahead of Flask (so they carry no session, no `Vary: Cookie` and no
+`no-store`). `url_for('static', filename='css/child.css')` gives the hashed URL, so a page names the exact
+bytes it needs and a browser keeps them for a year without asking again. Pages and fragments are
+compressed by Flask-Compress (brotli where the client accepts it, else gzip), so `voice-app serve` sends
+compressed bytes behind any proxy or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import Flask
+from flask_compress import Compress
+from markupsafe import Markup, escape
+from whitenoise import WhiteNoise
+from whitenoise.compress import Compressor
+
+__all__ = ["inline_svg", "install_web_assets", "static_manifest"]
+
+YEAR = 365 * 24 * 60 * 60
+HASH_LENGTH = 12
+# A hashed name: "child.0123456789ab.css" (the hash sits before the last suffix, or ends a name without one).
+_HASHED = re.compile(r"\.[0-9a-f]{12}(\.[^./]+)?$")
+# Text the app sends (pages, fragments, JSON); static files are compressed ahead of time instead.
+COMPRESSED_TYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                    "image/svg+xml", "text/plain", "text/csv"]
+
+
+class _StaticFiles(WhiteNoise):
+    # WhiteNoise's "forever" is ten years; a year is what HTTP caches are asked to honour.
+    FOREVER = YEAR
+
+
+def hashed_name(name: str, content: bytes) -> str:
+    """`css/child.css` -> `css/child.<first 12 hex of sha256>.css`."""
+    digest = hashlib.sha256(content).hexdigest()[:HASH_LENGTH]
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"{name}.{digest}"
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def static_manifest(static_root: Path) -> dict[str, str]:
+    """Every file under the static folder, by its name, with its content-hashed name."""
+    manifest = {}
+    for path in sorted(static_root.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(static_root).as_posix()
+            stat = path.stat()
+            # Hashed once per process while the file is unchanged (tests build an app per test).
+            key = (str(path), stat.st_mtime_ns, stat.st_size)
+            if key not in _HASHES:
+                _HASHES[key] = hashed_name(name, path.read_bytes())
+            manifest[name] = _HASHES[key]
+    return manifest
+
+
+def _build(static_root: Path, manifest: dict[str, str], cache_root: Path) -> Path:
+    """The folder of hashed copies (and their .gz/.br), made once per set of contents and then reused."""
+    key = hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(manifest.items())).encode()).hexdigest()[:16]
+    target = cache_root / key
+    if target.is_dir():
+        return target
+    cache_root.mkdir(parents=True, exist_ok=True)
+    # Built aside and renamed into place, so two processes starting at once never serve half a folder.
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_root))
+    compressor = Compressor(quiet=True)
+    for name, hashed in manifest.items():
+        out = work / hashed
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(static_root / name, out)
+        made = [str(out)] + (compressor.compress(str(out)) if compressor.should_compress(name) else [])
+        for path in made:
+            # The plain name too (with its own short caching), for links that cannot know the hash.
+            shutil.copyfile(path, str(work / name) + path[len(str(out)):])
+    try:
+        os.rename(work, target)
+    except OSError:  # another process got there first: theirs is identical
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _cache_root(app: Flask) -> Path:
+    root = Path(app.instance_path) / "static-cache"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=root)
+        probe.close()
+        return root
+    except OSError:  # a read-only install: fall back to the machine's temporary folder
+        return Path(tempfile.gettempdir()) / "voice-app-static-cache"
+
+
+def _static_headers(headers, path: str, url: str) -> None:
+    # The headers pages get from security.py, where they matter for a file: no sniffing, no other sites.
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if not _HASHED.search(url):
+        # An unhashed name may change under the same URL: the browser asks each time.
+        headers["Cache-Control"] = "no-cache"
+
+
+_SVGS: dict[tuple[str, int], str] = {}
+
+
+def inline_svg(static_root: Path, filename: str, class_: str = "", size: int = 40) -> Markup:
+    """A static SVG's markup, to put straight into a page (its pictures then need no request of their own).
+
+    The files are ours and hold no scripts or styles (see static/icons/README.md); a missing one gives nothing,
+    not an error page.
+    """
+    path = static_root / filename
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+        if key not in _SVGS:
+            _SVGS[key] = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return Markup("")
+    attributes = f'class="{escape(class_)}" width="{size}" height="{size}" '
+    return Markup(_SVGS[key].replace("<svg ", f"<svg {attributes}", 1))
+
+
+def install_web_assets(app: Flask) -> None:
+    """Serve static files hashed, immutable and pre-compressed; compress every text response."""
+    static_root = Path(app.static_folder or "static")
+    manifest = static_manifest(static_root)
+    built = _build(static_root, manifest, _cache_root(app))
+    app.extensions["voice_static_manifest"] = manifest
+    app.jinja_env.globals["inline_svg"] = lambda filename, class_="", size=40: inline_svg(static_root, filename, class_, size)
+
+    @app.url_defaults
+    def _hashed_static_url(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and values.get("filename") in manifest:
+            values["filename"] = manifest[values["filename"]]
+
+    app.wsgi_app = _StaticFiles(  # type: ignore[method-assign]
+        app.wsgi_app,
+        root=str(built),
+        prefix=app.static_url_path or "/static",
+        max_age=0,
+        allow_all_origins=False,
+        add_headers_function=_static_headers,
+        immutable_file_test=lambda _path, url: bool(_HASHED.search(url)),
+    )
+
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)  # per response: quick, and most of brotli's gain
+    app.config.setdefault("COMPRESS_MIN_SIZE", 256)
+    Compress(app)
