@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
@@ -47,20 +49,59 @@ def hashed_name(name: str, content: bytes) -> str:
 
 
 _HASHES: dict[tuple[str, int, int], str] = {}
+# A relative reference from a script or stylesheet to another static file: `from "./x.js"`, `import("./x.js")`,
+# `url(../icons/x.svg)`. It is rewritten to the hashed name, so the file that refers is hashed with it.
+_REFERENCE = re.compile(r"""(\bfrom\s*|\bimport\s*\(\s*|\burl\(\s*)(["']?)(\.{1,2}/[^"')\s]+)\2""")
+_REWRITTEN = (".js", ".css")
+
+
+def _rewrite(name: str, text: str, hashed: Callable[[str], str | None]) -> str:
+    folder = posixpath.dirname(name)
+
+    def swap(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(folder, match.group(3)))
+        new_name = hashed(target)
+        if new_name is None:
+            return match.group(0)
+        reference = posixpath.relpath(new_name, folder or ".")
+        reference = reference if reference.startswith(".") else f"./{reference}"
+        return f"{match.group(1)}{match.group(2)}{reference}{match.group(2)}"
+
+    return _REFERENCE.sub(swap, text)
+
+
+def _content(static_root: Path, name: str, manifest: dict[str, str]) -> bytes:
+    """A static file's bytes as served: scripts and stylesheets with their references hashed."""
+    data = (static_root / name).read_bytes()
+    if not name.endswith(_REWRITTEN):
+        return data
+    return _rewrite(name, data.decode("utf-8"), manifest.get).encode("utf-8")
 
 
 def static_manifest(static_root: Path) -> dict[str, str]:
     """Every file under the static folder, by its name, with its content-hashed name."""
-    manifest = {}
-    for path in sorted(static_root.rglob("*")):
-        if path.is_file():
-            name = path.relative_to(static_root).as_posix()
-            stat = path.stat()
-            # Hashed once per process while the file is unchanged (tests build an app per test).
-            key = (str(path), stat.st_mtime_ns, stat.st_size)
-            if key not in _HASHES:
-                _HASHES[key] = hashed_name(name, path.read_bytes())
-            manifest[name] = _HASHES[key]
+    files = {path.relative_to(static_root).as_posix(): path for path in sorted(static_root.rglob("*")) if path.is_file()}
+    manifest: dict[str, str] = {}
+
+    def hashed(name: str) -> str | None:
+        if name in manifest or name not in files:
+            return manifest.get(name)
+        path = files[name]
+        if name.endswith(_REWRITTEN):
+            manifest[name] = name  # a file that refers back to itself (through others) keeps its own name
+            text = _rewrite(name, path.read_text(encoding="utf-8"), hashed)
+            manifest[name] = hashed_name(name, text.encode("utf-8"))
+            return manifest[name]
+        stat = path.stat()
+        # Hashed once per process while the file is unchanged (tests build an app per test).
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _HASHES:
+            _HASHES[key] = hashed_name(name, path.read_bytes())
+        manifest[name] = _HASHES[key]
+        return manifest[name]
+
+    for name in files:
+        hashed(name)
     return manifest
 
 
@@ -77,7 +118,7 @@ def _build(static_root: Path, manifest: dict[str, str], cache_root: Path) -> Pat
     for name, hashed in manifest.items():
         out = work / hashed
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(static_root / name, out)
+        out.write_bytes(_content(static_root, name, manifest))
         made = [str(out)] + (compressor.compress(str(out)) if compressor.should_compress(name) else [])
         for path in made:
             # The plain name too (with its own short caching), for links that cannot know the hash.
@@ -110,19 +151,51 @@ def _static_headers(headers, path: str, url: str) -> None:
 
 
 _SVGS: dict[tuple[str, int], str] = {}
+_NUMBER = re.compile(r"-?\d*\.\d+(?:[eE][-+]?\d+)?")
+_PATH_DATA = re.compile(r'\bd="([^"]*)"')
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def _round_path(data: str) -> str:
+    """Path data to one decimal place: a 32-unit symbol drawn 72 px wide moves by at most 0.1 px."""
+
+    def shorter(match: re.Match) -> str:
+        text = match.group(0)
+        if "e" in text.lower():
+            return text
+        out = f"{round(float(text), 1):.1f}".rstrip("0").rstrip(".")
+        out = "0" if out in ("-0", "") else out
+        out = out.replace("0.", ".", 1) if out.startswith(("0.", "-0.")) else out
+        # Numbers touch in path data ("2.96.5", "1-.04"): keep them apart once rounding drops a "." or a "-".
+        before = match.string[match.start() - 1 : match.start()]
+        follows = match.string[match.end() : match.end() + 1]
+        if not out.startswith("-") and (before.isdigit() or before == "."):
+            out = " " + out
+        if follows == "." and "." not in out:
+            out += " "
+        return out
+
+    return _NUMBER.sub(shorter, data)
+
+
+def _for_inlining(svg: str) -> str:
+    viewbox = _VIEWBOX.search(svg)
+    if viewbox and min(float(viewbox.group(1)), float(viewbox.group(2))) >= 24:
+        svg = _PATH_DATA.sub(lambda m: f'd="{_round_path(m.group(1))}"', svg)
+    return svg
 
 
 def inline_svg(static_root: Path, filename: str, class_: str = "", size: int = 40) -> Markup:
     """A static SVG's markup, to put straight into a page (its pictures then need no request of their own).
 
     The files are ours and hold no scripts or styles (see static/icons/README.md); a missing one gives nothing,
-    not an error page.
+    not an error page. Path coordinates are rounded (invisibly) because every step carries its pictures.
     """
     path = static_root / filename
     try:
         key = (str(path), path.stat().st_mtime_ns)
         if key not in _SVGS:
-            _SVGS[key] = path.read_text(encoding="utf-8").strip()
+            _SVGS[key] = _for_inlining(path.read_text(encoding="utf-8").strip())
     except OSError:
         return Markup("")
     attributes = f'class="{escape(class_)}" width="{size}" height="{size}" '
