@@ -175,7 +175,7 @@ def _round_path(data: str) -> str:
             out += " "
         return out
 
-    return _NUMBER.sub(shorter, data)
+    return re.sub(" {2,}", " ", _NUMBER.sub(shorter, data))
 
 
 def _for_inlining(svg: str) -> str:
