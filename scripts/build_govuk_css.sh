@@ -47,10 +47,11 @@ parent_components=$(imports_for $(components_in "$repo/templates/parents" "$repo
 cat > settings.scss <<'SCSS'
 // GOV.UK Frontend for voice-app staff and parent pages, without GOV.UK branding.
 
-// No GDS Transport: that typeface is only for GOV.UK services. Tigrinya comes from the Noto Sans
-// Ethiopic subset that static/css/staff.css declares (scripts/subset_ethiopic_font.py); it is only
-// downloaded by a page that shows an Ethiopic character.
-$govuk-font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, "VA Noto Sans Ethiopic", sans-serif;
+// No GDS Transport: that typeface is only for GOV.UK services. Ethiopic letters come first from the
+// Noto Sans Ethiopic subset that static/css/staff.css declares (scripts/subset_ethiopic_font.py): its
+// unicode-range leaves every other letter to the system fonts, and a page downloads it only when it
+// shows an Ethiopic letter, so Tigrinya looks the same on every device.
+$govuk-font-family: "VA Noto Sans Ethiopic", system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
 $govuk-include-default-font-face: false;
 $govuk-assets-path: "/static/govuk/assets/";
 
