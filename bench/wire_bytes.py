@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/wire_bytes.py
 Serves the app under Waitress on the demo seed (a fresh SQLite database), drives Debian's Chromium through
 Playwright and counts, from Chromium's own network log (CDP), every response's encoded length: status line,
 headers and compressed body. Prints:
-  - the child's first screen, cold (empty cache), from the IRO's "Start" (the hand-over's redirect included);
+  - the child's first screen, cold (empty cache), after the IRO's "Start" (the hand-over's redirect shown apart);
   - one step (answering the first question: the fragment and anything it pulls in), and the heaviest step
     of the whole younger conversation;
   - a warm reload of the child's page: requests, revalidations (304s) and bytes;
@@ -154,7 +154,11 @@ def bench_child(browser, base: str, child_id: int) -> None:
     page.get_by_role("button", name=f"Start: hand the tablet to {CHILD}").click()
     expect(page.locator("#step")).to_be_visible()
     page.wait_for_load_state("networkidle")
-    report("child's first screen (cold, from Start)", wire.take(), base=base, target=TARGETS["child first screen"])
+    entries = wire.take()
+    redirects = [entry for entry in entries if entry["status"] in (302, 303)]
+    report("child's first screen (cold: the page after the hand-over and everything it loads)",
+           [entry for entry in entries if entry not in redirects], base=base, target=TARGETS["child first screen"])
+    print(f"    before it, the hand-over's own redirect: {sum(entry['bytes'] for entry in redirects):,} B")
     first_kind = page.locator("#step").get_attribute("data-kind")
     answer_step(page)
     report(f"one step (answering the first, a {first_kind} step: fragment + what it loads)", wire.take(), base=base,
@@ -192,7 +196,7 @@ def main() -> int:
     url = f"sqlite:///{folder}/demo.db"
     link_token, child_id = seed(url)
     app = create_app(settings=Settings(env="development", database_url=url, rate_limits_enabled=False, secure_cookies=False))
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="voice-app-bench")
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="voice-app")
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.effective_port}"

@@ -16,6 +16,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +40,19 @@ COMPRESSED_TYPES = ["text/html", "text/css", "text/javascript", "application/jav
 class _StaticFiles(WhiteNoise):
     # WhiteNoise's "forever" is ten years; a year is what HTTP caches are asked to honour.
     FOREVER = YEAR
+
+    @staticmethod
+    def serve(static_file, environ, start_response):
+        if not _HASHED.search(environ.get("PATH_INFO", "")):
+            return WhiteNoise.serve(static_file, environ, start_response)
+
+        # A hashed file never changes, so a browser never asks "has it changed?": its validators are dead weight
+        # (on a small symbol they are a fifth of the bytes).
+        def start(status, headers, exc_info=None):
+            kept = [(name, value) for name, value in headers if name.lower() not in ("etag", "last-modified")]
+            return start_response(status, kept, exc_info)
+
+        return WhiteNoise.serve(static_file, environ, start)
 
 
 def hashed_name(name: str, content: bytes) -> str:
@@ -71,8 +85,10 @@ def _rewrite(name: str, text: str, hashed: Callable[[str], str | None]) -> str:
 
 
 def _content(static_root: Path, name: str, manifest: dict[str, str]) -> bytes:
-    """A static file's bytes as served: scripts and stylesheets with their references hashed."""
+    """A static file's bytes as served: scripts and stylesheets with their references hashed, symbols rounded."""
     data = (static_root / name).read_bytes()
+    if name.endswith(".svg"):
+        return _rounded_svg(data.decode("utf-8")).encode("utf-8")
     if not name.endswith(_REWRITTEN):
         return data
     return _rewrite(name, data.decode("utf-8"), manifest.get).encode("utf-8")
@@ -96,7 +112,7 @@ def static_manifest(static_root: Path) -> dict[str, str]:
         # Hashed once per process while the file is unchanged (tests build an app per test).
         key = (str(path), stat.st_mtime_ns, stat.st_size)
         if key not in _HASHES:
-            _HASHES[key] = hashed_name(name, path.read_bytes())
+            _HASHES[key] = hashed_name(name, _content(static_root, name, manifest))
         manifest[name] = _HASHES[key]
         return manifest[name]
 
@@ -107,7 +123,9 @@ def static_manifest(static_root: Path) -> dict[str, str]:
 
 def _build(static_root: Path, manifest: dict[str, str], cache_root: Path) -> Path:
     """The folder of hashed copies (and their .gz/.br), made once per set of contents and then reused."""
-    key = hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(manifest.items())).encode()).hexdigest()[:16]
+    # Named after every file's hash and this module (which decides what is served), so a change to either builds anew.
+    listing = "\n".join(f"{k} {v}" for k, v in sorted(manifest.items())).encode() + Path(__file__).read_bytes()
+    key = hashlib.sha256(listing).hexdigest()[:16]
     target = cache_root / key
     if target.is_dir():
         return target
@@ -127,7 +145,19 @@ def _build(static_root: Path, manifest: dict[str, str], cache_root: Path) -> Pat
         os.rename(work, target)
     except OSError:  # another process got there first: theirs is identical
         shutil.rmtree(work, ignore_errors=True)
+    _prune(cache_root, keep=target)
     return target
+
+
+def _prune(cache_root: Path, *, keep: Path) -> None:
+    """Drop builds of older static files after a day (a server still running an older release has had time to stop)."""
+    day_ago = time.time() - 24 * 60 * 60
+    for folder in cache_root.iterdir():
+        try:
+            if folder != keep and folder.is_dir() and folder.stat().st_mtime < day_ago:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _cache_root(app: Flask) -> Path:
@@ -178,7 +208,7 @@ def _round_path(data: str) -> str:
     return re.sub(" {2,}", " ", _NUMBER.sub(shorter, data))
 
 
-def _for_inlining(svg: str) -> str:
+def _rounded_svg(svg: str) -> str:
     viewbox = _VIEWBOX.search(svg)
     if viewbox and min(float(viewbox.group(1)), float(viewbox.group(2))) >= 24:
         svg = _PATH_DATA.sub(lambda m: f'd="{_round_path(m.group(1))}"', svg)
@@ -189,13 +219,13 @@ def inline_svg(static_root: Path, filename: str, class_: str = "", size: int = 4
     """A static SVG's markup, to put straight into a page (its pictures then need no request of their own).
 
     The files are ours and hold no scripts or styles (see static/icons/README.md); a missing one gives nothing,
-    not an error page. Path coordinates are rounded (invisibly) because every step carries its pictures.
+    not an error page. Path coordinates are rounded (invisibly), as in the served files.
     """
     path = static_root / filename
     try:
         key = (str(path), path.stat().st_mtime_ns)
         if key not in _SVGS:
-            _SVGS[key] = _for_inlining(path.read_text(encoding="utf-8").strip())
+            _SVGS[key] = _rounded_svg(path.read_text(encoding="utf-8").strip())
     except OSError:
         return Markup("")
     attributes = f'class="{escape(class_)}" width="{size}" height="{size}" '

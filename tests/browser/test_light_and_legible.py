@@ -211,3 +211,41 @@ def test_parents_pages_reflow_at_200_percent_text_on_a_360_px_phone(browser, liv
         )
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{lang} {name}: {wide}"
     context.close()
+
+
+# ---- Read-aloud: the same rules for a parent as for a child ------------------------------------------------
+
+VOICE_STUB = """
+window.__spoken = [];
+speechSynthesis.getVoices = () => [{lang: 'en-GB', localService: false, name: 'Network English'},
+                                   {lang: 'fr-FR', localService: true, name: 'Amelie'}];
+speechSynthesis.speak = (u) => window.__spoken.push([u.text, u.voice && u.voice.name]);
+window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+"""
+
+
+def test_a_parent_hears_each_answer_as_its_own_phrase_with_the_childs_voice_rules(browser, live_url, parent_link):
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    page = context.new_page()
+    page.add_init_script(VOICE_STUB)
+    page.goto(f"{live_url}/p/{parent_link}")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_role("button", name="Read this out loud").click()
+    spoken = page.evaluate("window.__spoken")
+    # A network voice for the language is used when the device has none of its own, as on the child's pages.
+    assert spoken and {name for _text, name in spoken} == {"Network English"}
+    texts = [text for text, _name in spoken]
+    for answer in ("Strongly agree.", "Agree.", "Disagree.", "Strongly disagree."):
+        assert answer in texts, texts  # each answer its own phrase, not one run-on sentence
+    context.close()
+
+
+def test_sentence_ends_of_every_shipped_script_are_recognised(page, live_url, parent_link):
+    page.goto(f"{live_url}/p/{parent_link}")
+    said = page.evaluate(
+        """() => [voiceSpeech.sentence('ሰላም።'), voiceSpeech.sentence('ከመይ ኣሎኹም፧'), voiceSpeech.sentence('هل أنت بخير؟'),
+                  voiceSpeech.sentence('Як справи?'), voiceSpeech.sentence('Dzień dobry'),
+                  voiceSpeech.pieces(['ሰላም። ' + 'ቃል '.repeat(60) + '። ' + 'ሰላም።']).length]"""
+    )
+    assert said[:5] == ["ሰላም።", "ከመይ ኣሎኹም፧", "هل أنت بخير؟", "Як справи?", "Dzień dobry."]
+    assert said[5] >= 2  # a long Tigrinya text is cut where its sentences end
