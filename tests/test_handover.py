@@ -86,7 +86,7 @@ def test_starting_creates_the_statement_a_hashed_token_and_child_mode(signed_in,
     client = signed_in(world["iro"])
     response = client.post(f"/visits/{world['visit'].id}/hand-over", dict(START, scribing="y"))
     statement = db.exec(select(Statement)).one()
-    assert response.headers["Location"].endswith(f"/child/statements/{statement.id}#step")
+    assert response.headers["Location"].endswith(f"/child/statements/{statement.id}#question-title")  # the first question, focused by the browser
     assert (statement.version, statement.parts, statement.scribed, statement.scribe_id) == (FlowVersion.YOUNGER, "views,menu", True, world["iro"].id)
     handover = db.exec(select(Handover)).one()
     with client.raw.session_transaction() as session:
