@@ -85,6 +85,8 @@ def test_every_static_url_a_page_names_is_hashed_and_kept_for_a_year(pages, kind
         assert {"public", YEAR, "immutable"} <= _directives(response), static_url
         assert "Cookie" not in response.headers.get("Vary", "") and "Set-Cookie" not in response.headers
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+        if ".svg" in static_url:
+            assert response.headers["Content-Security-Policy"] == "default-src 'none'"
 
 
 def test_every_static_file_has_a_hashed_url_with_its_own_bytes(app, client):

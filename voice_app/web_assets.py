@@ -175,6 +175,9 @@ def _static_headers(headers, path: str, url: str) -> None:
     # The headers pages get from security.py, where they matter for a file: no sniffing, no other sites.
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if url.endswith(".svg"):
+        # An SVG opened on its own is a document: it may run nothing and load nothing.
+        headers["Content-Security-Policy"] = "default-src 'none'"
     if not _HASHED.search(url):
         # An unhashed name may change under the same URL: the browser asks each time.
         headers["Cache-Control"] = "no-cache"
