@@ -86,7 +86,7 @@ def test_starting_creates_the_statement_a_hashed_token_and_child_mode(signed_in,
     client = signed_in(world["iro"])
     response = client.post(f"/visits/{world['visit'].id}/hand-over", dict(START, scribing="y"))
     statement = db.exec(select(Statement)).one()
-    assert response.headers["Location"].endswith(f"/child/statements/{statement.id}#step")
+    assert response.headers["Location"].endswith(f"/child/statements/{statement.id}#question-title")  # the first question, focused by the browser
     assert (statement.version, statement.parts, statement.scribed, statement.scribe_id) == (FlowVersion.YOUNGER, "views,menu", True, world["iro"].id)
     handover = db.exec(select(Handover)).one()
     with client.raw.session_transaction() as session:
@@ -177,7 +177,7 @@ def test_another_statement_is_404_in_child_mode(hand_over, db, make):
         assert tablet.client.post(url.format(s=other.statement_id), {"choice": "happy", "sharing": "meeting"}).status_code == 404
     assert db.get(Statement, other.statement_id).ended_at is None
     page = tablet.client.get(f"/child/statements/{other.statement_id}").get_data(as_text=True)
-    assert "find that page" in page and "Caseload" not in page and "child.css" in page  # the child's own kind page
+    assert "find that page" in page and "Caseload" not in page and "css/child." in page  # the child's own kind page
 
 
 def _expire(db, tablet, **fields):

@@ -45,7 +45,7 @@
   }
 
   function showSpeakers(root) {
-    if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return;
+    if (!synth || typeof window.SpeechSynthesisUtterance !== "function" || !window.voiceSpeech) return;
     var buttons = root.querySelectorAll("[data-speak]");
     for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
   }
@@ -54,45 +54,23 @@
     return (document.documentElement.getAttribute("lang") || "en").toLowerCase();
   }
 
-  // A voice for the page's language (exact match first, then the same language), local voices first
-  // because network voices fail offline. Never a voice for another language.
+  // The voice and phrase rules are shared with the parents' read-aloud (speech.js, loaded first).
   function pickVoice() {
-    var lang = pageLanguage();
-    var primary = lang.split("-")[0];
-    var exact = [], same = [];
-    for (var i = 0; i < voices.length; i++) {
-      var voiceLang = String(voices[i].lang || "").toLowerCase().replace("_", "-");
-      if (voiceLang === lang) exact.push(voices[i]);
-      else if (voiceLang.split("-")[0] === primary) same.push(voices[i]);
-    }
-    var pool = exact.length ? exact : same;
-    for (var j = 0; j < pool.length; j++) if (pool[j].localService) return pool[j];
-    return pool[0] || null;
+    return window.voiceSpeech.pickVoice(voices, pageLanguage());
   }
 
   function textOf(step) {
     var parts = [];
     var nodes = step.querySelectorAll("[data-say]");
     for (var i = 0; i < nodes.length; i++) {
-      var words = nodes[i].textContent.replace(/\s+/g, " ").trim();
-      if (words) parts.push(/[.!?…:]$/.test(words) ? words : words + ".");
+      var words = window.voiceSpeech.sentence(nodes[i].textContent);
+      if (words) parts.push(words);
     }
     return parts;
   }
 
-  // Long text is cut into short pieces: some engines stop after about 200 characters.
   function chunks(parts) {
-    var out = [];
-    parts.forEach(function (part) {
-      var pieces = part.match(/[^.!?…,;:]+[.!?…,;:]*\s*/g) || [part];
-      var current = "";
-      pieces.forEach(function (piece) {
-        if ((current + piece).length > 160 && current) { out.push(current.trim()); current = ""; }
-        current += piece;
-      });
-      if (current.trim()) out.push(current.trim());
-    });
-    return out;
+    return window.voiceSpeech.pieces(parts);
   }
 
   function speakNote(step, key) {

@@ -2,15 +2,14 @@
 // Markup: <div data-read-aloud="id1 id2" data-no-voice="..." data-stop-label="..." hidden> holding a
 // .va-read-aloud__button, a .va-read-aloud__label and a .va-read-aloud__message (role=status).
 // Rules: speak() runs synchronously inside the tap handler (iOS only speaks from a user gesture);
-// only local voices whose language matches the page's are used (network voices fail offline, and
-// another language's voice mangles the words); when there is none, a kind message says so.
+// the voice and the phrases follow the child's rules (speech.js, loaded first): only a voice for the
+// page's language, one on the device before a network one; when there is none, a kind message says so.
 (function () {
   "use strict";
 
   var synth = window.speechSynthesis;
-  if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return; // blocks stay hidden
+  if (!synth || typeof window.SpeechSynthesisUtterance !== "function" || !window.voiceSpeech) return; // blocks stay hidden
   var voices = [];
-  var MAX_CHUNK = 180; // long utterances stop half-way on some engines
 
   function loadVoices() {
     var found = synth.getVoices() || [];
@@ -19,42 +18,28 @@
   loadVoices();
   if (typeof synth.addEventListener === "function") synth.addEventListener("voiceschanged", loadVoices);
 
-  function norm(lang) {
-    return String(lang || "").toLowerCase().replace(/_/g, "-");
-  }
+  // The voice rules and the cutting into phrases are the child's too (speech.js).
+  var rules = window.voiceSpeech;
 
   function voiceFor(lang) {
     loadVoices(); // asked again at each tap: voices can arrive or change after the page loads
-    var wanted = norm(lang);
-    var primary = wanted.split("-")[0];
-    var local = voices.filter(function (v) { return v.localService && v.lang; });
-    var exact = local.filter(function (v) { return norm(v.lang) === wanted; });
-    if (exact.length) return exact[0];
-    var same = local.filter(function (v) { return norm(v.lang).split("-")[0] === primary; });
-    return same.length ? same[0] : null;
+    return rules.pickVoice(voices, lang);
   }
 
-  function textOf(ids) {
-    return ids.split(/\s+/).map(function (id) {
+  // Each listed element is read as its own phrase; one that marks parts of itself with data-say (the
+  // answers of a question) has each part read as a phrase, so four answers are not one run-on sentence.
+  function phrasesOf(ids) {
+    var phrases = [];
+    ids.split(/\s+/).forEach(function (id) {
       var el = document.getElementById(id);
-      return el ? el.textContent.replace(/\s+/g, " ").trim() : "";
-    }).filter(Boolean).join(". ");
-  }
-
-  function chunks(text) {
-    var sentences = text.match(/[^.!?。؟]+[.!?。؟]*/g) || [text];
-    var out = [];
-    sentences.forEach(function (sentence) {
-      var rest = sentence.trim();
-      while (rest.length > MAX_CHUNK) {
-        var cut = rest.lastIndexOf(" ", MAX_CHUNK);
-        if (cut < 1) cut = MAX_CHUNK;
-        out.push(rest.slice(0, cut));
-        rest = rest.slice(cut).trim();
-      }
-      if (rest) out.push(rest);
+      if (!el) return;
+      var parts = el.querySelectorAll("[data-say]");
+      (parts.length ? Array.prototype.slice.call(parts) : [el]).forEach(function (part) {
+        var words = rules.sentence(part.textContent);
+        if (words) phrases.push(words);
+      });
     });
-    return out;
+    return phrases;
   }
 
   function setSpeaking(box, speaking) {
@@ -83,7 +68,7 @@
     }
     message.textContent = "";
     synth.cancel();
-    var parts = chunks(textOf(box.getAttribute("data-read-aloud")));
+    var parts = rules.pieces(phrasesOf(box.getAttribute("data-read-aloud")));
     parts.forEach(function (part, index) {
       var utterance = new SpeechSynthesisUtterance(part);
       utterance.voice = voice;

@@ -118,9 +118,9 @@ def test_the_back_symbol_is_mirrored_in_arabic(page, live_url, ana):
     page.get_by_role("button", name="العربية").click()
     page.locator("#step button.card[name=choice]").first.click()
     page.locator("#answer-feel-today a").click()
-    back = page.locator(".step__back img").first
+    back = page.locator(".step__back .sym").first  # drawn inside the step (an inline SVG)
     expect(back).to_be_visible()
-    assert page.evaluate("(img) => getComputedStyle(img).transform", back.element_handle()) == "matrix(-1, 0, 0, 1, 0, 0)"
+    assert page.evaluate("(el) => getComputedStyle(el).transform", back.element_handle()) == "matrix(-1, 0, 0, 1, 0, 0)"
 
 
 def test_read_aloud_with_no_arabic_voice_says_so_kindly_and_does_not_speak(browser, live_url, ana):

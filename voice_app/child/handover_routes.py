@@ -74,7 +74,9 @@ def setup(visit_id: int):
             minutes=current_app.config["VOICE_APP"].handover_minutes,
         )
         enter_child_mode(session, handover=handover, token=token, scribing=options.scribing)
-        return redirect(url_for("child.conversation", statement_id=handover.statement_id, _anchor="step"))
+        # The first question's heading (focusable) as the target: the browser focuses it, so a screen reader says it.
+        # (A "#step" target is not focusable, and Chromium clears focus for it after the page's scripts have run.)
+        return redirect(url_for("child.conversation", statement_id=handover.statement_id, _anchor="question-title"))
     existing = statement_for_visit(db.session(), visit_id=visit.id)
     return render(
         "handover/setup.html",

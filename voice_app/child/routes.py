@@ -101,10 +101,8 @@ def say(message: str) -> str:
 
 
 def child_icon(name: str) -> str:
-    """The URL of a symbol (the folder's URL is worked out once per request)."""
-    if "icon_base" not in g:
-        g.icon_base = url_for("static", filename="icons/")
-    return f"{g.icon_base}{name}.svg"
+    """The (content-hashed) URL of a symbol."""
+    return url_for("static", filename=f"icons/{name}.svg")
 
 
 # Globals, so the macros can be imported without context (and cached by Jinja).

@@ -1,0 +1,215 @@
+"""Bytes on the wire, as a browser receives them from the app (headers included), on the demo's data.
+
+Run: .venv/bin/python bench/wire_bytes.py
+Serves the app under Waitress on the demo seed (a fresh SQLite database), drives Debian's Chromium through
+Playwright and counts, from Chromium's own network log (CDP), every response's encoded length: status line,
+headers and compressed body. Prints:
+  - the child's first screen, cold (empty cache), after the IRO's "Start" (the hand-over's redirect shown apart);
+  - one step (answering the first question: the fragment and anything it pulls in), and the heaviest step
+    of the whole younger conversation;
+  - a warm reload of the child's page: requests, revalidations (304s) and bytes;
+  - the parent's first screen (the questionnaire's start page, cold) and its first question.
+Targets (issue 14): child's first screen <= 30 KB, one step <= 4 KB with its pictures, a warm reload
+revalidates nothing, the parent's first screen <= 40 KB.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import expect, sync_playwright
+from sqlmodel import Session, select
+from waitress.server import create_server
+
+from voice_app import create_app
+from voice_app.config import Settings
+from voice_app.db import make_engine
+from voice_app.demo import DEMO_PASSWORD, seed_demo
+from voice_app.feedback.links import new_token
+from voice_app.migrate import upgrade
+from voice_app.models import Child, FeedbackLink, Review, ReviewKind, utcnow
+from voice_app.serving import stop_in_thread
+
+CHROMIUM = "/usr/bin/chromium"
+CHILD = "Aisha"  # 9, English, a visit planned with the demo IRO
+TARGETS = {"child first screen": 30 * 1024, "one step": 4 * 1024, "parent first screen": 40 * 1024}
+
+
+def seed(url: str) -> tuple[str, int]:
+    """The demo service, and a feedback link for one of its conferences: the link's token and the child's id."""
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as db:
+        seed_demo(db)
+        conference = db.exec(select(Review).where(Review.kind == ReviewKind.CP_CONFERENCE).order_by(Review.id)).first()
+        link_token = new_token()
+        db.add(FeedbackLink(review_id=conference.id, token=link_token, created_by_id=conference.chair_id,
+                            expires_at=utcnow() + timedelta(days=28), max_responses=2))
+        db.commit()
+        child_id = db.exec(select(Child).where(Child.preferred_name == CHILD)).one().id
+    engine.dispose()
+    return link_token, child_id
+
+
+class Wire:
+    """Chromium's network log for one page: what each response cost on the wire."""
+
+    def __init__(self, context, page) -> None:
+        self.cdp = context.new_cdp_session(page)
+        self.cdp.send("Network.enable")
+        self.requests: dict[str, dict] = {}
+        self.cdp.on("Network.requestWillBeSent", self._sent)
+        self.cdp.on("Network.responseReceived", self._received)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.on("Network.requestServedFromCache", self._from_cache)
+
+    def _sent(self, event) -> None:
+        redirect = event.get("redirectResponse")
+        if redirect is not None:  # the same request id goes on after a redirect: keep the redirect as its own entry
+            self.requests[f"{event['requestId']}:{len(self.requests)}"] = {
+                "url": redirect["url"], "status": redirect["status"], "bytes": redirect.get("encodedDataLength", 0), "cache": False}
+        self.requests[event["requestId"]] = {"url": event["request"]["url"], "status": None, "bytes": 0, "cache": False}
+
+    def _received(self, event) -> None:
+        entry = self.requests.setdefault(event["requestId"], {"url": event["response"]["url"], "bytes": 0, "cache": False})
+        entry["status"] = event["response"]["status"]
+        entry["cache"] = entry["cache"] or event["response"].get("fromDiskCache", False)
+
+    def _finished(self, event) -> None:
+        if event["requestId"] in self.requests:
+            self.requests[event["requestId"]]["bytes"] = event["encodedDataLength"]
+
+    def _from_cache(self, event) -> None:
+        if event["requestId"] in self.requests:
+            self.requests[event["requestId"]]["cache"] = True
+
+    def take(self) -> list[dict]:
+        """What came since the last call (requests answered from the browser's cache are left out)."""
+        taken = [entry for entry in self.requests.values() if not entry["cache"]]
+        self.requests = {}
+        return taken
+
+
+def report(label: str, entries: list[dict], *, base: str, target: int | None = None, detail: bool = True) -> int:
+    total = sum(entry["bytes"] for entry in entries)
+    revalidated = sum(1 for entry in entries if entry["status"] == 304)
+    goal = f" (target <= {target / 1024:.0f} KB: {'met' if total <= target else 'MISSED'})" if target else ""
+    print(f"{label}: {total / 1024:.1f} KB in {len(entries)} requests, {revalidated} revalidated{goal}")
+    if detail:
+        for entry in sorted(entries, key=lambda e: -e["bytes"]):
+            print(f"    {entry['bytes']:>7,} B  {entry['status']}  {entry['url'].replace(base, '')}")
+    return total
+
+
+def answer_step(page) -> bool:
+    """Answer the current step with the first thing on offer (or read the recap); False once there are no questions."""
+    step = page.locator("#step")
+    kind = step.get_attribute("data-kind")
+    before = page.locator("#question-title").inner_text()
+    if kind == "recap":
+        step.locator("button.button-main").click()
+    elif kind == "scale" and step.locator("button.scale__n").count():
+        step.locator("button.scale__n").nth(5).click()
+    elif kind == "text":
+        step.locator("textarea").fill("I like my school.")
+        step.locator("button.button-main").click()
+    elif step.locator("button.card[name=choice]").count():
+        step.locator("button.card[name=choice]").first.click()
+    elif kind in ("choice", "multi", "people", "scale"):
+        step.locator("label.card, label.scale__n").first.click()
+        step.locator("button.button-main").click()
+    else:
+        return False
+    expect(page.locator("#question-title")).not_to_have_text(before)
+    page.wait_for_load_state("networkidle")
+    return True
+
+
+def hand_over(page, base: str, child_id: int) -> None:
+    """Sign in as the demo IRO and get the tablet ready for the child (everything up to the Start button)."""
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Email address").fill("iro@example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{base}/children/{child_id}")
+    page.get_by_role("link", name=f"Hand the tablet to {CHILD}").first.click()
+    page.get_by_label("Younger").check()
+    page.get_by_label("Their views, then").check()
+
+
+def bench_child(browser, base: str, child_id: int) -> None:
+    tablet = browser.new_context(viewport={"width": 768, "height": 1024})
+    page = tablet.new_page()
+    wire = Wire(tablet, page)
+    hand_over(page, base, child_id)
+    wire.cdp.send("Network.clearBrowserCache")  # cold: as if the staff pages had never been opened here
+    wire.take()
+    page.get_by_role("button", name=f"Start: hand the tablet to {CHILD}").click()
+    expect(page.locator("#step")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    entries = wire.take()
+    redirects = [entry for entry in entries if entry["status"] in (302, 303)]
+    report("child's first screen (cold: the page after the hand-over and everything it loads)",
+           [entry for entry in entries if entry not in redirects], base=base, target=TARGETS["child first screen"])
+    print(f"    before it, the hand-over's own redirect: {sum(entry['bytes'] for entry in redirects):,} B")
+    first_kind = page.locator("#step").get_attribute("data-kind")
+    answer_step(page)
+    report(f"one step (answering the first, a {first_kind} step: fragment + what it loads)", wire.take(), base=base,
+           target=TARGETS["one step"])
+    steps: list[tuple[int, list[dict]]] = []
+    while answer_step(page):
+        entries = wire.take()
+        steps.append((sum(entry["bytes"] for entry in entries), entries))
+    weights = sorted(weight for weight, _ in steps)
+    if weights:
+        print(f"every later step ({len(weights)}): median {weights[len(weights) // 2] / 1024:.1f} KB, "
+              f"{sum(1 for w in weights if w <= TARGETS['one step'])} within 4 KB")
+        report("  the heaviest of them", max(steps, key=lambda item: item[0])[1], base=base, target=TARGETS["one step"])
+    page.reload(wait_until="networkidle")
+    warm = wire.take()
+    report("child's page, warm reload", warm, base=base)
+    print(f"    static files asked for again on the warm reload: {sum(1 for e in warm if '/static/' in e['url'])} (target 0)")
+    tablet.close()
+
+
+def bench_parent(browser, base: str, link_token: str) -> None:
+    phone = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    wire = Wire(phone, page)
+    page.goto(f"{base}/p/{link_token}", wait_until="networkidle")
+    report("parent's first screen (cold)", wire.take(), base=base, target=TARGETS["parent first screen"])
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state("networkidle")
+    report("parent's first question (after Start)", wire.take(), base=base)
+    phone.close()
+
+
+def main() -> int:
+    folder = tempfile.mkdtemp(prefix="voice-wire-")
+    url = f"sqlite:///{folder}/demo.db"
+    link_token, child_id = seed(url)
+    app = create_app(settings=Settings(env="development", database_url=url, rate_limits_enabled=False, secure_cookies=False))
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="voice-app")
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            bench_child(browser, base, child_id)
+            bench_parent(browser, base, link_token)
+            browser.close()
+    finally:
+        stop_in_thread(server, thread)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

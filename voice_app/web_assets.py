@@ -1,0 +1,266 @@
+"""Bytes on the wire: static files under content-hashed names with year-long caching, and compressed pages.
+
+Static files are copied once into the instance folder as `name.<hash>.ext`, with gzip and brotli copies
+beside them, and served by WhiteNoise ahead of Flask (so they carry no session, no `Vary: Cookie` and no
+`no-store`). `url_for('static', filename='css/child.css')` gives the hashed URL, so a page names the exact
+bytes it needs and a browser keeps them for a year without asking again. Pages and fragments are
+compressed by Flask-Compress (brotli where the client accepts it, else gzip), so `voice-app serve` sends
+compressed bytes behind any proxy or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+from flask_compress import Compress
+from markupsafe import Markup, escape
+from whitenoise import WhiteNoise
+from whitenoise.compress import Compressor
+
+__all__ = ["inline_svg", "install_web_assets", "static_manifest"]
+
+YEAR = 365 * 24 * 60 * 60
+HASH_LENGTH = 12
+# A hashed name: "child.0123456789ab.css" (the hash sits before the last suffix, or ends a name without one).
+_HASHED = re.compile(r"\.[0-9a-f]{12}(\.[^./]+)?$")
+# Text the app sends (pages, fragments, JSON); static files are compressed ahead of time instead.
+COMPRESSED_TYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                    "image/svg+xml", "text/plain", "text/csv"]
+
+
+class _StaticFiles(WhiteNoise):
+    # WhiteNoise's "forever" is ten years; a year is what HTTP caches are asked to honour.
+    FOREVER = YEAR
+
+    @staticmethod
+    def serve(static_file, environ, start_response):
+        if not _HASHED.search(environ.get("PATH_INFO", "")):
+            return WhiteNoise.serve(static_file, environ, start_response)
+
+        # A hashed file never changes, so a browser never asks "has it changed?": its validators are dead weight
+        # (on a small symbol they are a fifth of the bytes).
+        def start(status, headers, exc_info=None):
+            kept = [(name, value) for name, value in headers if name.lower() not in ("etag", "last-modified")]
+            return start_response(status, kept, exc_info)
+
+        return WhiteNoise.serve(static_file, environ, start)
+
+
+def hashed_name(name: str, content: bytes) -> str:
+    """`css/child.css` -> `css/child.<first 12 hex of sha256>.css`."""
+    digest = hashlib.sha256(content).hexdigest()[:HASH_LENGTH]
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"{name}.{digest}"
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}
+# A relative reference from a script or stylesheet to another static file: `from "./x.js"`, `import("./x.js")`,
+# `url(../icons/x.svg)`. It is rewritten to the hashed name, so the file that refers is hashed with it.
+_REFERENCE = re.compile(r"""(\bfrom\s*|\bimport\s*\(\s*|\burl\(\s*)(["']?)(\.{1,2}/[^"')\s]+)\2""")
+_REWRITTEN = (".js", ".css")
+
+
+def _rewrite(name: str, text: str, hashed: Callable[[str], str | None]) -> str:
+    folder = posixpath.dirname(name)
+
+    def swap(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(folder, match.group(3)))
+        new_name = hashed(target)
+        if new_name is None:
+            return match.group(0)
+        reference = posixpath.relpath(new_name, folder or ".")
+        reference = reference if reference.startswith(".") else f"./{reference}"
+        return f"{match.group(1)}{match.group(2)}{reference}{match.group(2)}"
+
+    return _REFERENCE.sub(swap, text)
+
+
+def _content(static_root: Path, name: str, manifest: dict[str, str]) -> bytes:
+    """A static file's bytes as served: scripts and stylesheets with their references hashed, symbols rounded."""
+    data = (static_root / name).read_bytes()
+    if name.endswith(".svg"):
+        return _rounded_svg(data.decode("utf-8")).encode("utf-8")
+    if not name.endswith(_REWRITTEN):
+        return data
+    return _rewrite(name, data.decode("utf-8"), manifest.get).encode("utf-8")
+
+
+def static_manifest(static_root: Path) -> dict[str, str]:
+    """Every file under the static folder, by its name, with its content-hashed name."""
+    files = {path.relative_to(static_root).as_posix(): path for path in sorted(static_root.rglob("*")) if path.is_file()}
+    manifest: dict[str, str] = {}
+
+    def hashed(name: str) -> str | None:
+        if name in manifest or name not in files:
+            return manifest.get(name)
+        path = files[name]
+        if name.endswith(_REWRITTEN):
+            manifest[name] = name  # a file that refers back to itself (through others) keeps its own name
+            text = _rewrite(name, path.read_text(encoding="utf-8"), hashed)
+            manifest[name] = hashed_name(name, text.encode("utf-8"))
+            return manifest[name]
+        stat = path.stat()
+        # Hashed once per process while the file is unchanged (tests build an app per test).
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _HASHES:
+            _HASHES[key] = hashed_name(name, _content(static_root, name, manifest))
+        manifest[name] = _HASHES[key]
+        return manifest[name]
+
+    for name in files:
+        hashed(name)
+    return manifest
+
+
+def _build(static_root: Path, manifest: dict[str, str], cache_root: Path) -> Path:
+    """The folder of hashed copies (and their .gz/.br), made once per set of contents and then reused."""
+    # Named after every file's hash and this module (which decides what is served), so a change to either builds anew.
+    listing = "\n".join(f"{k} {v}" for k, v in sorted(manifest.items())).encode() + Path(__file__).read_bytes()
+    key = hashlib.sha256(listing).hexdigest()[:16]
+    target = cache_root / key
+    if target.is_dir():
+        return target
+    cache_root.mkdir(parents=True, exist_ok=True)
+    # Built aside and renamed into place, so two processes starting at once never serve half a folder.
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_root))
+    compressor = Compressor(quiet=True)
+    for name, hashed in manifest.items():
+        out = work / hashed
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(_content(static_root, name, manifest))
+        made = [str(out)] + (compressor.compress(str(out)) if compressor.should_compress(name) else [])
+        for path in made:
+            # The plain name too (with its own short caching), for links that cannot know the hash.
+            shutil.copyfile(path, str(work / name) + path[len(str(out)):])
+    try:
+        os.rename(work, target)
+    except OSError:  # another process got there first: theirs is identical
+        shutil.rmtree(work, ignore_errors=True)
+    _prune(cache_root, keep=target)
+    return target
+
+
+def _prune(cache_root: Path, *, keep: Path) -> None:
+    """Drop builds of older static files after a day (a server still running an older release has had time to stop)."""
+    day_ago = time.time() - 24 * 60 * 60
+    for folder in cache_root.iterdir():
+        try:
+            if folder != keep and folder.is_dir() and folder.stat().st_mtime < day_ago:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _cache_root(app: Flask) -> Path:
+    root = Path(app.instance_path) / "static-cache"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=root)
+        probe.close()
+        return root
+    except OSError:  # a read-only install: fall back to the machine's temporary folder
+        return Path(tempfile.gettempdir()) / "voice-app-static-cache"
+
+
+def _static_headers(headers, path: str, url: str) -> None:
+    # The headers pages get from security.py, where they matter for a file: no sniffing, no other sites.
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if url.endswith(".svg"):
+        # An SVG opened on its own is a document: it may run nothing and load nothing.
+        headers["Content-Security-Policy"] = "default-src 'none'"
+    if not _HASHED.search(url):
+        # An unhashed name may change under the same URL: the browser asks each time.
+        headers["Cache-Control"] = "no-cache"
+
+
+_SVGS: dict[tuple[str, int], str] = {}
+_NUMBER = re.compile(r"-?\d*\.\d+(?:[eE][-+]?\d+)?")
+_PATH_DATA = re.compile(r'\bd="([^"]*)"')
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def _round_path(data: str) -> str:
+    """Path data to one decimal place: a 32-unit symbol drawn 72 px wide moves by at most 0.1 px."""
+
+    def shorter(match: re.Match) -> str:
+        text = match.group(0)
+        if "e" in text.lower():
+            return text
+        out = f"{round(float(text), 1):.1f}".rstrip("0").rstrip(".")
+        out = "0" if out in ("-0", "") else out
+        out = out.replace("0.", ".", 1) if out.startswith(("0.", "-0.")) else out
+        # Numbers touch in path data ("2.96.5", "1-.04"): keep them apart once rounding drops a "." or a "-".
+        before = match.string[match.start() - 1 : match.start()]
+        follows = match.string[match.end() : match.end() + 1]
+        if not out.startswith("-") and (before.isdigit() or before == "."):
+            out = " " + out
+        if follows == "." and "." not in out:
+            out += " "
+        return out
+
+    return re.sub(" {2,}", " ", _NUMBER.sub(shorter, data))
+
+
+def _rounded_svg(svg: str) -> str:
+    viewbox = _VIEWBOX.search(svg)
+    if viewbox and min(float(viewbox.group(1)), float(viewbox.group(2))) >= 24:
+        svg = _PATH_DATA.sub(lambda m: f'd="{_round_path(m.group(1))}"', svg)
+    return svg
+
+
+def inline_svg(static_root: Path, filename: str, class_: str = "", size: int = 40) -> Markup:
+    """A static SVG's markup, to put straight into a page (its pictures then need no request of their own).
+
+    The files are ours and hold no scripts or styles (see static/icons/README.md); a missing one gives nothing,
+    not an error page. Path coordinates are rounded (invisibly), as in the served files.
+    """
+    path = static_root / filename
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+        if key not in _SVGS:
+            _SVGS[key] = _rounded_svg(path.read_text(encoding="utf-8").strip())
+    except OSError:
+        return Markup("")
+    attributes = f'class="{escape(class_)}" width="{size}" height="{size}" '
+    return Markup(_SVGS[key].replace("<svg ", f"<svg {attributes}", 1))
+
+
+def install_web_assets(app: Flask) -> None:
+    """Serve static files hashed, immutable and pre-compressed; compress every text response."""
+    static_root = Path(app.static_folder or "static")
+    manifest = static_manifest(static_root)
+    built = _build(static_root, manifest, _cache_root(app))
+    app.extensions["voice_static_manifest"] = manifest
+    app.jinja_env.globals["inline_svg"] = lambda filename, class_="", size=40: inline_svg(static_root, filename, class_, size)
+
+    @app.url_defaults
+    def _hashed_static_url(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and values.get("filename") in manifest:
+            values["filename"] = manifest[values["filename"]]
+
+    app.wsgi_app = _StaticFiles(  # type: ignore[method-assign]
+        app.wsgi_app,
+        root=str(built),
+        prefix=app.static_url_path or "/static",
+        max_age=0,
+        allow_all_origins=False,
+        add_headers_function=_static_headers,
+        immutable_file_test=lambda _path, url: bool(_HASHED.search(url)),
+    )
+
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)  # per response: quick, and most of brotli's gain
+    app.config.setdefault("COMPRESS_MIN_SIZE", 256)
+    Compress(app)
