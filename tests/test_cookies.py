@@ -6,6 +6,7 @@ from tests.conftest import make_settings
 from voice_app import create_app
 from voice_app.config import ConfigError, Settings
 from voice_app.cookies import cookies_secure, is_loopback_host
+from voice_app.crypto import new_key
 
 STRONG_SECRET = "s" * 48
 
@@ -58,7 +59,9 @@ def app_in(database_url):
     apps = []
 
     def _build(env: str):
-        apps.append(create_app(settings=make_settings(database_url, env=env, secret_key=STRONG_SECRET)))
+        # Production also needs its own encryption key (issue 19); the demo and tests use the public one.
+        keys = new_key("k1") if env == "production" else ""
+        apps.append(create_app(settings=make_settings(database_url, env=env, secret_key=STRONG_SECRET, encryption_keys=keys)))
         return apps[-1]
 
     yield _build
