@@ -38,6 +38,8 @@ class Settings:
     rate_limit_storage_uri: str = "memory://"
     handover_minutes: int = 120
     feedback_link_days: int = 28
+    # The three houses (Signs of Safety) for children in care as well as children on a plan (2021/22 §19.4).
+    houses_for_cared_for: bool = True
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +55,7 @@ class Settings:
         settings.secure_cookies = _flag(get("SECURE_COOKIES"), settings.secure_cookies)
         settings.rate_limits_enabled = _flag(get("RATE_LIMITS"), settings.rate_limits_enabled)
         settings.rate_limit_storage_uri = get("RATE_LIMIT_STORAGE_URI") or settings.rate_limit_storage_uri
+        settings.houses_for_cared_for = _flag(get("THREE_HOUSES_FOR_CARED_FOR"), settings.houses_for_cared_for)
         for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:

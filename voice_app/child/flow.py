@@ -120,13 +120,24 @@ def shown(question: Question, answers: dict[str, SavedAnswer]) -> bool:
     return earlier is not None and any(choice in question.show_if.any_of for choice in earlier.choices)
 
 
-def asked_questions(bank: QuestionBank, *, statement: Statement, child: Child, answers: dict[str, SavedAnswer]) -> list[Question]:
+def houses_setting() -> bool:
+    """The service's choice to offer the three houses to children in care (on unless turned off)."""
+    from flask import current_app, has_app_context
+
+    settings = current_app.config.get("VOICE_APP") if has_app_context() else None
+    return getattr(settings, "houses_for_cared_for", True)
+
+
+def asked_questions(
+    bank: QuestionBank, *, statement: Statement, child: Child, answers: dict[str, SavedAnswer], houses_for_cared_for: bool | None = None
+) -> list[Question]:
     """The questions this child is asked now, in order, with show_if applied to their answers."""
     candidates = bank.for_child(
         parts=parts_of(statement),
         version=FlowVersion(statement.version).value,
         cared_for=child.cared_for,
         on_cp_plan=child.on_cp_plan,
+        houses_for_cared_for=houses_setting() if houses_for_cared_for is None else houses_for_cared_for,
     )
     return [question for question in candidates if shown(question, answers)]
 

@@ -20,6 +20,7 @@ from voice_app.models.reviews import (
 from voice_app.models.statements import (
     Answer,
     AnswerChoice,
+    AttentionAction,
     ChildResponse,
     DecisionOutcome,
     FlowVersion,
@@ -34,6 +35,7 @@ __all__ = [
     "STAGES_FOR_KIND",
     "Answer",
     "AnswerChoice",
+    "AttentionAction",
     "AuditEvent",
     "ChairRole",
     "Child",

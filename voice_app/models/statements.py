@@ -145,3 +145,18 @@ class Handover(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AttentionAction(SQLModel, table=True):
+    """What the IRO did about one answer that needed attention (kept with the statement; never shown to the child)."""
+
+    __tablename__ = "attention_action"
+    __table_args__ = (sa.UniqueConstraint("statement_id", "question_id", name="uq_attention_action_question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    question_id: str = Field(max_length=64)
+    action: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    recorded_by_id: int = Field(foreign_key="staff_user.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

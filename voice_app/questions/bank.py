@@ -15,7 +15,10 @@ HERE = Path(__file__).resolve().parent
 PARTS = ("views", "menu")
 KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
 VERSIONS = frozenset({"younger", "older"})
-AUDIENCES = frozenset({"all", "cared_for", "cp"})
+# "houses": the three houses (Signs of Safety), asked on a child protection plan and, when the service
+# setting VOICE_APP_THREE_HOUSES_FOR_CARED_FOR is on (the default), of children in care too.
+AUDIENCES = frozenset({"all", "cared_for", "cp", "houses"})
+ATTENTION_KINDS = frozenset({"", "worry", "request"})
 # Offered by the flow on every Child's Menu item; stored as choice ids, so no question may use them.
 MENU_EXTRA_CHOICES = ("dont_mind", "dont_say")
 
@@ -29,6 +32,9 @@ class Choice:
     id: str
     label: str  # English msgid
     symbol: str  # file name in static/icons without .svg
+    # "worry" or "request": choosing this card puts the answer first on the IRO's statement page,
+    # as something to look into or as something the child asked for. The child is never told.
+    attention: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,12 +64,14 @@ class Question:
     keep_out_of_meeting: bool = False
     # AnswerChoice.position for this question's choices: 0 = wanted, 1 = not wanted (who attends).
     position: int = 0
+    # Scale questions: an answer at or below this number needs the IRO's attention (e.g. 3 on "how safe").
+    attention_at_most: int | None = None
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the question has it."""
         return next((c for c in self.choices if c.id == choice_id), None)
 
-    def applies_to(self, *, version: str, cared_for: bool, on_cp_plan: bool) -> bool:
+    def applies_to(self, *, version: str, cared_for: bool, on_cp_plan: bool, houses_for_cared_for: bool = True) -> bool:
         """Whether a child with this version and status is asked this question."""
         if version not in self.versions:
             return False
@@ -71,7 +79,20 @@ class Question:
             return on_cp_plan
         if self.audience == "cared_for":
             return cared_for
+        if self.audience == "houses":
+            return on_cp_plan or (cared_for and houses_for_cared_for)
         return True
+
+    def attention_choices(self, choice_ids) -> tuple[str, ...]:
+        """The chosen cards that need the IRO's attention, in the order given."""
+        flagged = {c.id for c in self.choices if c.attention}
+        return tuple(choice for choice in choice_ids if choice in flagged)
+
+    def needs_attention(self, *, choices=(), scale: int | None = None) -> bool:
+        """Whether an answer with these cards or this number needs the IRO's attention."""
+        if self.attention_choices(choices):
+            return True
+        return scale is not None and self.attention_at_most is not None and scale <= self.attention_at_most
 
 
 @dataclass(frozen=True)
@@ -82,19 +103,25 @@ class QuestionBank:
     def get(self, question_id: str) -> Question | None:
         return self.by_id.get(question_id)
 
-    def for_child(self, *, parts: tuple[str, ...], version: str, cared_for: bool, on_cp_plan: bool) -> list[Question]:
+    def for_child(
+        self, *, parts: tuple[str, ...], version: str, cared_for: bool, on_cp_plan: bool, houses_for_cared_for: bool = True
+    ) -> list[Question]:
         """The questions this child is asked, in order (show_if is applied later, against answers)."""
         return [
             q
             for q in self.questions
-            if q.part in parts and q.applies_to(version=version, cared_for=cared_for, on_cp_plan=on_cp_plan)
+            if q.part in parts
+            and q.applies_to(version=version, cared_for=cared_for, on_cp_plan=on_cp_plan, houses_for_cared_for=houses_for_cared_for)
         ]
 
 
 def _parse_question(raw: dict, *, part: str, source: str) -> Question:
     where = f"{source}: question {raw.get('id', '?')!r}"
     try:
-        choices = tuple(Choice(id=c["id"], label=c["label"], symbol=c["symbol"]) for c in raw.get("choices", []))
+        choices = tuple(
+            Choice(id=c["id"], label=c["label"], symbol=c["symbol"], attention=c.get("attention", ""))
+            for c in raw.get("choices", [])
+        )
         show_if = raw.get("show_if")
         question = Question(
             id=raw["id"],
@@ -113,6 +140,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             plan_label=raw.get("plan_label", ""),
             keep_out_of_meeting=bool(raw.get("keep_out_of_meeting", False)),
             position=int(raw.get("position", 0)),
+            attention_at_most=int(raw["attention_at_most"]) if "attention_at_most" in raw else None,
         )
     except KeyError as exc:
         raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
@@ -121,7 +149,11 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
     if not question.versions <= VERSIONS or not question.versions:
         raise BankError(f"{where} has versions {sorted(question.versions)}; use younger and/or older")
     if question.audience not in AUDIENCES:
-        raise BankError(f"{where} has audience {question.audience!r}; use all, cared_for or cp")
+        raise BankError(f"{where} has audience {question.audience!r}; use all, cared_for, cp or houses")
+    if any(c.attention not in ATTENTION_KINDS for c in question.choices):
+        raise BankError(f"{where} has a card whose attention is not one of {sorted(ATTENTION_KINDS)}")
+    if question.attention_at_most is not None and (question.kind != "scale" or not 0 <= question.attention_at_most <= 10):
+        raise BankError(f"{where} has attention_at_most, which only a scale question may have (0 to 10)")
     if question.kind in {"choice", "multi", "people"} and not question.choices:
         raise BankError(f"{where} needs choices")
     ids = [c.id for c in question.choices]

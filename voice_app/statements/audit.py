@@ -17,6 +17,7 @@ class Action(str, enum.Enum):
     RELEASE = "statement.release_for_meeting"
     WITHDRAW = "statement.withdraw_release"
     REVIEWED = "statement.mark_reviewed"
+    ATTENTION = "statement.attention_action"
 
     @property
     def label(self) -> str:
@@ -26,6 +27,7 @@ class Action(str, enum.Enum):
             "statement.release_for_meeting": "Released it for the meeting",
             "statement.withdraw_release": "Withdrew the release for the meeting",
             "statement.mark_reviewed": "Marked it as reviewed",
+            "statement.attention_action": "Recorded what was done about an answer needing attention",
         }[self.value]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from voice_app.models import (
+    AttentionAction,
     ChairRole,
     ChildResponse,
     DecisionOutcome,
@@ -118,6 +119,27 @@ def save_response(db: Session, *, record: StatementRecord, question_id: str, we_
     return response
 
 
+def save_attention_action(db: Session, *, record: StatementRecord, question_id: str, action: str, by: StaffUser) -> AttentionAction:
+    """Record (or change) what the IRO did about one answer that needed attention; the child never sees it."""
+    if question_id not in {item.question_id for item in record.attention}:
+        raise StatementActionError("That answer does not need attention in this statement.")
+    if not (action or "").strip():
+        raise StatementActionError("Write what you did about this answer.")
+    if len(action) > MAX_WORDS:
+        raise StatementActionError(f"Keep it under {MAX_WORDS:,} characters.")
+    found = db.exec(select(AttentionAction).where(AttentionAction.statement_id == record.statement.id, AttentionAction.question_id == question_id)).first()
+    now = utcnow()
+    if found is None:
+        found = AttentionAction(statement_id=record.statement.id, question_id=question_id, action=action, recorded_by_id=by.id, recorded_at=now)
+    found.action = action
+    found.recorded_by_id = by.id
+    found.updated_at = now
+    db.add(found)
+    db.commit()
+    record.actions[question_id] = found
+    return found
+
+
 def save_notes(db: Session, *, statement: Statement, notes: str) -> Statement:
     """The IRO's own notes, kept apart from the child's words."""
     if len(notes) > 20000:
@@ -171,6 +193,7 @@ __all__ = [
     "plan_item",
     "record_decision",
     "release_for_meeting",
+    "save_attention_action",
     "save_notes",
     "save_response",
     "set_review_record",
