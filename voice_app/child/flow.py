@@ -107,9 +107,9 @@ def choice_view(question: Question, choice_id: str) -> tuple[str, str]:
 
 
 def parts_of(statement: Statement) -> tuple[str, ...]:
-    """The parts offered in this statement ("views", "menu"), in the order they are asked."""
+    """The parts offered in this statement, in the order they are asked: how the last meeting went first."""
     chosen = {part.strip() for part in statement.parts.split(",")}
-    return tuple(part for part in ("views", "menu") if part in chosen)
+    return tuple(part for part in ("after", "views", "menu") if part in chosen)
 
 
 def shown(question: Question, answers: dict[str, SavedAnswer]) -> bool:

@@ -4,6 +4,7 @@ from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
 from voice_app.models.people import Child, Role, StaffUser
+from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
 from voice_app.models.reports import ReportMonth
 from voice_app.models.reviews import (
     STAGES_FOR_KIND,
@@ -44,6 +45,8 @@ __all__ = [
     "FeedbackLink",
     "FlowVersion",
     "Handover",
+    "IntroLetter",
+    "IroProfile",
     "MeetingFormat",
     "MenuDecision",
     "ParentDraft",
@@ -55,6 +58,7 @@ __all__ = [
     "ReviewStage",
     "ReviewStatus",
     "Role",
+    "ServiceContact",
     "Sharing",
     "StaffUser",
     "Statement",

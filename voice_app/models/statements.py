@@ -41,8 +41,10 @@ class Statement(SQLModel, table=True):
     child_id: int = Field(foreign_key="child.id", index=True)
     visit_id: int = Field(foreign_key="visit.id", index=True)
     version: FlowVersion = Field(default=FlowVersion.YOUNGER, sa_type=enum_type(FlowVersion))
-    # Which parts were offered: "views", "menu" or "views,menu".
+    # Which parts were offered: "views", "menu" or "views,menu", with "after" first when the child is asked
+    # how their last meeting went (about_review_id names that held review).
     parts: str = Field(default="views,menu", max_length=32)
+    about_review_id: int | None = Field(default=None, foreign_key="review.id")
     language: str = Field(default="en-GB", max_length=16)
     scribed: bool = False
     scribe_id: int | None = Field(default=None, foreign_key="staff_user.id")

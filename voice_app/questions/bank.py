@@ -1,4 +1,4 @@
-"""Questions as data: one TOML file per part (views.toml, menu.toml) that a service can edit.
+"""Questions as data: one TOML file per part (views.toml, menu.toml, after.toml) that a service can edit.
 
 Answers store question and choice *ids*, never wording, so wording and translations can change
 without breaking old statements. Wording is an English msgid that Babel translates at render time.
@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("views", "menu")
+PARTS = ("views", "menu", "after")
 KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
 VERSIONS = frozenset({"younger", "older"})
 # "houses": the three houses (Signs of Safety), asked on a child protection plan and, when the service
@@ -46,7 +46,7 @@ class ShowIf:
 @dataclass(frozen=True)
 class Question:
     id: str
-    part: str  # "views" or "menu"
+    part: str  # "views", "menu" or "after" (how the last meeting went)
     kind: str  # choice | multi | scale | text | people
     prompt: str  # English msgid, short and kind
     symbol: str
@@ -64,6 +64,8 @@ class Question:
     keep_out_of_meeting: bool = False
     # AnswerChoice.position for this question's choices: 0 = wanted, 1 = not wanted (who attends).
     position: int = 0
+    # After-the-meeting questions: show the child what they asked for on the Child's Menu beside it.
+    show_menu: bool = False
     # Scale questions: an answer at or below this number needs the IRO's attention (e.g. 3 on "how safe").
     attention_at_most: int | None = None
 
@@ -106,13 +108,14 @@ class QuestionBank:
     def for_child(
         self, *, parts: tuple[str, ...], version: str, cared_for: bool, on_cp_plan: bool, houses_for_cared_for: bool = True
     ) -> list[Question]:
-        """The questions this child is asked, in order (show_if is applied later, against answers)."""
-        return [
+        """The questions this child is asked, part by part in the order of `parts` (show_if is applied later)."""
+        asked = [
             q
             for q in self.questions
             if q.part in parts
             and q.applies_to(version=version, cared_for=cared_for, on_cp_plan=on_cp_plan, houses_for_cared_for=houses_for_cared_for)
         ]
+        return sorted(asked, key=lambda q: parts.index(q.part))  # stable: the bank's order within a part
 
 
 def _parse_question(raw: dict, *, part: str, source: str) -> Question:
@@ -141,6 +144,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             keep_out_of_meeting=bool(raw.get("keep_out_of_meeting", False)),
             position=int(raw.get("position", 0)),
             attention_at_most=int(raw["attention_at_most"]) if "attention_at_most" in raw else None,
+            show_menu=bool(raw.get("show_menu", False)),
         )
     except KeyError as exc:
         raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
@@ -165,10 +169,12 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
 
 
 def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank:
-    """Read and check views.toml and menu.toml; every symbol must exist when `icons` is given."""
+    """Read and check views.toml, menu.toml and after.toml; every symbol must exist when `icons` is given."""
     questions: list[Question] = []
     for part in PARTS:
         path = folder / f"{part}.toml"
+        if part == "after" and not path.exists():
+            continue  # a service's own bank from before after.toml existed
         with path.open("rb") as handle:
             data = tomllib.load(handle)
         for raw in data.get("question", []):

@@ -72,6 +72,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         participation_figure(now, before),
         *menu_figures(bank, now, before),
         *views_figures(bank, now, before),
+        *views_figures(bank, now, before, part="after"),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
         *parents_section(now, before),
     ]

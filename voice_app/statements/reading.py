@@ -90,6 +90,7 @@ class AnswerView:
     asked_dir: str = "ltr"
     # Whether the scale answer is at or below the bank's attention line.
     scale_attention: bool = False
+    show_menu: bool = False  # after the meeting: shown beside what the child asked for on the menu
 
     @property
     def attention(self) -> str:
@@ -124,6 +125,8 @@ class StatementRecord:
     decisions: dict[str, MenuDecision]
     names: dict[int, str] = field(default_factory=dict)
     actions: dict[str, AttentionAction] = field(default_factory=dict)
+    # How the child's last meeting went (asked at this visit about statement.about_review_id).
+    after: list[AnswerView] = field(default_factory=list)
 
     @property
     def statement(self) -> Statement:
@@ -138,7 +141,7 @@ class StatementRecord:
     @property
     def attention(self) -> list[AnswerView]:
         """Answers that need the IRO's attention, in question order: the page lists these first."""
-        return [item for item in [*self.views, *self.menu] if item.attention]
+        return [item for item in [*self.after, *self.views, *self.menu] if item.attention]
 
     @property
     def attention_open(self) -> int:
@@ -198,6 +201,7 @@ def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question 
         plan_label=wording(question.plan_label) if question else "",
         keep_out_of_meeting=(question is not None and question.keep_out_of_meeting) or answer.question_id in KEPT_OUT_OF_MEETING,
         scale_attention=question is not None and not answer.skipped and question.needs_attention(scale=answer.scale),
+        show_menu=question is not None and question.show_menu,
     )
 
 
@@ -249,6 +253,7 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         context=context,
         views=_ordered([item for item in shown if item.part == "views"], bank),
         menu=_ordered([item for item in shown if item.part == "menu"], bank),
+        after=_ordered([item for item in shown if item.part == "after"], bank),
         responses=responses,
         decisions=decisions,
         names=names,

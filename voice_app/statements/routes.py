@@ -13,6 +13,7 @@ from voice_app.rendering import wants_fragment
 from voice_app.security import child_for, roles_required
 from voice_app.statements import bp
 from voice_app.statements.access import statement_for, statements_for_visit
+from voice_app.statements.after_meeting import after_meeting
 from voice_app.statements.audit import Action, record_event, trail_for_child
 from voice_app.statements.exports import Audience, ExportRefused, export_filename, statement_json
 from voice_app.statements.forms import (
@@ -84,6 +85,7 @@ def _page(record: StatementRecord, *, status: int = 200, decision_forms: dict | 
             record=record,
             decision_forms=forms,
             attention_forms=attention,
+            after=after_meeting(db.session(), record=record),
             notes_form=notes_form or NotesForm(data={"iro_notes": record.statement.iro_notes}),
             review_form=review_form,
             action_form=ActionForm(),
