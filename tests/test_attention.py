@@ -43,7 +43,7 @@ def test_the_cards_the_seeds_children_needed_are_in_the_bank():
 
 
 def test_who_is_asked_the_new_questions():
-    assert {"future-home", "understand-care", "keep-safe", "advocate"} <= _asked()
+    assert {"future-home", "understand-care", "keep-safe"} <= _asked()
     assert "understand-plan" not in _asked()
     assert "future-home" not in _asked(version="younger")  # where to live when older: older children
     on_plan = _asked(cared_for=False, cp=True, houses=False)

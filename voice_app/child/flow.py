@@ -107,9 +107,9 @@ def choice_view(question: Question, choice_id: str) -> tuple[str, str]:
 
 
 def parts_of(statement: Statement) -> tuple[str, ...]:
-    """The parts offered in this statement, in the order they are asked: how the last meeting went first."""
+    """The parts offered, in the order asked: how the last meeting went, views, what happens at a meeting, the menu."""
     chosen = {part.strip() for part in statement.parts.split(",")}
-    return tuple(part for part in ("after", "views", "menu") if part in chosen)
+    return tuple(part for part in ("after", "views", "explain", "menu") if part in chosen)
 
 
 def shown(question: Question, answers: dict[str, SavedAnswer]) -> bool:

@@ -29,6 +29,7 @@ class HandoverForm(FlaskForm):
     language = SelectField("Language", validators=[InputRequired()])
     parts = RadioField("What to ask", choices=PARTS_CHOICES, validators=[InputRequired("Choose what to ask.")])
     ask_after = BooleanField("First ask how their last meeting went")
+    explain = BooleanField("Add “What happens at my meeting”: a few picture steps about the review, and whether they would like an advocate")
     scribing = BooleanField("I will type what the child says, in their words (scribing)")
     pin = PasswordField(
         "Hand-back PIN (optional)",

@@ -36,16 +36,16 @@ def _visit(visit_id: int):
     return visit, review, child
 
 
-def _after_parts(form: HandoverForm, last_held) -> tuple[str, int | None]:
-    """The parts to ask, with "after" first when the IRO asks how the last meeting went, and that meeting's id."""
-    parts = form.parts.data
-    if last_held is None:
-        return parts, None
-    if parts == "after":
-        return parts, last_held.id
-    if form.ask_after.data:
-        return f"after,{parts}", last_held.id
-    return parts, None
+def _chosen_parts(form: HandoverForm, last_held) -> tuple[str, int | None]:
+    """The parts to ask (with "after" when the IRO asks how the last meeting went, and "explain" if added), and that meeting's id."""
+    parts = form.parts.data.split(",")
+    about = None
+    if last_held is not None and (parts == ["after"] or form.ask_after.data):
+        about = last_held.id
+        parts = ["after", *[part for part in parts if part != "after"]]
+    if form.explain.data and "explain" not in parts:
+        parts.append("explain")
+    return ",".join(parts), about
 
 
 def _form(child, review) -> HandoverForm:
@@ -77,7 +77,7 @@ def setup(visit_id: int):
             set_handback_pin(session_db, user=current_user, pin=form.pin.data)
         elif form.forget_pin.data:
             set_handback_pin(session_db, user=current_user, pin=None)
-        parts, about_review_id = _after_parts(form, last_held)
+        parts, about_review_id = _chosen_parts(form, last_held)
         options = HandoverOptions(
             version=FlowVersion(form.version.data),
             language=form.language.data,

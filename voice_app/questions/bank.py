@@ -12,12 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("views", "menu", "after")
+PARTS = ("views", "menu", "after", "explain")
 KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
 VERSIONS = frozenset({"younger", "older"})
 # "houses": the three houses (Signs of Safety), asked on a child protection plan and, when the service
 # setting VOICE_APP_THREE_HOUSES_FOR_CARED_FOR is on (the default), of children in care too.
 AUDIENCES = frozenset({"all", "cared_for", "cp", "houses"})
+OPTIONAL_PARTS = frozenset({"after", "explain"})
 ATTENTION_KINDS = frozenset({"", "worry", "request"})
 # Offered by the flow on every Child's Menu item; stored as choice ids, so no question may use them.
 MENU_EXTRA_CHOICES = ("dont_mind", "dont_say")
@@ -46,7 +47,7 @@ class ShowIf:
 @dataclass(frozen=True)
 class Question:
     id: str
-    part: str  # "views", "menu" or "after" (how the last meeting went)
+    part: str  # "views", "menu", "after" (how the last meeting went) or "explain" (what happens at my meeting)
     kind: str  # choice | multi | scale | text | people
     prompt: str  # English msgid, short and kind
     symbol: str
@@ -64,6 +65,8 @@ class Question:
     keep_out_of_meeting: bool = False
     # AnswerChoice.position for this question's choices: 0 = wanted, 1 = not wanted (who attends).
     position: int = 0
+    # "What happens at my meeting": a few words explaining the step, read aloud with the prompt.
+    explain: str = ""
     # After-the-meeting questions: show the child what they asked for on the Child's Menu beside it.
     show_menu: bool = False
     # Scale questions: an answer at or below this number needs the IRO's attention (e.g. 3 on "how safe").
@@ -145,6 +148,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             position=int(raw.get("position", 0)),
             attention_at_most=int(raw["attention_at_most"]) if "attention_at_most" in raw else None,
             show_menu=bool(raw.get("show_menu", False)),
+            explain=raw.get("explain", ""),
         )
     except KeyError as exc:
         raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
@@ -169,12 +173,12 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
 
 
 def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank:
-    """Read and check views.toml, menu.toml and after.toml; every symbol must exist when `icons` is given."""
+    """Read and check views.toml, menu.toml, after.toml and explain.toml; every symbol must exist when `icons` is given."""
     questions: list[Question] = []
     for part in PARTS:
         path = folder / f"{part}.toml"
-        if part == "after" and not path.exists():
-            continue  # a service's own bank from before after.toml existed
+        if part in OPTIONAL_PARTS and not path.exists():
+            continue  # a service's own bank from before these parts existed
         with path.open("rb") as handle:
             data = tomllib.load(handle)
         for raw in data.get("question", []):

@@ -127,6 +127,8 @@ class StatementRecord:
     actions: dict[str, AttentionAction] = field(default_factory=dict)
     # How the child's last meeting went (asked at this visit about statement.about_review_id).
     after: list[AnswerView] = field(default_factory=list)
+    # "What happens at my meeting": what the child understood, asked about, and whether they want an advocate.
+    explain: list[AnswerView] = field(default_factory=list)
 
     @property
     def statement(self) -> Statement:
@@ -141,7 +143,7 @@ class StatementRecord:
     @property
     def attention(self) -> list[AnswerView]:
         """Answers that need the IRO's attention, in question order: the page lists these first."""
-        return [item for item in [*self.after, *self.views, *self.menu] if item.attention]
+        return [item for item in [*self.after, *self.views, *self.explain, *self.menu] if item.attention]
 
     @property
     def attention_open(self) -> int:
@@ -254,6 +256,7 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         views=_ordered([item for item in shown if item.part == "views"], bank),
         menu=_ordered([item for item in shown if item.part == "menu"], bank),
         after=_ordered([item for item in shown if item.part == "after"], bank),
+        explain=_ordered([item for item in shown if item.part == "explain"], bank),
         responses=responses,
         decisions=decisions,
         names=names,
