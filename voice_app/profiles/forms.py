@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms import DateField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from voice_app.profiles.services import ABOUT_MAX
@@ -36,3 +36,17 @@ class ServiceContactForm(FlaskForm):
     phone = StringField("Phone number", validators=[Optional(), Length(max=40)], filters=_strip)
     text = StringField("Number children can text", validators=[Optional(), Length(max=40)], filters=_strip)
     email = EmailField("Email address", validators=[Optional(), Email("Enter an email address like iro.service@example.org."), Length(max=254)], filters=_strip)
+
+
+class LetterForm(FlaskForm):
+    """Which language and version the letter is made in (a GET form: no token needed)."""
+
+    class Meta:
+        csrf = False
+
+    lang = SelectField("Language", validators=[Optional()])
+    version = RadioField("Version", choices=[("younger", "Younger: a picture beside every line"), ("older", "Older: words")], validators=[Optional()])
+
+
+class LetterGivenForm(FlaskForm):
+    given_on = DateField("Date the letter was given", validators=[DataRequired("Enter the date the letter was given, like 2025-03-31.")])

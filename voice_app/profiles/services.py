@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from voice_app.models import Child, IroProfile, ServiceContact, StaffUser, utcnow
+from voice_app.models import Child, IntroLetter, IroProfile, ServiceContact, StaffUser, utcnow
 from voice_app.profiles.photos import clean_photo
 
 ABOUT_MAX = 400
@@ -104,3 +104,17 @@ def save_service_contact(db: Session, *, phone: str, text: str, email: str) -> S
     db.add(contact)
     db.commit()
     return contact
+
+
+def record_letter_given(db: Session, *, child: Child, given_on, by: StaffUser) -> IntroLetter:
+    """Record the day a child was given the letter telling them who their IRO is."""
+    iro = iro_for_child(db, child=child, fallback=by)
+    letter = IntroLetter(child_id=child.id, iro_id=iro.id, given_on=given_on, recorded_by_id=by.id)
+    db.add(letter)
+    db.commit()
+    return letter
+
+
+def letters_given(db: Session, *, child_id: int) -> list[IntroLetter]:
+    """The dates a child was given an introduction letter, newest first."""
+    return list(db.exec(select(IntroLetter).where(IntroLetter.child_id == child_id).order_by(col(IntroLetter.given_on).desc(), col(IntroLetter.id).desc())).all())

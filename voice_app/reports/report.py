@@ -18,6 +18,7 @@ from voice_app.reports.figures import (
 from voice_app.reports.model import Figure, TextFigure
 from voice_app.reports.parents import parents_section
 from voice_app.reports.period import Period
+from voice_app.reports.told import told_figure
 from voice_app.reports.voices import (
     menu_figures,
     quotes_figure,
@@ -73,6 +74,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         *menu_figures(bank, now, before),
         *views_figures(bank, now, before),
         *views_figures(bank, now, before, part="after"),
+        told_figure(connection, period, window.before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
         *parents_section(now, before),
     ]
