@@ -29,7 +29,7 @@ def service(make, db):
     before = make.visit(held, iro=iro, status=VisitStatus.DONE, held_on=date.today() - timedelta(days=17), method=VisitMethod.FACE_TO_FACE)
     make_statement(db, child=mark, visit=before, answers=[AnswerSpec("menu-format", ["virtual"]), AnswerSpec("menu-chair", ["child"])])
     visit = make.visit(make.review(mark, days_ahead=170), iro=iro)
-    return dict(iro=iro, mark=mark, visit=visit, make=make)
+    return dict(iro=iro, mark=mark, held=held, visit=visit, make=make)
 
 
 def _hand_over(page, live_url, service, *, parts, language="en-GB", explain=False, ask_after=None):
@@ -149,3 +149,37 @@ def test_the_iro_keeps_their_profile_and_uploads_a_photo(page, live_url, service
     expect(page.locator(".va-profile-preview img")).to_have_attribute("src", f"/staff/{service['iro'].id}/photo")
     assert page.locator(".va-profile-preview img").evaluate("img => img.naturalWidth") == 480
     assert_accessible(page, context="profile with a photo")
+
+
+def test_the_letter_page_and_the_contact_page_are_accessible(page, live_url, service, make):
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.goto(f"{live_url}/children/{service['mark'].id}")
+    page.get_by_role("link", name="Introduction letter").click()
+    assert_accessible(page, context="introduction letter")
+    page.get_by_label("Date the letter was given").fill("2025-03-31")
+    page.get_by_role("button", name="Record the date given").click()
+    expect(page.locator("#main-content, main").first).to_contain_text("Given on 31 March 2025")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the letter (PDF)").click()
+    assert download.value.suggested_filename.startswith("introduction-letter-")
+    page.goto(f"{live_url}/children/{service['mark'].id}")
+    expect(page.get_by_text("Introduction letter given on 31 March 2025")).to_be_visible()
+    page.context.clear_cookies()
+    make.staff(Role.ADMIN, email="admin@example.org")
+    sign_in(page, live_url, "admin@example.org", PASSWORD)
+    page.get_by_role("link", name="How children reach the service").click()
+    assert_accessible(page, context="service contact details")
+
+
+def test_after_meeting_answers_sit_beside_the_meeting_on_the_statement_pages(page, live_url, service, db):
+    later = make_statement(db, child=service["mark"], visit=service["visit"], answers=[
+        AnswerSpec("after-heard", ["no"], text="They talked over me"), AnswerSpec("after-way", ["some"]),
+    ])
+    later.about_review_id = service["held"].id
+    db.add(later)
+    db.commit()
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.goto(f"{live_url}/statements/{later.id}")
+    expect(page.locator("#after-meeting")).to_contain_text("They talked over me")
+    expect(page.locator("#after-meeting")).to_contain_text("On a video call")
+    assert_accessible(page, context="statement with after-the-meeting answers")
