@@ -150,3 +150,21 @@ def test_the_figures_count_after_meeting_answers_with_small_numbers_hidden(app, 
     helped = {row.key: row for row in report.figure("after-after-helped").rows}
     assert (helped["skipped"].now.count, helped["answered"].now.count) == (1, 0)
     assert "after-after-heard" not in {f.id for f in report.figures if getattr(f, "section", "") == "What children said"}
+
+
+def test_the_figures_count_advocates_asked_for(app, db):
+    """Hand-worked: in 2024/25, 5 children answered "Would you like someone to help you say what you think?": 3 yes, 2 no."""
+    seed = Seeder(db)
+    for n, choice in enumerate(["yes", "yes", "yes", "no", "no"]):
+        child = seed.child(f"A{n}", f"AD-{n}")
+        when = utc(2024, 6, 1 + n, 10)
+        statement = seed.statement(seed.visit(seed.review(child, when.date() + timedelta(days=7), status=ReviewStatus.SCHEDULED), when.date()), child, when, when + timedelta(minutes=20))
+        seed.answer(statement, "advocate", choice)
+    db.commit()
+    with app.extensions["voice_app_engine"].connect() as connection:
+        report = build_report(connection, Period(date(2024, 4, 1), date(2025, 3, 31)))
+    figure = report.figure("explain-advocate")
+    assert figure.section.startswith("What happens at my meeting")
+    rows = {row.key: row for row in figure.rows}
+    assert (rows["0:yes"].now.count, rows["0:no"].now.count, rows["answered"].now.count) == (3, 2, 5)
+    assert report.figure("views-advocate") is None

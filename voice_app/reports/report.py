@@ -74,6 +74,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         *menu_figures(bank, now, before),
         *views_figures(bank, now, before),
         *views_figures(bank, now, before, part="after"),
+        *views_figures(bank, now, before, part="explain"),
         told_figure(connection, period, window.before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
         *parents_section(now, before),

@@ -27,6 +27,8 @@ SHARING_LABELS = {Sharing.MEETING.value: "Statement for the review meeting", Sha
 PEOPLE_GROUPS = {0: "Wanted", 1: "Not wanted"}
 SECTION_VIEWS, SECTION_MENU = "What children said", "The Child's Menu"
 SECTION_AFTER = "After the meeting: what children said about their review"
+SECTION_EXPLAIN = "What happens at my meeting: what children understood, and advocates asked for"
+PART_SECTIONS = {"views": SECTION_VIEWS, "after": SECTION_AFTER, "explain": SECTION_EXPLAIN}
 
 
 def _question_ids(bank: QuestionBank, now: Counts, before: Counts, *, part: str) -> list[str]:
@@ -45,7 +47,7 @@ def _part_of(bank: QuestionBank, question_id: str) -> str:
     question = bank.get(question_id)
     if question is not None:
         return question.part
-    return next((part for part in ("menu", "after") if question_id.startswith(f"{part}-")), "views")
+    return next((part for part in ("menu", "after", "explain") if question_id.startswith(f"{part}-")), "views")
 
 
 def _choice_label(question: Question | None, question_id: str, choice_id: str) -> str:
@@ -102,7 +104,7 @@ def views_figures(bank: QuestionBank, now: Counts, before: Counts, *, part: str 
         figures.append(
             Figure(
                 f"{part}-{question_id}",
-                SECTION_AFTER if part == "after" else SECTION_VIEWS,
+                PART_SECTIONS[part],
                 question.prompt if question else question_id,
                 "Answers in statements completed in the period. A child may pick more than one card on some "
                 "questions. Children's own words are never shown here.",
