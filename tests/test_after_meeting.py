@@ -168,3 +168,34 @@ def test_the_figures_count_advocates_asked_for(app, db):
     rows = {row.key: row for row in figure.rows}
     assert (rows["0:yes"].now.count, rows["0:no"].now.count, rows["answered"].now.count) == (3, 2, 5)
     assert report.figure("views-advocate") is None
+
+
+def test_the_exports_carry_the_after_meeting_and_explainer_answers(db, after_world):
+    import json
+    from io import BytesIO
+
+    import jsonschema
+    from pypdf import PdfReader
+
+    from voice_app.statements.access import load_context
+    from voice_app.statements.exports import Audience, export_schema, statement_json
+    from voice_app.statements.pdf import render_statement_pdf
+    from voice_app.statements.reading import read_statement
+
+    later = make_statement(db, child=after_world["child"], visit=after_world["visit"], answers=[
+        AnswerSpec("after-heard", ["bit"]), AnswerSpec("explain-who", ["got_it"]), AnswerSpec("advocate", ["yes"]), AnswerSpec("home", ["like"]),
+    ])
+    later.about_review_id, later.parts = after_world["held"].id, "after,views,explain,menu"
+    db.add(later)
+    db.commit()
+    record = read_statement(db, load_context(db, later.id))
+    for audience in Audience:
+        document = json.loads(statement_json(record, audience=audience))
+        jsonschema.validate(document, export_schema(), format_checker=jsonschema.FormatChecker())
+        assert document["statement"]["parts"] == ["after", "views", "explain", "menu"]
+        assert document["after_the_meeting"]["about_review_id"] == after_world["held"].id
+        assert [a["question_id"] for a in document["after_the_meeting"]["answers"]] == ["after-heard"]
+        assert [a["question_id"] for a in document["what_happens_at_my_meeting"]] == ["explain-who", "advocate"]
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(render_statement_pdf(record, audience=Audience.CASE_RECORD))).pages)
+    assert "How my last meeting went" in text and "Did you feel listened to at your meeting?" in text
+    assert "Would you like someone to help you say what you think?" in text
