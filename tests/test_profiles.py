@@ -194,3 +194,20 @@ def test_the_thank_you_says_who_the_iro_is_and_how_to_reach_the_service(hand_ove
     page = _text(tablet.client.get(tablet.url()))
     done = page.split('data-kind="done"')[1]
     assert "Your IRO is Jo." in done and "Phone: 0191 000 0000" in done and "Text: 07700 900000" in done and "Email: iro@example.org" in done
+
+
+def test_the_service_translates_the_iros_lines_and_the_child_sees_their_language(signed_in, make, db, hand_over):
+    tablet = hand_over()
+    client = signed_in(tablet.iro)
+    response = client.post("/profile", {"first_name": "Jo", "about": "I have a cat.", "picture": "sun", "about_ar": "لدي قطة.", "about_cy": " "})
+    assert response.status_code == 302
+    saved = db.get(IroProfile, tablet.iro.id)
+    db.refresh(saved)
+    assert saved.about_translations == {"ar": "لدي قطة."}  # blank boxes are not kept
+    assert "لدي قطة." in client.get("/profile").get_data(as_text=True)
+    english = _text(tablet.client.get(tablet.url()))
+    assert "I have a cat." in english and "لدي قطة." not in english
+    tablet.client.post(tablet.url("/language"), {"language": "ar"})
+    arabic = _text(tablet.client.get(tablet.url()))
+    intro = arabic.split('id="my-iro"')[1].split("</li>")[0]
+    assert "لدي قطة." in intro and "I have a cat." not in intro

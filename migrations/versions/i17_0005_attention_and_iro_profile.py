@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.Column('staff_id', sa.Integer(), nullable=False),
     sa.Column('first_name', sa.String(length=60), nullable=False),
     sa.Column('about', sa.Text(), server_default='', nullable=False),
+    sa.Column('about_translations', sa.JSON(), server_default='{}', nullable=False),
     sa.Column('symbol', sa.String(length=64), nullable=False),
     sa.Column('photo', sa.LargeBinary(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),

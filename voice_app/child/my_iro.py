@@ -27,7 +27,8 @@ def my_iro() -> MyIro | None:
     if "my_iro" not in g:
         session = db.session()
         iro = iro_for_child(session, child=g.child, fallback=g.get("iro"))
-        g.my_iro = MyIro(profile_view(session, staff=iro), service_contact(session)) if iro else None
+        language = g.statement.language if "statement" in g else None
+        g.my_iro = MyIro(profile_view(session, staff=iro, language=language), service_contact(session)) if iro else None
     return g.my_iro
 
 

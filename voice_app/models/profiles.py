@@ -18,6 +18,8 @@ class IroProfile(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff_user.id", primary_key=True)
     first_name: str = Field(default="", max_length=60)
     about: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    # The same lines in other languages, written by the service ({"cy": "...", "ar": "..."}).
+    about_translations: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False, server_default="{}"))
     symbol: str = Field(default="iro", max_length=64)
     # Re-encoded JPEG without metadata (see profiles.photos); shown instead of the symbol when present.
     photo: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))

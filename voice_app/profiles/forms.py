@@ -24,6 +24,22 @@ class ProfileForm(FlaskForm):
     picture = RadioField("Your picture", validators=[DataRequired("Choose a picture.")])
 
 
+def translation_field(code: str) -> str:
+    """The form field holding the IRO's lines in one language."""
+    return "about_" + code.replace("-", "_")
+
+
+def add_translation_fields(languages) -> None:
+    """One optional box per shipped language besides English, for the service to translate the lines."""
+    for lang in languages:
+        if lang.code != "en-GB":
+            setattr(
+                ProfileForm,
+                translation_field(lang.code),
+                TextAreaField(f"{lang.english_name} ({lang.native_name})", validators=[Length(max=ABOUT_MAX, message=f"Keep it under {ABOUT_MAX} characters.")]),
+            )
+
+
 class PhotoForm(FlaskForm):
     photo = FileField(
         "Upload a photo of yourself",

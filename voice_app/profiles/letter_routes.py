@@ -65,7 +65,7 @@ def letter_download(child_id: int):
     iro = iro_for_child(session, child=child, fallback=current_user)
     letter = LetterFor(
         child=child,
-        profile=profile_view(session, staff=iro),
+        profile=profile_view(session, staff=iro, language=form.lang.data),
         photo=photo_of(session, staff_id=iro.id),
         contact=service_contact(session),
         language=form.lang.data,

@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from voice_app import db
 from voice_app.extensions import csrf
-from voice_app.models import Role
+from voice_app.i18n import LANGUAGES
+from voice_app.models import IroProfile, Role
 from voice_app.profiles import bp
-from voice_app.profiles.forms import PhotoForm, ProfileForm, ServiceContactForm
+from voice_app.profiles.forms import PhotoForm, ProfileForm, ServiceContactForm, add_translation_fields, translation_field
 from voice_app.profiles.photos import MAX_UPLOAD_BYTES, PhotoProblem
 from voice_app.profiles.services import (
     photo_of,
@@ -25,6 +26,8 @@ from voice_app.security import roles_required
 
 PROFILE_ROLES = (Role.IRO, Role.MANAGER)
 PHOTO = "photo"
+OTHER_LANGUAGES = tuple(lang for lang in LANGUAGES if lang.code != "en-GB")
+add_translation_fields(OTHER_LANGUAGES)
 
 
 def photo_response(data: bytes | None):
@@ -45,9 +48,14 @@ def _picture_choices(form: ProfileForm, view) -> None:
 def _profile_page(*, form: ProfileForm | None = None, photo_form: PhotoForm | None = None, status: int = 200):
     view = profile_view(db.session(), staff=current_user)
     if form is None:
-        form = ProfileForm(data={"first_name": view.first_name, "about": view.about, "picture": PHOTO if view.has_photo else view.symbol})
+        saved = db.session().get(IroProfile, current_user.id)
+        translations = (saved.about_translations if saved else None) or {}
+        data = {"first_name": view.first_name, "about": view.about, "picture": PHOTO if view.has_photo else view.symbol}
+        data.update({translation_field(lang.code): translations.get(lang.code, "") for lang in OTHER_LANGUAGES})
+        form = ProfileForm(data=data)
     _picture_choices(form, view)
-    return render("profiles/edit.html", form=form, photo_form=photo_form or PhotoForm(), view=view, status=status)
+    translation_fields = [form[translation_field(lang.code)] for lang in OTHER_LANGUAGES]
+    return render("profiles/edit.html", form=form, photo_form=photo_form or PhotoForm(), view=view, translation_fields=translation_fields, status=status)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -65,6 +73,7 @@ def edit():
     save_profile(
         db.session(), staff=current_user, first_name=form.first_name.data, about=form.about.data or "",
         symbol=view.symbol if use_photo else form.picture.data, use_photo=use_photo,
+        translations={lang.code: form[translation_field(lang.code)].data or "" for lang in OTHER_LANGUAGES},
     )
     flash("Your profile is saved. Children see it at the start of every conversation.", "success")
     return redirect(url_for("profiles.edit"))

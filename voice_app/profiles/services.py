@@ -39,12 +39,13 @@ def first_name_of(staff: StaffUser) -> str:
     return (staff.display_name.split() or [""])[0]
 
 
-def profile_view(db: Session, *, staff: StaffUser) -> ProfileView:
-    """The IRO's profile, or a plain one made from their name until they write their own."""
+def profile_view(db: Session, *, staff: StaffUser, language: str | None = None) -> ProfileView:
+    """The IRO's profile (their lines in this language when the service has written them), or a plain one."""
     saved = db.get(IroProfile, staff.id)
     if saved is None:
         return ProfileView(staff.id, first_name_of(staff), "", "iro", False)
-    return ProfileView(staff.id, saved.first_name or first_name_of(staff), saved.about, saved.symbol or "iro", saved.photo is not None)
+    about = (saved.about_translations or {}).get(language or "", "") or saved.about
+    return ProfileView(staff.id, saved.first_name or first_name_of(staff), about, saved.symbol or "iro", saved.photo is not None)
 
 
 def iro_for_child(db: Session, *, child: Child, fallback: StaffUser | None = None) -> StaffUser | None:
@@ -60,13 +61,16 @@ def _profile(db: Session, staff: StaffUser) -> IroProfile:
     return db.get(IroProfile, staff.id) or IroProfile(staff_id=staff.id, first_name=first_name_of(staff))
 
 
-def save_profile(db: Session, *, staff: StaffUser, first_name: str, about: str, symbol: str, use_photo: bool) -> IroProfile:
-    """Save the words and the picture choice; choosing a symbol forgets any photo."""
+def save_profile(
+    db: Session, *, staff: StaffUser, first_name: str, about: str, symbol: str, use_photo: bool, translations: dict[str, str] | None = None
+) -> IroProfile:
+    """Save the words (and their translations) and the picture choice; choosing a symbol forgets any photo."""
     if symbol not in profile_symbols():
         raise ValueError("unknown symbol")
     profile = _profile(db, staff)
     profile.first_name = first_name.strip()
     profile.about = about.strip()[:ABOUT_MAX]
+    profile.about_translations = {code: text.strip()[:ABOUT_MAX] for code, text in (translations or {}).items() if text and text.strip()}
     profile.symbol = symbol
     if not use_photo:
         profile.photo = None
