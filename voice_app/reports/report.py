@@ -75,7 +75,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         *views_figures(bank, now, before),
         *views_figures(bank, now, before, part="after"),
         *views_figures(bank, now, before, part="explain"),
-        told_figure(connection, period, window.before),
+        told_figure(now, before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
         *parents_section(now, before),
     ]

@@ -1,32 +1,21 @@
-"""Children told who their IRO is: children given an introduction letter in the period (one query)."""
+"""Children told who their IRO is: introduction letters given in the period (counted with everything else)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from voice_app.models import IntroLetter
 from voice_app.reports.model import Figure, Row, Value
-from voice_app.reports.period import Period
-
-letter_t = IntroLetter.__table__
+from voice_app.reports.queries import Counts
 
 
-def _children_told(connection: Connection, period: Period) -> int:
-    query = sa.select(sa.func.count(sa.distinct(letter_t.c.child_id))).where(letter_t.c.given_on.between(period.start, period.end))
-    return int(connection.execute(query).scalar_one())
-
-
-def told_figure(connection: Connection, period: Period, before: Period) -> Figure:
-    """How many children were given the letter telling them who their IRO is (each child once per period)."""
+def told_figure(now: Counts, before: Counts) -> Figure:
+    """How many introduction letters children were given (who their IRO is, and how to reach the service)."""
     return Figure(
         "told-who-their-iro-is",
         "Knowing their IRO",
         "Children told who their IRO is",
-        "Children given an introduction letter (who their IRO is, what an IRO does, what happens at a review and "
-        "how to get in touch) on a day in the period, as recorded on the child's page. A child given two letters "
-        "in the period counts once.",
-        [Row("told", "Children given an introduction letter", Value(_children_told(connection, period)), Value(_children_told(connection, before)))],
+        "Introduction letters given to children on a day in the period, as recorded on the child's page: who "
+        "their IRO is, what an IRO does, what happens at a review and how to get in touch. A child given a "
+        "second letter in the period counts again.",
+        [Row("told", "Introduction letters given", Value(now.letters[()]), Value(before.letters[()]))],
         child_level=True,
         chart=False,
     )
