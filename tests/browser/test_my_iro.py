@@ -143,9 +143,12 @@ def test_the_iro_keeps_their_profile_and_uploads_a_photo(page, live_url, service
     Image.new("RGB", (900, 600), (30, 120, 60)).save(photo)
     sign_in(page, live_url, "jo@example.org", PASSWORD)
     page.get_by_role("link", name="Your profile for children").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile for children")
+    page.wait_for_load_state()  # axe on the whole page, not one still arriving
     assert_accessible(page, context="profile")
     page.get_by_label("Upload a photo of yourself").set_input_files(str(photo))
     page.get_by_role("button", name="Upload the photo").click()
+    page.wait_for_load_state()
     expect(page.locator(".va-profile-preview img")).to_have_attribute("src", f"/staff/{service['iro'].id}/photo")
     assert page.locator(".va-profile-preview img").evaluate("img => img.naturalWidth") == 480
     assert_accessible(page, context="profile with a photo")
@@ -155,6 +158,8 @@ def test_the_letter_page_and_the_contact_page_are_accessible(page, live_url, ser
     sign_in(page, live_url, "jo@example.org", PASSWORD)
     page.goto(f"{live_url}/children/{service['mark'].id}")
     page.get_by_role("link", name="Introduction letter").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Introduction letter")
+    page.wait_for_load_state()
     assert_accessible(page, context="introduction letter")
     page.get_by_label("Date the letter was given").fill("2025-03-31")
     page.get_by_role("button", name="Record the date given").click()
@@ -168,6 +173,8 @@ def test_the_letter_page_and_the_contact_page_are_accessible(page, live_url, ser
     make.staff(Role.ADMIN, email="admin@example.org")
     sign_in(page, live_url, "admin@example.org", PASSWORD)
     page.get_by_role("link", name="How children reach the service").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How children reach the service")
+    page.wait_for_load_state()
     assert_accessible(page, context="service contact details")
 
 
