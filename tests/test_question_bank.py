@@ -54,15 +54,19 @@ def test_the_views_cover_every_topic_of_issue_3():
     assert expected <= ids
 
 
-def test_three_houses_and_the_safety_scale_are_only_for_children_on_a_plan():
+def test_the_safety_scale_is_only_for_children_on_a_plan_and_the_houses_follow_the_service_setting():
     cp_only = {q.id for q in BANK.questions if q.audience == "cp"}
-    assert cp_only == {"house-worries", "house-good", "house-dreams", "safe-scale"}
+    assert cp_only == {"safe-scale", "understand-plan"}
+    houses = {q.id for q in BANK.questions if q.audience == "houses"}
+    assert houses == {"house-worries", "house-good", "house-dreams"}
     scale = BANK.get("safe-scale")
     assert scale.kind == "scale" and scale.scale_low and scale.scale_high
-    asked = BANK.for_child(parts=("views",), version="younger", cared_for=True, on_cp_plan=False)
-    assert not cp_only & {q.id for q in asked}
-    asked_cp = BANK.for_child(parts=("views",), version="younger", cared_for=False, on_cp_plan=True)
-    assert cp_only <= {q.id for q in asked_cp}
+    asked = {q.id for q in BANK.for_child(parts=("views",), version="younger", cared_for=True, on_cp_plan=False)}
+    assert not cp_only & asked and houses <= asked  # the houses are offered to children in care by default
+    turned_off = {q.id for q in BANK.for_child(parts=("views",), version="younger", cared_for=True, on_cp_plan=False, houses_for_cared_for=False)}
+    assert not houses & turned_off
+    asked_cp = BANK.for_child(parts=("views",), version="younger", cared_for=False, on_cp_plan=True, houses_for_cared_for=False)
+    assert cp_only | houses <= {q.id for q in asked_cp}
     assert "family-time" not in {q.id for q in asked_cp}  # family time is for cared-for children
 
 

@@ -43,6 +43,8 @@ class Settings:
     encryption_keys: str = ""
     # Whose bank holidays count as non-working days in review timescales (schedule.NATIONS).
     nation: str = "england"
+    # The three houses (Signs of Safety) for children in care as well as children on a plan (2021/22 §19.4).
+    houses_for_cared_for: bool = True
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -60,6 +62,7 @@ class Settings:
         settings.rate_limit_storage_uri = get("RATE_LIMIT_STORAGE_URI") or settings.rate_limit_storage_uri
         settings.encryption_keys = (get("ENCRYPTION_KEYS") or "").strip()
         settings.nation = (get("NATION") or settings.nation).strip().lower().replace(" ", "_")
+        settings.houses_for_cared_for = _flag(get("THREE_HOUSES_FOR_CARED_FOR"), settings.houses_for_cared_for)
         for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:

@@ -14,6 +14,7 @@ from voice_app.models import (
     ChildResponse,
     DecisionOutcome,
     FlowVersion,
+    IroProfile,
     LateReason,
     MenuDecision,
     ParentResponse,
@@ -24,6 +25,7 @@ from voice_app.models import (
     ReviewStage,
     ReviewStatus,
     Role,
+    ServiceContact,
     Sharing,
     StaffUser,
     Statement,
@@ -82,6 +84,10 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
         staff[account.email] = user
     db.flush()
     iros = [staff["iro@example.org"], staff["iro2@example.org"]]
+    # Who the children meet at the start of a conversation, and how they reach the service.
+    db.add(IroProfile(staff_id=iros[0].id, first_name="Jo", about="I like walking my dog and I support Sunderland.", symbol="pet"))
+    db.add(IroProfile(staff_id=iros[1].id, first_name="Sam", about="I love cooking and reading.", symbol="books"))
+    db.add(ServiceContact(id=1, phone="0191 000 0000", text="07700 900000", email="reviewing.service@example.org"))
     for name, ref, age, language, needs, iro_index, cared_for, cp, next_in, visit_state, held in _CHILDREN:
         iro = iros[iro_index]
         history_days = 182 * held + 40

@@ -110,9 +110,9 @@ def choice_view(question: Question, choice_id: str) -> tuple[str, str]:
 
 
 def parts_of(statement: Statement) -> tuple[str, ...]:
-    """The parts offered in this statement ("views", "menu"), in the order they are asked."""
+    """The parts offered, in the order asked: how the last meeting went, views, what happens at a meeting, the menu."""
     chosen = {part.strip() for part in statement.parts.split(",")}
-    return tuple(part for part in ("views", "menu") if part in chosen)
+    return tuple(part for part in ("after", "views", "explain", "menu") if part in chosen)
 
 
 def shown(question: Question, answers: dict[str, SavedAnswer]) -> bool:
@@ -131,8 +131,22 @@ def meeting_of(db: Session, *, statement: Statement) -> str | None:
     return "conference" if kind == ReviewKind.CP_CONFERENCE else "cared_for_review"
 
 
+def houses_setting() -> bool:
+    """The service's choice to offer the three houses to children in care (on unless turned off)."""
+    from flask import current_app, has_app_context
+
+    settings = current_app.config.get("VOICE_APP") if has_app_context() else None
+    return getattr(settings, "houses_for_cared_for", True)
+
+
 def asked_questions(
-    bank: QuestionBank, *, statement: Statement, child: Child, answers: dict[str, SavedAnswer], meeting: str | None = None
+    bank: QuestionBank,
+    *,
+    statement: Statement,
+    child: Child,
+    answers: dict[str, SavedAnswer],
+    meeting: str | None = None,
+    houses_for_cared_for: bool | None = None,
 ) -> list[Question]:
     """The questions this child is asked now, before this meeting, in order, with show_if applied to their answers."""
     candidates = bank.for_child(
@@ -141,6 +155,7 @@ def asked_questions(
         cared_for=child.cared_for,
         on_cp_plan=child.on_cp_plan,
         meeting=meeting,
+        houses_for_cared_for=houses_setting() if houses_for_cared_for is None else houses_for_cared_for,
     )
     return [question for question in candidates if shown(question, answers)]
 

@@ -18,6 +18,7 @@ PARTS_CHOICES = [
     ("views,menu", "Their views, then the Child's Menu"),
     ("views", "Their views only"),
     ("menu", "The Child's Menu only"),
+    ("after", "Only how their last meeting went"),
 ]
 
 
@@ -27,6 +28,8 @@ class HandoverForm(FlaskForm):
     version = RadioField("Which version suits them?", choices=VERSION_CHOICES, validators=[InputRequired("Choose the younger or the older version.")])
     language = SelectField("Language", validators=[InputRequired()])
     parts = RadioField("What to ask", choices=PARTS_CHOICES, validators=[InputRequired("Choose what to ask.")])
+    ask_after = BooleanField("First ask how their last meeting went")
+    explain = BooleanField("Add “What happens at my meeting”: a few picture steps about the review, and whether they would like an advocate")
     scribing = BooleanField("I will type what the child says, in their words (scribing)")
     pin = PasswordField(
         "Hand-back PIN (optional)",

@@ -43,6 +43,7 @@ class HandoverOptions:
     language: str
     parts: str
     scribing: bool
+    about_review_id: int | None = None  # the held review an "after" part asks about
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def start_handover(
         statement.version = options.version
         statement.language = options.language
         statement.parts = options.parts
+        if options.about_review_id is not None:
+            statement.about_review_id = options.about_review_id
         if options.scribing:
             statement.scribed = True
             statement.scribe_id = user.id

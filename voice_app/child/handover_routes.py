@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from voice_app import db
 from voice_app.child import handover_bp
+from voice_app.child.after import asked_about, last_held_review
 from voice_app.child.forms import HandoverForm
 from voice_app.child.handover import (
     HandoverOptions,
@@ -35,6 +36,18 @@ def _visit(visit_id: int):
     return visit, review, child
 
 
+def _chosen_parts(form: HandoverForm, last_held) -> tuple[str, int | None]:
+    """The parts to ask (with "after" when the IRO asks how the last meeting went, and "explain" if added), and that meeting's id."""
+    parts = form.parts.data.split(",")
+    about = None
+    if last_held is not None and (parts == ["after"] or form.ask_after.data):
+        about = last_held.id
+        parts = ["after", *[part for part in parts if part != "after"]]
+    if form.explain.data and "explain" not in parts:
+        parts.append("explain")
+    return ",".join(parts), about
+
+
 def _form(child, review) -> HandoverForm:
     form = HandoverForm()
     languages = available_languages()
@@ -53,17 +66,24 @@ def setup(visit_id: int):
     """Choose the version, language and parts, then hand the tablet to the child."""
     visit, review, child = _visit(visit_id)
     form = _form(child, review)
-    if form.validate_on_submit():
+    last_held = last_held_review(db.session(), child_id=child.id, today=date.today(), not_review_id=review.id)
+    if not form.is_submitted():
+        form.ask_after.data = last_held is not None and not asked_about(db.session(), review_id=last_held.id)
+    if form.is_submitted() and form.parts.data == "after" and last_held is None:
+        form.parts.errors = ["There is no held meeting to ask about yet: choose another option."]
+    if not form.parts.errors and form.validate_on_submit():
         session_db = db.session()
         if form.pin.data:
             set_handback_pin(session_db, user=current_user, pin=form.pin.data)
         elif form.forget_pin.data:
             set_handback_pin(session_db, user=current_user, pin=None)
+        parts, about_review_id = _chosen_parts(form, last_held)
         options = HandoverOptions(
             version=FlowVersion(form.version.data),
             language=form.language.data,
-            parts=form.parts.data,
+            parts=parts,
             scribing=bool(form.scribing.data),
+            about_review_id=about_review_id,
         )
         handover, token = start_handover(
             session_db,
@@ -84,6 +104,7 @@ def setup(visit_id: int):
         visit=visit,
         review=review,
         child=child,
+        last_held=last_held,
         summary=statement_summary(db.session(), visit_id=visit.id) if existing else None,
         has_pin=bool(current_user.handback_pin_hash),
         minutes=current_app.config["VOICE_APP"].handover_minutes,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-TRANSLATED_FIELDS = ("prompt", "text_prompt", "scale_low", "scale_high")
+TRANSLATED_FIELDS = ("prompt", "explain", "text_prompt", "scale_low", "scale_high")
 
 
 def extract_questions(fileobj, keywords, comment_tags, options):

@@ -5,6 +5,7 @@ from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
+from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
 from voice_app.models.records import ErasureRequest
 from voice_app.models.reports import ReportMonth
 from voice_app.models.reviews import (
@@ -22,6 +23,7 @@ from voice_app.models.reviews import (
 from voice_app.models.statements import (
     Answer,
     AnswerChoice,
+    AttentionAction,
     ChildResponse,
     DecisionOutcome,
     FlowVersion,
@@ -37,6 +39,7 @@ __all__ = [
     "STAGES_FOR_KIND",
     "Answer",
     "AnswerChoice",
+    "AttentionAction",
     "AuditEvent",
     "ChairRole",
     "Child",
@@ -47,6 +50,8 @@ __all__ = [
     "FlowVersion",
     "Handover",
     "LateReason",
+    "IntroLetter",
+    "IroProfile",
     "MeetingFormat",
     "MenuDecision",
     "ParentDraft",
@@ -59,6 +64,7 @@ __all__ = [
     "ReviewStage",
     "ReviewStatus",
     "Role",
+    "ServiceContact",
     "Sharing",
     "StaffUser",
     "Statement",

@@ -42,8 +42,10 @@ class Statement(SQLModel, table=True):
     child_id: int = Field(foreign_key="child.id", index=True)
     visit_id: int = Field(foreign_key="visit.id", index=True)
     version: FlowVersion = Field(default=FlowVersion.YOUNGER, sa_type=enum_type(FlowVersion))
-    # Which parts were offered: "views", "menu" or "views,menu".
+    # Which parts were offered: "views", "menu" or "views,menu", with "after" first when the child is asked
+    # how their last meeting went (about_review_id names that held review).
     parts: str = Field(default="views,menu", max_length=32)
+    about_review_id: int | None = Field(default=None, foreign_key="review.id")
     language: str = Field(default="en-GB", max_length=16)
     scribed: bool = False
     scribe_id: int | None = Field(default=None, foreign_key="staff_user.id")
@@ -146,3 +148,18 @@ class Handover(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AttentionAction(SQLModel, table=True):
+    """What the IRO did about one answer that needed attention (kept with the statement; never shown to the child)."""
+
+    __tablename__ = "attention_action"
+    __table_args__ = (sa.UniqueConstraint("statement_id", "question_id", name="uq_attention_action_question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    question_id: str = Field(max_length=64)
+    action: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    recorded_by_id: int = Field(foreign_key="staff_user.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

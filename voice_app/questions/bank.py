@@ -1,4 +1,4 @@
-"""Questions as data: one TOML file per part (views.toml, menu.toml) that a service can edit.
+"""Questions as data: one TOML file per part (views.toml, menu.toml, after.toml) that a service can edit.
 
 Answers store question and choice *ids*, never wording, so wording and translations can change
 without breaking old statements. Wording is an English msgid that Babel translates at render time.
@@ -12,10 +12,14 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("views", "menu")
+PARTS = ("views", "menu", "after", "explain")
 KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
 VERSIONS = frozenset({"younger", "older"})
-AUDIENCES = frozenset({"all", "cared_for", "cp"})
+# "houses": the three houses (Signs of Safety), asked on a child protection plan and, when the service
+# setting VOICE_APP_THREE_HOUSES_FOR_CARED_FOR is on (the default), of children in care too.
+AUDIENCES = frozenset({"all", "cared_for", "cp", "houses"})
+OPTIONAL_PARTS = frozenset({"after", "explain"})
+ATTENTION_KINDS = frozenset({"", "worry", "request"})
 # Which meeting a statement is for: some menu items fit only one (a conference's chair is never the child).
 MEETINGS = frozenset({"any", "cared_for_review", "conference"})
 # Offered by the flow on every Child's Menu item; stored as choice ids, so no question may use them.
@@ -31,6 +35,9 @@ class Choice:
     id: str
     label: str  # English msgid
     symbol: str  # file name in static/icons without .svg
+    # "worry" or "request": choosing this card puts the answer first on the IRO's statement page,
+    # as something to look into or as something the child asked for. The child is never told.
+    attention: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class ShowIf:
 @dataclass(frozen=True)
 class Question:
     id: str
-    part: str  # "views" or "menu"
+    part: str  # "views", "menu", "after" (how the last meeting went) or "explain" (what happens at my meeting)
     kind: str  # choice | multi | scale | text | people
     prompt: str  # English msgid, short and kind
     symbol: str
@@ -61,12 +68,20 @@ class Question:
     keep_out_of_meeting: bool = False
     # AnswerChoice.position for this question's choices: 0 = wanted, 1 = not wanted (who attends).
     position: int = 0
+    # "What happens at my meeting": a few words explaining the step, read aloud with the prompt.
+    explain: str = ""
+    # After-the-meeting questions: show the child what they asked for on the Child's Menu beside it.
+    show_menu: bool = False
+    # Scale questions: an answer at or below this number needs the IRO's attention (e.g. 3 on "how safe").
+    attention_at_most: int | None = None
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the question has it."""
         return next((c for c in self.choices if c.id == choice_id), None)
 
-    def applies_to(self, *, version: str, cared_for: bool, on_cp_plan: bool, meeting: str | None = None) -> bool:
+    def applies_to(
+        self, *, version: str, cared_for: bool, on_cp_plan: bool, meeting: str | None = None, houses_for_cared_for: bool = True
+    ) -> bool:
         """Whether a child with this version and status is asked this question, before this meeting (None: not known)."""
         if version not in self.versions:
             return False
@@ -76,7 +91,20 @@ class Question:
             return on_cp_plan
         if self.audience == "cared_for":
             return cared_for
+        if self.audience == "houses":
+            return on_cp_plan or (cared_for and houses_for_cared_for)
         return True
+
+    def attention_choices(self, choice_ids) -> tuple[str, ...]:
+        """The chosen cards that need the IRO's attention, in the order given."""
+        flagged = {c.id for c in self.choices if c.attention}
+        return tuple(choice for choice in choice_ids if choice in flagged)
+
+    def needs_attention(self, *, choices=(), scale: int | None = None) -> bool:
+        """Whether an answer with these cards or this number needs the IRO's attention."""
+        if self.attention_choices(choices):
+            return True
+        return scale is not None and self.attention_at_most is not None and scale <= self.attention_at_most
 
 
 @dataclass(frozen=True)
@@ -87,19 +115,35 @@ class QuestionBank:
     def get(self, question_id: str) -> Question | None:
         return self.by_id.get(question_id)
 
-    def for_child(self, *, parts: tuple[str, ...], version: str, cared_for: bool, on_cp_plan: bool, meeting: str | None = None) -> list[Question]:
-        """The questions this child is asked before this meeting, in order (show_if is applied later, against answers)."""
-        return [
+    def for_child(
+        self,
+        *,
+        parts: tuple[str, ...],
+        version: str,
+        cared_for: bool,
+        on_cp_plan: bool,
+        meeting: str | None = None,
+        houses_for_cared_for: bool = True,
+    ) -> list[Question]:
+        """The questions this child is asked before this meeting, part by part in the order of `parts` (show_if later)."""
+        asked = [
             q
             for q in self.questions
-            if q.part in parts and q.applies_to(version=version, cared_for=cared_for, on_cp_plan=on_cp_plan, meeting=meeting)
+            if q.part in parts
+            and q.applies_to(
+                version=version, cared_for=cared_for, on_cp_plan=on_cp_plan, meeting=meeting, houses_for_cared_for=houses_for_cared_for
+            )
         ]
+        return sorted(asked, key=lambda q: parts.index(q.part))  # stable: the bank's order within a part
 
 
 def _parse_question(raw: dict, *, part: str, source: str) -> Question:
     where = f"{source}: question {raw.get('id', '?')!r}"
     try:
-        choices = tuple(Choice(id=c["id"], label=c["label"], symbol=c["symbol"]) for c in raw.get("choices", []))
+        choices = tuple(
+            Choice(id=c["id"], label=c["label"], symbol=c["symbol"], attention=c.get("attention", ""))
+            for c in raw.get("choices", [])
+        )
         show_if = raw.get("show_if")
         question = Question(
             id=raw["id"],
@@ -119,6 +163,9 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             plan_label=raw.get("plan_label", ""),
             keep_out_of_meeting=bool(raw.get("keep_out_of_meeting", False)),
             position=int(raw.get("position", 0)),
+            attention_at_most=int(raw["attention_at_most"]) if "attention_at_most" in raw else None,
+            show_menu=bool(raw.get("show_menu", False)),
+            explain=raw.get("explain", ""),
         )
     except KeyError as exc:
         raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
@@ -127,9 +174,13 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
     if not question.versions <= VERSIONS or not question.versions:
         raise BankError(f"{where} has versions {sorted(question.versions)}; use younger and/or older")
     if question.audience not in AUDIENCES:
-        raise BankError(f"{where} has audience {question.audience!r}; use all, cared_for or cp")
+        raise BankError(f"{where} has audience {question.audience!r}; use all, cared_for, cp or houses")
     if question.meeting not in MEETINGS:
         raise BankError(f"{where} has meeting {question.meeting!r}; use any, cared_for_review or conference")
+    if any(c.attention not in ATTENTION_KINDS for c in question.choices):
+        raise BankError(f"{where} has a card whose attention is not one of {sorted(ATTENTION_KINDS)}")
+    if question.attention_at_most is not None and (question.kind != "scale" or not 0 <= question.attention_at_most <= 10):
+        raise BankError(f"{where} has attention_at_most, which only a scale question may have (0 to 10)")
     if question.kind in {"choice", "multi", "people"} and not question.choices:
         raise BankError(f"{where} needs choices")
     ids = [c.id for c in question.choices]
@@ -141,10 +192,12 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
 
 
 def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank:
-    """Read and check views.toml and menu.toml; every symbol must exist when `icons` is given."""
+    """Read and check views.toml, menu.toml, after.toml and explain.toml; every symbol must exist when `icons` is given."""
     questions: list[Question] = []
     for part in PARTS:
         path = folder / f"{part}.toml"
+        if part in OPTIONAL_PARTS and not path.exists():
+            continue  # a service's own bank from before these parts existed
         with path.open("rb") as handle:
             data = tomllib.load(handle)
         for raw in data.get("question", []):

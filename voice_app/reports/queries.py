@@ -20,6 +20,7 @@ from voice_app.models import (
     AnswerChoice,
     Child,
     ChildResponse,
+    IntroLetter,
     MenuDecision,
     ParentResponse,
     Review,
@@ -37,6 +38,7 @@ NOW, BEFORE = 0, 1
 visit_t, review_t, statement_t = Visit.__table__, Review.__table__, Statement.__table__
 answer_t, choice_t, decision_t = Answer.__table__, AnswerChoice.__table__, MenuDecision.__table__
 response_t, child_t, parent_t = ChildResponse.__table__, Child.__table__, ParentResponse.__table__
+letter_t = IntroLetter.__table__
 PARENT_ANSWERS = ("q1", "q2", "q3", "q4", "q5")  # ParentResponse's answer columns, in order
 
 # The day a child protection conference counts on for parents' feedback (as the feedback results do);
@@ -62,6 +64,7 @@ class Counts:
     answered_conferences: Counter = field(default_factory=Counter)  # stage -> of those, with a parent's response
     timeliness: Counter = field(default_factory=Counter)  # (kind, stage, participation, timing, late_reason) of reviews held
     visit_checks: Counter = field(default_factory=Counter)  # (purpose, seen_alone) of visits held
+    letters: Counter = field(default_factory=Counter)  # () -> introduction letters given ("told who their IRO is")
 
     @property
     def responses_written(self) -> int:
@@ -209,6 +212,9 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
     which, inside = chosen.by_instant(response_t.c.created_at)
     written = _grouped(which).where(inside)
 
+    which, inside = chosen.by_day(letter_t.c.given_on)
+    letters = _grouped(which).where(inside)
+
     which, completed = chosen.by_instant(statement_t.c.ended_at)
     done = sa.and_(statement_t.c.end_reason.is_not(None), completed)
     by_statement = answer_t.join(statement_t, answer_t.c.statement_id == statement_t.c.id)
@@ -251,6 +257,7 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
         (answered, "answered_conferences"),
         (timeliness, "timeliness"),
         (visit_checks, "visit_checks"),
+        (letters, "letters"),
     ]
 
 

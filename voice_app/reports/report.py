@@ -19,6 +19,7 @@ from voice_app.reports.lawful import lawful_figures, visit_checks_figure
 from voice_app.reports.model import Figure, TextFigure
 from voice_app.reports.parents import parents_section
 from voice_app.reports.period import Period
+from voice_app.reports.told import told_figure
 from voice_app.reports.voices import (
     menu_figures,
     quotes_figure,
@@ -75,6 +76,9 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         *lawful_figures(now, before),
         *menu_figures(bank, now, before),
         *views_figures(bank, now, before),
+        *views_figures(bank, now, before, part="after"),
+        *views_figures(bank, now, before, part="explain"),
+        told_figure(now, before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
         *parents_section(now, before),
     ]

@@ -33,6 +33,7 @@ from voice_app.reports.queries import (
     Segment,
     Window,
     count_segments,
+    letter_t,
     response_t,
     review_t,
     statement_t,
@@ -42,7 +43,7 @@ from voice_app.reports.queries import (
 
 month_t = ReportMonth.__table__
 
-FORMAT = "r3"  # stored with every month's counts: change it when what is counted changes, and months are recounted
+FORMAT = "r4"  # stored with every month's counts: change it when what is counted changes, and months are recounted
 # A month is kept only once it ended this long ago. A change is marked only in months that have ended
 # (staleness.py), so a transaction would have to stay open this long to slip a change past a report.
 SETTLE = timedelta(hours=1)
@@ -147,7 +148,10 @@ def _store(connection: Connection, fresh: dict[date, Counts], generations: dict[
 def prepare(connection: Connection, *, now: datetime | None = None) -> int:
     """Count and keep every ended month from the first one with anything in it, a year at a time; returns how many were counted."""
     now = now or datetime.now(UTC)
-    dated = (review_t.c.scheduled_for, review_t.c.held_on, visit_t.c.held_on, visit_t.c.planned_for, statement_t.c.ended_at, response_t.c.created_at)
+    dated = (
+        review_t.c.scheduled_for, review_t.c.held_on, visit_t.c.held_on, visit_t.c.planned_for, statement_t.c.ended_at, response_t.c.created_at,
+        letter_t.c.given_on,
+    )
     firsts = connection.execute(sa.select(*(sa.select(sa.func.min(column)).scalar_subquery() for column in dated))).one()
     days = [_as_day(value) for value in firsts if value is not None]
     if not days:

@@ -24,6 +24,7 @@ from voice_app.models import (
     Answer,
     AnswerChoice,
     ChildResponse,
+    IntroLetter,
     MenuDecision,
     ParentResponse,
     Review,
@@ -31,7 +32,7 @@ from voice_app.models import (
     Visit,
 )
 from voice_app.reports.period import LOCAL_TIME
-from voice_app.reports.queries import answer_t, parent_t, response_t, review_t, statement_t, visit_t
+from voice_app.reports.queries import answer_t, letter_t, parent_t, response_t, review_t, statement_t, visit_t
 from voice_app.reports.rollup import month_end, month_t
 
 # The columns each kind of row is counted by (a change to any other column changes no figure).
@@ -45,6 +46,7 @@ CHOICE_COUNTED = ("choice_id", "position", "answer_id")
 DECISION_COUNTED = ("item_id", "outcome", "statement_id")
 RESPONSE_COUNTED = ("created_at",)
 PARENT_COUNTED = ("review_id", "q1", "q2", "q3", "q4", "q5")
+LETTER_COUNTED = ("given_on",)
 COUNTED = {
     Review: (*REVIEW_COUNTED, *REVIEW_REGROUPS),
     Visit: VISIT_COUNTED,
@@ -54,9 +56,12 @@ COUNTED = {
     MenuDecision: DECISION_COUNTED,
     ChildResponse: RESPONSE_COUNTED,
     ParentResponse: PARENT_COUNTED,
+    IntroLetter: LETTER_COUNTED,
 }
 # Rows whose values before the flush are read back (answers, cards and decisions never change statement).
-LOOKED_UP = {Review: "reviews", Visit: "visits", Statement: "statements", ChildResponse: "responses", ParentResponse: "parents"}
+LOOKED_UP = {
+    Review: "reviews", Visit: "visits", Statement: "statements", ChildResponse: "responses", ParentResponse: "parents", IntroLetter: "letters",
+}
 
 
 @dataclass
@@ -73,6 +78,7 @@ class Touched:
     answers: set[int] = field(default_factory=set)  # their statement's end (a card changed)
     responses: set[int] = field(default_factory=set)  # their time written before the flush
     parents: set[int] = field(default_factory=set)  # their review before the flush
+    letters: set[int] = field(default_factory=set)  # their day given before the flush
 
     def add(self, *values) -> None:
         for value in values:
@@ -111,6 +117,8 @@ def _note(touched: Touched, obj, *, new: bool, deleted: bool) -> None:
         touched.add(obj.created_at)
     elif isinstance(obj, ParentResponse):
         touched.reviews.add(obj.review_id)
+    elif isinstance(obj, IntroLetter):
+        touched.add(obj.given_on)
     if not new and type(obj) in LOOKED_UP:
         getattr(touched, LOOKED_UP[type(obj)]).add(obj.id)  # its values before the flush count too
 
@@ -134,6 +142,8 @@ def _look_up(session: Session, touched: Touched) -> None:
             touched.reviews.add(review_id)
     if touched.responses:
         touched.add(*(row[0] for row in run(sa.select(response_t.c.created_at).where(response_t.c.id.in_(touched.responses)))))
+    if touched.letters:
+        touched.add(*(row[0] for row in run(sa.select(letter_t.c.given_on).where(letter_t.c.id.in_(touched.letters)))))
     if touched.parents:
         touched.reviews |= {row[0] for row in run(sa.select(parent_t.c.review_id).where(parent_t.c.id.in_(touched.parents)))}
     if reviews := ids(touched.reviews):

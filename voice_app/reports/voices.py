@@ -26,6 +26,9 @@ FALLBACK_LABELS = {
 SHARING_LABELS = {Sharing.MEETING.value: "Statement for the review meeting", Sharing.IRO_ONLY.value: "Statement only for the IRO"}
 PEOPLE_GROUPS = {0: "Wanted", 1: "Not wanted"}
 SECTION_VIEWS, SECTION_MENU = "What children said", "The Child's Menu"
+SECTION_AFTER = "After the meeting: what children said about their review"
+SECTION_EXPLAIN = "What happens at my meeting: what children understood, and advocates asked for"
+PART_SECTIONS = {"views": SECTION_VIEWS, "after": SECTION_AFTER, "explain": SECTION_EXPLAIN}
 
 
 def _question_ids(bank: QuestionBank, now: Counts, before: Counts, *, part: str) -> list[str]:
@@ -35,9 +38,16 @@ def _question_ids(bank: QuestionBank, now: Counts, before: Counts, *, part: str)
         # Format, chair and sharing always have a figure: reviews and statements record them too.
         known += [qid for qid in MENU_IDS.values() if qid not in known]
     seen = {key[0] for key in (*now.answers, *before.answers)}
-    is_menu = lambda qid: bank.get(qid).part == "menu" if bank.get(qid) else qid.startswith("menu-")  # noqa: E731
-    extra = sorted(qid for qid in seen if qid not in known and is_menu(qid) == (part == "menu"))
+    extra = sorted(qid for qid in seen if qid not in known and _part_of(bank, qid) == part)
     return known + extra
+
+
+def _part_of(bank: QuestionBank, question_id: str) -> str:
+    """A question's part; one that has left the bank is placed by its id's prefix."""
+    question = bank.get(question_id)
+    if question is not None:
+        return question.part
+    return next((part for part in ("menu", "after", "explain") if question_id.startswith(f"{part}-")), "views")
 
 
 def _choice_label(question: Question | None, question_id: str, choice_id: str) -> str:
@@ -86,15 +96,15 @@ def _split(key: str) -> tuple[str, int]:
     return choice, int(position)
 
 
-def views_figures(bank: QuestionBank, now: Counts, before: Counts) -> list[Figure]:
-    """One figure per views question: how the answers fall, never anyone's own words."""
+def views_figures(bank: QuestionBank, now: Counts, before: Counts, *, part: str = "views") -> list[Figure]:
+    """One figure per views (or after-the-meeting) question: how the answers fall, never anyone's own words."""
     figures = []
-    for question_id in _question_ids(bank, now, before, part="views"):
+    for question_id in _question_ids(bank, now, before, part=part):
         question = bank.get(question_id)
         figures.append(
             Figure(
-                f"views-{question_id}",
-                SECTION_VIEWS,
+                f"{part}-{question_id}",
+                PART_SECTIONS[part],
                 question.prompt if question else question_id,
                 "Answers in statements completed in the period. A child may pick more than one card on some "
                 "questions. Children's own words are never shown here.",

@@ -17,6 +17,9 @@ class Action(str, enum.Enum):
     RELEASE = "statement.release_for_meeting"
     WITHDRAW = "statement.withdraw_release"
     REVIEWED = "statement.mark_reviewed"
+    ATTENTION = "statement.attention_action"
+    LETTER = "child.intro_letter"
+    LETTER_GIVEN = "child.intro_letter_given"
 
     @property
     def label(self) -> str:
@@ -26,6 +29,9 @@ class Action(str, enum.Enum):
             "statement.release_for_meeting": "Released it for the meeting",
             "statement.withdraw_release": "Withdrew the release for the meeting",
             "statement.mark_reviewed": "Marked it as reviewed",
+            "statement.attention_action": "Recorded what was done about an answer needing attention",
+            "child.intro_letter": "Made the introduction letter",
+            "child.intro_letter_given": "Recorded the date the introduction letter was given",
         }[self.value]
 
 

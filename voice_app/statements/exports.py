@@ -141,6 +141,13 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
             }
             for item in menu
         ],
+        "after_the_meeting": {
+            "about_review_id": statement.about_review_id,
+            "answers": [{**_answer(item), "response": None} for item in record.after],
+        }
+        if record.after
+        else None,
+        "what_happens_at_my_meeting": [{**_answer(item), "response": None} for item in record.explain],
         "general_response": _response(record, GENERAL_ITEM),
         "items_kept_out_of_meeting": kept_out,
         "iro_notes": statement.iro_notes if audience == Audience.CASE_RECORD else None,

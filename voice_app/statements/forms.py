@@ -17,6 +17,14 @@ class ResponseForm(FlaskForm):
     )
 
 
+class AttentionForm(FlaskForm):
+    action = TextAreaField(
+        "What you did about it",
+        description="For the case record and your manager. The child is not shown this.",
+        validators=[DataRequired("Write what you did about this answer."), Length(max=4000, message="Keep it under 4,000 characters.")],
+    )
+
+
 class DecisionForm(FlaskForm):
     outcome = RadioField(
         "Can this happen?",

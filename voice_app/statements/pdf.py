@@ -265,6 +265,16 @@ def _plan(w: _Writer, record: StatementRecord, audience: Audience) -> None:
         w.gap(2)
 
 
+def _more_parts(w: _Writer, record: StatementRecord) -> None:
+    """How my last meeting went, and "What happens at my meeting", when the child was asked them."""
+    for title, items in (("How my last meeting went", record.after), ("What happens at my meeting", record.explain)):
+        if items:
+            w.heading(title)
+            for item in items:
+                w.symbol_line(item.symbol, item.prompt, bold=True, size=12.5, icon=11)
+                _answer(w, item)
+
+
 def render_statement_pdf(record: StatementRecord, *, audience: Audience) -> bytes:
     """The PDF bytes for one statement; refuses a meeting copy the child has not shared."""
     check_audience(record, audience)
@@ -283,6 +293,7 @@ def render_statement_pdf(record: StatementRecord, *, audience: Audience) -> byte
     for label, value in _facts(record, audience):
         w.text(f"{label}: {value}", size=10)
     _views(w, record, audience)
+    _more_parts(w, record)
     _plan(w, record, audience)
     general = record.responses.get(GENERAL_ITEM)
     if general:

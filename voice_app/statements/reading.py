@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from voice_app.models import (
     Answer,
     AnswerChoice,
+    AttentionAction,
     ChildResponse,
     MenuDecision,
     StaffUser,
@@ -62,6 +63,7 @@ class ShownChoice:
     symbol: str | None
     known: bool
     group: int = WANTED
+    attention: str = ""  # "worry" or "request" when this card needs the IRO's attention
 
 
 @dataclass
@@ -86,6 +88,19 @@ class AnswerView:
     asked_as: str = ""
     asked_lang: str = ""
     asked_dir: str = "ltr"
+    # Whether the scale answer is at or below the bank's attention line.
+    scale_attention: bool = False
+    show_menu: bool = False  # after the meeting: shown beside what the child asked for on the menu
+
+    @property
+    def attention(self) -> str:
+        """"worry" or "request" when this answer needs the IRO's attention (a worry wins), else ""."""
+        if self.skipped:
+            return ""
+        kinds = {c.attention for c in self.choices if c.attention}
+        if self.scale_attention or "worry" in kinds:
+            return "worry"
+        return "request" if kinds else ""
 
     @property
     def wanted(self) -> list[ShownChoice]:
@@ -109,6 +124,11 @@ class StatementRecord:
     responses: dict[str, ChildResponse]
     decisions: dict[str, MenuDecision]
     names: dict[int, str] = field(default_factory=dict)
+    actions: dict[str, AttentionAction] = field(default_factory=dict)
+    # How the child's last meeting went (asked at this visit about statement.about_review_id).
+    after: list[AnswerView] = field(default_factory=list)
+    # "What happens at my meeting": what the child understood, asked about, and whether they want an advocate.
+    explain: list[AnswerView] = field(default_factory=list)
 
     @property
     def statement(self) -> Statement:
@@ -119,6 +139,15 @@ class StatementRecord:
         if staff_id is None:
             return ""
         return self.names.get(staff_id, f"Staff member {staff_id}")
+
+    @property
+    def attention(self) -> list[AnswerView]:
+        """Answers that need the IRO's attention, in question order: the page lists these first."""
+        return [item for item in [*self.after, *self.views, *self.explain, *self.menu] if item.attention]
+
+    @property
+    def attention_open(self) -> int:
+        return sum(1 for item in self.attention if item.question_id not in self.actions)
 
     @property
     def raised(self) -> list[str]:
@@ -141,7 +170,7 @@ class StatementRecord:
 def _choice(question: Question | None, choice_id: str, group: int) -> ShownChoice:
     found = question.choice(choice_id) if question else None
     if found is not None:
-        return ShownChoice(choice_id, wording(found.label), found.symbol, True, group)
+        return ShownChoice(choice_id, wording(found.label), found.symbol, True, group, found.attention)
     if choice_id in FLOW_CHOICES:
         label, symbol = FLOW_CHOICES[choice_id]
         return ShownChoice(choice_id, label, symbol, True, group)
@@ -173,6 +202,8 @@ def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question 
         answered_at=answer.answered_at,
         plan_label=wording(question.plan_label) if question else "",
         keep_out_of_meeting=(question is not None and question.keep_out_of_meeting) or answer.question_id in KEPT_OUT_OF_MEETING,
+        scale_attention=question is not None and not answer.skipped and question.needs_attention(scale=answer.scale),
+        show_menu=question is not None and question.show_menu,
     )
 
 
@@ -212,8 +243,10 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
     _add_childs_wording(shown, bank=bank, language_code=statement.language)
     responses = {r.question_id: r for r in db.exec(select(ChildResponse).where(ChildResponse.statement_id == statement.id)).all()}
     decisions = {d.item_id: d for d in db.exec(select(MenuDecision).where(MenuDecision.statement_id == statement.id)).all()}
+    actions = {a.question_id: a for a in db.exec(select(AttentionAction).where(AttentionAction.statement_id == statement.id)).all()}
     staff_ids = {statement.scribe_id, statement.reviewed_by_id, statement.meeting_release_by_id, context.visit.iro_id}
     staff_ids |= {r.written_by_id for r in responses.values()} | {d.decided_by_id for d in decisions.values()}
+    staff_ids |= {a.recorded_by_id for a in actions.values()}
     staff_ids.discard(None)
     names = {}
     if staff_ids:
@@ -222,9 +255,12 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         context=context,
         views=_ordered([item for item in shown if item.part == "views"], bank),
         menu=_ordered([item for item in shown if item.part == "menu"], bank),
+        after=_ordered([item for item in shown if item.part == "after"], bank),
+        explain=_ordered([item for item in shown if item.part == "explain"], bank),
         responses=responses,
         decisions=decisions,
         names=names,
+        actions=actions,
     )
 
 

@@ -13,9 +13,18 @@ from voice_app.rendering import wants_fragment
 from voice_app.security import child_for, roles_required
 from voice_app.statements import bp
 from voice_app.statements.access import statement_for, statements_for_visit
+from voice_app.statements.after_meeting import after_meeting
 from voice_app.statements.audit import Action, record_event, trail_for_child
 from voice_app.statements.exports import Audience, ExportRefused, export_filename, statement_json
-from voice_app.statements.forms import ActionForm, DecisionForm, NotesForm, ReleaseForm, ResponseForm, ReviewRecordForm
+from voice_app.statements.forms import (
+    ActionForm,
+    AttentionForm,
+    DecisionForm,
+    NotesForm,
+    ReleaseForm,
+    ResponseForm,
+    ReviewRecordForm,
+)
 from voice_app.statements.pdf import PdfUnavailable, pdf_support, render_statement_pdf
 from voice_app.statements.reading import StatementRecord, raised_label, read_statement
 from voice_app.statements.services import (
@@ -25,6 +34,7 @@ from voice_app.statements.services import (
     plan_item,
     record_decision,
     release_for_meeting,
+    save_attention_action,
     save_notes,
     save_response,
     set_review_record,
@@ -57,9 +67,16 @@ def _decision_form(record: StatementRecord, item_id: str, formdata=None) -> Deci
     return DecisionForm(formdata=formdata, prefix=f"d-{dom_id(item_id)}", data=data)
 
 
-def _page(record: StatementRecord, *, status: int = 200, decision_forms: dict | None = None, notes_form=None):
+def _attention_form(record: StatementRecord, question_id: str, formdata=None) -> AttentionForm:
+    done = record.actions.get(question_id)
+    return AttentionForm(formdata=formdata, prefix=f"a-{dom_id(question_id)}", data={"action": done.action} if done else None)
+
+
+def _page(record: StatementRecord, *, status: int = 200, decision_forms: dict | None = None, notes_form=None, attention_forms: dict | None = None):
     forms = {item.question_id: _decision_form(record, item.question_id, formdata=None) for item in record.menu}
     forms.update(decision_forms or {})
+    attention = {item.question_id: _attention_form(record, item.question_id) for item in record.attention}
+    attention.update(attention_forms or {})
     review = record.context.review
     review_form = ReviewRecordForm(data={"format_used": review.format_used.value if review.format_used else "", "chaired_by": review.chaired_by.value if review.chaired_by else ""})
     response = make_response(
@@ -67,6 +84,8 @@ def _page(record: StatementRecord, *, status: int = 200, decision_forms: dict | 
             "statements/show.html",
             record=record,
             decision_forms=forms,
+            attention_forms=attention,
+            after=after_meeting(db.session(), record=record),
             notes_form=notes_form or NotesForm(data={"iro_notes": record.statement.iro_notes}),
             review_form=review_form,
             action_form=ActionForm(),
@@ -155,6 +174,26 @@ def decision(statement_id: int, item_id: str):
     if wants_fragment():
         return _fragment("statements/_plan_item.html", item=item, form=form, record=record, dom_id=dom_id, status=422)
     return _page(record, status=422, decision_forms={item_id: form})
+
+
+@bp.post("/statements/<int:statement_id>/attention/<item_id>")
+@roles_required(*STAFF_ROLES)
+def attention(statement_id: int, item_id: str):
+    """Record what was done about an answer that needed attention (audited; never shown to the child)."""
+    record = _record(statement_id)
+    if item_id not in {item.question_id for item in record.attention}:
+        abort(404)
+    form = _attention_form(record, item_id, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            save_attention_action(db.session(), record=record, question_id=item_id, action=form.action.data, by=current_user)
+        except StatementActionError as exc:
+            form.action.errors.append(str(exc))
+        else:
+            record_event(db.session(), action=Action.ATTENTION, staff=current_user, child_id=record.context.child.id, statement_id=statement_id, detail=f"q={dom_id(item_id).lower()}")
+            flash("Saved what you did about it.", "success")
+            return redirect(url_for("statements.show", statement_id=statement_id, _anchor=f"attention-{dom_id(item_id)}"))
+    return _page(record, status=422, attention_forms={item_id: form})
 
 
 @bp.post("/statements/<int:statement_id>/notes")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from voice_app.models import (
+    AttentionAction,
     ChairRole,
     ChildResponse,
     DecisionOutcome,
@@ -94,14 +95,19 @@ def set_review_record(db: Session, *, review: Review, format_used: MeetingFormat
     return review
 
 
+def _check_words(text: str | None, *, missing: str) -> None:
+    """Refuse blank or over-long words from the IRO, with a message written for them."""
+    if not (text or "").strip():
+        raise StatementActionError(missing)
+    if len(text) > MAX_WORDS:
+        raise StatementActionError(f"Keep it under {MAX_WORDS:,} characters.")
+
+
 def save_response(db: Session, *, record: StatementRecord, question_id: str, we_did: str, by: StaffUser) -> ChildResponse:
     """Write or change "you said, we did" for one thing the child raised (one response per item)."""
     if question_id not in record.raised:
         raise StatementActionError("The child did not raise that in this statement.")
-    if not (we_did or "").strip():
-        raise StatementActionError("Write what was done or agreed, in words for the child.")
-    if len(we_did) > MAX_WORDS:
-        raise StatementActionError(f"Keep it under {MAX_WORDS:,} characters.")
+    _check_words(we_did, missing="Write what was done or agreed, in words for the child.")
     response = db.exec(select(ChildResponse).where(ChildResponse.statement_id == record.statement.id, ChildResponse.question_id == question_id)).first()
     now = utcnow()
     if response is None:
@@ -116,6 +122,24 @@ def save_response(db: Session, *, record: StatementRecord, question_id: str, we_
     db.commit()
     record.responses[question_id] = response
     return response
+
+
+def save_attention_action(db: Session, *, record: StatementRecord, question_id: str, action: str, by: StaffUser) -> AttentionAction:
+    """Record (or change) what the IRO did about one answer that needed attention; the child never sees it."""
+    if question_id not in {item.question_id for item in record.attention}:
+        raise StatementActionError("That answer does not need attention in this statement.")
+    _check_words(action, missing="Write what you did about this answer.")
+    found = db.exec(select(AttentionAction).where(AttentionAction.statement_id == record.statement.id, AttentionAction.question_id == question_id)).first()
+    now = utcnow()
+    if found is None:
+        found = AttentionAction(statement_id=record.statement.id, question_id=question_id, action=action, recorded_by_id=by.id, recorded_at=now)
+    found.action = action
+    found.recorded_by_id = by.id
+    found.updated_at = now
+    db.add(found)
+    db.commit()
+    record.actions[question_id] = found
+    return found
 
 
 def save_notes(db: Session, *, statement: Statement, notes: str) -> Statement:
@@ -171,6 +195,7 @@ __all__ = [
     "plan_item",
     "record_decision",
     "release_for_meeting",
+    "save_attention_action",
     "save_notes",
     "save_response",
     "set_review_record",
