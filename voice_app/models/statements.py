@@ -159,7 +159,7 @@ class AttentionAction(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)
     question_id: str = Field(max_length=64)
-    action: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    action: str = Field(sa_column=sa.Column(EncryptedText("attention_action.action"), nullable=False))
     recorded_by_id: int = Field(foreign_key="staff_user.id")
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
