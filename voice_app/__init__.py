@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from voice_app import db
 from voice_app.config import PROJECT_ROOT, Settings
 from voice_app.extensions import babel, csrf, limiter, login_manager
+from voice_app.inputs import install_input_rules
 from voice_app.security import install_child_mode_lock, install_security_headers, install_temporary_password_gate
 
 __all__ = ["create_app"]
@@ -33,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    install_input_rules(app)  # before any route exists: ids are bounded, text is cleaned, files refused
     app.config.update(
         VOICE_APP=settings,
         SECRET_KEY=settings.secret_key,
