@@ -71,7 +71,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
 
 
 def _init_login(app: Flask) -> None:
-    from voice_app.models import StaffUser
+    from voice_app.sessions import install_server_sessions
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -79,12 +79,7 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def _load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
-        user = db.session().get(StaffUser, int(user_id))
-        return user if user is not None and user.active else None
+    install_server_sessions(app, login_manager)  # who is signed in comes from a live row, never the cookie alone
 
 
 def _register_blueprints(app: Flask) -> None:

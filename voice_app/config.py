@@ -31,7 +31,8 @@ class Settings:
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     service_name: str = "voice-app"
     secure_cookies: bool = True
-    session_hours: int = 8
+    session_hours: int = 8  # a staff session's absolute lifetime
+    session_idle_minutes: int = 60  # and how long it may go unused
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     rate_limits_enabled: bool = True
@@ -53,7 +54,7 @@ class Settings:
         settings.secure_cookies = _flag(get("SECURE_COOKIES"), settings.secure_cookies)
         settings.rate_limits_enabled = _flag(get("RATE_LIMITS"), settings.rate_limits_enabled)
         settings.rate_limit_storage_uri = get("RATE_LIMIT_STORAGE_URI") or settings.rate_limit_storage_uri
-        for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
+        for name in ("session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:
                 try:

@@ -17,6 +17,7 @@ from voice_app.models.reviews import (
     VisitMethod,
     VisitStatus,
 )
+from voice_app.models.sessions import SignInThrottle, StaffSession
 from voice_app.models.statements import (
     Answer,
     AnswerChoice,
@@ -54,6 +55,8 @@ __all__ = [
     "ReviewStatus",
     "Role",
     "Sharing",
+    "SignInThrottle",
+    "StaffSession",
     "StaffUser",
     "Statement",
     "StatementEnd",
