@@ -135,13 +135,15 @@ def sign_in_browser(user: StaffUser) -> None:
     session.pop("_user_id", None)
 
 
-def sign_out_browser(reason: str = "signed-out") -> None:
-    """End this browser's session on the server and forget everything in its cookie."""
+def sign_out_browser(reason: str = "signed-out", *, keep_cookie: bool = False) -> None:
+    """End this browser's session on the server and forget everything in its cookie (but its CSRF token, if kept)."""
     row = current_session()
     if row is not None:
         end_session(database.session(), session_id=row.id, reason=reason)
     logout_user()
-    session.clear()
+    session.pop(SESSION_KEY, None)
+    if not keep_cookie:
+        session.clear()
 
 
 def current_session() -> StaffSession | None:

@@ -75,7 +75,7 @@ def setup(visit_id: int):
             minutes=current_app.config["VOICE_APP"].handover_minutes,
         )
         # The IRO's staff session ends here: a copy of this cookie opens nothing; give-back starts a new one.
-        sign_out_browser("handed-over")
+        sign_out_browser("handed-over", keep_cookie=True)
         enter_child_mode(session, handover=handover, token=token, scribing=options.scribing)
         return redirect(url_for("child.conversation", statement_id=handover.statement_id, _anchor="step"))
     existing = statement_for_visit(db.session(), visit_id=visit.id)
