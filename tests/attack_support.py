@@ -122,6 +122,7 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     visit = make.visit(review, iro=iro, status=VisitStatus.DONE, held_on=date.today(), method=VisitMethod.FACE_TO_FACE)
     statement = make_statement(db, child=child, visit=visit)
     visit2 = make.visit(review, iro=iro)
+    visit3 = make.visit(review, iro=iro)
     conf = conference(make, child)
     feedback_link = link(db, conf, by=iro)
     clients = {"A": Client(app.test_client())}
@@ -137,7 +138,7 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     parent.get(f"/p/{feedback_link.token}")
     clients["P"] = parent
     ids = dict(
-        iro_session=1, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
+        iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
     )
     return World(app, ids, clients)
