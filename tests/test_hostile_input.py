@@ -222,7 +222,7 @@ CORPUS = [
     '"><img src=x onerror=alert(1)>',
     "</textarea><svg onload=alert(1)>",
     "javascript:alert(1)",
-    "{{ 7*7 }}{% if true %}jinja{% endif %}",
+    "{{ 7*'7' }}{{ 'ab' ~ 'cd' }}",  # evaluated, it would read 7777777abcd
     "%(child_name)s %s {0}",
     '=HYPERLINK("http://evil.example","x")',
     "+SUM(1,1)",
@@ -231,7 +231,7 @@ CORPUS = [
     "'; DROP TABLE child; --",
     "\u202egnp.exe \u200f\u0645\u0631\u062d\u0628\u0627",
 ]
-RAW_MARKERS = ("<script>alert", "<img src=x", "<svg onload", "jinja")
+RAW_MARKERS = ("<script>alert", "<img src=x", "<svg onload", "7777777", "abcd")
 
 
 def _assert_inert(body: str, where: str) -> None:
@@ -288,7 +288,7 @@ def test_the_injection_corpus_stays_inert_in_pages_and_exports(attack_world, fie
         elif field == "you said we did":
             url = w.url("statements.response")
             iro.get(url)
-            assert iro.post(url, {"we_did": payload}).status_code in (200, 302)
+            assert iro.post(url, {"r-feel-today-we_did": payload}).status_code == 302
             _read_everywhere(w, iro, statement_pages, statement_exports)
         elif field == "declined reason":
             url = f"/visits/{ids['visit3']}/record"
