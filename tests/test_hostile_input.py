@@ -12,12 +12,12 @@ import pytest
 from sqlmodel import select
 
 from tests.attack_support import RULES
-from voice_app.inputs import MAX_ID, clean_text
 from voice_app.models import Child, ParentResponse, StaffUser, Statement, Visit
 
 pytest_plugins = ["tests.statement_fixtures", "tests.attack_support"]
 
 HUGE = "9" * 30
+MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER
 
 
 def _id_routes() -> list[tuple[str, str]]:
@@ -95,6 +95,8 @@ def test_a_file_in_the_notes_field_is_400_and_nothing_is_stored(attack_world, db
 
 
 def test_clean_text_rule():
+    from voice_app.inputs import clean_text
+
     assert clean_text("a\x00b\x07c\x1bd\x7fe\x85f") == "abcdef"
     assert clean_text("line one\r\nline two\rthree\tend") == "line one\nline two\nthree\tend"
     assert clean_text("e\u0301") == "\u00e9"  # one "é", however it was typed

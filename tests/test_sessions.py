@@ -2,13 +2,15 @@
 
 from datetime import timedelta
 
-import pytest
 from flask.sessions import SecureCookieSessionInterface
 from sqlmodel import select
 
 from tests.conftest import PASSWORD, Client
-from voice_app.models import AuditEvent, Handover, Role, SignInThrottle, StaffSession, utcnow
-from voice_app.sessions import describe_device
+from voice_app import models
+from voice_app.models import AuditEvent, Handover, Role, utcnow
+
+StaffSession = getattr(models, "StaffSession", None)
+SignInThrottle = getattr(models, "SignInThrottle", None)
 
 ACCESS_TESTED_ENDPOINTS = {"auth.sessions", "auth.end_own_session", "admin.end_sessions"}
 COOKIE = "voice_app_session"
@@ -174,6 +176,8 @@ def test_nobody_can_end_someone_elses_session(make, signed_in, db):
 
 
 def test_describe_device():
+    from voice_app.sessions import describe_device
+
     assert describe_device("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1") == "Safari on iPad"
     assert describe_device("") == "A browser"
 
