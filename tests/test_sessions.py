@@ -107,35 +107,32 @@ def test_only_admins_end_other_peoples_sessions(signed_in, make):
     assert signed_in(manager).post(f"/admin/staff/{iro.id}/sessions/end").status_code == 403
 
 
-def test_idle_sessions_end(signed_in, make, db):
+def _signed_in_with_session(signed_in, make, db, **changes):
+    """A signed-in IRO whose session row has been changed (aged) as given."""
     iro = make.staff()
     client = signed_in(iro)
     row = db.exec(select(StaffSession).where(StaffSession.user_id == iro.id)).one()
-    row.last_seen_at = utcnow() - timedelta(minutes=61)
+    for name, value in changes.items():
+        setattr(row, name, value)
     db.add(row)
     db.commit()
+    return client, row
+
+
+def test_idle_sessions_end(signed_in, make, db):
+    client, row = _signed_in_with_session(signed_in, make, db, last_seen_at=utcnow() - timedelta(minutes=61))
     assert not opens_caseload(client)
     db.refresh(row)
     assert row.end_reason == "idle"
 
 
 def test_sessions_end_at_their_absolute_lifetime_however_busy(signed_in, make, db):
-    iro = make.staff()
-    client = signed_in(iro)
-    row = db.exec(select(StaffSession).where(StaffSession.user_id == iro.id)).one()
-    row.expires_at = utcnow() - timedelta(seconds=1)
-    db.add(row)
-    db.commit()
+    client, _row = _signed_in_with_session(signed_in, make, db, expires_at=utcnow() - timedelta(seconds=1))
     assert not opens_caseload(client)
 
 
 def test_use_keeps_a_session_alive(signed_in, make, db):
-    iro = make.staff()
-    client = signed_in(iro)
-    row = db.exec(select(StaffSession).where(StaffSession.user_id == iro.id)).one()
-    row.last_seen_at = utcnow() - timedelta(minutes=50)
-    db.add(row)
-    db.commit()
+    client, row = _signed_in_with_session(signed_in, make, db, last_seen_at=utcnow() - timedelta(minutes=50))
     assert opens_caseload(client)
     db.refresh(row)
     assert row.last_seen_at > utcnow() - timedelta(minutes=1)
