@@ -67,10 +67,10 @@ def toggle_active(user_id: int):
 @bp.post("/staff/<int:user_id>/unlock")
 @roles_required(Role.ADMIN)
 def unlock_account(user_id: int):
-    """Lift a lock-out after too many wrong passwords."""
+    """Lift the wait after too many wrong passwords for someone's email address."""
     user = _staff_or_404(user_id)
     unlock(db.session(), user=user, secret=current_app.secret_key)
-    flash(f"{user.display_name}'s account is unlocked.", "success")
+    flash(f"{user.display_name} can sign in again straight away.", "success")
     return redirect(url_for("admin.staff_list"))
 
 
