@@ -135,3 +135,54 @@ def test_a_post_without_csrf_token_is_refused(signed_in, world):
 def test_sign_in_itself_needs_a_csrf_token(client, world):
     response = client.post("/sign-in", {"email": world["iro"].email, "password": "x"}, csrf=False)
     assert response.status_code == 400
+
+
+# ----- the attacker's matrix: every route of the URL map, as every kind of visitor (issue 16) ---------------
+
+from tests.attack_support import ROLES, RULES, SIGN_OUT_ROUTES, denied  # noqa: E402
+from voice_app import create_app as _create_app  # noqa: E402
+from voice_app.config import Settings as _Settings  # noqa: E402
+
+pytest_plugins = ["tests.statement_fixtures", "tests.attack_support"]
+
+
+def _url_map_routes() -> list[tuple[str, str]]:
+    """(endpoint, method) for every GET and POST rule the app has, read from its own URL map."""
+    app = _create_app(settings=_Settings(env="test", database_url="sqlite://", rate_limits_enabled=False))
+    return sorted({(rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods & {"GET", "POST"}})
+
+
+ROUTES = _url_map_routes()
+POST_ROUTES = [endpoint for endpoint, method in ROUTES if method == "POST"]
+
+
+def test_every_route_has_a_rule_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert not endpoints - set(RULES), f"add these routes to tests/attack_support.RULES: {sorted(endpoints - set(RULES))}"
+    assert not set(RULES) - endpoints, f"these routes are gone: {sorted(set(RULES) - endpoints)}"
+
+
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_route_by_role_matrix(attack_world, endpoint, method):
+    """Roles without the right are refused (sign-in, 403 or 404); those with it are not. Refused roles go first."""
+    allowed = RULES[endpoint][1]
+    url = attack_world.url(endpoint)
+    outcomes = {}
+    for role in sorted(ROLES, key=lambda r: r in allowed):
+        client = attack_world.client(role)
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        outcomes[ROLES[role]] = response.status_code
+        assert response.status_code < 500, (role, response.status_code)
+        if endpoint in SIGN_OUT_ROUTES and role in allowed:
+            assert denied(client.get("/account/sessions")), f"{url} as {ROLES[role]} left the session open"
+            continue
+        assert denied(response) != (role in allowed), f"{method} {url} as {ROLES[role]}: {response.status_code} {response.headers.get('Location', '')}"
+
+
+@pytest.mark.parametrize("endpoint", POST_ROUTES)
+def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(attack_world, endpoint):
+    url = attack_world.url(endpoint)
+    role = RULES[endpoint][1][-1]  # someone who may use it
+    client = attack_world.client(role)
+    assert client.post(url, {}, csrf=False).status_code == 400
+    assert client.post(url, {"csrf_token": "forged"}, csrf=False).status_code == 400

@@ -30,7 +30,7 @@ def test_short_passwords_and_duplicates_are_refused(signed_in, make):
     assert again.status_code == 422 and b"already an account" in again.data
 
 
-def test_switch_off_and_unlock(signed_in, make, db):
+def test_switch_off_and_lift_the_wait(signed_in, make, db):
     from datetime import timedelta
 
     from voice_app.models import utcnow
@@ -38,7 +38,7 @@ def test_switch_off_and_unlock(signed_in, make, db):
     admin = make.staff(Role.ADMIN)
     iro = make.staff(Role.IRO, locked_until=utcnow() + timedelta(minutes=10), failed_logins=0)
     client = signed_in(admin)
-    assert b"Locked" in client.get("/admin/staff").data
+    assert b"Waiting after failed sign-ins" in client.get("/admin/staff").data
     client.post(f"/admin/staff/{iro.id}/unlock")
     client.post(f"/admin/staff/{iro.id}/active")
     db.refresh(iro)

@@ -1,4 +1,4 @@
-"""Staff sign-in: passwords, lock-out, sessions and sign-out."""
+"""Staff sign-in: passwords, waits after failures, sessions and sign-out."""
 
 from datetime import timedelta
 
@@ -40,13 +40,13 @@ def test_wrong_password_gives_one_kind_message_for_any_mistake(client, make):
         assert b"The email address or password is not right" in response.data
 
 
-def test_repeated_wrong_passwords_lock_the_account(client, make, db):
+def test_repeated_wrong_passwords_make_the_next_try_wait(client, make, db):
     iro = make.staff()
     for _ in range(5):
         client.sign_in(iro.email, "wrong password")
-    locked = client.sign_in(iro.email)  # even the right password is refused while locked
-    assert locked.status_code == 422
-    assert b"locked for 15 minutes" in locked.data
+    waiting = client.sign_in(iro.email)  # even the right password waits, for a few seconds, not a lock
+    assert waiting.status_code == 429
+    assert b"Wait 10 seconds" in waiting.data or b"Wait 9 seconds" in waiting.data
     db.refresh(iro)
     assert iro.locked_until is not None and iro.locked_until > utcnow()
 

@@ -12,6 +12,7 @@ from voice_app import crypto, db
 from voice_app.config import PROJECT_ROOT, Settings
 from voice_app.cookies import SessionCookieInterface
 from voice_app.extensions import babel, csrf, limiter, login_manager
+from voice_app.inputs import install_input_rules
 from voice_app.security import install_child_mode_lock, install_security_headers, install_temporary_password_gate
 from voice_app.web_assets import install_web_assets
 
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    install_input_rules(app)  # before any route exists: ids are bounded, text is cleaned, files refused
     app.config.update(
         VOICE_APP=settings,
         SECRET_KEY=settings.secret_key,
@@ -74,7 +76,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
 
 
 def _init_login(app: Flask) -> None:
-    from voice_app.models import StaffUser
+    from voice_app.sessions import install_server_sessions
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -82,12 +84,7 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def _load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
-        user = db.session().get(StaffUser, int(user_id))
-        return user if user is not None and user.active else None
+    install_server_sessions(app, login_manager)  # who is signed in comes from a live row, never the cookie alone
 
 
 def _register_blueprints(app: Flask) -> None:

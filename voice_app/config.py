@@ -31,7 +31,8 @@ class Settings:
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     service_name: str = "voice-app"
     secure_cookies: bool = True
-    session_hours: int = 8
+    session_hours: int = 8  # a staff session's absolute lifetime
+    session_idle_minutes: int = 60  # and how long it may go unused
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     rate_limits_enabled: bool = True
@@ -63,7 +64,7 @@ class Settings:
         settings.encryption_keys = (get("ENCRYPTION_KEYS") or "").strip()
         settings.nation = (get("NATION") or settings.nation).strip().lower().replace(" ", "_")
         settings.houses_for_cared_for = _flag(get("THREE_HOUSES_FOR_CARED_FOR"), settings.houses_for_cared_for)
-        for name in ("session_hours", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
+        for name in ("session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:
                 try:

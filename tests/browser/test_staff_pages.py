@@ -165,3 +165,19 @@ def test_an_iro_records_that_a_review_was_held(page, live_url, service, make):
     expect(page.get_by_role("status")).to_contain_text("Recorded as held")
     expect(page.get_by_text("hybrid; chaired by the child")).to_be_visible()
     expect(page.get_by_text("Its date has passed")).to_have_count(0)
+
+
+def test_someone_sees_where_they_are_signed_in_and_ends_a_session(page, live_url, service, browser):
+    other = browser.new_context(ignore_https_errors=True)
+    other_page = other.new_page()
+    sign_in(other_page, live_url, "jo@example.org", PASSWORD)
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.goto(f"{live_url}/account/sessions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where you are signed in")
+    expect(page.get_by_role("button", name="End this session")).to_have_count(1)
+    assert_accessible(page, context="sessions")
+    page.get_by_role("button", name="End this session").click()
+    expect(page.get_by_role("status")).to_contain_text("That session has ended")
+    other_page.goto(f"{live_url}/caseload")
+    expect(other_page.get_by_role("heading", level=1)).to_contain_text("Sign in")
+    other.close()

@@ -1,6 +1,6 @@
 """Admin pages: list, create, switch off, unlock staff accounts and give them a temporary password."""
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 
 from voice_app import db
@@ -10,6 +10,7 @@ from voice_app.admin.services import StaffAccountError, all_staff, create_staff_
 from voice_app.models import Role, StaffUser, utcnow
 from voice_app.rendering import render
 from voice_app.security import roles_required
+from voice_app.sessions import end_sessions_of
 
 
 @bp.get("/staff")
@@ -66,10 +67,20 @@ def toggle_active(user_id: int):
 @bp.post("/staff/<int:user_id>/unlock")
 @roles_required(Role.ADMIN)
 def unlock_account(user_id: int):
-    """Lift a lock-out after too many wrong passwords."""
+    """Lift the wait after too many wrong passwords for someone's email address."""
     user = _staff_or_404(user_id)
-    unlock(db.session(), user=user)
-    flash(f"{user.display_name}'s account is unlocked.", "success")
+    unlock(db.session(), user=user, secret=current_app.secret_key)
+    flash(f"{user.display_name} can sign in again straight away.", "success")
+    return redirect(url_for("admin.staff_list"))
+
+
+@bp.post("/staff/<int:user_id>/sessions/end")
+@roles_required(Role.ADMIN)
+def end_sessions(user_id: int):
+    """Sign someone out everywhere (a lost tablet, a cookie that may have been copied)."""
+    user = _staff_or_404(user_id)
+    ended = end_sessions_of(db.session(), user_id=user.id, reason="ended-by-admin")
+    flash(f"{user.display_name} is signed out everywhere ({ended} {'session' if ended == 1 else 'sessions'} ended).", "success")
     return redirect(url_for("admin.staff_list"))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from voice_app.auth.services import find_staff_by_email, normalise_email
+from voice_app.auth.services import email_key, find_staff_by_email, normalise_email
+from voice_app.auth.throttle import forget
 from voice_app.models import Role, StaffUser
 from voice_app.passwords import hash_password, password_problem
+from voice_app.sessions import end_sessions_of
 
 
 class StaffAccountError(ValueError):
@@ -52,10 +54,13 @@ def set_active(db: Session, *, user: StaffUser, active: bool, acting: StaffUser)
     user.active = active
     db.add(user)
     db.commit()
+    if not active:
+        end_sessions_of(db, user_id=user.id, reason="switched-off")
 
 
-def unlock(db: Session, *, user: StaffUser) -> None:
-    """Lift a lock-out after too many wrong passwords."""
+def unlock(db: Session, *, user: StaffUser, secret: str) -> None:
+    """Lift the wait after too many wrong passwords for this account's email address."""
+    forget(db, keys=[email_key(secret, user.email)])
     user.locked_until = None
     user.failed_logins = 0
     db.add(user)
@@ -75,3 +80,5 @@ def set_temporary_password(db: Session, *, user: StaffUser, password: str, actin
     user.failed_logins = 0
     db.add(user)
     db.commit()
+    # Whoever had the old password (or a copy of a cookie) is signed out everywhere.
+    end_sessions_of(db, user_id=user.id, reason="temporary-password")

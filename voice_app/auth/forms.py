@@ -22,3 +22,7 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired("Enter a new password."), Length(min=12, max=512, message="Use at least 12 characters.")],
     )
     confirm = PasswordField("Type the new password again", validators=[EqualTo("new", "The two new passwords are not the same.")])
+
+
+class EndSessionForm(FlaskForm):
+    """A button that only needs its CSRF token (ending a session)."""

@@ -1,20 +1,25 @@
-"""Checking a sign-in attempt: passwords, lock-out after repeated failures, rehashing."""
-
+"""Checking a sign-in attempt: passwords, growing waits after failures, rehashing; changing a password."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from voice_app.models import StaffUser, utcnow
+from voice_app.auth.throttle import ADDRESS_FREE_FAILURES, Limits, forget, record_failure, throttle_key, wait_after, wait_for
+from voice_app.models import AuditEvent, StaffUser, utcnow
 from voice_app.passwords import burn_time_for_unknown_user, hash_password, needs_rehash, verify_password
+from voice_app.sessions import end_sessions_of
+
+SIGN_IN_FAILED = "staff.sign_in_failed"  # an audit action; the owner and admins see these
 
 
 @dataclass(frozen=True)
 class SignInResult:
+    """The person signed in, or nobody; `wait` is set when tries for that email or from that address must pause."""
+
     user: StaffUser | None
-    locked_until: datetime | None = None
+    wait: timedelta = timedelta(0)
 
 
 def normalise_email(email: str) -> str:
@@ -27,28 +32,38 @@ def find_staff_by_email(db: Session, email: str) -> StaffUser | None:
     return db.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
 
 
+def email_key(secret: str, email: str) -> str:
+    """The throttle key of an email address (known or not)."""
+    return throttle_key(secret, "email", normalise_email(email))
+
+
 def attempt_sign_in(
-    db: Session, *, email: str, password: str, max_failures: int, lock_minutes: int, now: datetime | None = None
+    db: Session, *, email: str, password: str, address: str, secret: str, limits: Limits, now: datetime | None = None
 ) -> SignInResult:
-    """Check the password; lock the account for a while after too many failures in a row."""
+    """Check a sign-in the same way for every email, known or not: waits grow per email and per address."""
     now = now or utcnow()
+    keys = {email_key(secret, email): limits.free_failures, throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES}
+    wait = wait_for(db, keys=keys, longest=limits.longest_wait, now=now)
+    if wait > timedelta(0):
+        burn_time_for_unknown_user(password)  # a refused try costs what a checked one does
+        return SignInResult(user=None, wait=wait)
     user = find_staff_by_email(db, email)
     if user is None or not user.active:
         burn_time_for_unknown_user(password)
-        return SignInResult(user=None)
-    if user.locked_until and user.locked_until > now:
-        burn_time_for_unknown_user(password)
-        return SignInResult(user=None, locked_until=user.locked_until)
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        locked_until = None
-        if user.failed_logins >= max_failures:
-            locked_until = now + timedelta(minutes=lock_minutes)
-            user.locked_until = locked_until
-            user.failed_logins = 0
-        db.add(user)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password)
+    if not ok:
+        record_failure(db, keys=list(keys), now=now)
+        if user is not None:
+            # The owner and admins see these; nobody else learns whether the account exists.
+            user.failed_logins += 1
+            user.locked_until = now + wait_after(user.failed_logins, free=limits.free_failures, longest=limits.longest_wait)
+            db.add(user)
+            db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED))
         db.commit()
-        return SignInResult(user=None, locked_until=locked_until)
+        return SignInResult(user=None)
+    forget(db, keys=[next(iter(keys))])
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -59,8 +74,20 @@ def attempt_sign_in(
     return SignInResult(user=user)
 
 
-def change_password(db: Session, *, user: StaffUser, current: str, new: str) -> str | None:
-    """Change a password after checking the current one; a plain-words problem, or None when done."""
+def failed_sign_ins(db: Session, *, user_id: int, since: datetime, limit: int = 20) -> list[AuditEvent]:
+    """Recent failed sign-ins to this account, newest first (for its owner and for admins)."""
+    return list(
+        db.exec(
+            select(AuditEvent)
+            .where(AuditEvent.staff_id == user_id, AuditEvent.action == SIGN_IN_FAILED, col(AuditEvent.at) >= since)
+            .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def change_password(db: Session, *, user: StaffUser, current: str, new: str, keep_session_id: int | None = None) -> str | None:
+    """Change a password after checking the current one, ending the person's other sessions; a problem, or None."""
     from voice_app.passwords import password_problem
 
     if not verify_password(user.password_hash, current):
@@ -74,4 +101,6 @@ def change_password(db: Session, *, user: StaffUser, current: str, new: str) -> 
     user.must_change_password = False
     db.add(user)
     db.commit()
+    # Whoever knew the old password may be signed in elsewhere: only this browser stays signed in.
+    end_sessions_of(db, user_id=user.id, reason="password-changed", keep_id=keep_session_id)
     return None

@@ -17,6 +17,7 @@ from voice_app.config import PROJECT_ROOT
 from voice_app.i18n import LANGUAGES, Language
 from voice_app.models import (
     Answer,
+    AuditEvent,
     Child,
     FlowVersion,
     Handover,
@@ -29,8 +30,10 @@ from voice_app.passwords import hash_password, verify_password
 from voice_app.security import CHILD_MODE_KEY
 
 TOKEN_BYTES = 32
-MAX_HANDBACK_FAILURES = 5
-HANDBACK_WINDOW = timedelta(minutes=10)
+MAX_HANDBACK_FAILURES = 5  # then the PIN stops working for this hand-over: only the password
+HANDBACK_FIRST_WAIT = timedelta(seconds=30)
+HANDBACK_LONGEST_WAIT = timedelta(minutes=30)
+HANDBACK_ACTION = "handover.hand_back"  # audited on the child's trail, every try
 PARTS = {"views,menu": "views,menu", "views": "views", "menu": "menu"}
 YOUNGER_UNTIL_AGE = 11  # the setup page suggests the older version from this age
 
@@ -167,13 +170,67 @@ def end_handover(db: Session, *, handover: Handover, now: datetime | None = None
         db.commit()
 
 
-def verify_handback(user: StaffUser | None, secret: str) -> bool:
-    """True when the secret is the member of staff's password, or the hand-back PIN they set."""
+@dataclass(frozen=True)
+class Handback:
+    """The outcome of one try to take the tablet back: ok, or how long to wait before the next (if at all)."""
+
+    ok: bool
+    wait: timedelta = timedelta(0)
+    pin_allowed: bool = True
+
+
+def handback_wait(handover: Handover, *, now: datetime) -> timedelta:
+    """After MAX_HANDBACK_FAILURES wrong tries, each further try waits twice as long as the one before."""
+    extra = handover.handback_failures - MAX_HANDBACK_FAILURES
+    if extra < 0 or handover.last_handback_failure_at is None:
+        return timedelta(0)
+    ends = handover.last_handback_failure_at + min(HANDBACK_LONGEST_WAIT, HANDBACK_FIRST_WAIT * 2 ** min(extra, 20))
+    return max(timedelta(0), ends - now)
+
+
+def pin_allowed(handover: Handover, *, now: datetime) -> bool:
+    """The PIN works only on a live hand-over with fewer than MAX_HANDBACK_FAILURES wrong tries; else the password."""
+    return handover.handback_failures < MAX_HANDBACK_FAILURES and handover.expires_at > now
+
+
+def try_handback(db: Session, *, handover_id: int, user: StaffUser | None, secret: str, now: datetime | None = None) -> Handback:
+    """Check a hand-back try against the hand-over's own count of failures (on the server), and audit it."""
+    now = now or utcnow()
+    handover = db.get(Handover, handover_id)
+    db.refresh(handover)  # the count as it is now, not as this request first read it
+    statement = db.get(Statement, handover.statement_id)
+    pin_ok = pin_allowed(handover, now=now)
+    wait = handback_wait(handover, now=now)
+    if wait > timedelta(0):
+        _audit_handback(db, handover=handover, statement=statement, outcome="refused-wait")
+        return Handback(ok=False, wait=wait, pin_allowed=pin_ok)
+    if verify_handback(user, secret, pin=pin_ok):
+        _audit_handback(db, handover=handover, statement=statement, outcome="ok")
+        return Handback(ok=True, pin_allowed=pin_ok)
+    # Counted in one statement, so two tablets' tries at once both count.
+    db.execute(
+        update(Handover)
+        .where(col(Handover.id) == handover.id)
+        .values(handback_failures=Handover.handback_failures + 1, last_handback_failure_at=now)
+    )
+    db.commit()
+    db.refresh(handover)
+    _audit_handback(db, handover=handover, statement=statement, outcome=f"wrong;tries={handover.handback_failures}")
+    return Handback(ok=False, wait=handback_wait(handover, now=now), pin_allowed=pin_allowed(handover, now=now))
+
+
+def _audit_handback(db: Session, *, handover: Handover, statement: Statement, outcome: str) -> None:
+    db.add(AuditEvent(staff_id=handover.created_by_id, action=HANDBACK_ACTION, child_id=statement.child_id, statement_id=statement.id, detail=outcome))
+    db.commit()
+
+
+def verify_handback(user: StaffUser | None, secret: str, *, pin: bool = True) -> bool:
+    """True when the secret is the member of staff's password, or (when still allowed) the hand-back PIN they set."""
     if user is None or not user.active or not secret:
         return False
     if verify_password(user.password_hash, secret):
         return True
-    return bool(user.handback_pin_hash) and verify_password(user.handback_pin_hash, secret)
+    return pin and bool(user.handback_pin_hash) and verify_password(user.handback_pin_hash, secret)
 
 
 def set_handback_pin(db: Session, *, user: StaffUser, pin: str | None) -> None:
@@ -188,8 +245,8 @@ def set_handback_pin(db: Session, *, user: StaffUser, pin: str | None) -> None:
 
 
 def enter_child_mode(session, *, handover: Handover, token: str, scribing: bool) -> None:
-    """Put this browser into child mode for one hand-over."""
-    session[CHILD_MODE_KEY] = {"handover": handover.id, "token": token, "scribing": scribing, "recap_done": False, "failures": []}
+    """Put this browser into child mode for one hand-over (wrong hand-back tries are counted on the hand-over)."""
+    session[CHILD_MODE_KEY] = {"handover": handover.id, "token": token, "scribing": scribing, "recap_done": False}
 
 
 def child_mode_state(session) -> dict | None:
@@ -208,17 +265,6 @@ def update_child_mode(session, **changes) -> None:
 def leave_child_mode(session) -> None:
     """End child mode in this browser."""
     session.pop(CHILD_MODE_KEY, None)
-
-
-def recent_failures(state: dict, *, now: datetime) -> list[float]:
-    """Wrong hand-back tries in the last few minutes (as timestamps)."""
-    cutoff = (now - HANDBACK_WINDOW).timestamp()
-    return [t for t in state.get("failures", []) if isinstance(t, (int, float)) and t > cutoff]
-
-
-def too_many_failures(state: dict, *, now: datetime) -> bool:
-    """True after several wrong passwords in a row: wait before trying again."""
-    return len(recent_failures(state, now=now)) >= MAX_HANDBACK_FAILURES
 
 
 # ----- what the staff child page shows about a visit's statement -------------------------------

@@ -24,6 +24,7 @@ from voice_app.child.handover import (
 from voice_app.models import FlowVersion, ReviewKind, Role, VisitStatus
 from voice_app.rendering import render
 from voice_app.security import roles_required
+from voice_app.sessions import sign_out_browser
 from voice_app.staff.services import visit_for
 
 HANDOVER_STATUSES = (VisitStatus.PLANNED, VisitStatus.DONE)
@@ -93,6 +94,8 @@ def setup(visit_id: int):
             options=options,
             minutes=current_app.config["VOICE_APP"].handover_minutes,
         )
+        # The IRO's staff session ends here: a copy of this cookie opens nothing; give-back starts a new one.
+        sign_out_browser("handed-over", keep_cookie=True)
         enter_child_mode(session, handover=handover, token=token, scribing=options.scribing)
         # The first question's heading (focusable) as the target: the browser focuses it, so a screen reader says it.
         # (A "#step" target is not focusable, and Chromium clears focus for it after the page's scripts have run.)

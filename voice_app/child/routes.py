@@ -42,11 +42,9 @@ from voice_app.child.handover import (
     check_handover,
     child_mode_state,
     end_handover,
-    leave_child_mode,
-    recent_failures,
-    too_many_failures,
+    pin_allowed,
+    try_handback,
     update_child_mode,
-    verify_handback,
 )
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
@@ -54,6 +52,7 @@ from voice_app.i18n.terms import current_terms, term_words
 from voice_app.models import Sharing, StatementEnd, utcnow
 from voice_app.questions.bank import default_bank
 from voice_app.rendering import render, wants_fragment
+from voice_app.sessions import sign_in_browser
 
 TEMPLATE = "child/conversation.html"
 
@@ -280,23 +279,27 @@ def stop(statement_id: int):
 @bp.route("/give-back", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def give_back():
-    """The IRO takes the tablet back with their password or PIN; child mode ends."""
+    """The IRO takes the tablet back with their password (or PIN, while allowed); a fresh staff session starts."""
     form = GiveBackForm()
     error = None
-    now = utcnow()
-    if request.method == "POST":
-        if too_many_failures(g.child_mode, now=now):
-            error = _("Too many tries. Please wait a few minutes, then try again.")
-        elif form.validate_on_submit():
-            if verify_handback(g.iro, form.secret.data):
-                end_handover(db.session(), handover=g.handover)
-                leave_child_mode(session)
-                flash(f"Welcome back. {g.child.preferred_name}'s answers are saved.", "success")
-                return redirect(_after_handback_url())
-            update_child_mode(session, failures=[*recent_failures(g.child_mode, now=now), now.timestamp()])
-            error = _("That isn't right. Please try again.")
-    status = 429 if error and too_many_failures(child_mode_state(session) or {}, now=now) else (422 if error or form.errors else 200)
-    return render_template("child/give_back.html", form=form, error=error), status
+    status = 200
+    if form.validate_on_submit():
+        outcome = try_handback(db.session(), handover_id=g.handover.id, user=g.iro, secret=form.secret.data)
+        if outcome.ok:
+            end_handover(db.session(), handover=g.handover)
+            name = g.child.preferred_name
+            sign_in_browser(g.iro)  # the staff session ended at hand-over; this is a new one
+            flash(f"Welcome back. {name}'s answers are saved.", "success")
+            return redirect(_after_handback_url())
+        if outcome.wait:
+            error, status = _("Too many tries. Please wait a few minutes, then try again."), 429
+        else:
+            error, status = _("That isn't right. Please try again."), 422
+    elif form.errors:
+        status = 422
+    db.session().refresh(g.handover)  # the failures just counted, for the page's advice
+    only_password = not pin_allowed(g.handover, now=utcnow())
+    return render_template("child/give_back.html", form=form, error=error, only_password=only_password), status
 
 
 def _after_handback_url() -> str:

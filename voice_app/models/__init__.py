@@ -20,6 +20,7 @@ from voice_app.models.reviews import (
     VisitMethod,
     VisitStatus,
 )
+from voice_app.models.sessions import SignInThrottle, StaffSession
 from voice_app.models.statements import (
     Answer,
     AnswerChoice,
@@ -66,6 +67,8 @@ __all__ = [
     "Role",
     "ServiceContact",
     "Sharing",
+    "SignInThrottle",
+    "StaffSession",
     "StaffUser",
     "Statement",
     "StatementEnd",

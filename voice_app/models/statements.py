@@ -148,6 +148,9 @@ class Handover(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Wrong hand-back tries, counted here and not in the cookie, so putting an old cookie back resets nothing.
+    handback_failures: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    last_handback_failure_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AttentionAction(SQLModel, table=True):

@@ -78,14 +78,21 @@ def default_period(today: date) -> Period:
     return financial_year(financial_year_of(today))
 
 
+def bounded_year(raw: str) -> int:
+    """A year from a query string, as four digits: anything else is a ValueError, never an OverflowError later."""
+    if len(raw) != 4 or not raw.isascii() or not raw.isdigit():
+        raise ValueError("A year is four digits.")
+    return int(raw)
+
+
 def parse_choice(choice: str) -> Period:
     """A named period: "fy-2025" (financial year 2025/26) or "q-2025-1" (its first quarter)."""
     parts = choice.split("-")
     try:
         if parts[0] == "fy" and len(parts) == 2:
-            return financial_year(int(parts[1]))
+            return financial_year(bounded_year(parts[1]))
         if parts[0] == "q" and len(parts) == 3:
-            return quarter(int(parts[1]), int(parts[2]))
+            return quarter(bounded_year(parts[1]), int(parts[2]))
     except ValueError as exc:
         raise PeriodError("Choose a period from the list.") from exc
     raise PeriodError("Choose a period from the list.")

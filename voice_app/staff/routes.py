@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from voice_app import db
+from voice_app.inputs import bounded_id
 from voice_app.models import (
     ChairRole,
     Child,
@@ -69,7 +70,7 @@ def caseload():
     session = db.session()
     query = children_visible_to(current_user)
     iros = active_iros(session) if current_user.role == Role.MANAGER else []
-    iro_filter = request.args.get("iro", type=int)
+    iro_filter = request.args.get("iro", type=bounded_id)
     if iro_filter and current_user.role == Role.MANAGER:
         query = query.where(Child.iro_id == iro_filter)
     search = (request.args.get("q") or "").strip()[:80]

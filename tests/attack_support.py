@@ -1,0 +1,144 @@
+"""One small service seen by every kind of visitor, for the attacker's tests (route x role, CSRF, ids, fuzz)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+from tests.conftest import Client
+from tests.feedback_helpers import conference, link
+from tests.statement_factories import make_statement
+from voice_app.models import Role, VisitMethod, VisitStatus
+
+# Who visits: anonymous, a parent holding a feedback link, the child's IRO, another IRO, a manager, an admin,
+# and a tablet in child mode.
+ROLES = {"A": "anonymous", "P": "parent", "I": "iro", "O": "other iro", "M": "manager", "D": "admin", "C": "child mode"}
+
+# Every endpoint, an example URL and who may use it (letters from ROLES). A route missing here fails the tests,
+# so a new page cannot arrive without a rule.
+RULES: dict[str, tuple[str, str]] = {
+    "static": ("/static/css/staff.css", "APIOMDC"),
+    "health.healthz": ("/healthz", "APIOMDC"),
+    "credits.credits": ("/credits", "APIOMDC"),
+    "auth.index": ("/", "IOMD"),
+    "auth.sign_in": ("/sign-in", "APIOMD"),
+    "auth.sign_out": ("/sign-out", "IOMD"),
+    "auth.change_password": ("/account/password", "IOMD"),
+    "auth.sessions": ("/account/sessions", "IOMD"),
+    "auth.end_own_session": ("/account/sessions/{iro_session}/end", "I"),
+    "admin.staff_list": ("/admin/staff", "D"),
+    "admin.new_staff": ("/admin/staff/new", "D"),
+    "admin.toggle_active": ("/admin/staff/{staff}/active", "D"),
+    "admin.unlock_account": ("/admin/staff/{staff}/unlock", "D"),
+    "admin.end_sessions": ("/admin/staff/{staff}/sessions/end", "D"),
+    "admin.temporary_password": ("/admin/staff/{staff}/password", "D"),
+    "staff.caseload": ("/caseload", "IOM"),
+    "staff.child": ("/children/{child}", "IM"),
+    "staff.new_child": ("/children/new", "M"),
+    "staff.edit_child": ("/children/{child}/edit", "M"),
+    "staff.add_review": ("/children/{child}/reviews", "IM"),
+    "staff.add_visit": ("/reviews/{review}/visits", "IM"),
+    "staff.record_review_outcome": ("/reviews/{review}/record", "IM"),
+    "staff.record_visit": ("/visits/{visit}/record", "IM"),
+    "statements.show": ("/statements/{statement}", "IM"),
+    "statements.response": ("/statements/{statement}/responses/feel-today", "IM"),
+    "statements.decision": ("/statements/{statement}/decisions/menu-format", "IM"),
+    "statements.notes": ("/statements/{statement}/notes", "IM"),
+    "statements.reviewed": ("/statements/{statement}/reviewed", "IM"),
+    "statements.review_record": ("/statements/{statement}/review-record", "IM"),
+    "statements.release": ("/statements/{statement}/release", "IM"),
+    "statements.withdraw": ("/statements/{statement}/release/withdraw", "IM"),
+    "statements.export": ("/statements/{statement}/export.json", "IM"),
+    "statements.child_audit": ("/children/{child}/audit", "M"),
+    "feedback.conferences": ("/feedback/conferences", "IOM"),
+    "feedback.conference": ("/feedback/conferences/{conference}", "IM"),
+    "feedback.new_link": ("/feedback/conferences/{conference}/links", "IM"),
+    "feedback.paper": ("/feedback/conferences/{conference}/paper", "IM"),
+    "feedback.revoke": ("/feedback/links/{link}/revoke", "IM"),
+    "feedback.card": ("/feedback/links/{link}/card", "IM"),
+    "feedback.tablet": ("/feedback/links/{link}/tablet", "IM"),
+    "feedback.qr_file": ("/feedback/links/{link}/qr.svg", "IM"),
+    "feedback.results": ("/feedback/results", "M"),
+    "feedback.results_csv": ("/feedback/results/answers.csv", "M"),
+    "reports.index": ("/reports/", "MD"),
+    "reports.report_json": ("/reports/report.json", "MD"),
+    "reports.report_csv": ("/reports/report.csv", "MD"),
+    "reports.figure_csv": ("/reports/figures/visits.csv", "MD"),
+    "reports.figure_svg": ("/reports/figures/visits.svg", "MD"),
+    "handover.setup": ("/visits/{visit2}/hand-over", "IM"),
+    "child.resume": ("/child/", "C"),
+    "child.conversation": ("/child/statements/{child_statement}", "C"),
+    "child.question": ("/child/statements/{child_statement}/questions/feel-today", "C"),
+    "child.answer": ("/child/statements/{child_statement}/questions/feel-today", "C"),
+    "child.recap_seen": ("/child/statements/{child_statement}/recap", "C"),
+    "child.choose_language": ("/child/statements/{child_statement}/language", "C"),
+    "child.finish": ("/child/statements/{child_statement}/finish", "C"),
+    "child.sharing": ("/child/statements/{child_statement}/sharing", "C"),
+    "child.stop_confirm": ("/child/statements/{child_statement}/stop", "C"),
+    "child.stop": ("/child/statements/{child_statement}/stop", "C"),
+    "child.give_back": ("/child/give-back", "C"),
+    "parents.start": ("/p/{token}", "APIOMD"),
+    "parents.begin": ("/p/{token}/start", "APIOMD"),
+    "parents.step": ("/p/{token}/q1", "APIOMD"),
+    "parents.check": ("/p/{token}/check", "APIOMD"),
+    "parents.send": ("/p/{token}/send", "APIOMD"),
+    "parents.thanks": ("/p/{token}/thanks", "APIOMD"),
+}
+
+
+# Routes whose success is itself a trip to the sign-in page: checked by the session really having ended.
+SIGN_OUT_ROUTES = {"auth.sign_out", "auth.end_own_session"}
+
+
+def denied(response) -> bool:
+    """A refusal: sent to sign in, forbidden, or (so nothing leaks) not found."""
+    if response.status_code in (403, 404):
+        return True
+    return response.status_code == 302 and "/sign-in" in response.headers.get("Location", "")
+
+
+@dataclass
+class World:
+    app: object
+    ids: dict
+    clients: dict = field(default_factory=dict)
+
+    def url(self, endpoint: str) -> str:
+        return RULES[endpoint][0].format(**self.ids)
+
+    def client(self, role: str) -> Client:
+        return self.clients[role]
+
+
+@pytest.fixture
+def attack_world(app, make, db, signed_in, bank) -> World:
+    """Every kind of visitor, signed in as they would be, around one child with a statement and a conference."""
+    iro, other, manager, admin = make.staff(Role.IRO), make.staff(Role.IRO), make.staff(Role.MANAGER), make.staff(Role.ADMIN)
+    target = make.staff(Role.IRO)  # the account admins act on
+    child = make.child(iro, name="Aisha")
+    review = make.review(child)
+    visit = make.visit(review, iro=iro, status=VisitStatus.DONE, held_on=date.today(), method=VisitMethod.FACE_TO_FACE)
+    statement = make_statement(db, child=child, visit=visit)
+    visit2 = make.visit(review, iro=iro)
+    visit3 = make.visit(review, iro=iro)
+    conf = conference(make, child)
+    feedback_link = link(db, conf, by=iro)
+    clients = {"A": Client(app.test_client())}
+    clients["I"] = signed_in(iro)  # the first sign-in of the test: session 1
+    clients["O"], clients["M"], clients["D"] = signed_in(other), signed_in(manager), signed_in(admin)
+    tablet = signed_in(iro)
+    handed = tablet.post(f"/visits/{visit2.id}/hand-over", {"version": "younger", "language": "en-GB", "parts": "views,menu"})
+    assert handed.status_code == 302, handed.get_data(as_text=True)[:500]
+    child_statement = int(handed.headers["Location"].split("/statements/")[1].split("#")[0])
+    tablet.get(handed.headers["Location"])
+    clients["C"] = tablet
+    parent = Client(app.test_client())
+    parent.get(f"/p/{feedback_link.token}")
+    clients["P"] = parent
+    ids = dict(
+        iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
+        conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
+    )
+    return World(app, ids, clients)
