@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import (
     abort,
     flash,
@@ -26,6 +28,8 @@ from voice_app.child.flow import (
     choice_view,
     end_statement,
     extras_for,
+    find_receipt,
+    is_current,
     load_answers,
     mark_recap_shown,
     next_step,
@@ -35,7 +39,7 @@ from voice_app.child.flow import (
     save_answer,
     text_allowed,
 )
-from voice_app.child.forms import GiveBackForm, answer_fields
+from voice_app.child.forms import GiveBackForm, answer_fields, answer_sent
 from voice_app.child.handover import (
     available_languages,
     check_handover,
@@ -106,8 +110,13 @@ def child_icon(name: str) -> str:
     return f"{g.icon_base}{name}.svg"
 
 
+def new_client_id() -> str:
+    """A fresh id for one answer form (the tablet's script replaces it with its own per tap)."""
+    return uuid.uuid4().hex
+
+
 # Globals, so the macros can be imported without context (and cached by Jinja).
-for _helper in (say, child_icon, choice_view, extras_for):
+for _helper in (say, child_icon, choice_view, extras_for, new_client_id):
     bp.add_app_template_global(_helper)
 
 
@@ -143,6 +152,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
     screen = dict(
         statement=statement,
         answers=answers,
+        questions=questions,
         log=log,
         step=step,
         editing=editing if step.kind == "question" and step.question.id in answers else None,
@@ -185,12 +195,25 @@ def question(statement_id: int, question_id: str):
 
 @bp.post("/statements/<int:statement_id>/questions/<question_id>")
 def answer(statement_id: int, question_id: str):
-    """Save an answer the moment it is given; htmx gets the answer bubble and the next question."""
+    """Save an answer the moment it is given; htmx gets the answer bubble and the next question.
+
+    What is stored is what the child saw: a repeat of an answer already received (the same client id)
+    is acknowledged without a write, and a first answer to a question that is no longer the current
+    one is refused (409) with the conversation as it is. A "Change" is an explicit edit and wins.
+    """
     editing = request.form.get("mode") == "edit"
+    try:
+        sent = answer_sent(request.form)
+    except ValueError:
+        abort(400)
+    if sent is not None and find_receipt(db.session(), statement_id=g.statement.id, client_id=sent.client_id):
+        return _as_it_is(status=200)
     if g.statement.ended_at is not None:
         return render(TEMPLATE, block="conversation" if editing else "step", status=409, **_screen())
     screen = _screen(editing=question_id)
     step = screen["step"]
+    if not editing and not is_current(screen["questions"], screen["answers"], question_id=question_id):
+        return _as_it_is(status=409)
     fields = answer_fields(request.form)
     try:
         given = parse_answer(step.question, **fields, words_allowed=screen["words_allowed"](step.question))
@@ -207,7 +230,11 @@ def answer(statement_id: int, question_id: str):
         scribed=bool(g.child_mode.get("scribing")),
         bank=default_bank(),
         current=screen["answers"].get(step.question.id),
+        edit=editing,
+        sent=sent,
     )
+    if result.outcome != "saved":
+        return _as_it_is(status=409 if result.outcome == "stale" else 200)
     if not wants_fragment():
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
     # The answers as now stored, without reading them all back.
@@ -218,6 +245,18 @@ def answer(statement_id: int, question_id: str):
         return render(TEMPLATE, block="conversation", **after)
     answered = (step.question, after["answers"][step.question.id])
     return render(TEMPLATE, block="step_after_answer", answered=answered, **after)
+
+
+def _as_it_is(*, status: int):
+    """The whole conversation as stored now, in place of what the tablet shows: after a repeat (200)
+    or a refused late answer (409), the screen must show what is really saved."""
+    if status < 400 and not wants_fragment():
+        return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
+    response = render(TEMPLATE, block="conversation", status=status, **_screen())
+    if wants_fragment():
+        response.headers["HX-Retarget"] = "#conversation"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @bp.post("/statements/<int:statement_id>/recap")

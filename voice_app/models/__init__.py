@@ -20,6 +20,7 @@ from voice_app.models.reviews import (
 from voice_app.models.statements import (
     Answer,
     AnswerChoice,
+    AnswerReceipt,
     ChildResponse,
     DecisionOutcome,
     FlowVersion,
@@ -34,6 +35,7 @@ __all__ = [
     "STAGES_FOR_KIND",
     "Answer",
     "AnswerChoice",
+    "AnswerReceipt",
     "AuditEvent",
     "ChairRole",
     "Child",
