@@ -1,6 +1,7 @@
 // voice-app: the child's conversation, loaded with `defer` after htmx.min.js and app.js.
-// Read-aloud, focus on each new question, a guard against double taps, and answers kept in this
-// page's memory (never in storage: the tablet is shared) until the server has them.
+// Read-aloud, focus on each new question, one answer in flight at a time (the tapped card pressed at
+// once, "Saving…", never "saved" before the server says so), and answers kept in this page's memory
+// until the server has them.
 (function () {
   "use strict";
 
@@ -150,6 +151,88 @@
     if (button) speak(button);
   });
 
+  // ---- One answer at a time. The tapped card shows as chosen in the same frame, the step is inert
+  // (further taps do nothing) and says it is saving until the server answers; a second tap can never
+  // queue a stale answer. Each submit gets a fresh id, so a resend is recognised by the server.
+  var saveNote = document.querySelector("[data-save-note]");
+  var SLOW_AFTER_MS = 3000;
+  var slowTimer = null;
+  var busyForm = null;
+
+  function sayNote(key) {
+    if (!saveNote) return;
+    // While the network note speaks (no internet), it says what is happening: one voice at a time.
+    var text = key && (!note || note.hidden) ? saveNote.getAttribute(key) || "" : "";
+    if (saveNote.textContent !== text) saveNote.textContent = text;
+  }
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function pressedControl(form, submitter) {
+    if (submitter && submitter !== form) return submitter;
+    return form.querySelector("button[type=submit]:not([name])") || null;
+  }
+
+  function startSaving(form, submitter) {
+    busyForm = form;
+    var id = form.querySelector("[data-client-id]");
+    if (id) id.value = newId();
+    var given = form.querySelector("[data-given-at]");
+    if (given) given.value = String(Date.now());
+    var control = pressedControl(form, submitter);
+    if (control) control.classList.add("is-pressed");
+    var step = form.closest("[data-step]");
+    if (step) {
+      step.setAttribute("aria-busy", "true");
+      step.classList.add("is-saving");
+      step.inert = true;
+    }
+    sayNote("data-saving");
+    window.clearTimeout(slowTimer);
+    slowTimer = window.setTimeout(function () { if (busyForm === form) sayNote("data-slow"); }, SLOW_AFTER_MS);
+  }
+
+  function doneSaving() {
+    window.clearTimeout(slowTimer);
+    var form = busyForm;
+    busyForm = null;
+    sayNote(null);
+    if (!form || !form.isConnected) return;  // the usual case: the step was replaced by the next one
+    var step = form.closest("[data-step]");
+    if (step) {
+      step.removeAttribute("aria-busy");
+      step.classList.remove("is-saving");
+      step.inert = false;
+    }
+    var pressed = form.querySelectorAll(".is-pressed");
+    for (var i = 0; i < pressed.length; i++) pressed[i].classList.remove("is-pressed");
+  }
+
+  // Capture phase: runs before htmx's own listener, so a tap while busy never reaches htmx.
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.matches || !form.matches("[data-answer-form]")) return;
+    if (busyForm && busyForm.isConnected) {
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+      return;
+    }
+    startSaving(form, evt.submitter);
+  }, true);
+
+  document.addEventListener("htmx:finally:request", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    if (busyForm && ctx && (ctx.sourceElement === busyForm || !busyForm.isConnected)) doneSaving();
+  });
+
+  // Back from the browser's cache (bfcache) with a step still marked busy: it is not.
+  window.addEventListener("pageshow", function (evt) { if (evt.persisted) doneSaving(); });
+
   // ---- Nothing lost: a request that cannot reach the server waits here and is sent again.
   var waiting = 0;
 
@@ -157,6 +240,7 @@
     if (!note) return;
     note.textContent = note.getAttribute(key) || "";
     note.hidden = false;
+    sayNote(null);
   }
 
   function whenOnlineOrSoon(callback) {

@@ -6,6 +6,7 @@ import uuid
 
 from flask import (
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -47,9 +48,11 @@ from voice_app.child.handover import (
     end_handover,
     leave_child_mode,
     recent_failures,
+    slide_expiry,
     too_many_failures,
     update_child_mode,
     verify_handback,
+    within_grace,
 )
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
@@ -77,9 +80,26 @@ def _enter_child_mode():
     wanted = (request.view_args or {}).get("statement_id")
     if wanted is not None and wanted != check.statement.id:
         abort(404)
-    if check.state != "ok" and request.endpoint != "child.give_back":
-        return render("child/paused.html", block="step", status=403)
+    if check.state == "ok":
+        slide_expiry(db.session(), handover=check.handover, minutes=current_app.config["VOICE_APP"].handover_minutes)
+    elif request.endpoint in _STEP_POSTS and request.method == "POST" and within_grace(check.handover):
+        g.grace = True  # tapped just before time ran out: saved, then the break
+    elif request.endpoint != "child.give_back":
+        # Tell the truth: a tap that arrives now (a POST) was not saved.
+        return render("child/paused.html", block="step", status=403, last_unsaved=request.method == "POST")
     return None
+
+
+# What a child's tap sends: accepted for a moment after expiry, as the child tapped in time.
+_STEP_POSTS = frozenset({"child.answer", "child.recap_seen", "child.sharing", "child.stop"})
+
+
+@bp.after_request
+def _break_after_grace(response):
+    """After an answer taken in the grace period, the step is the break, not another question."""
+    if g.get("grace") and response.status_code < 400 and wants_fragment():
+        return render("child/paused.html", block="step", status=200)
+    return response
 
 
 _TERM_WORDS: dict[tuple[str, tuple], dict[str, str]] = {}
