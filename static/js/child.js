@@ -257,22 +257,38 @@
     timer = window.setTimeout(go, 3000);
   }
 
+  var queue = window.voiceQueue || null;
+  var unkept = 0;  // answers on their way that are in neither the server nor the tablet's queue yet
+
+  // An answer that cannot reach the server is kept in the tablet's queue (encrypted) as well as
+  // here, so a reload or a closed page loses nothing; it leaves the queue once the server has it.
   function keepTrying(url, init) {
     var options = {};
     for (var key in init) if (key !== "signal") options[key] = init[key];  // htmx's timeout must not drop an answer
+    var posting = String(options.method || "GET").toUpperCase() === "POST";
+    var kept = null;
     waiting++;
+    if (posting) unkept++;
     return new Promise(function (resolve) {
+      function keep() {
+        if (kept || !posting || !queue) return;
+        kept = queue.put(url, options.body).then(function (place) { unkept--; return place; }, function () { return null; });
+      }
       function attempt() {
         window.fetch(url, options).then(function (response) {
           if (response.status >= 500) {
+            keep();
             showNote("data-retrying");
             whenOnlineOrSoon(attempt);
             return;
           }
           waiting--;
+          if (posting && !kept) unkept--;
+          if (kept) kept.then(queue.remove);
           if (!waiting && note) note.hidden = true;
           resolve(response);
         }, function () {
+          keep();
           showNote("data-waiting");
           whenOnlineOrSoon(attempt);
         });
@@ -289,8 +305,80 @@
 
   settle(window.location.hash === "#step");
 
+  // ---- Without a network. Answers left in the queue by an earlier page are sent first (in order),
+  // on every page load and when the network returns; then the page shows what the server has.
+  var offlinePage = document.querySelector("[data-offline-page]");
+  var waitingLine = document.querySelector("[data-offline-waiting]");
+
+  function showWaiting() {
+    if (!queue || !waitingLine) return Promise.resolve(0);
+    return queue.count().then(function (n) {
+      waitingLine.hidden = !n;
+      var count = waitingLine.querySelector("[data-offline-count]");
+      if (count) count.textContent = String(n);
+      return n;
+    });
+  }
+
+  function sendWaiting() {
+    if (!queue || !navigator.onLine) return showWaiting();
+    var step = document.getElementById("step");
+    return queue.count().then(function (n) {
+      if (!n) return 0;
+      // The step waits for them: it must not offer a question they may already have answered.
+      if (step && !offlinePage) { step.inert = true; step.setAttribute("aria-busy", "true"); sayNote("data-saving"); }
+      return queue.replay();
+    }).then(function (sent) {
+      if (offlinePage) {
+        // Back online: to the conversation, wherever it is now.
+        return showWaiting().then(function (left) {
+          if (navigator.onLine && !left) window.location.assign(document.body.getAttribute("data-sw-scope"));
+        });
+      }
+      if (sent && step && !waiting) window.location.reload();  // show the conversation as the server has it
+      else if (step) { step.inert = false; step.removeAttribute("aria-busy"); sayNote(null); }
+      return showWaiting();
+    });
+  }
+
+  // Taking the tablet back with nothing waiting: nothing of this hand-over stays on the tablet.
+  function tidyAtGiveBack(left) {
+    if (left || !queue || !document.querySelector("[data-give-back]")) return;
+    queue.forgetKeyIfEmpty();
+    if (window.caches) window.caches.delete("voice-child-v1");
+  }
+
+  window.addEventListener("online", function () { sendWaiting().then(tidyAtGiveBack); });
+  sendWaiting().then(tidyAtGiveBack);
+
+  // The service worker (child pages only) and the files a conversation needs without a network.
+  function prepareOffline() {
+    var body = document.body;
+    var swUrl = body.getAttribute("data-sw-url");
+    if (!swUrl || !navigator.serviceWorker || !window.caches || !navigator.onLine) return;
+    navigator.serviceWorker.register(swUrl, { scope: body.getAttribute("data-sw-scope") }).catch(function () {});
+    window.fetch(body.getAttribute("data-offline-manifest"), { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("no manifest");
+      return response.json();
+    }).then(function (manifest) {
+      return window.caches.open("voice-child-v1").then(function (cache) {
+        return cache.keys().then(function (have) {
+          var known = {};
+          have.forEach(function (request) { known[new URL(request.url).pathname + new URL(request.url).search] = true; });
+          var missing = manifest.files.filter(function (file) { return !known[file]; });
+          // The offline page follows the child's language: fetched again on every page.
+          return Promise.all([cache.addAll(missing), cache.add(manifest.offline_page)]);
+        });
+      });
+    }).then(function () {
+      document.body.setAttribute("data-offline-ready", "true");  // what a test waits for
+    }).catch(function () {});
+  }
+
+  if (!offlinePage) prepareOffline();
+
   window.addEventListener("beforeunload", function (evt) {
-    if (!waiting) return;
+    if (!unkept) return;  // everything on its way is kept in the tablet's queue: nothing to warn about
     evt.preventDefault();
     evt.returnValue = note ? note.getAttribute("data-leaving") : "";
   });

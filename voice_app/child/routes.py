@@ -67,6 +67,8 @@ TEMPLATE = "child/conversation.html"
 @bp.before_request
 def _enter_child_mode():
     """Every child page needs this browser's live hand-over, and reaches only its statement."""
+    if request.endpoint == "child.service_worker":
+        return None  # a script with nothing of the child in it: the browser re-checks it at any time
     state = child_mode_state(session)
     if state is None:
         abort(404)
