@@ -366,8 +366,11 @@
           var known = {};
           have.forEach(function (request) { known[new URL(request.url).pathname + new URL(request.url).search] = true; });
           var missing = manifest.files.filter(function (file) { return !known[file]; });
-          // The offline page follows the child's language: fetched again on every page.
-          return Promise.all([cache.addAll(missing), cache.add(manifest.offline_page)]);
+          // One file at a time, the offline page (in the child's language, fetched on every page) first:
+          // on a slow link the child's answers must not queue behind a hundred symbols.
+          return [manifest.offline_page].concat(missing).reduce(function (chain, file) {
+            return chain.then(function () { return cache.add(file); });
+          }, Promise.resolve());
         });
       });
     }).then(function () {
