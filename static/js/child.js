@@ -330,9 +330,13 @@
       return queue.replay();
     }).then(function (sent) {
       if (offlinePage) {
-        // Back online: to the conversation, wherever it is now.
+        // The server can be reached and nothing waits: back to the conversation, wherever it is now.
         return showWaiting().then(function (left) {
-          if (navigator.onLine && !left) window.location.assign(document.body.getAttribute("data-sw-scope"));
+          if (left || !navigator.onLine) return left;
+          return window.fetch(document.body.getAttribute("data-token-url"), { cache: "no-store" }).then(function (response) {
+            if (response.ok) window.location.assign(document.body.getAttribute("data-sw-scope"));
+            return 0;
+          }, function () { return 0; });
         });
       }
       if (sent && step && !waiting) window.location.reload();  // show the conversation as the server has it
@@ -350,6 +354,9 @@
 
   window.addEventListener("online", function () { sendWaiting().then(tidyAtGiveBack); });
   sendWaiting().then(tidyAtGiveBack);
+  // The `online` event is not always told (a weak signal that comes back quietly): the offline page
+  // also tries again every few seconds.
+  if (offlinePage) window.setInterval(sendWaiting, 5000);
 
   // The service worker (child pages only) and the files a conversation needs without a network.
   function prepareOffline() {
@@ -368,9 +375,16 @@
           var missing = manifest.files.filter(function (file) { return !known[file]; });
           // One file at a time, the offline page (in the child's language, fetched on every page) first:
           // on a slow link the child's answers must not queue behind a hundred symbols.
-          return [manifest.offline_page].concat(missing).reduce(function (chain, file) {
+          // The offline page varies (language, cookie): the old one goes only once the new one is here.
+          var offline = window.fetch(manifest.offline_page, { credentials: "same-origin" }).then(function (response) {
+            if (!response.ok) throw new Error("no offline page");
+            return cache.delete(manifest.offline_page, { ignoreVary: true }).then(function () {
+              return cache.put(manifest.offline_page, response);
+            });
+          });
+          return missing.reduce(function (chain, file) {
             return chain.then(function () { return cache.add(file); });
-          }, Promise.resolve());
+          }, offline);
         });
       });
     }).then(function () {

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -57,8 +58,11 @@ def ready_for_offline(page):
 def queued(page, count: int) -> None:
     """Wait until the tablet's queue holds this many answers (wait_for_function cannot await)."""
     for _ in range(100):
-        if len(page.evaluate(QUEUE)) == count:
-            return
+        try:
+            if len(page.evaluate(QUEUE)) == count:
+                return
+        except PlaywrightError:  # the page moved on (back to the conversation) while looking
+            pass
         page.wait_for_timeout(100)
     raise AssertionError(f"the queue never held {count} answer(s): {len(page.evaluate(QUEUE))}")
 
@@ -129,3 +133,24 @@ def test_give_back_with_answers_still_waiting_shows_how_many(page, live_url, ser
     expect(page.locator("[data-offline-waiting]")).to_contain_text("Answers waiting to be sent: 1")
     assert_accessible(page, context="give back with answers waiting")
     assert not db.exec(select(Answer)).all()
+
+
+@pytest.mark.parametrize(
+    ("code", "direction", "heading"), [("ar", "rtl", "لا يوجد إنترنت الآن"), ("ti", "ltr", "ሕጂ ኢንተርነት የለን")]
+)
+def test_the_offline_page_is_in_the_childs_language(page, live_url, service, db, code, direction, heading):
+    hand_over(page, live_url, service["ana"])
+    page.locator(f"button[name=language][value={code}]").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    ready_for_offline(page)
+    page.context.set_offline(True)
+    page.locator("#step button.card[name=choice]").first.click()
+    queued(page, 1)
+    page.reload()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("dir", direction)
+    assert_accessible(page, context=f"offline page ({code})")
+    page.context.set_offline(False)
+    expect(page.locator("[data-step][data-question]")).to_be_visible(timeout=15000)  # back in the conversation
+    queued(page, 0)
+    assert db.exec(select(Answer)).one().question_id == "feel-today"
