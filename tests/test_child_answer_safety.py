@@ -201,3 +201,17 @@ def test_racing_first_answers_store_exactly_one(app, world, same_id):
     db.expire_all()
     assert _choices(db, "feel-today") == [winner]
     assert len(db.exec(select(AnswerReceipt)).all()) == 1
+
+
+def test_the_statement_page_marks_answers_that_arrived_late(hand_over):
+    from tests.conftest import PASSWORD
+
+    tablet = hand_over()
+    long_ago = int((time.time() - 15 * 60) * 1000)  # given offline a quarter of an hour ago
+    tablet.answer("feel-today", {"choice": "happy", "client_id": "l" * 32, "given_at": str(long_ago)})
+    tablet.answer("home", {"choice": "like", "client_id": "m" * 32, "given_at": str(int(time.time() * 1000))})
+    tablet.client.post("/child/give-back", {"secret": PASSWORD})
+    page = _text(tablet.client.get(f"/statements/{tablet.statement_id}"))
+    assert page.count("Arrived late") == 1
+    feel = page.split('id="item-feel-today"')[1].split("</section>")[0]
+    assert "Arrived late" in feel and "kept on the tablet while it had no network" in feel

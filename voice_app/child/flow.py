@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete
@@ -361,6 +361,33 @@ def _forget_hidden_followups(db: Session, *, statement: Statement, question: Que
             db.execute(delete(AnswerChoice).where(col(AnswerChoice.answer_id).in_(ids)))
             db.execute(delete(Answer).where(col(Answer.id).in_(ids)))
     return tuple(hidden)
+
+
+LATE_AFTER = timedelta(minutes=2)  # sent this long after the child gave it: kept on the tablet first
+
+
+@dataclass(frozen=True)
+class LateArrival:
+    """An answer that reached the server well after the child gave it (sent from the tablet's queue)."""
+
+    given_at: datetime
+    received_at: datetime
+
+
+def late_arrivals(db: Session, *, statement_id: int) -> dict[str, LateArrival]:
+    """The statement's answers that arrived late, by question (the latest arrival of each)."""
+    receipts = db.exec(
+        select(AnswerReceipt)
+        .where(AnswerReceipt.statement_id == statement_id, col(AnswerReceipt.given_at).is_not(None))
+        .order_by(col(AnswerReceipt.received_at))
+    ).all()
+    found: dict[str, LateArrival] = {}
+    for receipt in receipts:
+        if receipt.received_at - receipt.given_at >= LATE_AFTER:
+            found[receipt.question_id] = LateArrival(receipt.given_at, receipt.received_at)
+        else:
+            found.pop(receipt.question_id, None)  # given again since, and arrived at once
+    return found
 
 
 def end_statement(
