@@ -82,3 +82,13 @@ def test_an_ended_hand_over_has_no_grace(hand_over, db):
     _set(db, tablet, ended_at=utcnow(), expires_at=utcnow() + timedelta(minutes=30))
     assert tablet.answer("feel-today", {"choice": "happy"}).status_code == 403
     assert not db.exec(select(Answer)).all()
+
+
+def test_what_the_page_fetches_by_itself_does_not_keep_the_hand_over_alive(hand_over, db):
+    tablet = hand_over()
+    soon = utcnow() + timedelta(minutes=5)
+    _set(db, tablet, expires_at=soon)
+    for url in ("/child/token", "/child/offline.json", "/child/offline"):
+        response = tablet.client.get(url)
+        assert response.status_code == 200, response.get_data(as_text=True)[-900:]
+    assert abs((_handover(db, tablet).expires_at - soon).total_seconds()) < 1

@@ -83,7 +83,8 @@ def _enter_child_mode():
     if wanted is not None and wanted != check.statement.id:
         abort(404)
     if check.state == "ok":
-        slide_expiry(db.session(), handover=check.handover, minutes=current_app.config["VOICE_APP"].handover_minutes)
+        if request.endpoint not in _BACKGROUND:
+            slide_expiry(db.session(), handover=check.handover, minutes=current_app.config["VOICE_APP"].handover_minutes)
     elif request.endpoint in _STEP_POSTS and request.method == "POST" and within_grace(check.handover):
         g.grace = True  # tapped just before time ran out: saved, then the break
     elif request.endpoint != "child.give_back":
@@ -92,6 +93,8 @@ def _enter_child_mode():
     return None
 
 
+# What the page fetches by itself (not the child's activity): it never keeps a hand-over alive.
+_BACKGROUND = frozenset({"child.session_token", "child.offline_manifest", "child.offline_page"})
 # What a child's tap sends: accepted for a moment after expiry, as the child tapped in time.
 _STEP_POSTS = frozenset({"child.answer", "child.recap_seen", "child.sharing", "child.stop"})
 
