@@ -56,6 +56,6 @@ def test_a_fresh_token_for_sending_waiting_answers(hand_over, client):
 def test_child_pages_carry_what_the_tablet_needs_offline(hand_over):
     tablet = hand_over()
     page = tablet.client.get(tablet.url()).get_data(as_text=True)
-    for needed in ('data-sw-url="/child/sw.js"', 'data-offline-manifest="/child/offline.json"', 'data-token-url="/child/token"',
+    for needed in ('data-sw-url="/child/sw.js?static=/static/"', 'data-offline-manifest="/child/offline.json"', 'data-token-url="/child/token"',
                    "js/idb-keyval.umd.js", "js/child-queue.js", 'name="given_at"'):
         assert needed in page

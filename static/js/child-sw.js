@@ -5,6 +5,7 @@
 
 var CACHE = "voice-child-v1";
 var OFFLINE_PAGE = new URL("offline", self.registration.scope).href;
+var STATIC = new URL(self.location.href).searchParams.get("static") || "/static/";
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
@@ -16,7 +17,8 @@ function fromCache(request) {
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;  // answers always go to the network; the page queues them
-  if (new URL(request.url).origin !== self.location.origin) return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     // A page is always fetched fresh; without a network, the kind page in the child's language.
     event.respondWith(fetch(request).catch(function () {
@@ -24,6 +26,9 @@ self.addEventListener("fetch", function (event) {
     }));
     return;
   }
+  // Only files (scripts, styles, symbols) come from what is kept; anything else asked of a child page
+  // (a fresh token, the offline page being replaced) always goes to the server.
+  if (url.pathname.indexOf(STATIC) !== 0) return;
   event.respondWith(fromCache(request).then(function (kept) {
     if (!kept) return fetch(request);
     // Kept files answer at once and are refreshed behind, so a new release reaches the next page.
