@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -36,6 +37,17 @@ class Tablet:
     def answer(self, question_id: str, data: dict | None = None, *, htmx: bool = False):
         headers = {"HX-Request": "true"} if htmx else {}
         return self.client.post(self.url(f"/questions/{question_id}"), data or {}, headers=headers)
+
+    def current_question(self) -> str | None:
+        """The id of the question the conversation is asking now (None past the last one)."""
+        found = re.search(r'data-question="([^"]+)"', self.client.get(self.url()).get_data(as_text=True))
+        return found.group(1) if found else None
+
+    def skip_to(self, question_id: str) -> None:
+        """Skip every question before this one, so it is the current question."""
+        while (current := self.current_question()) != question_id:
+            assert current is not None, f"{question_id} is never asked"
+            assert self.answer(current, {"skip": "1"}).status_code == 302
 
 
 @pytest.fixture

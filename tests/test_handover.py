@@ -194,7 +194,7 @@ def _expire(db, tablet, **fields):
 @pytest.mark.parametrize("field", ["expires_at", "ended_at"])
 def test_an_expired_or_ended_hand_over_pauses_kindly(hand_over, db, field):
     tablet = hand_over()
-    _expire(db, tablet, **{field: utcnow() - timedelta(minutes=1)})
+    _expire(db, tablet, **{field: utcnow() - timedelta(minutes=10)})  # past the grace for a last tap
     response = tablet.answer("feel-today", {"choice": "happy"})
     assert response.status_code == 403 and "Time for a break" in response.get_data(as_text=True)
     fragment = tablet.client.get(tablet.url(), headers={"HX-Request": "true"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete
@@ -13,6 +13,7 @@ from voice_app.child.store import commit_retrying, save_statements
 from voice_app.models import (
     Answer,
     AnswerChoice,
+    AnswerReceipt,
     Child,
     ChildResponse,
     FlowVersion,
@@ -280,11 +281,39 @@ def _scale(raw: str | None, words: str | None) -> int | None:
 
 @dataclass(frozen=True)
 class SaveResult:
-    """What saving did: whether anything changed, the answer as stored, and follow-ups removed."""
+    """What saving did: whether anything changed, the answer as stored, and follow-ups removed.
+
+    `outcome` is "saved", "repeat" (this client id was saved before: nothing written) or "stale" (a
+    first answer to a question that has one already: refused, nothing written).
+    """
 
     changed: bool
-    saved: SavedAnswer
+    saved: SavedAnswer | None
     forgotten: tuple[str, ...] = ()
+    outcome: str = "saved"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """How the tablet labelled an answer: its own id for it, and when the child gave it (its clock)."""
+
+    client_id: str
+    given_at: datetime | None = None
+
+
+def is_current(questions: list[Question], answers: dict[str, SavedAnswer], *, question_id: str) -> bool:
+    """Whether a question is the one the child is being asked now (the first unanswered one)."""
+    for question in questions:
+        if question.id not in answers:
+            return question.id == question_id
+    return False
+
+
+def find_receipt(db: Session, *, statement_id: int, client_id: str) -> AnswerReceipt | None:
+    """The record of an answer already received with this client id, if any."""
+    return db.exec(
+        select(AnswerReceipt).where(AnswerReceipt.statement_id == statement_id, AnswerReceipt.client_id == client_id)
+    ).first()
 
 
 def save_answer(
@@ -296,26 +325,42 @@ def save_answer(
     scribed: bool,
     bank: QuestionBank,
     current: SavedAnswer | None = None,
+    edit: bool = True,
+    sent: Sent | None = None,
     now: datetime | None = None,
 ) -> SaveResult:
-    """Save one answer at once, idempotently: one row per question (an upsert), its cards replaced.
+    """Save one answer at once, idempotently: one row per question, its cards replaced.
 
-    `current` is the answer as the caller last read it: when the same answer arrives again (a double
-    tap, a resend) nothing is written at all.
+    A change (`edit`) always wins; a first answer is written only while the question has none. `sent`
+    carries the tablet's id for the answer: a repeat of it is acknowledged without writing anything.
+    `current` is the answer as the caller last read it: the same answer again writes nothing.
     """
     saved = SavedAnswer(question.id, given.choices, given.scale, given.text, given.skipped, scribed)
-    if current is not None and current.same_as(given):
+    if sent is None and current is not None and current.same_as(given):
         return SaveResult(False, current)
 
     def work() -> SaveResult:
         moment = now or utcnow()
         statements = save_statements(db.get_bind().dialect.name)
-        # INSERT ... ON CONFLICT DO UPDATE: a simultaneous first answer can never make a second row.
-        answer_id = db.execute(
-            statements.upsert,
-            dict(statement_id=statement.id, question_id=question.id, answered_at=moment, updated_at=moment,
-                 scale=given.scale, text=given.text, skipped=given.skipped, scribed=scribed),
-        ).scalar_one()
+        receipt_id = None
+        if sent is not None:
+            receipt_id = db.execute(
+                statements.receipt,
+                dict(statement_id=statement.id, client_id=sent.client_id, question_id=question.id,
+                     given_at=sent.given_at, received_at=moment),
+            ).scalar()
+            if receipt_id is None:
+                return SaveResult(False, current, outcome="repeat")
+        if edit and current is not None and current.same_as(given):
+            return SaveResult(False, current)
+        values = dict(statement_id=statement.id, question_id=question.id, answered_at=moment, updated_at=moment,
+                      scale=given.scale, text=given.text, skipped=given.skipped, scribed=scribed)
+        # INSERT ... ON CONFLICT: a simultaneous first answer can never make a second row, nor overwrite.
+        answer_id = db.execute(statements.upsert if edit else statements.first, values).scalar()
+        if answer_id is None:
+            if receipt_id is not None:
+                db.execute(statements.drop_receipt, {"receipt_id": receipt_id})
+            return SaveResult(False, current, outcome="stale")
         db.execute(statements.clear_choices, {"for_answer": answer_id})
         if given.choices:
             db.execute(
@@ -345,6 +390,33 @@ def _forget_hidden_followups(db: Session, *, statement: Statement, question: Que
             db.execute(delete(AnswerChoice).where(col(AnswerChoice.answer_id).in_(ids)))
             db.execute(delete(Answer).where(col(Answer.id).in_(ids)))
     return tuple(hidden)
+
+
+LATE_AFTER = timedelta(minutes=2)  # sent this long after the child gave it: kept on the tablet first
+
+
+@dataclass(frozen=True)
+class LateArrival:
+    """An answer that reached the server well after the child gave it (sent from the tablet's queue)."""
+
+    given_at: datetime
+    received_at: datetime
+
+
+def late_arrivals(db: Session, *, statement_id: int) -> dict[str, LateArrival]:
+    """The statement's answers that arrived late, by question (the latest arrival of each)."""
+    receipts = db.exec(
+        select(AnswerReceipt)
+        .where(AnswerReceipt.statement_id == statement_id, col(AnswerReceipt.given_at).is_not(None))
+        .order_by(col(AnswerReceipt.received_at))
+    ).all()
+    found: dict[str, LateArrival] = {}
+    for receipt in receipts:
+        if receipt.received_at - receipt.given_at >= LATE_AFTER:
+            found[receipt.question_id] = LateArrival(receipt.given_at, receipt.received_at)
+        else:
+            found.pop(receipt.question_id, None)  # given again since, and arrived at once
+    return found
 
 
 def end_statement(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, PasswordField, RadioField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from voice_app.models import FlowVersion
+from voice_app.child.flow import Sent
+from voice_app.models import FlowVersion, utcnow
 
 VERSION_CHOICES = [
     (FlowVersion.YOUNGER.value, "Younger: pictures and read-aloud first, fewer questions, no typing needed"),
@@ -57,3 +61,26 @@ def answer_fields(form: MultiDict) -> dict:
         "text": form.get("text"),
         "skip": bool(form.get("skip")),
     }
+
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+OLDEST_GIVEN = timedelta(days=31)  # a queue older than this is the tablet's clock, not the child
+
+
+def answer_sent(form: MultiDict, *, now: datetime | None = None) -> Sent | None:
+    """The tablet's id for a posted answer and when it was given; None when the page sent no id
+    (a page from before ids existed: saved as before); ValueError when the id is malformed."""
+    client_id = form.get("client_id") or None
+    if client_id is None:
+        return None
+    if not CLIENT_ID.match(client_id):
+        raise ValueError("malformed client id")
+    moment = now or utcnow()
+    given_at = None
+    raw = form.get("given_at") or ""
+    if raw.isdigit() and len(raw) <= 15:
+        given = datetime.fromtimestamp(int(raw) / 1000, tz=UTC)
+        # A tablet's clock can be wrong: a time ahead of ours, or long ago, is not believed.
+        if moment - OLDEST_GIVEN <= given <= moment:
+            given_at = given
+    return Sent(client_id, given_at)

@@ -161,6 +161,34 @@ def check_handover(db: Session, *, handover_id: object, token: object, now: date
     return HandoverCheck(state, *row)
 
 
+# ----- expiry that follows the child ------------------------------------------------------------
+
+EXPIRY_GRACE = timedelta(minutes=2)  # an answer tapped just before expiry, arriving just after
+LONGEST_HANDOVER = timedelta(hours=8)  # however active, a hand-over ends within a working day
+SLIDE_STEP = timedelta(minutes=1)  # move expiry at most once a minute: not a write per request
+
+
+def slide_expiry(db: Session, *, handover: Handover, minutes: int, now: datetime | None = None) -> None:
+    """The child is active: the hand-over now lasts `minutes` from this moment (capped)."""
+    moment = now or utcnow()
+    wanted = min(moment + timedelta(minutes=minutes), handover.created_at + LONGEST_HANDOVER)
+    if wanted < handover.expires_at + SLIDE_STEP:
+        return
+    # Guarded in SQL too, so a slower request never moves expiry back, nor revives an ended hand-over.
+    db.execute(
+        update(Handover)
+        .where(col(Handover.id) == handover.id, col(Handover.ended_at).is_(None), col(Handover.expires_at) < wanted)
+        .values(expires_at=wanted)
+    )
+    db.commit()
+    handover.expires_at = wanted
+
+
+def within_grace(handover: Handover, *, now: datetime | None = None) -> bool:
+    """Whether an expired hand-over still takes an answer: it expired moments ago and was not ended."""
+    return handover.ended_at is None and (now or utcnow()) < handover.expires_at + EXPIRY_GRACE
+
+
 def end_handover(db: Session, *, handover: Handover, now: datetime | None = None) -> None:
     """Close a hand-over: its token reaches nothing any more."""
     live = db.get(Handover, handover.id)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import (
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -26,6 +29,8 @@ from voice_app.child.flow import (
     choice_view,
     end_statement,
     extras_for,
+    find_receipt,
+    is_current,
     load_answers,
     mark_recap_shown,
     meeting_of,
@@ -36,15 +41,17 @@ from voice_app.child.flow import (
     save_answer,
     text_allowed,
 )
-from voice_app.child.forms import GiveBackForm, answer_fields
+from voice_app.child.forms import GiveBackForm, answer_fields, answer_sent
 from voice_app.child.handover import (
     available_languages,
     check_handover,
     child_mode_state,
     end_handover,
     pin_allowed,
+    slide_expiry,
     try_handback,
     update_child_mode,
+    within_grace,
 )
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
@@ -60,6 +67,8 @@ TEMPLATE = "child/conversation.html"
 @bp.before_request
 def _enter_child_mode():
     """Every child page needs this browser's live hand-over, and reaches only its statement."""
+    if request.endpoint == "child.service_worker":
+        return None  # a script with nothing of the child in it: the browser re-checks it at any time
     state = child_mode_state(session)
     if state is None:
         abort(404)
@@ -73,9 +82,29 @@ def _enter_child_mode():
     wanted = (request.view_args or {}).get("statement_id")
     if wanted is not None and wanted != check.statement.id:
         abort(404)
-    if check.state != "ok" and request.endpoint != "child.give_back":
-        return render("child/paused.html", block="step", status=403)
+    if check.state == "ok":
+        if request.endpoint not in _BACKGROUND:
+            slide_expiry(db.session(), handover=check.handover, minutes=current_app.config["VOICE_APP"].handover_minutes)
+    elif request.endpoint in _STEP_POSTS and request.method == "POST" and within_grace(check.handover):
+        g.grace = True  # tapped just before time ran out: saved, then the break
+    elif request.endpoint != "child.give_back":
+        # Tell the truth: a tap that arrives now (a POST) was not saved.
+        return render("child/paused.html", block="step", status=403, last_unsaved=request.method == "POST")
     return None
+
+
+# What the page fetches by itself (not the child's activity): it never keeps a hand-over alive.
+_BACKGROUND = frozenset({"child.session_token", "child.offline_manifest", "child.offline_page"})
+# What a child's tap sends: accepted for a moment after expiry, as the child tapped in time.
+_STEP_POSTS = frozenset({"child.answer", "child.recap_seen", "child.sharing", "child.stop"})
+
+
+@bp.after_request
+def _break_after_grace(response):
+    """After an answer taken in the grace period, the step is the break, not another question."""
+    if g.get("grace") and response.status_code < 400 and wants_fragment():
+        return render("child/paused.html", block="step", status=200)
+    return response
 
 
 _TERM_WORDS: dict[tuple[str, tuple], dict[str, str]] = {}
@@ -104,8 +133,13 @@ def child_icon(name: str) -> str:
     return url_for("static", filename=f"icons/{name}.svg")
 
 
+def new_client_id() -> str:
+    """A fresh id for one answer form (the tablet's script replaces it with its own per tap)."""
+    return uuid.uuid4().hex
+
+
 # Globals, so the macros can be imported without context (and cached by Jinja).
-for _helper in (say, child_icon, choice_view, extras_for):
+for _helper in (say, child_icon, choice_view, extras_for, new_client_id):
     bp.add_app_template_global(_helper)
 
 
@@ -141,6 +175,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
     screen = dict(
         statement=statement,
         answers=answers,
+        questions=questions,
         log=log,
         step=step,
         editing=editing if step.kind == "question" and step.question.id in answers else None,
@@ -183,12 +218,25 @@ def question(statement_id: int, question_id: str):
 
 @bp.post("/statements/<int:statement_id>/questions/<question_id>")
 def answer(statement_id: int, question_id: str):
-    """Save an answer the moment it is given; htmx gets the answer bubble and the next question."""
+    """Save an answer the moment it is given; htmx gets the answer bubble and the next question.
+
+    What is stored is what the child saw: a repeat of an answer already received (the same client id)
+    is acknowledged without a write, and a first answer to a question that is no longer the current
+    one is refused (409) with the conversation as it is. A "Change" is an explicit edit and wins.
+    """
     editing = request.form.get("mode") == "edit"
+    try:
+        sent = answer_sent(request.form)
+    except ValueError:
+        abort(400)
+    if sent is not None and find_receipt(db.session(), statement_id=g.statement.id, client_id=sent.client_id):
+        return _as_it_is(status=200)
     if g.statement.ended_at is not None:
         return render(TEMPLATE, block="conversation" if editing else "step", status=409, **_screen())
     screen = _screen(editing=question_id)
     step = screen["step"]
+    if not editing and not is_current(screen["questions"], screen["answers"], question_id=question_id):
+        return _as_it_is(status=409)
     fields = answer_fields(request.form)
     try:
         given = parse_answer(step.question, **fields, words_allowed=screen["words_allowed"](step.question))
@@ -205,7 +253,11 @@ def answer(statement_id: int, question_id: str):
         scribed=bool(g.child_mode.get("scribing")),
         bank=default_bank(),
         current=screen["answers"].get(step.question.id),
+        edit=editing,
+        sent=sent,
     )
+    if result.outcome != "saved":
+        return _as_it_is(status=409 if result.outcome == "stale" else 200)
     if not wants_fragment():
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
     # The answers as now stored, without reading them all back.
@@ -216,6 +268,18 @@ def answer(statement_id: int, question_id: str):
         return render(TEMPLATE, block="conversation", **after)
     answered = (step.question, after["answers"][step.question.id])
     return render(TEMPLATE, block="step_after_answer", answered=answered, **after)
+
+
+def _as_it_is(*, status: int):
+    """The whole conversation as stored now, in place of what the tablet shows: after a repeat (200)
+    or a refused late answer (409), the screen must show what is really saved."""
+    if status < 400 and not wants_fragment():
+        return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
+    response = render(TEMPLATE, block="conversation", status=status, **_screen())
+    if wants_fragment():
+        response.headers["HX-Retarget"] = "#conversation"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @bp.post("/statements/<int:statement_id>/recap")

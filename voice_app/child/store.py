@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from voice_app.db import insert_with_conflicts
-from voice_app.models import Answer, AnswerChoice, Statement
+from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Statement
 
 SAVE_ATTEMPTS = 5
 T = TypeVar("T")
@@ -62,25 +62,40 @@ def _is_race(exc: Exception) -> bool:
 @dataclass(frozen=True)
 class SaveStatements:
     upsert: object
+    first: object
     clear_choices: object
     add_choice: object
     touch_statement: object
+    receipt: object
+    drop_receipt: object
 
 
 @lru_cache(maxsize=4)
 def save_statements(dialect: str) -> SaveStatements:
     """The SQL of saving an answer, built once per database dialect (building costs more than running)."""
     answers, choices, statements = Answer.__table__, AnswerChoice.__table__, Statement.__table__
+    receipts = AnswerReceipt.__table__
+    # A repeated client id inserts nothing (and returns no row): the caller then writes nothing either.
+    receipt = insert_with_conflicts(receipts, dialect).on_conflict_do_nothing(
+        index_elements=["statement_id", "client_id"]
+    ).returning(receipts.c.id)
     upsert = insert_with_conflicts(answers, dialect)
     changed = ("scale", "text", "skipped", "scribed", "updated_at")
     upsert = upsert.on_conflict_do_update(
         index_elements=["statement_id", "question_id"], set_={name: upsert.excluded[name] for name in changed}
     ).returning(answers.c.id)
+    # A first answer (not a "Change") writes only if the question has none yet: a late or repeated tap
+    # can never overwrite what the child already saw saved, even when two requests race.
+    first = insert_with_conflicts(answers, dialect)
+    first = first.on_conflict_do_nothing(index_elements=["statement_id", "question_id"]).returning(answers.c.id)
     return SaveStatements(
         upsert=upsert,
+        first=first,
         clear_choices=delete(choices).where(choices.c.answer_id == bindparam("for_answer")),
         add_choice=insert(choices),
         touch_statement=update(statements)
         .where(statements.c.id == bindparam("for_statement"))
         .values(updated_at=bindparam("moment", type_=statements.c.updated_at.type), scribed=or_(statements.c.scribed, bindparam("scribing"))),
+        receipt=receipt,
+        drop_receipt=delete(receipts).where(receipts.c.id == bindparam("receipt_id")),
     )

@@ -24,6 +24,7 @@ from voice_app.models.sessions import SignInThrottle, StaffSession
 from voice_app.models.statements import (
     Answer,
     AnswerChoice,
+    AnswerReceipt,
     AttentionAction,
     ChildResponse,
     DecisionOutcome,
@@ -41,6 +42,7 @@ __all__ = [
     "Answer",
     "AnswerChoice",
     "AttentionAction",
+    "AnswerReceipt",
     "AuditEvent",
     "ChairRole",
     "Child",

@@ -97,6 +97,22 @@ class AnswerChoice(SQLModel, table=True):
     position: int = 0
 
 
+class AnswerReceipt(SQLModel, table=True):
+    """One answer as the tablet sent it, by the id the tablet made for it: a repeat (a resend after a
+    lost response, a replay from the offline queue) is acknowledged and never written twice."""
+
+    __tablename__ = "answer_receipt"
+    __table_args__ = (sa.UniqueConstraint("statement_id", "client_id", name="uq_answer_receipt_client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id")
+    client_id: str = Field(max_length=64)
+    question_id: str = Field(max_length=64)
+    # When the child tapped, as the tablet's clock says (for answers sent later from the queue).
+    given_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class DecisionOutcome(str, enum.Enum):
     AGREED = "agreed"
     NOT_POSSIBLE = "not_possible"

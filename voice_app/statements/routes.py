@@ -8,6 +8,7 @@ from flask import Response, abort, flash, make_response, redirect, render_templa
 from flask_login import current_user
 
 from voice_app import db
+from voice_app.child.flow import late_arrivals
 from voice_app.models import ChairRole, DecisionOutcome, MeetingFormat, Role
 from voice_app.rendering import wants_fragment
 from voice_app.security import child_for, roles_required
@@ -90,6 +91,7 @@ def _page(record: StatementRecord, *, status: int = 200, decision_forms: dict | 
             review_form=review_form,
             action_form=ActionForm(),
             needs_release=needs_release(record.statement),
+            late=late_arrivals(db.session(), statement_id=record.statement.id),
             pdf_problem=pdf_support(),
             dom_id=dom_id,
             raised_label=raised_label,

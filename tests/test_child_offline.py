@@ -1,0 +1,61 @@
+"""Child mode without a network, server side: the service worker, the files it keeps, the offline page, a fresh token."""
+
+import json
+
+from tests.child_support import make_statement  # noqa: F401 - the fixtures' module
+
+pytest_plugins = ["tests.child_support"]  # the hand_over fixture
+
+ACCESS_TESTED_ENDPOINTS = {"child.service_worker", "child.offline_manifest", "child.offline_page", "child.session_token"}
+
+
+def test_the_service_worker_is_served_from_child_mode_scope_to_anyone(client):
+    response = client.get("/child/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-store"  # the browser fetches it fresh for a new release
+    body = response.get_data(as_text=True)
+    assert "addEventListener(\"fetch\"" in body and 'request.method !== "GET"' in body
+
+
+def test_the_manifest_lists_files_only_and_needs_child_mode(hand_over, client):
+    assert client.get("/child/offline.json").status_code == 404
+    tablet = hand_over()
+    response = tablet.client.get("/child/offline.json")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["offline_page"] == "/child/offline" and manifest["scope"] == "/child/"
+    files = manifest["files"]
+    assert "/static/css/child.css" in files and "/static/js/child-queue.js" in files and "/static/icons/guide.svg" in files
+    assert all(url.startswith("/static/") for url in files)  # never a page, never anything about the child
+    for url in files[:8]:
+        assert tablet.client.get(url).status_code == 200
+
+
+def test_the_offline_page_speaks_the_childs_language_and_names_nobody(hand_over):
+    tablet = hand_over(name="Ana")
+    page = tablet.client.get("/child/offline").get_data(as_text=True)
+    assert "No internet right now" in page and "data-offline-page" in page
+    assert "Ana" not in page and "Jo" not in page and 'name="csrf-token"' not in page
+    tablet.client.post(tablet.url("/language"), {"language": "ar"})
+    arabic = tablet.client.get("/child/offline").get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in arabic and "لا يوجد إنترنت الآن" in arabic
+
+
+def test_a_fresh_token_for_sending_waiting_answers(hand_over, client):
+    assert client.get("/child/token").status_code == 404
+    tablet = hand_over()
+    response = tablet.client.get("/child/token")
+    data = json.loads(response.get_data(as_text=True))
+    assert response.status_code == 200 and len(data["token"]) > 20 and isinstance(data["handover"], int)
+    sent = tablet.client.post(
+        tablet.url("/questions/feel-today"), {"choice": "happy", "client_id": "q" * 32}, csrf=False, headers={"X-CSRFToken": data["token"]}
+    )
+    assert sent.status_code == 302
+
+
+def test_child_pages_carry_what_the_tablet_needs_offline(hand_over):
+    tablet = hand_over()
+    page = tablet.client.get(tablet.url()).get_data(as_text=True)
+    for needed in ('data-sw-url="/child/sw.js?static=/static/"', 'data-offline-manifest="/child/offline.json"', 'data-token-url="/child/token"',
+                   "js/idb-keyval.umd.js", "js/child-queue.js", 'name="given_at"'):
+        assert needed in page
