@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,8 +10,9 @@ import pytest
 
 from tests.conftest import Client
 from tests.feedback_helpers import conference, link
-from tests.statement_factories import make_statement
-from voice_app.models import Role, VisitMethod, VisitStatus
+from tests.statement_factories import AnswerSpec, make_statement
+from voice_app.models import ErasureRequest, IroProfile, Role, VisitMethod, VisitStatus
+from voice_app.profiles.photos import clean_photo
 
 # Who visits: anonymous, a parent holding a feedback link, the child's IRO, another IRO, a manager, an admin,
 # and a tablet in child mode.
@@ -79,6 +81,29 @@ RULES: dict[str, tuple[str, str]] = {
     "child.stop_confirm": ("/child/statements/{child_statement}/stop", "C"),
     "child.stop": ("/child/statements/{child_statement}/stop", "C"),
     "child.give_back": ("/child/give-back", "C"),
+    "child.my_iro_photo": ("/child/statements/{child_statement}/my-iro/photo", "C"),
+    # Child mode's offline support: the service worker is a plain script with nothing of the child in it
+    # (served to anyone, so the browser can re-check it); the rest needs the live hand-over.
+    "child.service_worker": ("/child/sw.js", "APIOMDC"),
+    "child.offline_manifest": ("/child/offline.json", "C"),
+    "child.offline_page": ("/child/offline", "C"),
+    "child.session_token": ("/child/token", "C"),
+    "profiles.edit": ("/profile", "IOM"),
+    "profiles.upload_photo": ("/profile/photo", "IOM"),
+    "profiles.staff_photo": ("/staff/{iro_id}/photo", "IM"),
+    "profiles.contact": ("/admin/service-contact", "D"),
+    "profiles.letter": ("/children/{child}/letter", "IM"),
+    "profiles.letter_download": ("/children/{child}/letter.pdf", "IM"),
+    "profiles.letter_given": ("/children/{child}/letter/given", "IM"),
+    "statements.attention": ("/statements/{attention_statement}/attention/safe-scale", "IM"),
+    "records.find": ("/records", "M"),
+    "records.child": ("/records/children/{child}", "M"),
+    "records.correct": ("/records/children/{child}/correct", "M"),
+    "records.subject_access": ("/records/children/{child}/subject-access", "M"),
+    "records.ask_erasure": ("/records/children/{child}/erasure", "M"),
+    "records.confirm": ("/records/erasure/{erasure}/confirm", "M"),
+    "records.cancel": ("/records/erasure/{erasure}/cancel", "M"),
+    "reports.ssda903_reviews_csv": ("/reports/ssda903-reviews.csv", "MD"),
     "parents.start": ("/p/{token}", "APIOMD"),
     "parents.begin": ("/p/{token}/start", "APIOMD"),
     "parents.step": ("/p/{token}/q1", "APIOMD"),
@@ -97,6 +122,14 @@ def denied(response) -> bool:
     if response.status_code in (403, 404):
         return True
     return response.status_code == 302 and "/sign-in" in response.headers.get("Location", "")
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 @dataclass
@@ -125,6 +158,14 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     visit3 = make.visit(review, iro=iro)
     conf = conference(make, child)
     feedback_link = link(db, conf, by=iro)
+    # Something for the newer routes to find: a flagged answer, the IRO's photo, a waiting erasure request
+    # (asked by another manager, so the signed-in one may confirm it).
+    visit4 = make.visit(review, iro=iro, status=VisitStatus.DONE, held_on=date.today(), method=VisitMethod.FACE_TO_FACE)
+    flagged = make_statement(db, child=child, visit=visit4, answers=[AnswerSpec("safe-scale", scale=2)])
+    db.add(IroProfile(staff_id=iro.id, first_name="Jo", photo=clean_photo(_png())))
+    erasure = ErasureRequest(child_id=child.id, requested_by_id=make.staff(Role.MANAGER).id, reason="Court order")
+    db.add(erasure)
+    db.commit()
     clients = {"A": Client(app.test_client())}
     clients["I"] = signed_in(iro)  # the first sign-in of the test: session 1
     clients["O"], clients["M"], clients["D"] = signed_in(other), signed_in(manager), signed_in(admin)
@@ -140,5 +181,6 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     ids = dict(
         iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
+        attention_statement=flagged.id, erasure=erasure.id,
     )
     return World(app, ids, clients)

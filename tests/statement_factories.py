@@ -52,6 +52,7 @@ prompt = "How safe do you feel?"
 symbol = "safe"
 scale_low = "Not safe at all"
 scale_high = "Really safe"
+attention_at_most = 3
 
 [[question]]
 id = "tell-iro"

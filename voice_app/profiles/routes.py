@@ -6,8 +6,8 @@ from flask import abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from voice_app import db
-from voice_app.extensions import csrf
 from voice_app.i18n import LANGUAGES
+from voice_app.inputs import accepts_files
 from voice_app.models import IroProfile, Role
 from voice_app.profiles import bp
 from voice_app.profiles.forms import PhotoForm, ProfileForm, ServiceContactForm, add_translation_fields, translation_field
@@ -80,11 +80,10 @@ def edit():
 
 
 @bp.post("/profile/photo")
-@csrf.exempt  # the app-wide check would read the upload under the 1 MB limit; PhotoForm checks the token itself
+@accepts_files("photo", max_bytes=MAX_UPLOAD_BYTES)  # the only form that takes a file, with its own size limit
 @roles_required(*PROFILE_ROLES)
 def upload_photo():
     """Upload a photo: checked, re-encoded and stripped of metadata before it is kept."""
-    request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024
     form = PhotoForm()
     if form.validate_on_submit():
         try:
