@@ -119,6 +119,7 @@ def test_give_back_with_answers_still_waiting_shows_how_many(page, live_url, ser
     hand_over(page, live_url, service["ana"])
     ready_for_offline(page)
     page.context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")  # offline really applies before the tap (slow machines)
     page.get_by_role("button", name="Happy").click()
     queued(page, 1)
     page.reload()  # the page that was retrying is gone: the answer waits only in the tablet's queue
