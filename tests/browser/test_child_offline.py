@@ -13,8 +13,10 @@ from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Handover, Role
 
 # Everything the tablet holds in the answers queue, as stored (the raw IndexedDB values).
 QUEUE = """() => new Promise((resolve, reject) => {
+  setTimeout(() => resolve(null), 5000);  // never hang the suite: null means "could not look"
   const open = indexedDB.open("voice-child-queue");
   open.onerror = () => reject(open.error);
+  open.onblocked = () => resolve(null);
   open.onsuccess = () => {
     const db = open.result;
     if (!db.objectStoreNames.contains("answers")) { db.close(); resolve([]); return; }
@@ -26,7 +28,9 @@ QUEUE = """() => new Promise((resolve, reject) => {
   };
 })"""
 KEYS = """() => new Promise((resolve) => {
+  setTimeout(() => resolve(-1), 5000);  // never hang the suite: -1 means "could not look"
   const open = indexedDB.open("voice-child-keys");
+  open.onerror = open.onblocked = () => resolve(-1);
   open.onsuccess = () => {
     const db = open.result;
     if (!db.objectStoreNames.contains("keys")) { db.close(); resolve(0); return; }
@@ -34,11 +38,14 @@ KEYS = """() => new Promise((resolve) => {
     count.onsuccess = () => { db.close(); resolve(count.result); };
   };
 })"""
-KEPT = """async () => {
-  await navigator.serviceWorker.ready;
-  const cache = await caches.open("voice-child-v1");
-  return Boolean(await cache.match("/child/offline")) && (await cache.keys()).length > 50;
-}"""
+KEPT = """() => Promise.race([
+  (async () => {
+    await navigator.serviceWorker.ready;
+    const cache = await caches.open("voice-child-v1");
+    return Boolean(await cache.match("/child/offline")) && (await cache.keys()).length > 50;
+  })(),
+  new Promise((resolve) => setTimeout(() => resolve(false), 15000)),  // never hang the suite
+])"""
 
 
 @pytest.fixture
@@ -59,12 +66,13 @@ def queued(page, count: int) -> None:
     """Wait until the tablet's queue holds this many answers (wait_for_function cannot await)."""
     for _ in range(100):
         try:
-            if len(page.evaluate(QUEUE)) == count:
+            held = page.evaluate(QUEUE)
+            if held is not None and len(held) == count:
                 return
         except PlaywrightError:  # the page moved on (back to the conversation) while looking
             pass
         page.wait_for_timeout(100)
-    raise AssertionError(f"the queue never held {count} answer(s): {len(page.evaluate(QUEUE))}")
+    raise AssertionError(f"the queue never held {count} answer(s): {page.evaluate(QUEUE)}")
 
 
 def test_offline_answer_survives_a_reload_and_is_sent_once(page, live_url, service, db):
