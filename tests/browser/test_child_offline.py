@@ -1,6 +1,6 @@
 """A conversation on a tablet whose network comes and goes: answers kept (encrypted) and sent once, in order."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_child_conversation import hand_over, title
-from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Handover, Role, utcnow
+from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Handover, utcnow
 
 # Everything the tablet holds in the answers queue, as stored (the raw IndexedDB values).
 QUEUE = """() => new Promise((resolve, reject) => {
@@ -46,14 +46,6 @@ KEPT = """() => Promise.race([
   })(),
   new Promise((resolve) => setTimeout(() => resolve(false), 15000)),  // never hang the suite
 ])"""
-
-
-@pytest.fixture
-def service(make):
-    iro = make.staff(Role.IRO, name="Jo Reviewer", email="jo@example.org")
-    ana = make.child(iro, name="Ana", date_of_birth=date.today() - timedelta(days=8 * 366))
-    make.visit(make.review(ana), iro=iro)
-    return dict(iro=iro, ana=ana)
 
 
 def ready_for_offline(page):

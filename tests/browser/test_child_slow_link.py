@@ -1,22 +1,13 @@
 """On a slow link the stored answers always match what the child saw: one answer in flight per step."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_child_conversation import hand_over, title
-from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Role
-
-
-@pytest.fixture
-def service(make):
-    iro = make.staff(Role.IRO, name="Jo Reviewer", email="jo@example.org")
-    ana = make.child(iro, name="Ana", date_of_birth=date.today() - timedelta(days=8 * 366))
-    make.visit(make.review(ana), iro=iro)
-    return dict(iro=iro, ana=ana)
+from voice_app.models import Answer, AnswerChoice, AnswerReceipt
 
 
 def slow_link(page, *, latency_ms: int) -> None:

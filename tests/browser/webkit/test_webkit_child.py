@@ -1,24 +1,14 @@
 """In WebKit: an IRO signs in to the demo, hands the tablet over, a child talks (htmx) and the IRO takes it back."""
 
-from datetime import date, timedelta
 
-import pytest
 from selenium.webdriver.common.by import By
 from sqlmodel import select
 
 from tests.browser.conftest import start_server
 from tests.browser.webkit.conftest import assert_accessible, choose, click, fill, sign_in, tap, text_of, wait_for, wait_for_text
 from tests.conftest import PASSWORD
-from voice_app.models import Answer, AnswerChoice, Role, Statement, StatementEnd
+from voice_app.models import Answer, AnswerChoice, Statement, StatementEnd
 from voice_app.serving import stop_in_thread
-
-
-@pytest.fixture
-def service(make):
-    iro = make.staff(Role.IRO, name="Jo Reviewer", email="jo@example.org")
-    ana = make.child(iro, name="Ana", date_of_birth=date.today() - timedelta(days=8 * 366))
-    make.visit(make.review(ana), iro=iro)
-    return dict(iro=iro, ana=ana)
 
 
 def question(driver) -> str:
