@@ -8,10 +8,10 @@ import urllib.request
 import pytest
 from waitress.server import create_server
 
+from tests.conftest import make_settings
 from voice_app import create_app
 from voice_app.cli import waitress_options
 from voice_app.serving import stop_in_thread
-from tests.conftest import make_settings
 
 
 def _healthz_headers(*, trusted_proxy: str, forwarded_proto: str | None, tmp_path) -> dict[str, str]:
