@@ -22,8 +22,8 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, url_for
 from flask_compress import Compress
-from rjsmin import jsmin
 from markupsafe import Markup, escape
+from rjsmin import jsmin
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
