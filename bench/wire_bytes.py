@@ -87,6 +87,8 @@ class Wire:
         entry = self.requests.setdefault(event["requestId"], {"url": event["response"]["url"], "bytes": 0, "cache": False})
         entry["status"] = event["response"]["status"]
         entry["cache"] = entry["cache"] or event["response"].get("fromDiskCache", False)
+        # Answered by the child's service worker: its own fetch (and its bytes) is in the worker's log, not the page's.
+        entry["worker"] = event["response"].get("fromServiceWorker", False)
 
     def _finished(self, event) -> None:
         if event["requestId"] in self.requests:
@@ -119,7 +121,8 @@ def report(label: str, entries: list[dict], *, base: str, target: int | None = N
     print(f"{label}: {total / 1024:.1f} KB in {len(entries)} requests, {revalidated} revalidated{goal}")
     if detail:
         for entry in sorted(entries, key=lambda e: -e["bytes"]):
-            print(f"    {entry['bytes']:>7,} B  {entry['status']}  {entry['url'].replace(base, '')}  ({entry.get('by')})")
+            worker = ", through the service worker: bytes not in the page's log" if entry.get("worker") else ""
+            print(f"    {entry['bytes']:>7,} B  {entry['status']}  {entry['url'].replace(base, '')}  ({entry.get('by')}{worker})")
     return total
 
 
