@@ -39,7 +39,7 @@ def test_the_full_page_is_the_childs_own_page(hand_over):
     page = _text(response)
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
     assert '<html lang="en-GB" dir="ltr">' in page and 'name="csrf-token"' in page
-    assert "js/htmx.min." in page and "js/child." in page and "css/child." in page  # content-hashed names
+    assert "js/child.bundle." in page and "css/child.bundle." in page  # content-hashed names
     assert "Hello, Ana!" in page and "How do you feel today?" in page and "1 of " in page
     assert "Caseload" not in page and "/caseload" not in page and "govuk" not in page  # no staff links
     assert "<script>" not in page and 'style="' not in page

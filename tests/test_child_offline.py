@@ -27,9 +27,11 @@ def test_the_manifest_lists_files_only_and_needs_child_mode(hand_over, client):
     assert manifest["offline_page"] == "/child/offline" and manifest["scope"] == "/child/"
     files = manifest["files"]
     plain = {re.sub(r"\.[0-9a-f]{12}(\.\w+)$", r"\1", url) for url in files}  # served under content-hashed names
-    assert {"/static/css/child.css", "/static/js/child-queue.js", "/static/icons/guide.svg"} <= plain
+    assert {"/static/css/child.bundle.css", "/static/js/child.bundle.js", "/static/icons/sprite.svg"} <= plain
     assert all(url.startswith("/static/") for url in files)  # never a page, never anything about the child
-    for url in files[:8]:
+    # A handful of files: every symbol comes in the one sprite, not one request each.
+    assert len(files) <= 12 and not any(re.search(r"/icons/(?!sprite|favicon)", url) for url in files)
+    for url in files:
         assert tablet.client.get(url).status_code == 200
 
 
@@ -59,5 +61,5 @@ def test_child_pages_carry_what_the_tablet_needs_offline(hand_over):
     tablet = hand_over()
     page = tablet.client.get(tablet.url()).get_data(as_text=True)
     for needed in ('data-sw-url="/child/sw.js?static=/static/"', 'data-offline-manifest="/child/offline.json"', 'data-token-url="/child/token"',
-                   "js/idb-keyval.umd.", "js/child-queue.", 'name="given_at"'):
+                   "js/child.bundle.", "data-sprite=", 'name="given_at"'):
         assert needed in page

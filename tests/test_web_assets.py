@@ -13,7 +13,7 @@ from flask import url_for
 from tests.feedback_helpers import conference, link
 from voice_app.config import PROJECT_ROOT
 from voice_app.models import Role
-from voice_app.web_assets import _round_path, hashed_name, static_manifest
+from voice_app.web_assets import BUNDLES, SPRITE, SPRITE_HEADER, _round_path, hashed_name, static_manifest, symbol_sprite
 
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
@@ -134,14 +134,34 @@ def test_a_script_that_imports_another_names_it_hashed_and_changes_with_it(tmp_p
     assert first["js/main.js"] != second["js/main.js"]  # the importer's hash follows what it imports
     from voice_app.web_assets import _content
 
-    assert f'from "../{second["lib/x.js"]}"' in _content(tmp_path, "js/main.js", second).decode()
+    assert f'from"../{second["lib/x.js"]}"' in _content(tmp_path, "js/main.js", second).decode()  # and minified
 
 
 def test_the_govuk_start_script_imports_the_hashed_library(app, client):
     with app.test_request_context():
         init, library = url_for("static", filename="js/govuk-init.js"), url_for("static", filename="govuk/govuk-frontend.min.js")
     script = client.get(init).get_data(as_text=True)
-    assert f'from "../{library.removeprefix("/static/")}"' in script
+    assert f'from"../{library.removeprefix("/static/")}"' in script  # minified: no space needed
+
+
+def test_our_scripts_are_served_without_comments_and_the_bundles_join_them_in_order(app, client):
+    root = Path(app.static_folder)
+    with app.test_request_context():
+        served = {name: client.get(url_for("static", filename=name)).get_data(as_text=True)
+                  for name in ("js/child.js", "js/htmx.min.js", *BUNDLES)}
+    source = (root / "js" / "child.js").read_text()
+    assert "// voice-app:" in source and "voice-app:" not in served["js/child.js"]
+    assert len(served["js/child.js"]) < len(source) * 0.8 and "htmx:config:request" in served["js/child.js"]
+    assert served["js/htmx.min.js"] == (root / "js" / "htmx.min.js").read_text()  # already minified: as shipped
+    assert served["js/child.bundle.js"].startswith(served["js/htmx.min.js"])
+    positions = [served["js/child.bundle.js"].index(served[name]) for name in ("js/htmx.min.js", "js/child.js")]
+    assert positions == sorted(positions)
+    with app.test_request_context():
+        members = [client.get(url_for("static", filename=name)).get_data(as_text=True) for name in BUNDLES["css/child.bundle.css"]]
+    assert served["css/child.bundle.css"] == "\n".join(members)
+    # The child's page loads the bundles, never one of their members as well.
+    page = (PROJECT_ROOT / "templates" / "child" / "base.html").read_text()
+    assert all(f"filename='{member}'" not in page for members in BUNDLES.values() for member in members)
 
 
 def test_an_unhashed_static_url_still_works_but_is_checked_each_time(client):
@@ -170,23 +190,86 @@ def test_inlined_symbols_are_rounded_without_merging_numbers(path, rounded):
     assert _round_path(path) == rounded
 
 
-def test_a_steps_pictures_are_drawn_inside_the_step(hand_over):
+def _sprite_url(app) -> str:
+    with app.test_request_context():
+        return url_for("static", filename=SPRITE)
+
+
+def test_a_steps_pictures_are_drawn_inside_the_step_until_the_tablet_keeps_the_sprite(hand_over):
     tablet = hand_over()
     tablet.client.get(tablet.url())
     fragment = tablet.answer("feel-today", {"choice": "happy"}, htmx=True).get_data(as_text=True)
     assert 'id="step"' in fragment and "<html" not in fragment
-    images = re.findall(r'<img [^>]*src="/static/icons/([\w-]+)\.', fragment)
-    # Only the symbols every screen shows come as (cached) images; the cards' pictures are in the step.
-    assert set(images) <= {"guide", "speaker", "skip", "finished", "stop", "lock"}
-    assert fragment.count("<svg ") >= 4  # the answer just given and the next question's cards
+    assert "<img " not in fragment and "<use " not in fragment  # every picture is in the step, none fetched
+    assert fragment.count("<svg ") >= 6  # the answer just given, the next question's cards, guide, speaker, skip
     assert 'class="card__sym" width="40" height="40" xmlns="http://www.w3.org/2000/svg"' in fragment
     assert 'aria-hidden="true"' in fragment and "<script" not in fragment
+
+
+def test_once_the_tablet_keeps_the_sprite_a_step_names_its_pictures_and_carries_no_svg(app, hand_over):
+    tablet = hand_over()
+    sprite = _sprite_url(app)
+    page = tablet.client.get(tablet.url()).get_data(as_text=True)
+    assert f'data-sprite="{sprite}"' in page  # what the page's script fetches, then names in its requests
+    response = tablet.client.post(tablet.url("/questions/feel-today"), {"choice": "happy"},
+                                  headers={**HX, SPRITE_HEADER: sprite})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="step"' in fragment
+    assert "<path" not in fragment and "<img " not in fragment
+    used = re.findall(r'<svg class="([^"]*)" width="\d+" height="\d+" aria-hidden="true" focusable="false">'
+                      r'<use href="([^"#]+)#([\w-]+)"/></svg>', fragment)
+    assert len(used) == fragment.count("<svg ") >= 6
+    assert {href for _, href, _ in used} == {sprite}
+    ids = set(re.findall(r'<symbol id="([\w-]+)"', tablet.client.get(sprite).get_data(as_text=True)))
+    assert {name for _, _, name in used} <= ids
+    assert any("card__sym" in cls for cls, _, _ in used)
+    assert any("sym--mirror" in cls for cls, _, name in used if name in ("skip", "speaker"))
+
+
+def test_a_page_of_an_older_release_gets_its_pictures_inline(app, hand_over):
+    tablet = hand_over()
+    tablet.client.get(tablet.url())
+    stale = _sprite_url(app).replace("sprite.", "sprite.0", 1)
+    response = tablet.client.post(tablet.url("/questions/feel-today"), {"choice": "happy"},
+                                  headers={**HX, SPRITE_HEADER: stale})
+    fragment = response.get_data(as_text=True)
+    assert "<use " not in fragment and "<path" in fragment
+
+
+def test_the_sprite_holds_every_symbol_once_built_from_the_icons(app, client):
+    root = Path(app.static_folder)
+    body, ids = symbol_sprite(root)
+    names = {path.stem for path in (root / "icons").glob("*.svg")} - {"favicon"}
+    assert ids == names and len(names) >= 100
+    text = body.decode()
+    symbols = re.findall(r'<symbol id="([\w-]+)" viewBox="0 0 32 32">', text)
+    assert sorted(symbols) == sorted(names)
+    # Ids inside symbols (clip paths) stay unique in the one file, and it can run or load nothing.
+    all_ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(all_ids) == len(set(all_ids))
+    assert not re.search(r"<script|<style|<foreignObject|\bon\w+=|href=\"(?!#)|style=", text)
+    assert symbol_sprite(root)[0] == body and static_manifest(root)[SPRITE] == hashed_name(SPRITE, body)
+    response = client.get(_sprite_url(app), headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert {"public", YEAR, "immutable"} <= _directives(response)
+    assert response.headers["Content-Encoding"] == "br" and _decoded(response) == body
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert "Vary" not in response.headers or "Cookie" not in response.headers["Vary"]
+
+
+def test_the_sprite_follows_the_icons(tmp_path):
+    (tmp_path / "icons").mkdir()
+    (tmp_path / "icons" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M1 1"/></svg>')
+    before = static_manifest(tmp_path)[SPRITE]
+    (tmp_path / "icons" / "b.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M2 2"/></svg>')
+    assert static_manifest(tmp_path)[SPRITE] != before
+    assert symbol_sprite(tmp_path)[1] == {"a", "b"}
 
 
 def test_directional_symbols_are_marked_for_mirroring(hand_over):
     tablet = hand_over()
     page = tablet.client.get(tablet.url()).get_data(as_text=True)
-    for name in ("skip", "speaker"):
-        assert re.search(rf'<img class="[^"]*sym--mirror[^"]*" src="/static/icons/{name}\.', page), name
+    for button in ('class="tool"', 'class="speak" data-speak hidden'):  # skip, and read aloud
+        assert re.search(rf'{button}><svg class="[^"]*sym--mirror', page), button
     css = (PROJECT_ROOT / "static" / "css" / "child.css").read_text()
     assert '[dir="rtl"] .sym--mirror' in css

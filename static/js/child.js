@@ -370,7 +370,32 @@
     }).catch(function () {});
   }
 
-  if (!offlinePage) prepareOffline();
+  // Pictures: once this browser keeps the symbol sprite, each request says so and its step only names its
+  // pictures (<use>), carrying no SVG. Until then (a tap on a slow link before it has come), steps draw
+  // them inline: a step never depends on a file still on its way.
+  var sprite = document.body.getAttribute("data-sprite");
+  var spriteKept = false;
+  document.addEventListener("htmx:config:request", function (evt) {
+    var request = evt.detail && evt.detail.ctx && evt.detail.ctx.request;
+    if (request && spriteKept) request.headers["X-Symbol-Sprite"] = sprite;
+  });
+  function keepSprite() {
+    if (!sprite || !window.fetch) return Promise.resolve();
+    return window.fetch(sprite, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) return;
+      // Read to the end, so it is in the browser's cache (a year, immutable) before a step refers to it.
+      return response.arrayBuffer().then(function () {
+        spriteKept = true;
+        document.body.setAttribute("data-sprite-kept", "true");  // what a test waits for
+      });
+    }).catch(function () {});
+  }
+
+  // Once the first screen is whole (load), not competing with it: the sprite first (the next step is lighter
+  // with it), then what is kept for time without a network.
+  if (!offlinePage) {
+    window.addEventListener("load", function () { keepSprite().then(prepareOffline); });
+  }
 
   window.addEventListener("beforeunload", function (evt) {
     if (!unkept) return;  // everything on its way is kept in the tablet's queue: nothing to warn about

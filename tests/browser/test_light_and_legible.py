@@ -8,7 +8,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, assert_accessible
 from tests.browser.test_child_conversation import hand_over, service  # noqa: F401 - the service fixture
 from tests.feedback_helpers import conference, link
 from voice_app.models import ReviewStage, Role
@@ -65,9 +65,34 @@ def parent_link(db, make):
 # ---- The child's pictures arrive with the step ------------------------------------------------------
 
 
+def _cards_are_named_by_their_words(step) -> None:
+    """A picture adds nothing to what a screen reader says: each card is named by its words alone."""
+    cards = step.locator("button.card")
+    assert cards.count() >= 3
+    for index in range(cards.count()):
+        card = cards.nth(index)
+        expect(card).to_have_accessible_name(card.locator(".card__label").inner_text().strip())
+
+
+def _pictures_drawn(locator) -> int:
+    """How many of these <svg> pictures have something drawn (inline, or from the sprite once it has loaded)."""
+    return locator.evaluate_all("svgs => svgs.filter(s => s.getBBox().width > 0 && s.getBBox().height > 0).length")
+
+
+def test_the_first_screen_draws_its_pictures_inline(page, live_url, service):  # noqa: F811
+    hand_over(page, live_url, service["ana"])
+    step = page.locator("#step")
+    assert step.locator("svg.card__sym path").count() > 0 and step.locator("use").count() == 0
+    assert page.locator("img[src*='/static/icons/']").count() == 0  # no picture is a request of its own
+    assert _pictures_drawn(step.locator("svg")) == step.locator("svg").count()
+    _cards_are_named_by_their_words(step)
+
+
 def test_a_steps_pictures_need_no_request_after_the_fragment(app, page, live_url, service):  # noqa: F811
     log = RequestLog(app)
     hand_over(page, live_url, service["ana"])
+    # After its load event the page keeps the sprite; from then on a step only names its pictures.
+    expect(page.locator("body")).to_have_attribute("data-sprite-kept", "true")
     page.wait_for_load_state("networkidle")
     log.take()
     before = page.locator("#question-title").inner_text()
@@ -77,11 +102,15 @@ def test_a_steps_pictures_need_no_request_after_the_fragment(app, page, live_url
     page.wait_for_timeout(300)
     assert log.take() == [f"POST /child/statements/{page.url.split('/statements/')[1].split('#')[0]}/questions/feel-today"]
     step = page.locator("#step")
-    assert step.locator("svg.card__sym").count() >= 3  # the cards' pictures, drawn inside the step
-    unloaded = step.evaluate("s => [...s.querySelectorAll('img')].filter(i => !i.complete || !i.naturalWidth).length")
-    assert unloaded == 0
+    pictures = step.locator("svg")
+    assert step.locator("svg.card__sym > use").count() >= 3  # the cards' pictures, named in the step
+    assert step.locator("path").count() == 0  # and not one of them drawn inside it
+    assert _pictures_drawn(pictures) == pictures.count()  # yet every one is there, from the kept sprite
+    assert step.locator("img").count() == 0
     # The picture of the answer just given is in its bubble too.
-    assert page.locator("#answer-feel-today .said svg").count() == 1
+    assert page.locator("#answer-feel-today .said svg use").count() == 1
+    _cards_are_named_by_their_words(step)
+    assert_accessible(page, context="a step drawn from the sprite")
 
 
 # ---- Focus straight after the hand-over ---------------------------------------------------------------
@@ -108,10 +137,13 @@ def test_directional_symbols_point_the_way_arabic_reads(page, live_url, service)
     assert _mirrored(step.locator(".tool .sym"))  # skip
     assert _mirrored(step.locator(".speak .sym"))  # speaker
     assert not _mirrored(step.locator(".sym--topic"))  # pictures that point nowhere stay as drawn
+    expect(page.locator("body")).to_have_attribute("data-sprite-kept", "true")
     page.locator("#step button.card[name=choice]").first.click()
     page.locator("#answer-feel-today a.bubble").click()
     expect(page.locator("#step .step__back")).to_be_visible()
+    assert page.locator("#step .step__back .sym > use").count() == 1  # drawn from the sprite, and still
     assert _mirrored(page.locator("#step .step__back .sym"))  # back
+    assert _mirrored(page.locator("#step .tool .sym"))  # skip
 
 
 def test_the_parents_speaker_points_the_way_arabic_reads(browser, live_url, parent_link):

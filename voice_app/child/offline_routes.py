@@ -9,9 +9,11 @@ from flask_wtf.csrf import generate_csrf
 
 from voice_app.child import bp
 from voice_app.rendering import render
+from voice_app.web_assets import SPRITE
 
-# The scripts and styles a child's page loads; symbols are all of static/icons (small, and shared).
-SHELL = ("css/child.css", "js/htmx.min.js", "js/app.js", "js/idb-keyval.umd.js", "js/child-queue.js", "js/child.js")
+# A handful of files, not one per symbol: the stylesheet and script a child's page loads (templates/child/base.html,
+# each joined from several: web_assets.BUNDLES) and the one sprite holding every symbol.
+SHELL = ("css/child.bundle.css", "js/child.bundle.js", "icons/favicon.svg", SPRITE)
 SERVICE_WORKER = "js/child-sw.js"
 
 
@@ -28,9 +30,7 @@ def service_worker():
 @bp.get("/offline.json")
 def offline_manifest():
     """What this tablet keeps for a conversation without network: files only, nothing about the child."""
-    icons = sorted(path.name for path in (_static_dir() / "icons").glob("*.svg"))
     files = [url_for("static", filename=name) for name in SHELL]
-    files += [url_for("static", filename=f"icons/{name}") for name in icons]
     return jsonify(offline_page=url_for("child.offline_page"), scope=url_for("child.resume"), files=files)
 
 

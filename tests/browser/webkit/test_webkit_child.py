@@ -74,8 +74,14 @@ def test_hand_over_a_conversation_with_a_changed_answer_and_the_childs_menu_then
     assert_accessible(driver, context="the first question")
     same_page_marker(driver)
 
+    # Once the page keeps the symbol sprite, steps name their pictures (<use href="…sprite….svg#id">), and
+    # WebKit draws every one of them from it.
+    wait_for(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-sprite-kept") == "true", "the sprite kept")
     click(driver, "Happy", "#step button.card")
     wait_for_question(driver, "How is it where you live?")
+    pictures = "return [...document.querySelectorAll('#step svg')].map(s => [s.querySelector('use') !== null, s.getBBox().width > 0])"
+    wait_for(driver, lambda d: all(drawn for _, drawn in d.execute_script(pictures)), "every picture of the step drawn")
+    assert all(named for named, _ in driver.execute_script(pictures)) and len(driver.execute_script(pictures)) >= 4
     click(driver, "I don't want to answer this", "#step button")
     wait_for_question(driver, "Who do you live with?")
     wait_for_text(driver, "#answer-home", "I didn't want to answer this")
