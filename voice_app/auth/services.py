@@ -12,6 +12,7 @@ from voice_app.passwords import burn_time_for_unknown_user, hash_password, needs
 from voice_app.sessions import end_sessions_of
 
 SIGN_IN_FAILED = "staff.sign_in_failed"  # an audit action; the owner and admins see these
+SIGNED_IN = "staff.signed_in"  # an audit action; its detail names the factors used, never the person's details
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def attempt_sign_in(
             user.failed_logins += 1
             user.locked_until = now + wait_after(user.failed_logins, free=limits.free_failures, longest=limits.longest_wait)
             db.add(user)
-            db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED))
+            db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED, detail="factor=password"))
         db.commit()
         return SignInResult(user=None)
     forget(db, keys=[next(iter(keys))])
@@ -72,6 +73,12 @@ def attempt_sign_in(
     db.add(user)
     db.commit()
     return SignInResult(user=user)
+
+
+def record_sign_in(db: Session, *, user_id: int, factors: str, now: datetime | None = None) -> None:
+    """Audit a completed sign-in and the factors it used ("password", "password+totp", ...)."""
+    db.add(AuditEvent(at=now or utcnow(), staff_id=user_id, action=SIGNED_IN, detail=f"factors={factors}"))
+    db.commit()
 
 
 def failed_sign_ins(db: Session, *, user_id: int, since: datetime, limit: int = 20) -> list[AuditEvent]:
