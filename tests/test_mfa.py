@@ -342,3 +342,13 @@ def test_codes_allow_a_little_clock_drift_and_no_more():
     assert totp.matching_step(secret, f" {app.at(now)[:3]} {app.at(now)[3:]} ", now=now) == step  # spaces typed
     for junk in ("", "12345", "1234567", "abcdef", "１２３４５６"):
         assert totp.matching_step(secret, junk, now=now) is None
+
+
+def test_the_command_line_resets_the_last_admins_app_audited(database_url, db, enrolled, capsys):
+    from voice_app import cli
+
+    user, _ = enrolled(Role.ADMIN)
+    assert cli.main(["second-factor", "reset", "--email", user.email.upper(), "--database-url", database_url]) == 0
+    assert not is_enrolled(db, user_id=user.id)
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == SECOND_FACTOR_RESET)).one().detail == f"staff_id={user.id} by=command-line"
+    assert cli.main(["second-factor", "reset", "--email", "nobody@example.org", "--database-url", database_url]) == 1

@@ -151,13 +151,17 @@ def switch_off(db: Session, *, user: StaffUser, now: datetime) -> None:
     db.commit()
 
 
-def reset_by_admin(db: Session, *, user: StaffUser, acting: StaffUser, secret: str, now: datetime) -> None:
-    """Another admin removes someone's app and recovery codes (a lost phone); they set up a new one at their next sign-in."""
-    if user.id == acting.id:
+def reset_by_admin(db: Session, *, user: StaffUser, acting: StaffUser | None, secret: str, now: datetime) -> None:
+    """Another admin removes someone's app and recovery codes (a lost phone); they set up a new one at their next sign-in.
+
+    `acting` is None only for `voice-app second-factor reset`, run by whoever runs the server (the last admin's lost phone).
+    """
+    if acting is not None and user.id == acting.id:
         raise SecondFactorError(_l("Another admin must reset your own second factor, so that one stolen password is never enough."))
     _remove(db, user_id=user.id)
     forget(db, keys=[throttle_key(secret, "second-factor", str(user.id))])
-    db.add(AuditEvent(at=now, staff_id=acting.id, action=SECOND_FACTOR_RESET, detail=f"staff_id={user.id}"))
+    by = "" if acting is not None else " by=command-line"
+    db.add(AuditEvent(at=now, staff_id=acting.id if acting else None, action=SECOND_FACTOR_RESET, detail=f"staff_id={user.id}{by}"))
     db.commit()
     # Any browser still signed in may be the lost phone's.
     end_sessions_of(db, user_id=user.id, reason="second-factor-reset")
