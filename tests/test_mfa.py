@@ -352,3 +352,14 @@ def test_the_command_line_resets_the_last_admins_app_audited(database_url, db, e
     assert not is_enrolled(db, user_id=user.id)
     assert db.exec(select(AuditEvent).where(AuditEvent.action == SECOND_FACTOR_RESET)).one().detail == f"staff_id={user.id} by=command-line"
     assert cli.main(["second-factor", "reset", "--email", "nobody@example.org", "--database-url", database_url]) == 1
+
+
+def test_the_rule_is_for_password_sign_ins_not_the_councils_provider(make, signed_in, db):
+    from voice_app.mfa.gate import PROVIDER, SIGNED_IN_WITH
+
+    set_rule(db, rule=SecondFactorRule.EVERYONE, acting=make.staff(Role.ADMIN), now=datetime.now(UTC))
+    client = signed_in(make.staff(Role.IRO))
+    assert client.get("/account/sessions").headers["Location"].endswith("/account/two-factor/set-up")
+    with client.raw.session_transaction() as session:
+        session[SIGNED_IN_WITH] = PROVIDER  # as the provider's sign-in leaves it
+    assert client.get("/account/sessions").status_code == 200
