@@ -86,6 +86,18 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def waitress_options(settings: Settings) -> dict[str, object]:
+    """How Waitress treats forwarded headers: believed only from the one proxy the service names."""
+    options: dict[str, object] = {"ident": "voice-app", "clear_untrusted_proxy_headers": True}
+    if settings.trusted_proxy:
+        options.update(
+            trusted_proxy=settings.trusted_proxy,
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for"},
+        )
+    return options
+
+
 def serve(settings: Settings, *, host: str, port: int, threads: int) -> None:
     """Serve the app with Waitress, a production WSGI server."""
     from waitress import serve as waitress_serve
@@ -94,7 +106,13 @@ def serve(settings: Settings, *, host: str, port: int, threads: int) -> None:
 
     app = create_app(settings=settings)
     print(f"voice-app is serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="voice-app", clear_untrusted_proxy_headers=True)
+    if settings.env == "production" and not settings.trusted_proxy:
+        print(
+            "VOICE_APP_TRUSTED_PROXY is not set: requests through an HTTPS proxy will look like plain http "
+            "(no HSTS) and share one rate limit. Set it to the proxy's address.",
+            file=sys.stderr,
+        )
+    waitress_serve(app, host=host, port=port, threads=threads, **waitress_options(settings))
 
 
 def _check_schema(settings: Settings) -> bool:

@@ -46,6 +46,10 @@ class Settings:
     nation: str = "england"
     # The three houses (Signs of Safety) for children in care as well as children on a plan (2021/22 §19.4).
     houses_for_cared_for: bool = True
+    # The address of the reverse proxy that terminates HTTPS (for example 127.0.0.1), whose
+    # X-Forwarded-Proto and X-Forwarded-For Waitress then believes. Without it every request looks
+    # like plain http from the proxy: no HSTS, and every visitor shares one rate limit.
+    trusted_proxy: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -64,6 +68,7 @@ class Settings:
         settings.encryption_keys = (get("ENCRYPTION_KEYS") or "").strip()
         settings.nation = (get("NATION") or settings.nation).strip().lower().replace(" ", "_")
         settings.houses_for_cared_for = _flag(get("THREE_HOUSES_FOR_CARED_FOR"), settings.houses_for_cared_for)
+        settings.trusted_proxy = (get("TRUSTED_PROXY") or "").strip()
         for name in ("session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
             raw = get(name.upper())
             if raw:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
+from voice_app.audit_labels import label_actions
 from voice_app.child.store import commit_retrying
 from voice_app.config import PROJECT_ROOT
 from voice_app.i18n import LANGUAGES, Language
@@ -34,6 +35,7 @@ MAX_HANDBACK_FAILURES = 5  # then the PIN stops working for this hand-over: only
 HANDBACK_FIRST_WAIT = timedelta(seconds=30)
 HANDBACK_LONGEST_WAIT = timedelta(minutes=30)
 HANDBACK_ACTION = "handover.hand_back"  # audited on the child's trail, every try
+label_actions({HANDBACK_ACTION: "Taking the tablet back from child mode"})
 PARTS = {"views,menu": "views,menu", "views": "views", "menu": "menu"}
 YOUNGER_UNTIL_AGE = 11  # the setup page suggests the older version from this age
 

@@ -14,9 +14,9 @@ from flask_babel import force_locale
 from voice_app.i18n import language
 from voice_app.i18n.terms import tgettext
 from voice_app.models import Child, FlowVersion, ServiceContact
+from voice_app.pdf_layout import BRAND, PdfUnavailable, PdfWriter, new_document, pdf_support
 from voice_app.profiles.services import ProfileView
 from voice_app.questions.bank import default_bank
-from voice_app.statements.pdf import BRAND, PdfUnavailable, _document, _Writer, pdf_support
 
 # What happens at a review, from "What happens at my meeting" (explain.toml), so both say the same.
 REVIEW_STEPS = ("explain-who", "explain-what", "explain-come", "explain-chair", "explain-views", "explain-advocate")
@@ -32,7 +32,7 @@ class LetterFor:
     version: FlowVersion
 
 
-def _line(w: _Writer, younger: bool, symbol: str, text: str, **kwargs) -> None:
+def _line(w: PdfWriter, younger: bool, symbol: str, text: str, **kwargs) -> None:
     if younger:
         w.symbol_line(symbol, text, icon=12, **kwargs)
     else:
@@ -46,13 +46,13 @@ def letter_pdf(letter: LetterFor) -> bytes:
     chosen = language(letter.language)
     younger = letter.version == FlowVersion.YOUNGER
     size = 14 if younger else 12
-    pdf = _document()
+    pdf = new_document()
     pdf.set_title(f"Introduction letter ({letter.child.case_reference})")
     pdf.set_author("voice-app")
     with force_locale(chosen.locale):
         pdf.footer_text = tgettext("Your %(iro)s is %(name)s.", name=letter.profile.first_name)
         pdf.add_page()
-        w = _Writer(pdf)
+        w = PdfWriter(pdf)
         w.text(tgettext("Hello %(name)s,", name=letter.child.preferred_name), size=20, bold=True, color=BRAND)
         w.gap(2)
         top = pdf.get_y()

@@ -6,7 +6,7 @@ from typing import Any
 
 # The statement PDF's document (fonts for every shipped language, right-to-left shaping) and its
 # small layout helpers: the same look, and no second set of fonts to keep.
-from voice_app.statements.pdf import PRIVATE_BG, _document, _Writer
+from voice_app.pdf_layout import PRIVATE_BG, PdfWriter, new_document
 
 LABELS = {
     "id": "voice-app id", "preferred_name": "Preferred name", "case_reference": "Case reference", "date_of_birth": "Date of birth",
@@ -28,12 +28,12 @@ def _shown(value: Any) -> str:
 
 
 def _start(title: str, footer: str):
-    pdf = _document()
+    pdf = new_document()
     pdf.footer_text = footer
     pdf.set_title(title)
     pdf.set_author("voice-app")
     pdf.add_page()
-    w = _Writer(pdf)
+    w = PdfWriter(pdf)
     w.text(title, size=18, bold=True)
     return pdf, w
 

@@ -30,6 +30,7 @@ from voice_app.rendering import render
 from voice_app.security import child_for, children_visible_to, roles_required
 from voice_app.staff import bp
 from voice_app.staff.caseload import VisitState, build_caseload, count_states
+from voice_app.staff.child_changes import audit_changes, snapshot
 from voice_app.staff.due import DUE_SOON, next_reviews_to_book, rows_due_soon
 from voice_app.staff.forms import (
     LANGUAGE_CHOICES,
@@ -296,11 +297,14 @@ def _edit_child(child: Child | None):
         abort(409)
     if form.validate_on_submit():
         target = child or Child(preferred_name="", case_reference="")
+        before = snapshot(child, [field.name for field in form if field.name != "csrf_token"])
         form.populate_obj(target)
         target.preferred_name = target.preferred_name.strip()
         target.case_reference = target.case_reference.strip()
         session.add(target)
         try:
+            session.flush()
+            audit_changes(session, child=target, before=before, by=current_user)
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from voice_app.audit_labels import action_label, label_actions
 from voice_app.models import AuditEvent, StaffUser
 
 
@@ -33,6 +34,9 @@ class Action(str, enum.Enum):
             "child.intro_letter": "Made the introduction letter",
             "child.intro_letter_given": "Recorded the date the introduction letter was given",
         }[self.value]
+
+
+label_actions({action.value: action.label for action in Action})
 
 
 # Details are short machine words such as "pdf;meeting;cli": never names or free text.
@@ -73,10 +77,7 @@ def trail_for_child(db: Session, *, child_id: int, limit: int = 500) -> list[Tra
     names = {u.id: f"{u.display_name} ({u.role.label})" for u in db.exec(select(StaffUser).where(col(StaffUser.id).in_(ids))).all()} if ids else {}
     rows = []
     for event in events:
-        try:
-            what = Action(event.action).label
-        except ValueError:
-            what = event.action
+        what = action_label(event.action)
         if event.staff_id:
             who = names.get(event.staff_id, f"Staff member {event.staff_id}")
         else:

@@ -1,171 +1,24 @@
-"""A child-friendly PDF of a statement, with fpdf2 (pure Python) and fonts shipped with the app.
-
-fpdf2 is imported only when a PDF is made, so the app still runs if it cannot be loaded; the page
-then says what to install. Text is drawn as text, never parsed as markup, so a child's words can
-carry no HTML or script into the PDF.
-"""
+"""A child-friendly PDF of a statement, in the house style of voice_app.pdf_layout."""
 
 from __future__ import annotations
 
-import logging
-import unicodedata
-from functools import cache
-from pathlib import Path
-
-from voice_app.config import PROJECT_ROOT
 from voice_app.models import ReviewKind
+from voice_app.pdf_layout import (  # noqa: F401  (PdfUnavailable, pdf_support, printable: this module's callers use them)
+    BRAND,
+    PRIVATE_BG,
+    REPLY_BG,
+    SOFT,
+    WORDS_BG,
+    PdfUnavailable,
+    PdfWriter,
+    new_document,
+    pdf_support,
+    printable,
+)
 from voice_app.statements.exports import SHARING_TEXT, Audience, check_audience, included_in
 from voice_app.statements.reading import GENERAL_ITEM, GENERAL_LABEL, AnswerView, StatementRecord
 
-FONTS = Path(__file__).resolve().parent.parent / "data" / "fonts"
-ICONS = PROJECT_ROOT / "static" / "icons"
-INSTALL_HINT = "pip install 'fpdf2>=2.8.8' 'uharfbuzz>=0.40'"
-FONT_FILES = {
-    ("dejavu", ""): "DejaVuSans.ttf",
-    ("dejavu", "B"): "DejaVuSans-Bold.ttf",
-    ("noto-arabic", ""): "NotoSansArabic-Regular.ttf",
-    ("noto-ethiopic", ""): "NotoSansEthiopic-Regular.ttf",
-}
-BRAND = (11, 74, 90)
-INK = (11, 12, 12)
-SOFT = (238, 244, 246)
-WORDS_BG = (255, 248, 225)
-REPLY_BG = (229, 243, 233)
-PRIVATE_BG = (243, 242, 241)
 DECISION_TEXT = {"agreed": "Agreed", "not_possible": "Not possible"}
-
-
-class PdfUnavailable(RuntimeError):
-    """fpdf2 (or uharfbuzz) cannot be loaded on this server; the message says what to install."""
-
-
-def pdf_support() -> str | None:
-    """None when PDFs can be made; otherwise a message for staff saying what to install."""
-    try:
-        import fpdf  # noqa: F401
-        import uharfbuzz  # noqa: F401
-    except ImportError as exc:
-        return f"PDF export is not available on this server because a Python package is missing ({exc.name or 'fpdf2'}). Ask whoever runs voice-app to install it: {INSTALL_HINT}"
-    return None
-
-
-@cache
-def _covered_characters() -> frozenset[int]:
-    """Every code point one of the shipped fonts can draw."""
-    from fontTools.ttLib import TTFont
-
-    covered: set[int] = set()
-    for name in set(FONT_FILES.values()):
-        with TTFont(FONTS / name, lazy=True) as font:
-            covered.update(font.getBestCmap())
-    return frozenset(covered)
-
-
-def printable(text: str) -> str:
-    """The text as the PDF can draw it: characters no shipped font has (emoji, CJK) become their names."""
-    covered = _covered_characters()
-    out = []
-    for ch in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "):
-        category = unicodedata.category(ch)
-        if ch == "\n" or ch in "\u200c\u200d\u200e\u200f":
-            out.append(ch)  # joiners and direction marks shape Persian and Kurdish words
-        elif category.startswith("C") or category in {"Mn", "Me", "Sk"} and ord(ch) not in covered:
-            continue  # control characters, stray marks and skin-tone modifiers: nothing to draw
-        elif ord(ch) in covered:
-            out.append(ch)
-        else:
-            out.append(f"[{unicodedata.name(ch, f'U+{ord(ch):04X}').lower()}]")
-    return "".join(out)
-
-
-def _is_rtl(text: str) -> bool:
-    """True when the first strong character is right-to-left (Arabic, Hebrew...), like dir="auto"."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in {"R", "AL"}:
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
-def _document():
-    from fpdf import FPDF
-
-    logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # unsupported SVG filters are only shadows
-
-    class StatementPDF(FPDF):
-        footer_text = ""
-
-        def footer(self) -> None:
-            self.set_y(-13)
-            self.set_font("dejavu", size=8)
-            self.set_text_color(80, 90, 95)
-            self.cell(0, 5, f"{self.footer_text} · page {self.page_no()}", align="C")
-
-    pdf = StatementPDF(format="A4", unit="mm")
-    for (family, style), file_name in FONT_FILES.items():
-        pdf.add_font(family, style, str(FONTS / file_name))
-    pdf.set_fallback_fonts(["noto-arabic", "noto-ethiopic"], exact_match=False)
-    pdf.set_text_shaping(True)
-    pdf.set_margins(16, 16, 16)
-    pdf.set_auto_page_break(True, margin=18)
-    return pdf
-
-
-class _Writer:
-    """Small layout helpers over fpdf2, so the statement reads top to bottom like the page."""
-
-    def __init__(self, pdf) -> None:
-        self.pdf = pdf
-
-    def text(self, value: str, *, size: float = 11, bold: bool = False, fill=None, color=INK, indent: float = 0, height: float | None = None) -> None:
-        pdf = self.pdf
-        pdf.set_font("dejavu", "B" if bold else "", size)
-        pdf.set_text_color(*color)
-        value = printable(value)
-        if fill:
-            pdf.set_fill_color(*fill)
-        pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(
-            pdf.epw - indent,
-            height or size * 0.55,
-            value,
-            align="R" if _is_rtl(value) else "L",
-            fill=bool(fill),
-            padding=(1.5, 2.5) if fill else 0,
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-
-    def gap(self, mm: float = 2.5) -> None:
-        self.pdf.ln(mm)
-
-    def heading(self, value: str, *, size: float = 16) -> None:
-        if self.pdf.will_page_break(30):
-            self.pdf.add_page()
-        self.gap(3)
-        self.text(value, size=size, bold=True, color=BRAND)
-        y = self.pdf.get_y() + 0.5
-        self.pdf.set_draw_color(*BRAND)
-        self.pdf.set_line_width(0.6)
-        self.pdf.line(self.pdf.l_margin, y, self.pdf.l_margin + self.pdf.epw, y)
-        self.gap(3)
-
-    def symbol_line(self, symbol: str | None, value: str, *, size: float = 11, icon: float = 9, bold: bool = False, indent: float = 0) -> None:
-        """A symbol beside its words, as on the child's cards; words alone if the symbol is unknown."""
-        pdf = self.pdf
-        path = ICONS / f"{symbol}.svg" if symbol else None
-        if path is None or not path.is_file():
-            self.text(value, size=size, bold=bold, indent=indent)
-            return
-        if pdf.will_page_break(icon + 2):
-            pdf.add_page()
-        top = pdf.get_y()
-        pdf.image(str(path), x=pdf.l_margin + indent, y=top, w=icon, h=icon)
-        pdf.set_y(top + max(0.0, (icon - size * 0.55) / 2))
-        self.text(value, size=size, bold=bold, indent=indent + icon + 3)
-        pdf.set_y(max(pdf.get_y(), top + icon) + 1.5)
 
 
 def _facts(record: StatementRecord, audience: Audience) -> list[tuple[str, str]]:
@@ -196,7 +49,7 @@ def _facts(record: StatementRecord, audience: Audience) -> list[tuple[str, str]]
     ]
 
 
-def _answer(w: _Writer, item: AnswerView) -> None:
+def _answer(w: PdfWriter, item: AnswerView) -> None:
     if item.skipped:
         w.symbol_line("skip", "Chose not to answer", indent=4)
         return
@@ -227,7 +80,7 @@ def _answer(w: _Writer, item: AnswerView) -> None:
     w.gap(1)
 
 
-def _views(w: _Writer, record: StatementRecord, audience: Audience) -> None:
+def _views(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
     items = [item for item in record.views if included_in(item, audience)]
     w.heading("What I said")
     if not items:
@@ -244,7 +97,7 @@ def _views(w: _Writer, record: StatementRecord, audience: Audience) -> None:
         w.gap(2)
 
 
-def _plan(w: _Writer, record: StatementRecord, audience: Audience) -> None:
+def _plan(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
     items = [item for item in record.menu if included_in(item, audience)]
     if not items and not record.menu:
         return
@@ -265,7 +118,7 @@ def _plan(w: _Writer, record: StatementRecord, audience: Audience) -> None:
         w.gap(2)
 
 
-def _more_parts(w: _Writer, record: StatementRecord) -> None:
+def _more_parts(w: PdfWriter, record: StatementRecord) -> None:
     """How my last meeting went, and "What happens at my meeting", when the child was asked them."""
     for title, items in (("How my last meeting went", record.after), ("What happens at my meeting", record.explain)):
         if items:
@@ -280,13 +133,13 @@ def render_statement_pdf(record: StatementRecord, *, audience: Audience) -> byte
     check_audience(record, audience)
     if (problem := pdf_support()) is not None:
         raise PdfUnavailable(problem)
-    pdf = _document()
+    pdf = new_document()
     ctx = record.context
     pdf.footer_text = f"{ctx.child.case_reference} · statement {record.statement.id} · {audience.label}"
     pdf.set_title(f"Statement {record.statement.id} ({ctx.child.case_reference})")
     pdf.set_author("voice-app")
     pdf.add_page()
-    w = _Writer(pdf)
+    w = PdfWriter(pdf)
     meeting = "review" if ctx.review.kind == ReviewKind.CARED_FOR else "conference"
     w.symbol_line("guide", f"{ctx.child.preferred_name}'s views before their {meeting}", bold=True, size=18, icon=14)
     w.gap(1)
