@@ -363,3 +363,12 @@ def test_the_rule_is_for_password_sign_ins_not_the_councils_provider(make, signe
     with client.raw.session_transaction() as session:
         session[SIGNED_IN_WITH] = PROVIDER  # as the provider's sign-in leaves it
     assert client.get("/account/sessions").status_code == 200
+
+
+def test_the_sign_in_and_second_factor_actions_read_as_words():
+    from voice_app.audit_labels import _LABELS
+    from voice_app.mfa.policy import POLICY_CHANGED
+    from voice_app.mfa.services import RECOVERY_CODES_NEW, SECOND_FACTOR_OFF, SECOND_FACTOR_ON
+
+    for action in (SIGNED_IN, SIGN_IN_FAILED, SECOND_FACTOR_ON, SECOND_FACTOR_OFF, SECOND_FACTOR_RESET, RECOVERY_CODES_NEW, POLICY_CHANGED):
+        assert action in _LABELS, action

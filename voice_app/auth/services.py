@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from voice_app.audit_labels import label_actions
 from voice_app.auth.throttle import ADDRESS_FREE_FAILURES, Limits, forget, record_failure, throttle_key, wait_after, wait_for
 from voice_app.models import AuditEvent, StaffUser, utcnow
 from voice_app.passwords import burn_time_for_unknown_user, hash_password, needs_rehash, verify_password
@@ -13,6 +14,7 @@ from voice_app.sessions import end_sessions_of
 
 SIGN_IN_FAILED = "staff.sign_in_failed"  # an audit action; the owner and admins see these
 SIGNED_IN = "staff.signed_in"  # an audit action; its detail names the factors used, never the person's details
+label_actions({SIGN_IN_FAILED: "A failed try to sign in", SIGNED_IN: "Signed in"})
 
 
 @dataclass(frozen=True)

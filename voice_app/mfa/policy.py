@@ -7,9 +7,11 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from voice_app.audit_labels import label_actions
 from voice_app.models import AuditEvent, Role, SecondFactorPolicy, SecondFactorRule, StaffUser
 
 POLICY_CHANGED = "staff.second_factor_policy"
+label_actions({POLICY_CHANGED: "Changed who must use a second factor"})
 
 RULE_LABELS = {
     SecondFactorRule.OPTIONAL: _l("Not required: anyone may set one up"),

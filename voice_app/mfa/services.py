@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
+from voice_app.audit_labels import label_actions
 from voice_app.auth.services import SIGN_IN_FAILED
 from voice_app.auth.throttle import ADDRESS_FREE_FAILURES, Limits, forget, record_failure, throttle_key, wait_for
 from voice_app.mfa import recovery, totp
@@ -21,6 +22,14 @@ SECOND_FACTOR_ON = "staff.second_factor_on"
 SECOND_FACTOR_OFF = "staff.second_factor_off"
 SECOND_FACTOR_RESET = "staff.second_factor_reset"
 RECOVERY_CODES_NEW = "staff.recovery_codes_new"
+label_actions(
+    {
+        SECOND_FACTOR_ON: "Set up an authenticator app",
+        SECOND_FACTOR_OFF: "Removed their authenticator app",
+        SECOND_FACTOR_RESET: "Reset someone's second factor (lost phone)",
+        RECOVERY_CODES_NEW: "Made new recovery codes",
+    }
+)
 
 
 class Factor(str, enum.Enum):
