@@ -372,3 +372,12 @@ def test_the_sign_in_and_second_factor_actions_read_as_words():
 
     for action in (SIGNED_IN, SIGN_IN_FAILED, SECOND_FACTOR_ON, SECOND_FACTOR_OFF, SECOND_FACTOR_RESET, RECOVERY_CODES_NEW, POLICY_CHANGED):
         assert action in _LABELS, action
+
+
+def test_a_right_password_with_a_wrong_code_is_flagged_to_the_owner(app, enrolled):
+    user, factor = enrolled(Role.IRO)
+    second_step(app, user, "000000" if factor.code(1) != "000000" else "111111")
+    client, ok = second_step(app, user, factor.code(1))
+    assert ok.status_code == 302
+    page = client.get("/account/sessions").get_data(as_text=True)
+    assert "the password was right but the code was not" in page
