@@ -381,3 +381,19 @@ def test_a_right_password_with_a_wrong_code_is_flagged_to_the_owner(app, enrolle
     assert ok.status_code == 302
     page = client.get("/account/sessions").get_data(as_text=True)
     assert "the password was right but the code was not" in page
+
+
+def test_the_code_form_is_rate_limited_per_address_too(database_url, make, db):
+    from tests.conftest import make_settings
+    from voice_app import create_app
+
+    # Waits per account are switched off here, so only Flask-Limiter's per-address limit can answer 429.
+    app = create_app(settings=make_settings(database_url, rate_limits_enabled=True, login_max_failures=1000))
+    user = make.staff(Role.IRO)
+    db.add(AuthenticatorApp(user_id=user.id, secret=totp.new_secret(), confirmed_at=datetime.now(UTC)))
+    db.commit()
+    client = Client(app.test_client())
+    client.sign_in(user.email)
+    codes = [client.post("/sign-in/code", {"code": "000000"}).status_code for _ in range(11)]
+    assert codes[0] == 422 and codes[-1] == 429
+    app.extensions["voice_app_engine"].dispose()
