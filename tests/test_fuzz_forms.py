@@ -38,6 +38,7 @@ VALID = {
     "statements.response": {"r-feel-today-we_did": "We did it"},
     "statements.decision": {"outcome": "not_possible", "reason_for_child": "Because"},
     "child.answer": {"choice": "happy"},
+    "mfa.policy": {"rule": "optional"},
 }
 values = st.one_of(
     st.sampled_from(TRICKY),
