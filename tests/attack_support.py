@@ -30,6 +30,16 @@ RULES: dict[str, tuple[str, str]] = {
     "auth.change_password": ("/account/password", "IOMD"),
     "auth.sessions": ("/account/sessions", "IOMD"),
     "auth.end_own_session": ("/account/sessions/{iro_session}/end", "I"),
+    # The second step of signing in: without a right password a moment ago, it sends everyone to sign in;
+    # someone signed in is sent on to their start page.
+    "mfa.challenge": ("/sign-in/code", "IOMD"),
+    "mfa.recovery": ("/sign-in/recovery-code", "IOMD"),
+    "mfa.overview": ("/account/two-factor", "IOMD"),
+    "mfa.set_up": ("/account/two-factor/set-up", "IOMD"),
+    "mfa.new_codes": ("/account/two-factor/recovery-codes", "IOMD"),
+    "mfa.turn_off": ("/account/two-factor/off", "IOMD"),
+    "mfa.policy": ("/admin/two-factor", "D"),
+    "mfa.reset": ("/admin/staff/{staff}/two-factor/reset", "D"),
     "admin.staff_list": ("/admin/staff", "D"),
     "admin.new_staff": ("/admin/staff/new", "D"),
     "admin.toggle_active": ("/admin/staff/{staff}/active", "D"),

@@ -18,6 +18,9 @@ STAFF_GETS = {
     "admin.temporary_password": "/admin/staff/{staff}/password",
     "records.child": "/records/children/{child}",
     "records.find": "/records",
+    "mfa.overview": "/account/two-factor",
+    "mfa.set_up": "/account/two-factor/set-up",
+    "mfa.policy": "/admin/two-factor",
 }
 STAFF_POSTS = {
     "staff.add_review": "/children/{child}/reviews",
@@ -29,8 +32,11 @@ STAFF_POSTS = {
     "records.ask_erasure": "/records/children/{child}/erasure",
     "records.confirm": "/records/erasure/1/confirm",
     "records.cancel": "/records/erasure/1/cancel",
+    "mfa.new_codes": "/account/two-factor/recovery-codes",
+    "mfa.turn_off": "/account/two-factor/off",
+    "mfa.reset": "/admin/staff/{staff}/two-factor/reset",
 }
-PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out"}
+PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "mfa.challenge", "mfa.recovery"}
 
 
 @pytest.fixture

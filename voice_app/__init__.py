@@ -95,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.credits import bp as credits_bp
     from voice_app.feedback.blueprint import bp as feedback_bp
     from voice_app.health import bp as health_bp
+    from voice_app.mfa import bp as mfa_bp
+    from voice_app.mfa.gate import install_second_factor_gate
     from voice_app.parents import bp as parents_bp
     from voice_app.profiles import bp as profiles_bp
     from voice_app.records.blueprint import bp as records_bp
@@ -104,9 +106,10 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         health_bp, credits_bp, auth_bp, staff_bp, admin_bp, statements_bp, feedback_bp, parents_bp, reports_bp,
-        child_bp, handover_bp, records_bp, profiles_bp,
+        child_bp, handover_bp, records_bp, profiles_bp, mfa_bp,
     ):
         app.register_blueprint(blueprint)
+    install_second_factor_gate(app)  # after the temporary-password gate: choose a password, then set up the app
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -33,6 +33,8 @@ END_REASONS = {
     "ended-by-admin": "Ended by an admin",
     "switched-off": "Account switched off",
     "temporary-password": "Temporary password set",
+    "second-factor-on": "Authenticator app set up",
+    "second-factor-reset": "Second factor reset by an admin",
     "handed-over": "Tablet handed to a child",
     "idle": "Not used for a while",
     "expired": "Reached its time limit",

@@ -15,7 +15,7 @@ from voice_app.auth.throttle import Limits
 from voice_app.extensions import limiter
 from voice_app.models import Role, utcnow
 from voice_app.rendering import render
-from voice_app.sessions import END_REASONS, active_sessions_of, current_session, end_session, sign_in_browser, sign_out_browser
+from voice_app.sessions import END_REASONS, active_sessions_of, current_session, end_session, sign_out_browser
 
 # The same words for an unknown email, a wrong password and an account switched off: nothing to learn from them.
 WRONG = "The email address or password is not right. Check them and try again."
@@ -66,8 +66,9 @@ def sign_in():
             limits=Limits(free_failures=settings.login_max_failures, longest_wait=timedelta(minutes=settings.login_lock_minutes)),
         )
         if result.user is not None:
-            sign_in_browser(result.user)
-            return redirect(_safe_next(request.args.get("next")) or home_for(result.user))
+            from voice_app.mfa.pending import after_password  # the second step, for people with an authenticator app
+
+            return after_password(result.user, next_url=_safe_next(request.args.get("next")) or home_for(result.user))
         if result.wait:
             seconds = max(1, int(result.wait.total_seconds()))
             error = f"There have been several tries to sign in with that email address or from this network. Wait {seconds} seconds, then try again."

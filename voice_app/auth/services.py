@@ -6,12 +6,15 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from voice_app.audit_labels import label_actions
 from voice_app.auth.throttle import ADDRESS_FREE_FAILURES, Limits, forget, record_failure, throttle_key, wait_after, wait_for
 from voice_app.models import AuditEvent, StaffUser, utcnow
 from voice_app.passwords import burn_time_for_unknown_user, hash_password, needs_rehash, verify_password
 from voice_app.sessions import end_sessions_of
 
 SIGN_IN_FAILED = "staff.sign_in_failed"  # an audit action; the owner and admins see these
+SIGNED_IN = "staff.signed_in"  # an audit action; its detail names the factors used, never the person's details
+label_actions({SIGN_IN_FAILED: "A failed try to sign in", SIGNED_IN: "Signed in"})
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def attempt_sign_in(
             user.failed_logins += 1
             user.locked_until = now + wait_after(user.failed_logins, free=limits.free_failures, longest=limits.longest_wait)
             db.add(user)
-            db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED))
+            db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED, detail="factor=password"))
         db.commit()
         return SignInResult(user=None)
     forget(db, keys=[next(iter(keys))])
@@ -72,6 +75,12 @@ def attempt_sign_in(
     db.add(user)
     db.commit()
     return SignInResult(user=user)
+
+
+def record_sign_in(db: Session, *, user_id: int, factors: str, now: datetime | None = None) -> None:
+    """Audit a completed sign-in and the factors it used ("password", "password+totp", ...)."""
+    db.add(AuditEvent(at=now or utcnow(), staff_id=user_id, action=SIGNED_IN, detail=f"factors={factors}"))
+    db.commit()
 
 
 def failed_sign_ins(db: Session, *, user_id: int, since: datetime, limit: int = 20) -> list[AuditEvent]:

@@ -3,6 +3,7 @@
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
+from voice_app.models.mfa import AuthenticatorApp, RecoveryCode, SecondFactorPolicy, SecondFactorRule
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
 from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
@@ -44,6 +45,7 @@ __all__ = [
     "AttentionAction",
     "AnswerReceipt",
     "AuditEvent",
+    "AuthenticatorApp",
     "ChairRole",
     "Child",
     "ChildResponse",
@@ -62,11 +64,14 @@ __all__ = [
     "Participation",
     "ReportMonth",
     "ResponseSource",
+    "RecoveryCode",
     "Review",
     "ReviewKind",
     "ReviewStage",
     "ReviewStatus",
     "Role",
+    "SecondFactorPolicy",
+    "SecondFactorRule",
     "ServiceContact",
     "Sharing",
     "SignInThrottle",
