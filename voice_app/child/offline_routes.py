@@ -11,7 +11,7 @@ from voice_app.child import bp
 from voice_app.rendering import render
 
 # The scripts and styles a child's page loads; symbols are all of static/icons (small, and shared).
-SHELL = ("css/child.css", "js/htmx.min.js", "js/app.js", "js/idb-keyval.umd.js", "js/child-queue.js", "js/child.js")
+SHELL = ("css/child.css", "js/htmx.min.js", "js/app.js", "js/idb-keyval.umd.js", "js/child-queue.js", "js/child-offline.js", "js/child.js")
 SERVICE_WORKER = "js/child-sw.js"
 
 

@@ -94,7 +94,7 @@ def _enter_child_mode():
 
 
 # What the page fetches by itself (not the child's activity): it never keeps a hand-over alive.
-_BACKGROUND = frozenset({"child.session_token", "child.offline_manifest", "child.offline_page"})
+_BACKGROUND = frozenset({"child.session_token", "child.offline_manifest", "child.offline_page", "child.offline_pack"})
 # What a child's tap sends: accepted for a moment after expiry, as the child tapped in time.
 _STEP_POSTS = frozenset({"child.answer", "child.recap_seen", "child.sharing", "child.stop"})
 
