@@ -29,6 +29,7 @@ STAFF_POSTS = {
     "records.ask_erasure": "/records/children/{child}/erasure",
     "records.confirm": "/records/erasure/1/confirm",
     "records.cancel": "/records/erasure/1/cancel",
+    "handover.waiting_answer": "/statements/1/waiting-answers",
 }
 PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out"}
 
