@@ -1,13 +1,16 @@
 """A whole conversation with no network: first question to thank-you from the offline pack, then sent once, in order."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_child_conversation import answer_current, hand_over, title
-from tests.browser.test_child_offline import queued, ready_for_offline
-from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Statement, StatementEnd
+from tests.browser.test_child_offline import KEYS, QUEUE, queued, ready_for_offline
+from tests.conftest import PASSWORD
+from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Handover, Statement, StatementEnd, utcnow
 
 # What the screen shows the child said, question by question, in order.
 ON_SCREEN = """() => [...document.querySelectorAll('#conversation li[id^="answer-"]')].map(li => ({
@@ -124,3 +127,38 @@ def test_an_offline_conversation_in_arabic_and_tigrinya(page, live_url, service,
     assert db.get(Statement, statement_id).language == code
     assert stored_in_order(db, statement_id) == [(s["question"], sorted(s["choices"])) for s in screen]
     assert page.evaluate(ON_SCREEN) == screen
+
+
+def test_answers_still_waiting_at_give_back_are_sent_from_the_iros_next_staff_page(page, live_url, service, db):
+    hand_over(page, live_url, service["ana"])
+    offline_ready(page)
+    statement_id = int(page.url.split("/statements/")[1].split("#")[0].split("/")[0])
+    go_offline(page)
+    for _ in range(3):
+        answer_current(page)
+    screen = page.evaluate(ON_SCREEN)
+    queued(page, 3)
+    # Time ran out while the tablet was offline: child mode cannot send them any more.
+    handover = db.exec(select(Handover)).one()
+    handover.expires_at = utcnow() - timedelta(minutes=10)
+    db.add(handover)
+    db.commit()
+    page.context.set_offline(False)
+    page.goto(f"{live_url}/child/give-back")
+    waiting_line = page.locator("[data-offline-waiting]")
+    expect(waiting_line).to_contain_text("Answers waiting to be sent: 3")
+    expect(waiting_line).to_contain_text("They are not saved yet.")
+    expect(page.get_by_text("The conversation is saved.")).to_have_count(0)  # never said while answers wait
+    assert_accessible(page, context="give back with answers waiting to be sent")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Take the tablet back").click()
+    banner = page.locator("[data-waiting-answers]")
+    expect(banner).to_have_attribute("data-done", "true", timeout=15000)
+    expect(banner).to_contain_text("answers still to send: 0")
+    assert_accessible(page, context="staff page, waiting answers sent")
+    assert stored_in_order(db, statement_id) == [(s["question"], sorted(s["choices"])) for s in screen]
+    receipts = db.exec(select(AnswerReceipt).order_by(AnswerReceipt.id)).all()
+    assert len(receipts) == 3 and all(r.given_at is not None for r in receipts)
+    assert page.evaluate(QUEUE) == [] and page.evaluate(KEYS) == 0  # nothing of the hand-over stays on the tablet
+    page.reload()
+    expect(banner).to_be_hidden()
