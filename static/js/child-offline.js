@@ -129,6 +129,9 @@
     var here = languageOnScreen();
     return fetchPack(here).then(function (mine) {
       if (mine && mine.language === languageOnScreen()) pack = mine;
+      if (pack) body.setAttribute("data-offline-pack", "ready");  // what a test waits for
+      return afterFilesKept();
+    }).then(function () {
       var choices = document.querySelectorAll("form.languages button[name=language]");
       var others = Array.prototype.map.call(choices, function (b) { return b.value; }).filter(function (c) { return c !== here; });
       // One at a time, and only while the languages are still offered (before the first answer).
@@ -136,7 +139,21 @@
         return chain.then(function () { return document.querySelector("form.languages") ? fetchPack(code) : null; });
       }, Promise.resolve());
     }).then(function () {
-      if (pack) body.setAttribute("data-offline-pack", "ready");  // what a test waits for
+      if (pack) body.setAttribute("data-offline-languages", "ready");
+    });
+  }
+
+  // The other languages wait until the service worker's files are kept (child.js marks the body), so on a
+  // slow link they never hold up the files the conversation needs; at most a minute.
+  function afterFilesKept() {
+    return new Promise(function (resolve) {
+      if (body.getAttribute("data-offline-ready") === "true") { resolve(); return; }
+      var watch = new MutationObserver(function () {
+        if (body.getAttribute("data-offline-ready") === "true") done();
+      });
+      var timer = window.setTimeout(done, 60000);
+      function done() { watch.disconnect(); window.clearTimeout(timer); resolve(); }
+      watch.observe(body, { attributes: true, attributeFilter: ["data-offline-ready"] });
     });
   }
 

@@ -54,6 +54,14 @@ def without_pack(page):
     page.route("**/pack/*.json", lambda route: route.abort())
 
 
+def expire_hand_over(db) -> None:
+    """The hand-over's time ran out ten minutes ago (past the grace period)."""
+    handover = db.exec(select(Handover)).one()
+    handover.expires_at = utcnow() - timedelta(minutes=10)
+    db.add(handover)
+    db.commit()
+
+
 def ready_for_offline(page):
     """Wait until the page has prepared the tablet for no network (service worker and kept files)."""
     page.wait_for_function("() => document.body.getAttribute('data-offline-ready') === 'true'", timeout=20000)
@@ -133,11 +141,7 @@ def test_give_back_with_answers_still_waiting_shows_how_many(page, live_url, ser
     queued(page, 1)
     page.reload()  # the page that was retrying is gone: the answer waits only in the tablet's queue
     expect(page.get_by_role("heading", name="No internet right now")).to_be_visible()
-    # Time ran out while the tablet was offline: the server will not take the answer from child mode now.
-    handover = db.exec(select(Handover)).one()
-    handover.expires_at = utcnow() - timedelta(minutes=10)
-    db.add(handover)
-    db.commit()
+    expire_hand_over(db)  # time ran out while the tablet was offline: child mode cannot send the answer now
     page.context.set_offline(False)
     page.goto(f"{live_url}/child/give-back")
     expect(page.locator("[data-offline-waiting]")).to_contain_text("Answers waiting to be sent: 1")

@@ -1,16 +1,14 @@
 """A whole conversation with no network: first question to thank-you from the offline pack, then sent once, in order."""
 
-from datetime import timedelta
-
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_child_conversation import answer_current, hand_over, title
-from tests.browser.test_child_offline import KEYS, QUEUE, queued, ready_for_offline
+from tests.browser.test_child_offline import KEYS, QUEUE, expire_hand_over, queued, ready_for_offline
 from tests.conftest import PASSWORD
-from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Handover, Statement, StatementEnd, utcnow
+from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Statement, StatementEnd
 
 # What the screen shows the child said, question by question, in order.
 ON_SCREEN = """() => [...document.querySelectorAll('#conversation li[id^="answer-"]')].map(li => ({
@@ -20,9 +18,9 @@ ON_SCREEN = """() => [...document.querySelectorAll('#conversation li[id^="answer
 
 
 def offline_ready(page):
-    """The service worker's files and this conversation's offline pack are on the tablet."""
+    """The service worker's files and this conversation's offline pack (in every language offered) are on the tablet."""
     ready_for_offline(page)
-    page.wait_for_function("() => document.body.getAttribute('data-offline-pack') === 'ready'", timeout=30000)
+    page.wait_for_function("() => document.body.getAttribute('data-offline-languages') === 'ready'", timeout=30000)
 
 
 def go_offline(page):
@@ -138,11 +136,7 @@ def test_answers_still_waiting_at_give_back_are_sent_from_the_iros_next_staff_pa
         answer_current(page)
     screen = page.evaluate(ON_SCREEN)
     queued(page, 3)
-    # Time ran out while the tablet was offline: child mode cannot send them any more.
-    handover = db.exec(select(Handover)).one()
-    handover.expires_at = utcnow() - timedelta(minutes=10)
-    db.add(handover)
-    db.commit()
+    expire_hand_over(db)  # time ran out while the tablet was offline: child mode cannot send them any more
     page.context.set_offline(False)
     page.goto(f"{live_url}/child/give-back")
     waiting_line = page.locator("[data-offline-waiting]")

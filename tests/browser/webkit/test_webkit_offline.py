@@ -5,7 +5,7 @@ from selenium.webdriver.common.by import By
 from sqlmodel import select
 
 from tests.browser.conftest import start_server
-from tests.browser.webkit.conftest import WEBDRIVER, XVFB, click, sign_in, wait_for, wait_for_text
+from tests.browser.webkit.conftest import WEBDRIVER, XVFB, click, hand_over_to, wait_for, wait_for_text
 from voice_app.models import Answer, AnswerReceipt
 from voice_app.serving import stop_in_thread
 
@@ -37,11 +37,7 @@ def test_a_conversation_goes_on_from_the_pack_while_the_server_is_unreachable_th
     port = server.effective_port
     live_url = f"http://127.0.0.1:{port}"
     try:
-        sign_in(driver, live_url, "jo@example.org")
-        driver.get(f"{live_url}/children/{service['ana'].id}")
-        click(driver, "Hand the tablet to Ana", "a")
-        click(driver, "Start: hand the tablet to Ana", "button")
-        wait_for_text(driver, "#question-title", "How do you feel today?")
+        hand_over_to(driver, live_url, service["ana"])
         wait_for(driver, lambda d: d.execute_script("return document.body.dataset.offlinePack === 'ready';"), "the offline pack kept")
         stop_in_thread(server, thread)
         click(driver, "Happy", "#step button.card")
