@@ -164,3 +164,26 @@ def test_a_tablet_clock_far_ahead_is_not_believed(hand_over, signed_in, db):
     assert waiting(iro, tablet, "questions/feel-today", {"choice": "ok", "client_id": "f" * 32, "given_at": ahead}).status_code == 200
     receipt = db.exec(select(AnswerReceipt)).one()
     assert receipt.given_at is None and receipt.received_at > utcnow() - timedelta(minutes=1)
+
+
+def test_an_offline_sequence_replays_in_order_without_a_409_and_again_as_repeats(hand_over, db):
+    """What the pack let the child answer offline, sent in order: the server's current question advances with it."""
+    tablet = hand_over()
+    pack = pack_of(tablet)
+    answers, sent = {}, []
+    for question in pack["questions"]:  # the flow as the page script walks it: show_if from the pack's data
+        rule = question["show_if"]
+        if rule and not set(answers.get(rule["question"], ())) & set(rule["any_of"]):
+            continue
+        card = "face_to_face" if question["id"] == "menu-format" else (question["choices"] or [None])[0]
+        fields = {"choice": card} if card else {"skip": "1"}
+        answers[question["id"]] = [card] if card else []
+        sent.append((question["id"], {**fields, "client_id": f"{len(sent):032d}", "given_at": str(int(time.time() * 1000))}))
+    assert "menu-where" in [qid for qid, _ in sent]  # the branch the child took offline
+    for qid, fields in sent:
+        response = tablet.answer(qid, fields, htmx=True)
+        assert response.status_code == 200, (qid, response.status_code)
+    for qid, fields in sent:  # the tablet sends it all again (a response lost on the way): repeats, never a 409
+        assert tablet.answer(qid, fields, htmx=True).status_code == 200
+    assert [a.question_id for a in db.exec(select(Answer).order_by(Answer.id)).all()] == [qid for qid, _ in sent]
+    assert len(db.exec(select(AnswerReceipt)).all()) == len(sent)
