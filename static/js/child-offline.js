@@ -348,9 +348,13 @@
     var data = new URLSearchParams(new FormData(form));
     data.set("language", button.value);
     var code = button.value;
+    // Nothing else can be tapped until the page in the new language is here (or comes from its pack).
+    var conversation = document.getElementById("conversation");
+    if (conversation) { conversation.inert = true; conversation.setAttribute("aria-busy", "true"); }
     window.fetch(form.action, { method: "POST", credentials: "same-origin", body: data }).then(function (response) {
       window.location.assign(response.redirected ? response.url : window.location.href);
     }, function () {
+      if (conversation) { conversation.inert = false; conversation.removeAttribute("aria-busy"); }
       packFor(code).then(function (chosen) {
         if (!chosen || !chosen.start) {
           document.dispatchEvent(new CustomEvent("voice:offline:unknown"));
