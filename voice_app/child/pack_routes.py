@@ -20,6 +20,7 @@ from voice_app.child.flow import (
     NEED_A_NUMBER,
     NEED_A_PICTURE,
     NEED_WORDS,
+    TEXT_MAX,
     TOO_LONG,
     SavedAnswer,
     Step,
@@ -94,7 +95,7 @@ def build_pack(screen: dict, *, candidates: list[Question], language) -> dict:
             "words": str(NEED_WORDS),
             "long": str(TOO_LONG),
         },
-        "text_max": 2000,
+        "text_max": TEXT_MAX,
         "stand_ins": {"number": NUMBER, "total": TOTAL, "scale": SCALE, "words": WORDS},
     }
     if screen["languages"]:
