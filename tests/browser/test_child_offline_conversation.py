@@ -1,5 +1,7 @@
 """A whole conversation with no network: first question to thank-you from the offline pack, then sent once, in order."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
@@ -33,6 +35,12 @@ def back_online(page):
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
 
 
+def on_the_servers_page(page):
+    """Wait until the tablet has gone back to the server's own page (the kind offline page it restored has no token)."""
+    expect(page.locator('meta[name="csrf-token"]')).to_have_count(1, timeout=20000)
+    page.wait_for_load_state()
+
+
 def stored_in_order(db, statement_id):
     """The answers as stored, in the order they were written: (question, cards)."""
     db.expire_all()
@@ -50,8 +58,6 @@ def wait_until_stored(db, statement_id, count):
             statement = db.get(Statement, statement_id)
             if statement.ended_at is not None:
                 return
-        import time
-
         time.sleep(0.1)
     raise AssertionError("the waiting answers never reached the server")
 
@@ -84,7 +90,8 @@ def test_a_whole_younger_conversation_with_no_network_is_stored_once_in_order(pa
     queued(page, len(screen) + 1)  # every answer and "who can see it", in the tablet's queue
     back_online(page)
     wait_until_stored(db, statement_id, len(screen))
-    expect(title(page)).to_have_text("Thank you, Ana!", timeout=15000)  # the server's own thank-you
+    on_the_servers_page(page)
+    expect(title(page)).to_have_text("Thank you, Ana!")  # the server's own thank-you
     queued(page, 0)
     assert stored_in_order(db, statement_id) == [(s["question"], sorted(s["choices"])) for s in screen]
     assert page.evaluate(ON_SCREEN) == screen  # the server shows exactly what the child saw
@@ -120,7 +127,8 @@ def test_an_offline_conversation_in_arabic_and_tigrinya(page, live_url, service,
     screen = page.evaluate(ON_SCREEN)
     back_online(page)
     wait_until_stored(db, statement_id, 3)
-    expect(title(page)).to_have_text(thanks, timeout=15000)  # the server's own page, in the child's language
+    on_the_servers_page(page)
+    expect(title(page)).to_have_text(thanks)  # the server's own page, in the child's language
     queued(page, 0)
     assert db.get(Statement, statement_id).language == code
     assert stored_in_order(db, statement_id) == [(s["question"], sorted(s["choices"])) for s in screen]
