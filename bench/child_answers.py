@@ -63,18 +63,24 @@ def seed(url: str, tablets: int) -> list[dict]:
 
 
 def answer_plan(child: Child) -> list[tuple[str, dict]]:
-    """Each question a younger cared-for child is asked, with a first-card answer."""
+    """Each question a younger cared-for child is asked, with a first-card answer, following show_if as the
+    flow does (a first card that opens a follow-up brings it in), each with its own client id."""
+    from voice_app.child.flow import SavedAnswer
     from voice_app.models import Statement
 
     statement = Statement(child_id=1, visit_id=1, version=FlowVersion.YOUNGER, parts="views,menu")
-    plan = []
-    for question in asked_questions(default_bank(), statement=statement, child=child, answers={}):
+    plan: list[tuple[str, dict]] = []
+    answers: dict[str, SavedAnswer] = {}
+    while question := next((q for q in asked_questions(default_bank(), statement=statement, child=child, answers=answers) if q.id not in answers), None):
         if question.kind == "scale":
-            plan.append((question.id, {"scale": "5"}))
+            fields, saved = {"scale": "5"}, SavedAnswer(question.id, scale=5)
         elif question.kind == "text":
-            plan.append((question.id, {"text": "words"}))
+            fields, saved = {"text": "words"}, SavedAnswer(question.id, text="words")
         else:
-            plan.append((question.id, {"choice": question.choices[0].id}))
+            fields, saved = {"choice": question.choices[0].id}, SavedAnswer(question.id, (question.choices[0].id,))
+        answers[question.id] = saved
+        # The same id for the same answer on every tablet: the weighing tablet's first answer, sent again, is a repeat.
+        plan.append((question.id, {**fields, "client_id": f"bench{len(plan):027d}"}))
     return plan
 
 
