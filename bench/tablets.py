@@ -15,7 +15,12 @@ def hand_over_tablet(db: Session, *, iro: StaffUser, reference: str, name: str) 
     child = Child(preferred_name=name, case_reference=reference, date_of_birth=date(2017, 1, 1), iro_id=iro.id, cared_for=True)
     db.add(child)
     db.commit()
-    review = Review(child_id=child.id, kind=ReviewKind.CARED_FOR, stage=ReviewStage.SUBSEQUENT, scheduled_for=date.today() + timedelta(days=20))
+    review = Review(
+        child_id=child.id,
+        kind=ReviewKind.CARED_FOR,
+        stage=ReviewStage.SUBSEQUENT,
+        scheduled_for=date.today() + timedelta(days=20),
+    )
     db.add(review)
     db.commit()
     visit = Visit(review_id=review.id, iro_id=iro.id)

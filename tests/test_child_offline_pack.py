@@ -161,7 +161,10 @@ def test_a_tablet_clock_far_ahead_is_not_believed(hand_over, signed_in, db):
     tablet = hand_over()
     iro = given_back(tablet, signed_in)
     ahead = str(int((time.time() + 3600) * 1000))
-    assert waiting(iro, tablet, "questions/feel-today", {"choice": "ok", "client_id": "f" * 32, "given_at": ahead}).status_code == 200
+    assert (
+        waiting(iro, tablet, "questions/feel-today", {"choice": "ok", "client_id": "f" * 32, "given_at": ahead}).status_code
+        == 200
+    )
     receipt = db.exec(select(AnswerReceipt)).one()
     assert receipt.given_at is None and receipt.received_at > utcnow() - timedelta(minutes=1)
 

@@ -50,7 +50,9 @@ class LateOutcome:
         return {"saved": 200, "repeat": 200, "stale": 409, "refused": 422}[self.outcome]
 
 
-def take_waiting(db: Session, *, statement: Statement, child: Child, path: str, form: MultiDict, bank: QuestionBank) -> LateOutcome:
+def take_waiting(
+    db: Session, *, statement: Statement, child: Child, path: str, form: MultiDict, bank: QuestionBank
+) -> LateOutcome:
     """Judge one request kept on the tablet, as child mode would have, and save it if it holds."""
     found = WAITING_PATH.match(path or "")
     if found is None or int(found.group(1)) != statement.id:
@@ -79,7 +81,9 @@ def take_waiting(db: Session, *, statement: Statement, child: Child, path: str, 
     return _answer(db, statement=statement, child=child, question_id=found.group(3), form=form, bank=bank)
 
 
-def _answer(db: Session, *, statement: Statement, child: Child, question_id: str, form: MultiDict, bank: QuestionBank) -> LateOutcome:
+def _answer(
+    db: Session, *, statement: Statement, child: Child, question_id: str, form: MultiDict, bank: QuestionBank
+) -> LateOutcome:
     try:
         sent = answer_sent(form, now=utcnow())
     except ValueError as exc:
@@ -92,20 +96,31 @@ def _answer(db: Session, *, statement: Statement, child: Child, question_id: str
     if statement.ended_at is not None and not editing:
         return LateOutcome("stale")
     answers = load_answers(db, statement_id=statement.id)
-    questions = asked_questions(bank, statement=statement, child=child, answers=answers, meeting=meeting_of(db, statement=statement))
+    questions = asked_questions(
+        bank, statement=statement, child=child, answers=answers, meeting=meeting_of(db, statement=statement)
+    )
     question = next((q for q in questions if q.id == question_id), None)
     if question is None:
         return LateOutcome("stale")  # not asked now (a branch the child has since left)
     if not editing and not is_current(questions, answers, question_id=question_id):
         return LateOutcome("stale")
     try:
-        given = parse_answer(question, **answer_fields(form), words_allowed=text_allowed(question, statement=statement, scribing=statement.scribed))
+        given = parse_answer(
+            question, **answer_fields(form), words_allowed=text_allowed(question, statement=statement, scribing=statement.scribed)
+        )
     except AnswerProblem as problem:
         if problem.status == 400:
             raise NotWaitingAnswer("not an answer to this question") from problem
         return LateOutcome("refused")
     result = save_answer(
-        db, statement=statement, question=question, given=given, scribed=statement.scribed, bank=bank,
-        current=answers.get(question.id), edit=editing, sent=sent,
+        db,
+        statement=statement,
+        question=question,
+        given=given,
+        scribed=statement.scribed,
+        bank=bank,
+        current=answers.get(question.id),
+        edit=editing,
+        sent=sent,
     )
     return LateOutcome(result.outcome)

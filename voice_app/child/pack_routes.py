@@ -117,5 +117,7 @@ def offline_pack(statement_id: int, code: str):
         abort(404)  # other languages only while the child may still switch to them
     # Every question this child may be asked, whatever they answer: the page script applies show_if
     # exactly as flow.shown does.
-    candidates = candidate_questions(default_bank(), statement=g.statement, child=g.child, meeting=meeting_of(db.session(), statement=g.statement))
+    candidates = candidate_questions(
+        default_bank(), statement=g.statement, child=g.child, meeting=meeting_of(db.session(), statement=g.statement)
+    )
     return jsonify(build_pack(screen, candidates=candidates, language=chosen))

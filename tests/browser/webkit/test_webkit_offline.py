@@ -38,7 +38,9 @@ def test_a_conversation_goes_on_from_the_pack_while_the_server_is_unreachable_th
     live_url = f"http://127.0.0.1:{port}"
     try:
         hand_over_to(driver, live_url, service["ana"])
-        wait_for(driver, lambda d: d.execute_script("return document.body.dataset.offlinePack === 'ready';"), "the offline pack kept")
+        wait_for(
+            driver, lambda d: d.execute_script("return document.body.dataset.offlinePack === 'ready';"), "the offline pack kept"
+        )
         stop_in_thread(server, thread)
         click(driver, "Happy", "#step button.card")
         wait_for_text(driver, "#question-title", "How is it where you live?")  # from the pack, with no server
@@ -46,7 +48,9 @@ def test_a_conversation_goes_on_from_the_pack_while_the_server_is_unreachable_th
         wait_for_text(driver, "#question-title", "Who do you live with?")
         screen = driver.execute_script(ON_SCREEN)
         assert screen == ["feel-today", "home"]
-        held = wait_for(driver, lambda d: (q := d.execute_async_script(QUEUE)) and q["count"] == 2 and q, "two answers in the queue")
+        held = wait_for(
+            driver, lambda d: (q := d.execute_async_script(QUEUE)) and q["count"] == 2 and q, "two answers in the queue"
+        )
         assert not held["plain"]  # encrypted in WebKit too
         assert not db.exec(select(Answer)).all()
         server, thread = start_server(app, port=port)
@@ -54,6 +58,10 @@ def test_a_conversation_goes_on_from_the_pack_while_the_server_is_unreachable_th
         db.expire_all()
         assert [a.question_id for a in db.exec(select(Answer).order_by(Answer.id)).all()] == screen
         assert len(db.exec(select(AnswerReceipt)).all()) == 2
-        wait_for(driver, lambda d: d.find_element(By.ID, "step").get_attribute("data-question") == "home-people", "the server's own page")
+        wait_for(
+            driver,
+            lambda d: d.find_element(By.ID, "step").get_attribute("data-question") == "home-people",
+            "the server's own page",
+        )
     finally:
         stop_in_thread(server, thread)
