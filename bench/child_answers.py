@@ -28,24 +28,15 @@ sys.path.insert(0, str(ROOT))
 
 import brotli
 from sqlmodel import Session, SQLModel
+from tablets import hand_over_tablet  # bench/tablets.py: the set-up shared with bench/child_field.py
 from waitress.server import create_server
 
 import voice_app.models  # noqa: F401 - every table
 from voice_app import create_app
 from voice_app.child.flow import asked_questions
-from voice_app.child.handover import HandoverOptions, start_handover
 from voice_app.config import Settings
 from voice_app.db import make_engine
-from voice_app.models import (
-    Child,
-    FlowVersion,
-    Review,
-    ReviewKind,
-    ReviewStage,
-    Role,
-    StaffUser,
-    Visit,
-)
+from voice_app.models import Child, FlowVersion, Role, StaffUser
 from voice_app.passwords import hash_password, use_fast_hashing_for_tests
 from voice_app.questions.bank import default_bank
 from voice_app.security import CHILD_MODE_KEY
@@ -56,8 +47,6 @@ COOKIE = "voice_app_session"
 
 def seed(url: str, tablets: int) -> list[dict]:
     """An IRO per tablet, each with a child, a review, a visit and a live hand-over."""
-    from datetime import date, timedelta
-
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     states = []
@@ -67,35 +56,31 @@ def seed(url: str, tablets: int) -> list[dict]:
             iro = StaffUser(email=f"iro{n}@example.org", display_name=f"IRO {n}", role=Role.IRO, password_hash=password)
             db.add(iro)
             db.commit()
-            child = Child(preferred_name=f"Child {n}", case_reference=f"B-{n:04d}", date_of_birth=date(2017, 1, 1), iro_id=iro.id, cared_for=True)
-            db.add(child)
-            db.commit()
-            review = Review(child_id=child.id, kind=ReviewKind.CARED_FOR, stage=ReviewStage.SUBSEQUENT, scheduled_for=date.today() + timedelta(days=20))
-            db.add(review)
-            db.commit()
-            visit = Visit(review_id=review.id, iro_id=iro.id)
-            db.add(visit)
-            db.commit()
-            options = HandoverOptions(FlowVersion.YOUNGER, "en-GB", "views,menu", False)
-            handover, token = start_handover(db, visit=visit, child=child, user=iro, options=options, minutes=120)
-            states.append({"statement": handover.statement_id, "state": {"handover": handover.id, "token": token, "scribing": False, "recap_done": True, "failures": []}, "child": child})
+            statement_id, state, child = hand_over_tablet(db, iro=iro, reference=f"B-{n:04d}", name=f"Child {n}")
+            states.append({"statement": statement_id, "state": state, "child": child})
     engine.dispose()
     return states
 
 
 def answer_plan(child: Child) -> list[tuple[str, dict]]:
-    """Each question a younger cared-for child is asked, with a first-card answer."""
+    """Each question a younger cared-for child is asked, with a first-card answer, following show_if as the
+    flow does (a first card that opens a follow-up brings it in), each with its own client id."""
+    from voice_app.child.flow import SavedAnswer
     from voice_app.models import Statement
 
     statement = Statement(child_id=1, visit_id=1, version=FlowVersion.YOUNGER, parts="views,menu")
-    plan = []
-    for question in asked_questions(default_bank(), statement=statement, child=child, answers={}):
+    plan: list[tuple[str, dict]] = []
+    answers: dict[str, SavedAnswer] = {}
+    while question := next((q for q in asked_questions(default_bank(), statement=statement, child=child, answers=answers) if q.id not in answers), None):
         if question.kind == "scale":
-            plan.append((question.id, {"scale": "5"}))
+            fields, saved = {"scale": "5"}, SavedAnswer(question.id, scale=5)
         elif question.kind == "text":
-            plan.append((question.id, {"text": "words"}))
+            fields, saved = {"text": "words"}, SavedAnswer(question.id, text="words")
         else:
-            plan.append((question.id, {"choice": question.choices[0].id}))
+            fields, saved = {"choice": question.choices[0].id}, SavedAnswer(question.id, (question.choices[0].id,))
+        answers[question.id] = saved
+        # The same id for the same answer on every tablet: the weighing tablet's first answer, sent again, is a repeat.
+        plan.append((question.id, {**fields, "client_id": f"bench{len(plan):027d}"}))
     return plan
 
 

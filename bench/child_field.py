@@ -1,14 +1,16 @@
 """The child's conversation on a field link: tap to pressed, tap to next question, and answers stored once, in order.
 
-Run: .venv/bin/python bench/child_field.py [--taps 8] [--drop-runs 2] [--app-root PATH]
+Run: .venv/bin/python bench/child_field.py [--taps 8] [--drop-runs 2] [--offline-runs 2] [--app-root PATH]
 Drives Debian's Chromium (tablet viewport, touch) against the app under Waitress, with Chromium's own
 throttling (CDP Network.emulateNetworkConditions) at 400 ms and 1.5 s of latency per request. Prints,
 per link, the median and p95 of the time from a tap to the tapped card showing as pressed (the first
 frame in which it is pressed, or replaced) and from a tap to the next question. Then runs whole
 conversations on a 400 ms link that drops at random (offline before a tap, or just after it so the
 response is lost) with an impatient second tap now and then, and prints the share of answers stored
-exactly once, in order, matching what the screen shows. Targets: tap to pressed <= 100 ms on any
-link; 100% stored once, in order, matching the screen.
+exactly once, in order, matching what the screen shows. Last, whole conversations with no network at
+all after the first screen (from the offline pack, with a reload half way), then online again: how far
+the child got offline and the share of answers stored once, in order, matching the screen. Targets: tap
+to pressed <= 100 ms on any link; 100% stored once, in order, matching the screen.
 
 --app-root runs the same measurements against another checkout (for before/after figures).
 """
@@ -21,7 +23,6 @@ import statistics
 import sys
 import tempfile
 import threading
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,26 +39,15 @@ sys.path.insert(0, str(_app_root()))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 from sqlmodel import Session, SQLModel, select  # noqa: E402
+from tablets import hand_over_tablet  # noqa: E402 - bench/tablets.py: the set-up shared with bench/child_answers.py
 from waitress.server import create_server  # noqa: E402
 
 import voice_app.models  # noqa: E402,F401 - every table
 from voice_app import create_app  # noqa: E402
 from voice_app.child.flow import choice_view  # noqa: E402
-from voice_app.child.handover import HandoverOptions, start_handover  # noqa: E402
 from voice_app.config import Settings  # noqa: E402
 from voice_app.db import make_engine  # noqa: E402
-from voice_app.models import (  # noqa: E402
-    Answer,
-    AnswerChoice,
-    Child,
-    FlowVersion,
-    Review,
-    ReviewKind,
-    ReviewStage,
-    Role,
-    StaffUser,
-    Visit,
-)
+from voice_app.models import Answer, AnswerChoice, Role, StaffUser, Statement  # noqa: E402
 from voice_app.passwords import hash_password, use_fast_hashing_for_tests  # noqa: E402
 from voice_app.questions.bank import default_bank  # noqa: E402
 from voice_app.security import CHILD_MODE_KEY  # noqa: E402
@@ -115,19 +105,8 @@ class World:
         """A new child and visit, handed over; returns the statement id and the signed session cookie."""
         self.count += 1
         with Session(self.engine, expire_on_commit=False) as db:
-            child = Child(preferred_name=f"Child {self.count}", case_reference=f"F-{self.count:04d}", date_of_birth=date(2017, 1, 1), iro_id=self.iro.id, cared_for=True)
-            db.add(child)
-            db.commit()
-            review = Review(child_id=child.id, kind=ReviewKind.CARED_FOR, stage=ReviewStage.SUBSEQUENT, scheduled_for=date.today() + timedelta(days=20))
-            db.add(review)
-            db.commit()
-            visit = Visit(review_id=review.id, iro_id=self.iro.id)
-            db.add(visit)
-            db.commit()
-            options = HandoverOptions(FlowVersion.YOUNGER, "en-GB", "views,menu", False)
-            handover, token = start_handover(db, visit=visit, child=child, user=db.get(StaffUser, self.iro.id), options=options, minutes=120)
-        state = {"handover": handover.id, "token": token, "scribing": False, "recap_done": True, "failures": []}
-        return handover.statement_id, self.serializer.dumps({CHILD_MODE_KEY: state})
+            statement_id, state, _ = hand_over_tablet(db, iro=db.get(StaffUser, self.iro.id), reference=f"F-{self.count:04d}", name=f"Child {self.count}")
+        return statement_id, self.serializer.dumps({CHILD_MODE_KEY: state})
 
     def stored(self, statement_id: int) -> list[tuple[str, tuple[str, ...], bool]]:
         """The statement's answers in the order they were first stored."""
@@ -137,6 +116,10 @@ class World:
                 (a.question_id, tuple(sorted(db.exec(select(AnswerChoice.choice_id).where(AnswerChoice.answer_id == a.id)).all())), a.skipped)
                 for a in answers
             ]
+
+    def ended(self, statement_id: int) -> bool:
+        with Session(self.engine) as db:
+            return db.get(Statement, statement_id).ended_at is not None
 
     def close(self) -> None:
         stop_in_thread(self.server, self.thread)
@@ -253,8 +236,13 @@ def drop_run(browser, world: World, rng: random.Random) -> tuple[int, int]:
             break
     page.wait_for_timeout(2500)  # let anything still queued arrive
     shown = screen_answers(page)  # what the child saw (not reloaded: a reload would show what is stored)
-    stored = world.stored(statement_id)
     context.close()
+    return matching(world, statement_id, shown)
+
+
+def matching(world: World, statement_id: int, shown: list[tuple[str, str]]) -> tuple[int, int]:
+    """(answers stored once, in order and as the screen shows them; answers stored or shown)."""
+    stored = world.stored(statement_id)
     bank = default_bank()
     right = 0
     for n, (question_id, choices, skipped) in enumerate(stored):
@@ -277,6 +265,61 @@ def drop_run(browser, world: World, rng: random.Random) -> tuple[int, int]:
     return right, max(len(stored), len(shown))
 
 
+def wait_for(page, script: str, seconds: float) -> bool:
+    """Poll a page condition (bounded: never hangs the run)."""
+    for _ in range(int(seconds * 10)):
+        try:
+            if page.evaluate(script):
+                return True
+        except Exception:  # noqa: BLE001 - the page is being replaced
+            pass
+        page.wait_for_timeout(100)
+    return False
+
+
+def offline_run(browser, world: World) -> tuple[int, int, int, bool]:
+    """A whole conversation with no network after the first screen, a reload half way, then online again.
+
+    Returns (answers right, answers stored or shown, questions the child reached offline, whether the
+    child reached the thank-you offline).
+    """
+    statement_id, context, page = open_tablet(browser, world, 0)
+    wait_for(page, "() => document.body.dataset.offlineReady === 'true'", 30)
+    wait_for(page, "() => document.body.dataset.offlinePack === 'ready'", 30)  # never, before the offline pack existed
+    context.set_offline(True)
+    reached = 0
+    reloaded = False
+    for _ in range(60):
+        cards = target(page)
+        if cards is None:
+            break
+        before = title(page)
+        tap_card(cards.first)
+        if not wait_for_new_title(page, before, timeout_s=5):
+            break  # the next question never came without a network
+        reached += 1
+        if reached == 8 and not reloaded:
+            reloaded = True
+            page.reload()
+            if not wait_for(page, "() => !!document.querySelector('#step[data-question]')", 10):
+                break  # the kind offline page, not the conversation
+    thanked = False
+    sharing = page.locator("#step button.card[name=sharing]")
+    if sharing.count():
+        sharing.first.click()
+        thanked = wait_for(page, "() => (document.querySelector('#step') || {}).dataset?.kind === 'done'", 5)
+    shown = screen_answers(page)
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    for _ in range(600):  # up to a minute for the waiting answers to arrive
+        if len(world.stored(statement_id)) >= len(shown) and (not thanked or world.ended(statement_id)):
+            break
+        page.wait_for_timeout(100)
+    context.close()
+    right, total = matching(world, statement_id, shown)
+    return right, total, reached, thanked
+
+
 def summary(values: list[float]) -> str:
     if not values:
         return "n/a"
@@ -289,6 +332,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--taps", type=int, default=8, help="taps timed per link")
     parser.add_argument("--drop-runs", type=int, default=2, help="whole conversations on a dropping link")
+    parser.add_argument("--offline-runs", type=int, default=2, help="whole conversations with no network after the first screen")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--verbose", action="store_true", help="say which answers did not match")
     parser.add_argument("--app-root", default=str(ROOT), help="the checkout to measure (default: this one)")
@@ -310,6 +354,13 @@ def main() -> int:
                 right, total = right + r, total + t
             share = 100 * right / total if total else 0
             print(f"dropping 400 ms link   stored once, in order, matching the screen: {right}/{total} = {share:.1f}%")
+            right = total = 0
+            for _ in range(args.offline_runs):
+                r, t, reached, thanked = offline_run(browser, world)
+                right, total = right + r, total + t
+                print(f"no network at all       questions reached offline: {reached}, thank-you reached: {'yes' if thanked else 'no'}")
+            share = 100 * right / total if total else 0
+            print(f"no network at all       stored once, in order, matching the screen: {right}/{total} = {share:.1f}%")
             browser.close()
     finally:
         world.close()

@@ -98,6 +98,9 @@ RULES: dict[str, tuple[str, str]] = {
     "child.offline_manifest": ("/child/offline.json", "C"),
     "child.offline_page": ("/child/offline", "C"),
     "child.session_token": ("/child/token", "C"),
+    "child.offline_pack": ("/child/statements/{child_statement}/pack/en-GB.json", "C"),
+    # Answers still waiting on the tablet after give-back: only the child's own IRO sends them.
+    "handover.waiting_answer": ("/statements/{child_statement}/waiting-answers", "I"),
     "profiles.edit": ("/profile", "IOM"),
     "profiles.upload_photo": ("/profile/photo", "IOM"),
     "profiles.staff_photo": ("/staff/{iro_id}/photo", "IM"),

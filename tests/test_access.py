@@ -35,6 +35,7 @@ STAFF_POSTS = {
     "mfa.new_codes": "/account/two-factor/recovery-codes",
     "mfa.turn_off": "/account/two-factor/off",
     "mfa.reset": "/admin/staff/{staff}/two-factor/reset",
+    "handover.waiting_answer": "/statements/1/waiting-answers",
 }
 PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "mfa.challenge", "mfa.recovery"}
 

@@ -71,7 +71,7 @@ def test_answering_with_htmx_returns_the_answer_bubble_and_the_next_question(han
     tablet = hand_over()
     response = tablet.answer("feel-today", {"choice": "sad"}, htmx=True)
     html = _text(response)
-    assert response.status_code == 200 and _is_fragment(html, '<li class="chat__item" id="answer-feel-today">')
+    assert response.status_code == 200 and _is_fragment(html, '<li class="chat__item" id="answer-feel-today" data-choices="sad">')
     assert "Sad" in html and 'id="step"' in html and "How is it where you live?" in html
     assert "How do you feel today?</h2>" not in html
 

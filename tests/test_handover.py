@@ -235,7 +235,7 @@ def test_leaving_needs_the_iros_password(hand_over, db):
     assert right.status_code == 302 and right.headers["Location"] == f"/statements/{tablet.statement_id}"
     assert db.exec(select(Handover)).one().ended_at is not None
     page = tablet.client.get(right.headers["Location"]).get_data(as_text=True)
-    assert "Welcome back. Ana&#39;s answers are saved." in page
+    assert "Welcome back. Every answer Ana gave that reached voice-app is saved." in page
     assert tablet.client.get(tablet.url()).status_code == 404
 
 

@@ -40,15 +40,31 @@
     return pairs;
   }
 
-  // Keep one answer (the URL it goes to and its form fields); resolves with its place in the queue.
-  function put(url, formBody) {
-    var plain = encoder.encode(JSON.stringify({ url: url, fields: fieldsOf(formBody) }));
+  // Anything of this hand-over, encrypted with its key: { iv, data } (the answers, the offline pack, where the child is).
+  function seal(value) {
+    var plain = encoder.encode(JSON.stringify(value));
     var iv = window.crypto.getRandomValues(new Uint8Array(12));
-    var place = [handover, Date.now(), counter++];
     return handoverKey(true).then(function (key) {
       return subtle.encrypt({ name: "AES-GCM", iv: iv }, key, plain);
-    }).then(function (sealed) {
-      return kv.set(place, { iv: iv, data: sealed }, answers).then(function () { return place; });
+    }).then(function (data) { return { iv: iv, data: data }; });
+  }
+
+  // The value sealed by seal(), or null when it cannot be opened (no key any more).
+  function unseal(sealed) {
+    if (!sealed) return Promise.resolve(null);
+    return handoverKey(false).then(function (key) {
+      if (!key) return null;
+      return subtle.decrypt({ name: "AES-GCM", iv: sealed.iv }, key, sealed.data).then(function (plain) {
+        return JSON.parse(decoder.decode(plain));
+      });
+    });
+  }
+
+  // Keep one answer (the URL it goes to and its form fields); resolves with its place in the queue.
+  function put(url, formBody) {
+    var place = [handover, Date.now(), counter++];  // taken now: the queue keeps the order of the taps
+    return seal({ url: url, fields: fieldsOf(formBody) }).then(function (sealed) {
+      return kv.set(place, sealed, answers).then(function () { return place; });
     });
   }
 
@@ -63,13 +79,8 @@
     });
   }
 
-  function open(place, key) {
-    return kv.get(place, answers).then(function (sealed) {
-      if (!sealed) return null;
-      return subtle.decrypt({ name: "AES-GCM", iv: sealed.iv }, key, sealed.data).then(function (plain) {
-        return JSON.parse(decoder.decode(plain));
-      });
-    });
+  function open(place) {
+    return kv.get(place, answers).then(unseal);
   }
 
   // A token for this session, fresh: the page's may have timed out while the tablet was offline.
@@ -80,7 +91,12 @@
       .then(function (response) {
         if (!response.ok) throw new Error("no token");
         return response.json();
-      }).then(function (data) { return data.token; });
+      }).then(function (data) {
+        // The page's own requests use it too from now on (the page's may have been rendered offline).
+        var meta = document.querySelector('meta[name="csrf-token"]');
+        if (meta) meta.setAttribute("content", data.token);
+        return data.token;
+      });
   }
 
   function send(answer, token) {
@@ -108,7 +124,7 @@
         return places.reduce(function (chain, place) {
           return chain.then(function (going) {
             if (!going) return false;
-            return open(place, key).then(function (answer) {
+            return open(place).then(function (answer) {
               if (!answer) return true;
               return send(answer, token).then(function (response) {
                 if (response.ok || response.status === 409 || response.status === 422 || response.status === 400) {
@@ -137,5 +153,8 @@
     return count().then(function (n) { return n ? n : kv.del(handover, keys).then(function () { return 0; }); });
   }
 
-  window.voiceQueue = { put: put, remove: remove, replay: replay, count: count, forgetKeyIfEmpty: forgetKeyIfEmpty };
+  window.voiceQueue = {
+    put: put, remove: remove, replay: replay, count: count, forgetKeyIfEmpty: forgetKeyIfEmpty,
+    seal: seal, unseal: unseal, handover: handover,
+  };
 })();

@@ -27,6 +27,7 @@
   }
 
   document.addEventListener("htmx:after:swap", function () { settle(true); });
+  document.addEventListener("voice:offline:shown", function () { settle(true); });
 
   // ---- Read aloud with the browser's own voices, only in the page's language.
   var synth = window.speechSynthesis || null;
@@ -236,6 +237,7 @@
   }
 
   var queue = window.voiceQueue || null;
+  var offline = window.voiceOffline || null;
   var unkept = 0;  // answers on their way that are in neither the server nor the tablet's queue yet
 
   // An answer that cannot reach the server is kept in the tablet's queue (encrypted) as well as
@@ -266,9 +268,19 @@
           if (!waiting && note) note.hidden = true;
           resolve(response);
         }, function () {
-          keep();
+          // No network: what the server would show comes from the offline pack (child-offline.js),
+          // and the answer waits in the queue for the server to judge it when the network returns.
+          var local = offline && offline.respond(url, options);
           showNote("data-waiting");
-          whenOnlineOrSoon(attempt);
+          if (!local) {
+            keep();
+            whenOnlineOrSoon(attempt);
+            return;
+          }
+          waiting--;
+          if (local.queue) keep();
+          else if (posting && !kept) unkept--;
+          resolve(local.response);
         });
       }
       attempt();
@@ -319,7 +331,10 @@
       }
       if (sent && step && !waiting) window.location.reload();  // show the conversation as the server has it
       else if (step) { step.inert = false; step.removeAttribute("aria-busy"); sayNote(null); }
-      return showWaiting();
+      return showWaiting().then(function (left) {
+        if (!left && !waiting && note && navigator.onLine) note.hidden = true;
+        return left;
+      });
     });
   }
 
@@ -334,7 +349,10 @@
   sendWaiting().then(tidyAtGiveBack);
   // The `online` event is not always told (a weak signal that comes back quietly): the offline page
   // also tries again every few seconds.
-  if (offlinePage) window.setInterval(sendWaiting, 5000);
+  // A conversation carried on from the offline pack tries as well, once it has said there is no internet.
+  window.setInterval(function () {
+    if (offlinePage || (note && !note.hidden && !busyForm)) sendWaiting();
+  }, 5000);
 
   // The service worker (child pages only) and the files a conversation needs without a network.
   function prepareOffline() {

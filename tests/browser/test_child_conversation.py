@@ -141,7 +141,7 @@ def test_a_younger_child_from_hand_over_to_hand_back(page, live_url, service, db
     assert_accessible(page, context="give back, wrong password")
     page.get_by_label("Password or PIN").fill(PASSWORD)
     page.get_by_role("button", name="Take the tablet back").click()
-    expect(page.get_by_role("status")).to_contain_text("Welcome back. Ana's answers are saved.")
+    expect(page.get_by_role("status")).to_contain_text("Welcome back. Every answer Ana gave that reached voice-app is saved.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ana's statement")  # the IRO lands on what Ana said
     page.goto(f"{live_url}/children/{service['ana'].id}")
     expect(page.get_by_text("Child's views: finished")).to_be_visible()
@@ -162,7 +162,7 @@ def test_an_older_child_on_a_plan_with_words_houses_and_the_safety_scale(page, l
     page.get_by_role("button", name="Only my IRO").click()
     expect(page.get_by_text("Only your IRO will see what you said.")).to_be_visible()
     hand_back(page)
-    expect(page.get_by_role("status")).to_contain_text("Ben's answers are saved")
+    expect(page.get_by_role("status")).to_contain_text("Every answer Ben gave that reached voice-app is saved")
     ids = {a.question_id for a in db.exec(select(Answer)).all()}
     assert {"house-worries", "house-good", "house-dreams", "safe-scale", "anything-else"} <= ids
     assert db.exec(select(Answer).where(Answer.question_id == "safe-scale")).one().scale == 5

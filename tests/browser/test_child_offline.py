@@ -51,6 +51,20 @@ KEPT = """() => Promise.race([
 ])"""
 
 
+def without_pack(page):
+    """The offline pack never reaches this tablet (a link that drops before it arrives): the answers still
+    wait in the queue, and a reload without a network shows the kind offline page."""
+    page.route("**/pack/*.json", lambda route: route.abort())
+
+
+def expire_hand_over(db) -> None:
+    """The hand-over's time ran out ten minutes ago (past the grace period)."""
+    handover = db.exec(select(Handover)).one()
+    handover.expires_at = utcnow() - timedelta(minutes=10)
+    db.add(handover)
+    db.commit()
+
+
 def ready_for_offline(page):
     """Wait until the page has prepared the tablet for no network (service worker and kept files)."""
     page.wait_for_function("() => document.body.getAttribute('data-offline-ready') === 'true'", timeout=20000)
@@ -71,6 +85,7 @@ def queued(page, count: int) -> None:
 
 
 def test_offline_answer_survives_a_reload_and_is_sent_once(page, live_url, service, db):
+    without_pack(page)
     hand_over(page, live_url, service["ana"])
     ready_for_offline(page)
     page.context.set_offline(True)
@@ -95,6 +110,7 @@ def test_offline_answer_survives_a_reload_and_is_sent_once(page, live_url, servi
 
 
 def test_an_answer_waiting_on_the_open_page_is_sent_when_the_network_returns(page, live_url, service, db):
+    without_pack(page)
     hand_over(page, live_url, service["ana"])
     ready_for_offline(page)
     page.context.set_offline(True)
@@ -119,6 +135,7 @@ def test_an_answer_waiting_on_the_open_page_is_sent_when_the_network_returns(pag
 
 
 def test_give_back_with_answers_still_waiting_shows_how_many(page, live_url, service, db):
+    without_pack(page)
     hand_over(page, live_url, service["ana"])
     ready_for_offline(page)
     page.context.set_offline(True)
@@ -127,11 +144,7 @@ def test_give_back_with_answers_still_waiting_shows_how_many(page, live_url, ser
     queued(page, 1)
     page.reload()  # the page that was retrying is gone: the answer waits only in the tablet's queue
     expect(page.get_by_role("heading", name="No internet right now")).to_be_visible()
-    # Time ran out while the tablet was offline: the server will not take the answer from child mode now.
-    handover = db.exec(select(Handover)).one()
-    handover.expires_at = utcnow() - timedelta(minutes=10)
-    db.add(handover)
-    db.commit()
+    expire_hand_over(db)  # time ran out while the tablet was offline: child mode cannot send the answer now
     page.context.set_offline(False)
     page.goto(f"{live_url}/child/give-back")
     expect(page.locator("[data-offline-waiting]")).to_contain_text("Answers waiting to be sent: 1")
@@ -143,6 +156,7 @@ def test_give_back_with_answers_still_waiting_shows_how_many(page, live_url, ser
     ("code", "direction", "heading"), [("ar", "rtl", "لا يوجد إنترنت الآن"), ("ti", "ltr", "ሕጂ ኢንተርነት የለን")]
 )
 def test_the_offline_page_is_in_the_childs_language(page, live_url, service, db, code, direction, heading):
+    without_pack(page)
     hand_over(page, live_url, service["ana"])
     page.locator(f"button[name=language][value={code}]").click()
     expect(page.locator("html")).to_have_attribute("lang", code)

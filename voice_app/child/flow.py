@@ -140,6 +140,20 @@ def houses_setting() -> bool:
     return getattr(settings, "houses_for_cared_for", True)
 
 
+def candidate_questions(
+    bank: QuestionBank, *, statement: Statement, child: Child, meeting: str | None = None, houses_for_cared_for: bool | None = None
+) -> list[Question]:
+    """Every question this child may be asked before this meeting, in order, whatever they answer (show_if not applied)."""
+    return bank.for_child(
+        parts=parts_of(statement),
+        version=FlowVersion(statement.version).value,
+        cared_for=child.cared_for,
+        on_cp_plan=child.on_cp_plan,
+        meeting=meeting,
+        houses_for_cared_for=houses_setting() if houses_for_cared_for is None else houses_for_cared_for,
+    )
+
+
 def asked_questions(
     bank: QuestionBank,
     *,
@@ -150,14 +164,7 @@ def asked_questions(
     houses_for_cared_for: bool | None = None,
 ) -> list[Question]:
     """The questions this child is asked now, before this meeting, in order, with show_if applied to their answers."""
-    candidates = bank.for_child(
-        parts=parts_of(statement),
-        version=FlowVersion(statement.version).value,
-        cared_for=child.cared_for,
-        on_cp_plan=child.on_cp_plan,
-        meeting=meeting,
-        houses_for_cared_for=houses_setting() if houses_for_cared_for is None else houses_for_cared_for,
-    )
+    candidates = candidate_questions(bank, statement=statement, child=child, meeting=meeting, houses_for_cared_for=houses_for_cared_for)
     return [question for question in candidates if shown(question, answers)]
 
 

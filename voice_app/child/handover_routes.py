@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, redirect, session, url_for
+from flask import abort, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 
 from voice_app import db
@@ -21,9 +21,11 @@ from voice_app.child.handover import (
     statement_summary,
     suggested_version,
 )
-from voice_app.models import FlowVersion, ReviewKind, Role, VisitStatus
+from voice_app.child.late import NotWaitingAnswer, take_waiting
+from voice_app.models import FlowVersion, ReviewKind, Role, Statement, VisitStatus
+from voice_app.questions.bank import default_bank
 from voice_app.rendering import render
-from voice_app.security import roles_required
+from voice_app.security import child_for, roles_required
 from voice_app.sessions import sign_out_browser
 from voice_app.staff.services import visit_for
 
@@ -120,3 +122,19 @@ def visit_statement(visit_id: int):
     """The statement summary for a visit row on the staff child page (None if none yet)."""
     return statement_summary(db.session(), visit_id=visit_id)
 
+
+
+@handover_bp.post("/statements/<int:statement_id>/waiting-answers")
+@roles_required(Role.IRO)
+def waiting_answer(statement_id: int):
+    """One answer still waiting on the tablet after give-back, sent by the child's own IRO from a staff page."""
+    session_db = db.session()
+    statement = session_db.get(Statement, statement_id)
+    if statement is None:
+        abort(404)
+    child = child_for(session_db, current_user, statement.child_id)  # 404 unless this IRO's own child
+    try:
+        taken = take_waiting(session_db, statement=statement, child=child, path=request.form.get("path", ""), form=request.form, bank=default_bank())
+    except NotWaitingAnswer:
+        abort(400)
+    return jsonify(outcome=taken.outcome), taken.status

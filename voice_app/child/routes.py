@@ -94,7 +94,7 @@ def _enter_child_mode():
 
 
 # What the page fetches by itself (not the child's activity): it never keeps a hand-over alive.
-_BACKGROUND = frozenset({"child.session_token", "child.offline_manifest", "child.offline_page"})
+_BACKGROUND = frozenset({"child.session_token", "child.offline_manifest", "child.offline_page", "child.offline_pack"})
 # What a child's tap sends: accepted for a moment after expiry, as the child tapped in time.
 _STEP_POSTS = frozenset({"child.answer", "child.recap_seen", "child.sharing", "child.stop"})
 
@@ -353,7 +353,7 @@ def give_back():
             end_handover(db.session(), handover=g.handover)
             name = g.child.preferred_name
             sign_in_browser(g.iro)  # the staff session ended at hand-over; this is a new one
-            flash(f"Welcome back. {name}'s answers are saved.", "success")
+            flash(f"Welcome back. Every answer {name} gave that reached voice-app is saved.", "success")
             return redirect(_after_handback_url())
         if outcome.wait:
             error, status = _("Too many tries. Please wait a few minutes, then try again."), 429

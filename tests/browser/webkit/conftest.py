@@ -168,6 +168,15 @@ def sign_in(driver: WebDriver, live_url: str, email: str, password: str = PASSWO
     wait_for(driver, lambda d: "/sign-in" not in d.current_url, "leaving the sign-in page")
 
 
+def hand_over_to(driver: WebDriver, live_url: str, child, *, first_question: str = "How do you feel today?") -> None:
+    """Sign in as Jo, hand the tablet to this child with the usual choices and wait for the first question."""
+    sign_in(driver, live_url, "jo@example.org")
+    driver.get(f"{live_url}/children/{child.id}")
+    click(driver, f"Hand the tablet to {child.preferred_name}", "a")
+    click(driver, f"Start: hand the tablet to {child.preferred_name}", "button")
+    wait_for_text(driver, "#question-title", first_question)
+
+
 def no_horizontal_scroll(driver: WebDriver) -> None:
     wide = driver.execute_script(
         "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"

@@ -5,7 +5,18 @@ from selenium.webdriver.common.by import By
 from sqlmodel import select
 
 from tests.browser.conftest import start_server
-from tests.browser.webkit.conftest import assert_accessible, choose, click, fill, sign_in, tap, text_of, wait_for, wait_for_text
+from tests.browser.webkit.conftest import (
+    assert_accessible,
+    choose,
+    click,
+    fill,
+    hand_over_to,
+    sign_in,
+    tap,
+    text_of,
+    wait_for,
+    wait_for_text,
+)
 from tests.conftest import PASSWORD
 from voice_app.models import Answer, AnswerChoice, Statement, StatementEnd
 from voice_app.serving import stop_in_thread
@@ -134,11 +145,7 @@ def test_an_answer_given_while_the_server_is_unreachable_arrives_when_it_is_back
     port = server.effective_port
     live_url = f"http://127.0.0.1:{port}"
     try:
-        sign_in(driver, live_url, "jo@example.org")
-        driver.get(f"{live_url}/children/{service['ana'].id}")
-        click(driver, "Hand the tablet to Ana", "a")
-        click(driver, "Start: hand the tablet to Ana", "button")
-        wait_for_question(driver, "How do you feel today?")
+        hand_over_to(driver, live_url, service["ana"])
         stop_in_thread(server, thread)
         click(driver, "Angry", "#step button.card")
         wait_for_text(driver, "[data-net-note]", "We'll save your answer when it comes back")
