@@ -21,6 +21,7 @@ from voice_app.models.reviews import (
     VisitStatus,
 )
 from voice_app.models.sessions import SignInThrottle, StaffSession
+from voice_app.models.sso import SsoApproval, SsoIdentity, SsoProvider, SsoSession
 from voice_app.models.statements import (
     Answer,
     AnswerChoice,
@@ -70,6 +71,10 @@ __all__ = [
     "ServiceContact",
     "Sharing",
     "SignInThrottle",
+    "SsoApproval",
+    "SsoIdentity",
+    "SsoProvider",
+    "SsoSession",
     "StaffSession",
     "StaffUser",
     "Statement",
