@@ -1,0 +1,66 @@
+"""Sign in with the council's account: off to the provider, and back."""
+
+from __future__ import annotations
+
+from flask import redirect, request, session, url_for
+from flask_login import current_user
+
+from voice_app import db
+from voice_app.auth.routes import _safe_next, home_for
+from voice_app.extensions import limiter
+from voice_app.rendering import render
+from voice_app.sessions import SESSION_KEY, sign_in_browser, token_hash
+from voice_app.sso import bp
+from voice_app.sso.claims import REFUSALS
+from voice_app.sso.client import LEEWAY_SECONDS, ProviderRefused, checked_metadata, client_for, talking_to_provider
+from voice_app.sso.services import account_for, active_provider, audit_refusal, audit_sign_in, remember_tokens
+
+NEXT_KEY = "sso_next"
+_BAD_REQUEST = {"state", "token-invalid", "token-expired", "provider-error"}
+
+
+def _refused(code: str, provider, *, staff_id: int | None = None):
+    audit_refusal(db.session(), provider=provider, code=code, staff_id=staff_id)
+    status = 400 if code in _BAD_REQUEST else 502 if code == "unreachable" else 403
+    return render("sso/refused.html", message=REFUSALS[code], status=status)
+
+
+@bp.get("/sign-in/council")
+@limiter.limit("20 per minute")
+def start():
+    """Send the person to the council's provider (authorization code flow with PKCE, state and nonce)."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    provider = active_provider(db.session())
+    if provider is None:
+        return _refused("not-configured", None)
+    client = client_for(provider)
+    session[NEXT_KEY] = _safe_next(request.args.get("next")) or ""
+    try:
+        return talking_to_provider(
+            lambda: (checked_metadata(client, provider), client.authorize_redirect(url_for("sso.callback", _external=True)))[1]
+        )
+    except ProviderRefused as refused:
+        return _refused(refused.code, provider)
+
+
+@bp.get("/sign-in/council/callback")
+@limiter.limit("20 per minute")
+def callback():
+    """The provider sends the person back: check everything, then start a session exactly as a password sign-in does."""
+    provider = active_provider(db.session())
+    if provider is None:
+        return _refused("not-configured", None)
+    client = client_for(provider)
+    try:
+        token = talking_to_provider(lambda: (checked_metadata(client, provider), client.authorize_access_token(leeway=LEEWAY_SECONDS))[1])
+        if not token.get("userinfo"):
+            raise ProviderRefused("token-invalid")  # no ID token: this is not OpenID Connect
+        user, identity = account_for(db.session(), provider=provider, claims=token["userinfo"])
+    except ProviderRefused as refused:
+        return _refused(refused.code, provider, staff_id=getattr(refused, "staff_id", None))
+    target = session.pop(NEXT_KEY, "") or home_for(user)
+    sign_in_browser(user)
+    remember_tokens(db.session(), session_token_hash=token_hash(session[SESSION_KEY]), identity=identity, token=token)
+    audit_sign_in(db.session(), user=user, provider=provider)
+    return redirect(target)
