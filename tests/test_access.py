@@ -18,6 +18,8 @@ STAFF_GETS = {
     "admin.temporary_password": "/admin/staff/{staff}/password",
     "records.child": "/records/children/{child}",
     "records.find": "/records",
+    "sso_admin.settings": "/admin/single-sign-on",
+    "sso_admin.approvals": "/admin/single-sign-on/approvals",
 }
 STAFF_POSTS = {
     "staff.add_review": "/children/{child}/reviews",
@@ -29,8 +31,9 @@ STAFF_POSTS = {
     "records.ask_erasure": "/records/children/{child}/erasure",
     "records.confirm": "/records/erasure/1/confirm",
     "records.cancel": "/records/erasure/1/cancel",
+    "sso_admin.decide": "/admin/single-sign-on/approvals/1",
 }
-PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out"}
+PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "sso.start", "sso.callback"}
 
 
 @pytest.fixture
@@ -118,6 +121,11 @@ def test_an_unknown_child_is_404_not_500(signed_in, world):
         (Role.MANAGER, "/records/children/{child}", 200),
         (Role.IRO, "/records", 403),
         (Role.MANAGER, "/records", 200),
+        (Role.IRO, "/admin/single-sign-on", 403),
+        (Role.MANAGER, "/admin/single-sign-on", 403),
+        (Role.ADMIN, "/admin/single-sign-on", 200),
+        (Role.MANAGER, "/admin/single-sign-on/approvals", 403),
+        (Role.ADMIN, "/admin/single-sign-on/approvals", 200),
     ],
 )
 def test_roles(signed_in, world, role, url, expected):

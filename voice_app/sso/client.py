@@ -3,6 +3,7 @@ are all the library's; this module only builds the client from the admin's setti
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -39,9 +40,10 @@ def discovery_url(issuer: str) -> str:
 
 
 def client_for(provider: SsoProvider):
-    """The Authlib client for these settings, built once per settings version (so its cached keys survive)."""
+    """The Authlib client for these settings, built once per version of them (so its cached discovery and keys survive)."""
     oauth: OAuth = current_app.extensions["authlib.integrations.flask_client"]
-    name = f"council_v{provider.version}"
+    settings = "\n".join((provider.issuer, provider.client_id, provider.client_secret, provider.scopes))
+    name = f"council_v{provider.version}_{hashlib.sha256(settings.encode()).hexdigest()[:16]}"
     return oauth.create_client(name) or oauth.register(
         name,
         client_id=provider.client_id,

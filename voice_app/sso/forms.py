@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, RadioField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from voice_app.models import Role
 
@@ -56,7 +56,7 @@ class ProviderForm(FlaskForm):
     client_secret = PasswordField(
         "Client secret",
         description="Kept encrypted. Leave this empty to keep the secret already saved.",
-        validators=[Optional(), Length(max=1000)],
+        validators=[Length(max=1000)],
     )
     scopes = StringField(
         "Scopes",
