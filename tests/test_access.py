@@ -33,7 +33,7 @@ STAFF_POSTS = {
     "records.cancel": "/records/erasure/1/cancel",
     "sso_admin.decide": "/admin/single-sign-on/approvals/1",
 }
-PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "sso.start", "sso.callback"}
+PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "sso.start", "sso.callback", "sso.hand_back"}
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from tests.conftest import PASSWORD, Client
 from tests.sso_support import DOMAIN, GROUPS, at_provider, configure, sso_sign_in, to_provider
-from voice_app.models import AuditEvent, Role, SsoApproval, SsoIdentity, SsoSession, StaffSession, StaffUser
+from voice_app.models import AuditEvent, Handover, Role, SsoApproval, SsoIdentity, SsoSession, StaffSession, StaffUser
 
 pytest_plugins = ["tests.sso_fixtures"]
 
@@ -290,3 +290,62 @@ def test_switching_sign_in_off_ends_provider_sessions_at_the_next_request(client
     configure(db, oidc, enabled=False)
     assert client.get("/caseload").status_code == 302
     assert password_user.get("/caseload").status_code == 200
+
+
+# ----- taking the tablet back from child mode through the provider ---------------------------------------
+
+
+def _handed_over(client, db, make, oidc, email):
+    """An IRO signed in through the provider hands the tablet to a child; the hand-over."""
+    oidc.add(email, groups=[GROUPS[Role.IRO]])
+    sso_sign_in(client, email)
+    iro = _user(db, email)
+    visit = make.visit(make.review(make.child(iro, name="Ana")), iro=iro)
+    handed = client.post(f"/visits/{visit.id}/hand-over", {"version": "younger", "language": "en-GB", "parts": "views,menu"})
+    assert handed.status_code == 302, handed.get_data(as_text=True)[:500]
+    client.get(handed.headers["Location"])
+    return db.exec(select(Handover).where(Handover.created_by_id == iro.id)).one()
+
+
+def test_an_iro_takes_the_tablet_back_by_signing_in_again_through_the_provider(client, db, make, oidc, council):
+    handover = _handed_over(client, db, make, oidc, f"jo@{DOMAIN}")
+    assert client.get("/caseload").status_code == 403  # child mode
+    page = client.get("/child/give-back")
+    assert b"Take the tablet back by signing in with Example Council" in page.data
+    assert client.get("/sign-in/council").headers["Location"] == "/sign-in/council/hand-back"
+    authorize = client.get("/sign-in/council/hand-back").headers["Location"]
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["prompt"] == ["login"] and query["max_age"] == ["0"]  # the provider must ask again
+    response = client.get(at_provider(authorize, f"jo@{DOMAIN}"))
+    assert response.status_code == 302 and response.headers["Location"] == f"/statements/{handover.statement_id}"
+    assert client.get("/caseload").status_code == 200
+    db.expire_all()
+    assert db.get(Handover, handover.id).ended_at is not None
+    assert [e.detail for e in _audit(db, "handover.hand_back")] == ["ok; provider"]
+
+
+def test_someone_else_signing_in_at_the_provider_does_not_take_the_tablet(client, db, make, oidc, council):
+    handover = _handed_over(client, db, make, oidc, f"jo@{DOMAIN}")
+    oidc.add(f"sam@{DOMAIN}", groups=[GROUPS[Role.IRO]])
+    make.staff(Role.IRO, email=f"sam@{DOMAIN}")
+    response = client.get(at_provider(client.get("/sign-in/council/hand-back").headers["Location"], f"sam@{DOMAIN}"))
+    assert response.status_code == 403 and b"not the account of the person who handed the tablet over" in response.data
+    assert client.get("/caseload").status_code == 403  # still in child mode
+    db.expire_all()
+    assert db.get(Handover, handover.id).ended_at is None
+    assert [e.detail for e in _audit(db, "handover.hand_back")] == ["refused-provider; reason: wrong-person"]
+
+
+def test_the_provider_hand_back_is_only_for_a_tablet_in_child_mode(client, signed_in, make, council):
+    assert client.get("/sign-in/council/hand-back").status_code == 404
+    assert signed_in(make.staff(Role.IRO)).get("/sign-in/council/hand-back").status_code == 404
+
+
+def test_a_password_iro_sees_no_provider_hand_back(signed_in, make, council):
+    iro = make.staff(Role.IRO)
+    client = signed_in(iro)
+    visit = make.visit(make.review(make.child(iro)), iro=iro)
+    handed = client.post(f"/visits/{visit.id}/hand-over", {"version": "younger", "language": "en-GB", "parts": "views,menu"})
+    client.get(handed.headers["Location"])
+    assert b"signing in with" not in client.get("/child/give-back").data
+    assert client.get("/sign-in/council/hand-back").status_code == 403

@@ -8,6 +8,7 @@ from flask_login import current_user
 from voice_app import db
 from voice_app.models import utcnow
 from voice_app.sessions import sign_out_browser
+from voice_app.sso.handback import can_hand_back_through_provider
 from voice_app.sso.services import active_provider, due, end_for_provider, recheck, session_link
 
 
@@ -17,9 +18,17 @@ def council_sign_in_name() -> str:
     return provider.display_name if provider else ""
 
 
+def council_hand_back_name() -> str:
+    """On the hand-back page: the provider's name when the hand-over's IRO can take the tablet back through it, else ""."""
+    if not can_hand_back_through_provider(db.session(), iro=g.get("iro")):
+        return ""
+    return council_sign_in_name()
+
+
 def install_provider_checks(app: Flask) -> None:
-    """Install the re-check and the sign-in page's helper."""
+    """Install the re-check and the helpers the sign-in and hand-back pages call."""
     app.jinja_env.globals["council_sign_in_name"] = council_sign_in_name
+    app.jinja_env.globals["council_hand_back_name"] = council_hand_back_name
 
     @app.before_request
     def _recheck_provider_session():
