@@ -28,6 +28,16 @@ def _refused(code: str, provider, *, staff_id: int | None = None):
     return render("sso/refused.html", message=REFUSALS[code], back=back, status=status)
 
 
+def _off_to_provider(provider, **params):
+    """The redirect to the provider's authorization endpoint (Authlib keeps state, nonce and PKCE verifier in the session)."""
+    client = client_for(provider)
+    redirect_uri = url_for("sso.callback", _external=True)
+    try:
+        return talking_to_provider(lambda: (checked_metadata(client, provider), client.authorize_redirect(redirect_uri, **params))[1])
+    except ProviderRefused as refused:
+        return _refused(refused.code, provider)
+
+
 @bp.get("/sign-in/council")
 @limiter.limit("20 per minute")
 def start():
@@ -39,14 +49,8 @@ def start():
     provider = active_provider(db.session())
     if provider is None:
         return _refused("not-configured", None)
-    client = client_for(provider)
     session[NEXT_KEY] = _safe_next(request.args.get("next")) or ""
-    try:
-        return talking_to_provider(
-            lambda: (checked_metadata(client, provider), client.authorize_redirect(url_for("sso.callback", _external=True)))[1]
-        )
-    except ProviderRefused as refused:
-        return _refused(refused.code, provider)
+    return _off_to_provider(provider)
 
 
 @bp.get("/sign-in/council/hand-back")
@@ -59,15 +63,8 @@ def hand_back():
     provider = active_provider(db.session())
     if provider is None or not can_hand_back_through_provider(db.session(), iro=check.iro):
         return _refused("not-configured", provider)
-    client = client_for(provider)
     begin(check=check)
-    redirect_uri = url_for("sso.callback", _external=True)
-    try:
-        return talking_to_provider(
-            lambda: (checked_metadata(client, provider), client.authorize_redirect(redirect_uri, prompt="login", max_age=0))[1]
-        )
-    except ProviderRefused as refused:
-        return _refused(refused.code, provider)
+    return _off_to_provider(provider, prompt="login", max_age=0)
 
 
 @bp.get("/sign-in/council/callback")
