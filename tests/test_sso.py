@@ -349,3 +349,24 @@ def test_a_password_iro_sees_no_provider_hand_back(signed_in, make, council):
     client.get(handed.headers["Location"])
     assert b"signing in with" not in client.get("/child/give-back").data
     assert client.get("/sign-in/council/hand-back").status_code == 403
+
+
+def test_someone_disabled_before_the_code_is_exchanged_gets_no_session(client, db, oidc, council):
+    person = oidc.add(f"jo@{DOMAIN}", groups=[GROUPS[Role.IRO]])
+    back = at_provider(to_provider(client), f"jo@{DOMAIN}")
+    person.active = False
+    assert client.get(back).status_code == 400
+    assert _user(db, f"jo@{DOMAIN}") is None
+    assert client.get("/caseload").status_code == 302
+
+
+def test_a_provider_session_ends_like_any_other_at_its_time_limit(client, db, oidc, council):
+    oidc.add(f"jo@{DOMAIN}", groups=[GROUPS[Role.IRO]])
+    sso_sign_in(client, f"jo@{DOMAIN}")
+    row = db.exec(select(StaffSession)).one()
+    row.expires_at = row.started_at
+    db.add(row)
+    db.commit()
+    assert client.get("/caseload").status_code == 302
+    db.expire_all()
+    assert db.get(StaffSession, row.id).end_reason == "expired"
