@@ -370,3 +370,20 @@ def test_a_provider_session_ends_like_any_other_at_its_time_limit(client, db, oi
     assert client.get("/caseload").status_code == 302
     db.expire_all()
     assert db.get(StaffSession, row.id).end_reason == "expired"
+
+
+def test_two_requests_finding_the_check_due_ask_the_provider_once(client, db, oidc, council, app):
+    from voice_app import db as app_db
+    from voice_app.sso.services import recheck
+
+    oidc.add(f"jo@{DOMAIN}", groups=[GROUPS[Role.IRO]])
+    sso_sign_in(client, f"jo@{DOMAIN}")
+    _make_check_due(db)
+    tokens_before = len(oidc.tokens)
+    with app.app_context():  # the second request read the link before the first request's check
+        late = app_db.session()
+        stale = late.exec(select(SsoSession)).one()
+        with app.app_context():
+            assert recheck(app_db.session(), link=app_db.session().exec(select(SsoSession)).one(), provider=council) is None
+        assert recheck(late, link=stale, provider=council) is None
+    assert len(oidc.tokens) == tokens_before + 1  # one refresh, not two

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from voice_app.auth.services import SIGN_IN_FAILED, find_staff_by_email
@@ -191,6 +192,14 @@ def recheck(db: Session, *, link: SsoSession, provider: SsoProvider | None, now:
     user = db.get(StaffUser, identity.staff_id) if identity else None
     if provider is None or identity is None or user is None:
         return "not-configured"
+    # Two requests of one page can both find the check due: only the one that moves checked_at asks the provider
+    # (a provider that rotates refresh tokens would refuse the second use of the old one).
+    claimed = db.execute(
+        update(SsoSession).where(col(SsoSession.id) == link.id, col(SsoSession.checked_at) == link.checked_at).values(checked_at=now)
+    )
+    db.commit()
+    if not claimed.rowcount:
+        return None
     client = client_for(provider)
     try:
         claims, token = talking_to_provider(lambda: (checked_metadata(client, provider), _fresh_claims(client, link=link))[1])
