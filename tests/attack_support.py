@@ -109,7 +109,7 @@ RULES: dict[str, tuple[str, str]] = {
     # the provider hand-back (itself refused here, and a 404 outside child mode). The admin's pages: admins only.
     "sso.start": ("/sign-in/council", "IOMDC"),
     "sso.callback": ("/sign-in/council/callback?code=x&state=y", ""),
-    "sso.hand_back": ("/sign-in/council/hand-back", ""),
+    "sso.hand_back": ("/give-back/council", ""),
     "sso_admin.settings": ("/admin/single-sign-on", "D"),
     "sso_admin.approvals": ("/admin/single-sign-on/approvals", "D"),
     "sso_admin.decide": ("/admin/single-sign-on/approvals/1", "D"),

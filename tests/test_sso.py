@@ -312,8 +312,8 @@ def test_an_iro_takes_the_tablet_back_by_signing_in_again_through_the_provider(c
     assert client.get("/caseload").status_code == 403  # child mode
     page = client.get("/child/give-back")
     assert b"Take the tablet back by signing in with Example Council" in page.data
-    assert client.get("/sign-in/council").headers["Location"] == "/sign-in/council/hand-back"
-    authorize = client.get("/sign-in/council/hand-back").headers["Location"]
+    assert client.get("/sign-in/council").headers["Location"] == "/give-back/council"
+    authorize = client.get("/give-back/council").headers["Location"]
     query = parse_qs(urlsplit(authorize).query)
     assert query["prompt"] == ["login"] and query["max_age"] == ["0"]  # the provider must ask again
     response = client.get(at_provider(authorize, f"jo@{DOMAIN}"))
@@ -328,7 +328,7 @@ def test_someone_else_signing_in_at_the_provider_does_not_take_the_tablet(client
     handover = _handed_over(client, db, make, oidc, f"jo@{DOMAIN}")
     oidc.add(f"sam@{DOMAIN}", groups=[GROUPS[Role.IRO]])
     make.staff(Role.IRO, email=f"sam@{DOMAIN}")
-    response = client.get(at_provider(client.get("/sign-in/council/hand-back").headers["Location"], f"sam@{DOMAIN}"))
+    response = client.get(at_provider(client.get("/give-back/council").headers["Location"], f"sam@{DOMAIN}"))
     assert response.status_code == 403 and b"not the account of the person who handed the tablet over" in response.data
     assert client.get("/caseload").status_code == 403  # still in child mode
     db.expire_all()
@@ -337,8 +337,8 @@ def test_someone_else_signing_in_at_the_provider_does_not_take_the_tablet(client
 
 
 def test_the_provider_hand_back_is_only_for_a_tablet_in_child_mode(client, signed_in, make, council):
-    assert client.get("/sign-in/council/hand-back").status_code == 404
-    assert signed_in(make.staff(Role.IRO)).get("/sign-in/council/hand-back").status_code == 404
+    assert client.get("/give-back/council").status_code == 404
+    assert signed_in(make.staff(Role.IRO)).get("/give-back/council").status_code == 404
 
 
 def test_a_password_iro_sees_no_provider_hand_back(signed_in, make, council):
@@ -348,7 +348,7 @@ def test_a_password_iro_sees_no_provider_hand_back(signed_in, make, council):
     handed = client.post(f"/visits/{visit.id}/hand-over", {"version": "younger", "language": "en-GB", "parts": "views,menu"})
     client.get(handed.headers["Location"])
     assert b"signing in with" not in client.get("/child/give-back").data
-    assert client.get("/sign-in/council/hand-back").status_code == 403
+    assert client.get("/give-back/council").status_code == 403
 
 
 def test_someone_disabled_before_the_code_is_exchanged_gets_no_session(client, db, oidc, council):

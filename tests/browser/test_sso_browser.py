@@ -71,3 +71,30 @@ def test_an_iro_signs_in_through_the_council_after_an_admin_approves(browser, li
     expect(jo).to_have_url(f"{live_url}/caseload")
     jo.goto(f"{live_url}/account/sessions")
     expect(jo.get_by_text("You could not sign in")).to_have_count(0)
+
+
+def test_an_iro_signed_in_through_the_council_takes_the_tablet_back_through_it(page, live_url, make, db, oidc):
+    from sqlmodel import select
+
+    from tests.sso_support import configure
+    from voice_app.models import StaffUser
+
+    configure(db, oidc)
+    oidc.add(f"jo@{DOMAIN}", groups=[GROUPS[Role.IRO]], name="Jo Reviewer")
+    _through_the_council(page, live_url, f"jo@{DOMAIN}")
+    expect(page).to_have_url(f"{live_url}/caseload")
+    jo = db.exec(select(StaffUser).where(StaffUser.email == f"jo@{DOMAIN}")).one()
+    ana = make.child(jo, name="Ana")
+    make.visit(make.review(ana), iro=jo)
+    page.goto(f"{live_url}/children/{ana.id}")
+    page.get_by_role("link", name="Hand the tablet to Ana").click()
+    page.get_by_role("button", name="Start: hand the tablet to Ana").click()
+    expect(page.locator("#step")).to_be_visible()
+    page.goto(f"{live_url}/child/give-back")  # what the grown-ups' link opens
+    expect(page.get_by_role("heading", level=1)).to_have_text("Taking the tablet back")
+    assert_accessible(page, context="give back with the council's sign-in")
+    page.get_by_role("link", name="Take the tablet back by signing in with Example Council").click()
+    page.get_by_label("Email").fill(f"jo@{DOMAIN}")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status")).to_contain_text("Welcome back. Ana's answers are saved.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ana's statement")

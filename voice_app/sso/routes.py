@@ -53,7 +53,7 @@ def start():
     return _off_to_provider(provider)
 
 
-@bp.get("/sign-in/council/hand-back")
+@bp.get("/give-back/council")
 @limiter.limit("20 per minute")
 def hand_back():
     """In child mode: the hand-over's IRO takes the tablet back by signing in again through the provider."""
