@@ -117,6 +117,15 @@ RULES: dict[str, tuple[str, str]] = {
     "records.confirm": ("/records/erasure/{erasure}/confirm", "M"),
     "records.cancel": ("/records/erasure/{erasure}/cancel", "M"),
     "reports.ssda903_reviews_csv": ("/reports/ssda903-reviews.csv", "MD"),
+    # Single sign-on. With no provider set up (as here), starting or finishing a council sign-in is refused for
+    # everyone ("not set up"); staff already signed in are sent to their start page, and a tablet in child mode to
+    # the provider hand-back (itself refused here, and a 404 outside child mode). The admin's pages: admins only.
+    "sso.start": ("/sign-in/council", "IOMDC"),
+    "sso.callback": ("/sign-in/council/callback?code=x&state=y", ""),
+    "sso.hand_back": ("/give-back/council", ""),
+    "sso_admin.settings": ("/admin/single-sign-on", "D"),
+    "sso_admin.approvals": ("/admin/single-sign-on/approvals", "D"),
+    "sso_admin.decide": ("/admin/single-sign-on/approvals/1", "D"),
     "parents.start": ("/p/{token}", "APIOMD"),
     "parents.begin": ("/p/{token}/start", "APIOMD"),
     "parents.step": ("/p/{token}/q1", "APIOMD"),

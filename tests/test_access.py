@@ -21,6 +21,8 @@ STAFF_GETS = {
     "mfa.overview": "/account/two-factor",
     "mfa.set_up": "/account/two-factor/set-up",
     "mfa.policy": "/admin/two-factor",
+    "sso_admin.settings": "/admin/single-sign-on",
+    "sso_admin.approvals": "/admin/single-sign-on/approvals",
 }
 STAFF_POSTS = {
     "staff.add_review": "/children/{child}/reviews",
@@ -36,8 +38,9 @@ STAFF_POSTS = {
     "mfa.turn_off": "/account/two-factor/off",
     "mfa.reset": "/admin/staff/{staff}/two-factor/reset",
     "handover.waiting_answer": "/statements/1/waiting-answers",
+    "sso_admin.decide": "/admin/single-sign-on/approvals/1",
 }
-PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "mfa.challenge", "mfa.recovery"}
+PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "mfa.challenge", "mfa.recovery", "sso.start", "sso.callback", "sso.hand_back"}
 
 
 @pytest.fixture
@@ -125,6 +128,11 @@ def test_an_unknown_child_is_404_not_500(signed_in, world):
         (Role.MANAGER, "/records/children/{child}", 200),
         (Role.IRO, "/records", 403),
         (Role.MANAGER, "/records", 200),
+        (Role.IRO, "/admin/single-sign-on", 403),
+        (Role.MANAGER, "/admin/single-sign-on", 403),
+        (Role.ADMIN, "/admin/single-sign-on", 200),
+        (Role.MANAGER, "/admin/single-sign-on/approvals", 403),
+        (Role.ADMIN, "/admin/single-sign-on/approvals", 200),
     ],
 )
 def test_roles(signed_in, world, role, url, expected):

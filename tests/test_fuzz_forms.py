@@ -39,6 +39,9 @@ VALID = {
     "statements.decision": {"outcome": "not_possible", "reason_for_child": "Because"},
     "child.answer": {"choice": "happy"},
     "mfa.policy": {"rule": "optional"},
+    # Switched off, so saving never reaches out to a provider.
+    "sso_admin.settings": {"display_name": "Council", "issuer": "https://login.example.org/tenant/v2.0", "client_id": "abc", "scopes": "openid email",
+                           "allowed_domains": "example.org", "role_claim": "roles", "unknown_staff": "approve", "check_minutes": "15"},
 }
 values = st.one_of(
     st.sampled_from(TRICKY),

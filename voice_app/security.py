@@ -95,7 +95,8 @@ def install_security_headers(app: Flask) -> None:
 
 # Set in the signed session cookie by the hand-over to a child (see the child blueprint).
 CHILD_MODE_KEY = "child_mode"
-CHILD_MODE_OPEN_BLUEPRINTS = frozenset({"child", "static", "health", "credits"})
+# "sso": an IRO signed in only through the council's provider takes the tablet back through it (voice_app/sso/handback.py).
+CHILD_MODE_OPEN_BLUEPRINTS = frozenset({"child", "static", "health", "credits", "sso"})
 
 
 def install_child_mode_lock(app: Flask) -> None:

@@ -38,6 +38,7 @@ END_REASONS = {
     "handed-over": "Tablet handed to a child",
     "idle": "Not used for a while",
     "expired": "Reached its time limit",
+    "provider-refused": "The council's sign-in no longer allows it",
 }
 
 

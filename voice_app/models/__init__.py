@@ -22,6 +22,7 @@ from voice_app.models.reviews import (
     VisitStatus,
 )
 from voice_app.models.sessions import SignInThrottle, StaffSession
+from voice_app.models.sso import SsoApproval, SsoIdentity, SsoProvider, SsoSession
 from voice_app.models.statements import (
     Answer,
     AnswerChoice,
@@ -75,6 +76,10 @@ __all__ = [
     "ServiceContact",
     "Sharing",
     "SignInThrottle",
+    "SsoApproval",
+    "SsoIdentity",
+    "SsoProvider",
+    "SsoSession",
     "StaffSession",
     "StaffUser",
     "Statement",
