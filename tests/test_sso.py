@@ -11,7 +11,18 @@ from sqlmodel import select
 
 from tests.conftest import PASSWORD, Client
 from tests.sso_support import DOMAIN, GROUPS, at_provider, configure, sso_sign_in, to_provider
-from voice_app.models import AuditEvent, Handover, Role, SsoApproval, SsoIdentity, SsoSession, StaffSession, StaffUser
+from voice_app.models import (
+    AuditEvent,
+    Handover,
+    Role,
+    SecondFactorPolicy,
+    SecondFactorRule,
+    SsoApproval,
+    SsoIdentity,
+    SsoSession,
+    StaffSession,
+    StaffUser,
+)
 
 pytest_plugins = ["tests.sso_fixtures"]
 
@@ -94,7 +105,7 @@ def test_a_replayed_code_is_refused(client, db, oidc, council):
     fresh_state = parse_qs(urlsplit(to_provider(client)).query)["state"][0]
     response = client.get(_with_query(back, state=fresh_state))
     assert response.status_code == 400
-    assert [e.detail.rsplit(": ", 1)[1] for e in _audit(db, "staff.sign_in_failed")] == ["state", "provider-error"]
+    assert [e.detail.split(";")[1].removeprefix("reason=") for e in _audit(db, "staff.sign_in_failed")] == ["state", "provider-error"]
     user = _user(db, f"jo@{DOMAIN}")
     assert _live_sessions(db, user.id) == []
 
@@ -387,3 +398,13 @@ def test_two_requests_finding_the_check_due_ask_the_provider_once(client, db, oi
             assert recheck(app_db.session(), link=app_db.session().exec(select(SsoSession)).one(), provider=council) is None
         assert recheck(late, link=stale, provider=council) is None
     assert len(oidc.tokens) == tokens_before + 1  # one refresh, not two
+
+
+def test_the_local_second_factor_rule_leaves_provider_sign_ins_to_the_council(client, db, oidc, council):
+    # The council's own MFA applies to its accounts; voice-app's rule is for local passwords only.
+    db.add(SecondFactorPolicy(rule=SecondFactorRule.EVERYONE))
+    db.commit()
+    oidc.add(f"jo@{DOMAIN}", groups=[GROUPS[Role.IRO]])
+    response = sso_sign_in(client, f"jo@{DOMAIN}")
+    assert response.headers["Location"].endswith("/caseload")
+    assert client.get("/caseload").status_code == 200

@@ -8,8 +8,8 @@ from flask_login import current_user
 from voice_app import db
 from voice_app.auth.routes import _safe_next, home_for
 from voice_app.extensions import limiter
-from voice_app.rendering import render
 from voice_app.mfa.gate import mark_provider_sign_in
+from voice_app.rendering import render
 from voice_app.sessions import SESSION_KEY, sign_in_browser, token_hash
 from voice_app.sso import bp
 from voice_app.sso.claims import REFUSALS
