@@ -16,8 +16,9 @@ from werkzeug.utils import cached_property
 MAX_ID = 2**31 - 1
 # No field of any form is longer than this (the IRO's notes are the longest); more is refused, not cut.
 MAX_FIELD_CHARS = 20_000
-# Never shown, never stored as typed: hashed or compared as sent, so cleaning could only lock someone out.
-SECRET_FIELDS = frozenset({"password", "current", "new", "confirm", "secret", "pin", "csrf_token"})
+# Never shown, never stored as typed: hashed, compared or passed on (a provider's client secret) as sent,
+# so cleaning could only lock someone out.
+SECRET_FIELDS = frozenset({"password", "current", "new", "confirm", "secret", "pin", "csrf_token", "client_secret"})
 # C0 and C1 control characters except tab and newline. NUL in particular: PostgreSQL refuses it in text.
 _CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 
