@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
+    _init_mail(app)
     _init_login(app)
     install_security_headers(app)
     install_web_assets(app)
@@ -85,6 +86,12 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     install_server_sessions(app, login_manager)  # who is signed in comes from a live row, never the cookie alone
+
+
+def _init_mail(app: Flask) -> None:
+    from voice_app.mail import init_app as init_mail
+
+    init_mail(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -46,6 +46,15 @@ class Settings:
     nation: str = "england"
     # The three houses (Signs of Safety) for children in care as well as children on a plan (2021/22 §19.4).
     houses_for_cared_for: bool = True
+    # Email (voice_app/mail): off unless VOICE_APP_SMTP_HOST is set; the in-app alerts never depend on it.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "starttls"  # starttls, ssl, or none (none only to a server on this machine)
+    smtp_timeout_seconds: int = 10
+    mail_from: str = ""
+    mail_max_attempts: int = 10
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -64,7 +73,15 @@ class Settings:
         settings.encryption_keys = (get("ENCRYPTION_KEYS") or "").strip()
         settings.nation = (get("NATION") or settings.nation).strip().lower().replace(" ", "_")
         settings.houses_for_cared_for = _flag(get("THREE_HOUSES_FOR_CARED_FOR"), settings.houses_for_cared_for)
-        for name in ("session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
+        settings.smtp_host = (get("SMTP_HOST") or "").strip()
+        settings.smtp_username = get("SMTP_USERNAME") or ""
+        settings.smtp_password = get("SMTP_PASSWORD") or ""
+        settings.smtp_security = (get("SMTP_SECURITY") or settings.smtp_security).strip().lower()
+        settings.mail_from = (get("MAIL_FROM") or "").strip()
+        for name in (
+            "session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes",
+            "feedback_link_days", "smtp_port", "smtp_timeout_seconds", "mail_max_attempts",
+        ):
             raw = get(name.upper())
             if raw:
                 try:
@@ -89,6 +106,7 @@ class Settings:
             if not self.secure_cookies:
                 raise ConfigError("Production needs secure cookies; unset VOICE_APP_SECURE_COOKIES.")
         self.check_encryption()
+        self.check_mail()
         if not 1 <= self.feedback_link_days <= 366:
             raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
         from voice_app.schedule import NATIONS
@@ -114,6 +132,23 @@ class Settings:
             raise ConfigError(str(exc)) from exc
         if self.env == "production" and set(keys.keys.values()) & set(Keyring.parse(DEV_ENCRYPTION_KEYS).keys.values()):
             raise ConfigError("Refusing to start in production with the public demo encryption key in VOICE_APP_ENCRYPTION_KEYS.")
+
+    def check_mail(self) -> None:
+        """SMTP is optional; when it is set, it must be complete, and plain text only to this machine."""
+        if not self.smtp_host:
+            return
+        if self.smtp_security not in {"starttls", "ssl", "none"}:
+            raise ConfigError(f"VOICE_APP_SMTP_SECURITY is {self.smtp_security!r}; use starttls, ssl or none.")
+        if self.smtp_security == "none" and self.env == "production" and self.smtp_host not in {"localhost", "127.0.0.1", "::1"}:
+            raise ConfigError("Production sends email to another machine only over TLS: set VOICE_APP_SMTP_SECURITY to starttls or ssl.")
+        if "@" not in self.mail_from:
+            raise ConfigError("VOICE_APP_SMTP_HOST is set, so VOICE_APP_MAIL_FROM must be the address email comes from.")
+        if not 1 <= self.smtp_port <= 65535 or self.smtp_timeout_seconds < 1 or self.mail_max_attempts < 1:
+            raise ConfigError("VOICE_APP_SMTP_PORT, VOICE_APP_SMTP_TIMEOUT_SECONDS and VOICE_APP_MAIL_MAX_ATTEMPTS must be positive.")
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     def keyring(self):
         """The field encryption keys these settings name (the public demo key when none are set)."""

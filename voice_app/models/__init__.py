@@ -3,6 +3,7 @@
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
+from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
 from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
@@ -29,6 +30,7 @@ from voice_app.models.statements import (
     ChildResponse,
     DecisionOutcome,
     FlowVersion,
+    GivenVia,
     Handover,
     MenuDecision,
     Sharing,
@@ -51,12 +53,15 @@ __all__ = [
     "ErasureRequest",
     "FeedbackLink",
     "FlowVersion",
+    "GivenVia",
     "Handover",
     "LateReason",
     "IntroLetter",
     "IroProfile",
     "MeetingFormat",
     "MenuDecision",
+    "OutboxEmail",
+    "OutboxStatus",
     "ParentDraft",
     "ParentResponse",
     "Participation",
