@@ -55,6 +55,12 @@ class Settings:
     smtp_timeout_seconds: int = 10
     mail_from: str = ""
     mail_max_attempts: int = 10
+    # The child's own phone (voice_app/phone; docs/phone.md).
+    phone_join_minutes: int = 10  # how long a joining code shown on the tablet works
+    phone_unlock_minutes: int = 10  # an unlocked phone locks again after this long unused
+    phone_unused_days: int = 90  # a phone not used for this long ends by itself
+    duty_email: str = ""  # the duty manager's inbox: safety alerts go here when the child's IRO is away
+    quick_exit_url: str = "https://www.bbc.co.uk/weather"
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -78,9 +84,12 @@ class Settings:
         settings.smtp_password = get("SMTP_PASSWORD") or ""
         settings.smtp_security = (get("SMTP_SECURITY") or settings.smtp_security).strip().lower()
         settings.mail_from = (get("MAIL_FROM") or "").strip()
+        settings.duty_email = (get("DUTY_EMAIL") or "").strip()
+        settings.quick_exit_url = (get("QUICK_EXIT_URL") or settings.quick_exit_url).strip()
         for name in (
             "session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes",
             "feedback_link_days", "smtp_port", "smtp_timeout_seconds", "mail_max_attempts",
+            "phone_join_minutes", "phone_unlock_minutes", "phone_unused_days",
         ):
             raw = get(name.upper())
             if raw:
@@ -107,6 +116,10 @@ class Settings:
                 raise ConfigError("Production needs secure cookies; unset VOICE_APP_SECURE_COOKIES.")
         self.check_encryption()
         self.check_mail()
+        if not self.quick_exit_url.startswith("https://"):
+            raise ConfigError("VOICE_APP_QUICK_EXIT_URL must be an https:// address of a neutral site.")
+        if min(self.phone_join_minutes, self.phone_unlock_minutes, self.phone_unused_days) < 1:
+            raise ConfigError("VOICE_APP_PHONE_JOIN_MINUTES, _UNLOCK_MINUTES and _UNUSED_DAYS must be at least 1.")
         if not 1 <= self.feedback_link_days <= 366:
             raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
         from voice_app.schedule import NATIONS

@@ -6,6 +6,16 @@ from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse,
 from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
+from voice_app.models.phone import (
+    MessageKind,
+    PhoneDevice,
+    PhoneEnd,
+    PhoneMessage,
+    PhonePairing,
+    Safety,
+    SafetyAlert,
+    SecretKind,
+)
 from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
 from voice_app.models.records import ErasureRequest
 from voice_app.models.reports import ReportMonth
@@ -60,6 +70,14 @@ __all__ = [
     "IroProfile",
     "MeetingFormat",
     "MenuDecision",
+    "MessageKind",
+    "PhoneDevice",
+    "PhoneEnd",
+    "PhoneMessage",
+    "PhonePairing",
+    "Safety",
+    "SafetyAlert",
+    "SecretKind",
     "OutboxEmail",
     "OutboxStatus",
     "ParentDraft",

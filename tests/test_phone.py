@@ -1,0 +1,295 @@
+"""The child's own phone: joining with a one-time code, the secret, messages, safety alerts, ending it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import Client, make_settings
+from tests.mail_support import mail_settings, smtp_server  # noqa: F401 - fixture
+from tests.phone_support import join_phone, new_code, tell
+from voice_app import create_app
+from voice_app.models import AuditEvent, OutboxEmail, PhoneDevice, PhoneEnd, PhoneMessage, Role, SafetyAlert, utcnow
+
+ACCESS_TESTED_ENDPOINTS = {
+    "phone.join", "phone.secret", "phone.unlock", "phone.home", "phone.tell", "phone.sent", "phone.replies",
+    "phone.iro_photo", "phone.switch_off", "phone.quick_exit", "phones.new_code", "phones.show_code_page",
+    "phones.revoke", "phones.message", "phones.reply_to", "phones.acknowledge_alert",
+}
+
+
+@pytest.fixture
+def world(make):
+    iro = make.staff(Role.IRO, name="Jo Reviewer")
+    child = make.child(iro, name="Aisha")
+    return iro, child
+
+
+def _actions(db, child_id: int) -> list[str]:
+    return [event.action for event in db.exec(select(AuditEvent).where(AuditEvent.child_id == child_id).order_by(AuditEvent.id)).all()]
+
+
+def test_the_iro_shows_a_code_and_qr_and_the_phone_joins_with_it(app, db, world, signed_in):
+    iro, child = world
+    tablet = signed_in(iro)
+    assert b"Set up their own phone" in tablet.get(f"/children/{child.id}").data
+    shown = tablet.post(f"/children/{child.id}/phone/code")
+    assert shown.status_code == 302
+    page = tablet.get(shown.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<svg" in html and 'role="img"' in html
+    code = html.split('class="govuk-body va-phone-code" aria-label="Code">')[1].split("<")[0]
+    assert len(code) == 9 and code[4] == "-"
+    phone = Client(app.test_client())
+    phone.get("/phone/join")
+    joined = phone.post("/phone/join", {"code": code.lower()})  # typed in lower case, with the dash
+    assert joined.status_code == 302
+    cookie = joined.headers["Set-Cookie"]
+    assert "voice_phone=" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" in cookie
+    assert b"The phone has joined" in tablet.get(shown.headers["Location"]).data
+    # The code worked once: a second phone cannot use it.
+    other = Client(app.test_client())
+    other.get("/phone/join")
+    assert other.post("/phone/join", {"code": code}).status_code == 422
+    device = db.exec(select(PhoneDevice)).one()
+    assert device.child_id == child.id and device.secret_hash is None
+    assert joined.headers["Set-Cookie"].split("voice_phone=")[1].split(".")[1].split(";")[0] not in device.credential_hash
+
+
+def test_an_expired_code_does_not_join(app, db, world):
+    iro, child = world
+    code = new_code(db, child=child, iro=iro, minutes=-1)
+    phone = Client(app.test_client())
+    phone.get("/phone/join")
+    response = phone.post("/phone/join", {"code": code})
+    assert response.status_code == 422 and b"Ask your IRO for a new one" in response.data
+
+
+def test_the_secret_is_needed_each_time_the_app_opens(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    assert phone.get("/phone/").status_code == 200
+    # A new browser session on the same phone (the cookie stays, the unlock does not).
+    with phone.raw.session_transaction() as session:
+        session.pop("phone_unlocked")
+    response = phone.get("/phone/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/phone/unlock")
+    wrong = phone.post("/phone/unlock", {"picture1": "pet", "picture2": "music", "picture3": "football"})
+    assert wrong.status_code == 422
+    right = phone.post("/phone/unlock", {"picture1": "football", "picture2": "music", "picture3": "pet"})
+    assert right.status_code == 302 and phone.get("/phone/").status_code == 200
+    device = db.exec(select(PhoneDevice)).one()
+    db.refresh(device)
+    assert device.secret_hash.startswith("$argon2") and device.secret_kind.value == "pictures"
+    assert "phone.secret_set" in _actions(db, child.id)
+
+
+def test_repeated_wrong_secrets_lock_the_phone(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    with phone.raw.session_transaction() as session:
+        session.pop("phone_unlocked")
+    wrong = {"picture1": "pet", "picture2": "pet", "picture3": "pet"}
+    statuses = [phone.post("/phone/unlock", wrong).status_code for _ in range(5)]
+    assert statuses == [422, 422, 422, 422, 429]
+    # Locked: even the right secret waits now.
+    right = phone.post("/phone/unlock", {"picture1": "football", "picture2": "music", "picture3": "pet"})
+    assert right.status_code == 429 and b"Too many tries" in right.data
+    assert phone.get("/phone/").status_code == 302
+    assert sum(1 for action in _actions(db, child.id) if action == "phone.unlock") == 6
+
+
+def test_an_older_child_chooses_a_pin(app, db, world):
+    iro, child = world
+    phone = Client(app.test_client())
+    phone.get("/phone/join")
+    phone.post("/phone/join", {"code": new_code(db, child=child, iro=iro)})
+    assert phone.post("/phone/secret?kind=pin", {"pin": "2468", "pin_again": "2469"}).status_code == 422
+    assert phone.post("/phone/secret?kind=pin", {"pin": "12", "pin_again": "12"}).status_code == 422
+    assert phone.post("/phone/secret?kind=pin", {"pin": "2468", "pin_again": "2468"}).status_code == 302
+    with phone.raw.session_transaction() as session:
+        session.pop("phone_unlocked")
+    assert phone.post("/phone/unlock", {"pin": "2468"}).status_code == 302
+
+
+def test_a_message_reaches_the_caseload_and_the_child_page(app, db, world, signed_in):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    assert tell(phone, "good", feeling="feel-happy", text="I got into the football team").status_code == 302
+    assert tell(phone, "feeling", feeling="feel-ok", safety="safe").status_code == 302
+    tablet = signed_in(iro)
+    caseload = tablet.get("/caseload").get_data(as_text=True)
+    assert "2 new from Aisha" in caseload
+    page = tablet.get(f"/children/{child.id}").get_data(as_text=True)
+    assert "Messages from their phone" in page and "Good," in page
+    message = db.exec(select(PhoneMessage).where(PhoneMessage.kind == "good")).one()
+    shown = tablet.get(f"/phone-messages/{message.id}")
+    assert "I got into the football team" in shown.get_data(as_text=True)
+    assert "1 new from Aisha" in tablet.get("/caseload").get_data(as_text=True)
+    replied = tablet.post(f"/phone-messages/{message.id}/reply", {"reply": "Well done! I told your social worker."})
+    assert replied.status_code == 302
+    replies = phone.get("/phone/replies").get_data(as_text=True)
+    assert "Well done! I told your social worker." in replies and "Jo wrote back:" in replies
+    assert {"phone.message", "phone.message.read", "phone.message.replied"} <= set(_actions(db, child.id))
+
+
+def test_a_resent_message_is_stored_once(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    fields = {"client_id": "a" * 32, "text": "hello"}
+    assert phone.post("/phone/tell/good", fields).status_code == 302
+    assert phone.post("/phone/tell/good", fields).status_code == 302
+    assert len(db.exec(select(PhoneMessage)).all()) == 1
+
+
+def test_an_empty_message_is_refused_kindly(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    response = tell(phone, "good")
+    assert response.status_code == 422 and b"Please choose a picture or write something" in response.data
+
+
+def test_not_safe_shows_the_safety_help_and_alerts_in_app_without_email(app, db, world, signed_in, make):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    sent = tell(phone, "wrong", safety="not_safe", text="Someone hurt me")
+    page = phone.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "call 999" in page and "0800 1111" in page and "not read straight away" in page
+    alert = db.exec(select(SafetyAlert)).one()
+    assert alert.emails_queued == 0 and db.exec(select(OutboxEmail)).all() == []  # no SMTP: the in-app alert still stands
+    tablet = signed_in(iro)
+    assert "said on their phone that they are not safe" in tablet.get("/caseload").get_data(as_text=True)
+    manager = signed_in(make.staff(Role.MANAGER))
+    assert "said on their phone that they are not safe" in manager.get("/caseload").get_data(as_text=True)
+    other_iro = signed_in(make.staff(Role.IRO))
+    assert "not safe" not in other_iro.get("/caseload").get_data(as_text=True)
+    assert other_iro.post(f"/safety-alerts/{alert.id}/acknowledge").status_code == 404
+    assert tablet.post(f"/safety-alerts/{alert.id}/acknowledge").status_code == 302
+    assert "not safe" not in tablet.get("/caseload").get_data(as_text=True).split("<main")[1].split("caseload-results")[0]
+    assert {"phone.alert.raised", "phone.alert.acknowledged"} <= set(_actions(db, child.id))
+
+
+def test_the_alert_email_goes_through_smtp_and_is_retried(database_url, smtp_server, make, db):  # noqa: F811
+    app = create_app(settings=mail_settings(database_url, smtp_server))
+    try:
+        iro, child = make.staff(Role.IRO, email="jo@example.org"), None
+        child = make.child(iro, name="Aisha")
+        smtp_server.refuse_next = 1
+        phone = join_phone(app, db, child=child, iro=iro)
+        tell(phone, "feeling", feeling="feel-scared", safety="not_safe")
+        email = db.exec(select(OutboxEmail)).one()
+        assert email.kind == "safety_alert" and email.attempts == 1 and email.status.value == "pending"
+        assert smtp_server.received == []
+        from voice_app.mail import send_due
+
+        with app.app_context():
+            assert send_due(db, now=email.next_attempt_at + timedelta(seconds=1)).sent == [email.id]
+        [received] = smtp_server.received
+        assert received["X-Envelope-To"] == "jo@example.org"
+        body = received.get_body(("plain",)).get_content()
+        assert "Aisha" not in body and f"/children/{child.id}" in body
+        assert db.exec(select(SafetyAlert)).one().acknowledged_at is None  # the alert stays until a person acknowledges it
+    finally:
+        app.extensions["voice_app_engine"].dispose()
+
+
+def test_the_duty_manager_is_emailed_when_the_iro_is_away(database_url, smtp_server, make, db):  # noqa: F811
+    app = create_app(settings=mail_settings(database_url, smtp_server, duty_email="duty@example.org"))
+    try:
+        iro = make.staff(Role.IRO)
+        child = make.child(iro, name="Aisha")
+        phone = join_phone(app, db, child=child, iro=iro)
+        iro.active = False  # the IRO has left: nobody reads their caseload
+        db.add(iro)
+        db.commit()
+        tell(phone, "talk", safety="not_safe")
+        assert [message["X-Envelope-To"] for message in smtp_server.received] == ["duty@example.org"]
+    finally:
+        app.extensions["voice_app_engine"].dispose()
+
+
+def test_the_iro_revokes_a_phone(app, db, world, signed_in):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    device = db.exec(select(PhoneDevice)).one()
+    tablet = signed_in(iro)
+    assert tablet.post(f"/phones/{device.id}/revoke").status_code == 302
+    response = phone.get("/phone/")
+    assert response.status_code == 403 and b"not set up any more" in response.data
+    assert "voice_phone=;" in response.headers["Set-Cookie"]
+    db.refresh(device)
+    assert device.end_reason == PhoneEnd.REVOKED and device.ended_by_id == iro.id
+
+
+def test_the_child_switches_the_phone_off(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    assert phone.post("/phone/off").status_code == 200
+    assert phone.get("/phone/").status_code == 404  # the cookie is gone
+    assert db.exec(select(PhoneDevice)).one().end_reason == PhoneEnd.CHILD
+
+
+def test_the_phone_ends_when_the_child_leaves_care(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    child.cared_for = False
+    db.add(child)
+    db.commit()
+    assert phone.get("/phone/").status_code == 403
+    assert db.exec(select(PhoneDevice)).one().end_reason == PhoneEnd.LEFT_CARE
+
+
+def test_the_phone_ends_after_the_services_unused_period(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    device = db.exec(select(PhoneDevice)).one()
+    device.last_used_at = utcnow() - timedelta(days=app.config["VOICE_APP"].phone_unused_days + 1)
+    db.add(device)
+    db.commit()
+    assert phone.get("/phone/").status_code == 403
+    db.refresh(device)
+    assert device.end_reason == PhoneEnd.UNUSED
+
+
+def test_quick_exit_leaves_for_a_neutral_site_and_locks(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    response = phone.get("/phone/exit")
+    assert response.status_code == 303 and response.headers["Location"] == app.config["VOICE_APP"].quick_exit_url
+    assert phone.get("/phone/").headers["Location"].endswith("/phone/unlock")
+
+
+def test_phone_pages_are_never_cached_and_have_a_neutral_title(app, db, world):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    for url in ("/phone/", "/phone/tell/feeling", "/phone/replies", "/phone/join"):
+        response = phone.get(url)
+        html = response.get_data(as_text=True)
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "<title>Notes</title>" in html and "Aisha" not in html and 'href="/phone/exit"' in html
+
+
+def test_a_phone_sees_only_its_own_childs_messages(app, db, world, make):
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    other_child = make.child(iro, name="Ben")
+    other_phone = join_phone(app, db, child=other_child, iro=iro)
+    sent = tell(phone, "good", text="mine")
+    message_url = sent.headers["Location"]
+    assert other_phone.get(message_url).status_code == 404
+    assert "mine" not in other_phone.get("/phone/replies").get_data(as_text=True)
+    # A phone is not a member of staff.
+    assert other_phone.get(f"/children/{child.id}").status_code == 302
+
+
+def test_the_join_code_is_rate_limited(database_url, world, db):
+    app = create_app(settings=make_settings(database_url, rate_limits_enabled=True))
+    try:
+        phone = Client(app.test_client())
+        phone.get("/phone/join")
+        statuses = [phone.post("/phone/join", {"code": "ABCD-EFGH"}).status_code for _ in range(11)]
+        assert statuses[:10] == [422] * 10 and statuses[10] == 429
+    finally:
+        app.extensions["voice_app_engine"].dispose()
