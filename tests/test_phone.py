@@ -293,3 +293,30 @@ def test_the_join_code_is_rate_limited(database_url, world, db):
         assert statuses[:10] == [422] * 10 and statuses[10] == 429
     finally:
         app.extensions["voice_app_engine"].dispose()
+
+
+def test_service_figures_count_messages_by_kind_and_statements_by_where_given(app, db, world, make):
+    from datetime import date
+
+    from tests.statement_factories import make_statement
+    from voice_app.models import GivenVia, VisitMethod, VisitStatus
+    from voice_app.reports.period import financial_year, financial_year_of
+    from voice_app.reports.report import build_report
+
+    iro, child = world
+    review = make.review(child)
+    for via in (GivenVia.IRO_TABLET, GivenVia.OWN_PHONE, GivenVia.OWN_PHONE):
+        visit = make.visit(review, iro=iro, status=VisitStatus.DONE, held_on=date.today(), method=VisitMethod.FACE_TO_FACE)
+        statement = make_statement(db, child=child, visit=visit, answers=[])
+        statement.given_via = via
+        db.add(statement)
+    db.commit()
+    phone = join_phone(app, db, child=child, iro=iro)
+    for kind, fields in [("good", {"text": "a"}), ("good", {"text": "b"}), ("wrong", {"safety": "not_sure"})]:
+        tell(phone, kind, **fields)
+    with app.extensions["voice_app_engine"].connect() as connection:
+        report = build_report(connection, financial_year(financial_year_of(date.today())))
+    places = {row.key: row.now.count for row in report.figure("statements-given-via").rows}
+    assert places == {"iro_tablet": 1, "own_phone": 2, "practitioner": 0}
+    kinds = {row.key: row.now.count for row in report.figure("phone-messages").rows}
+    assert kinds == {"feeling": 0, "good": 2, "wrong": 1, "talk": 0, "meeting": 0, "all": 3}
