@@ -320,3 +320,17 @@ def test_service_figures_count_messages_by_kind_and_statements_by_where_given(ap
     assert places == {"iro_tablet": 1, "own_phone": 2, "practitioner": 0}
     kinds = {row.key: row.now.count for row in report.figure("phone-messages").rows}
     assert kinds == {"feeling": 0, "good": 2, "wrong": 1, "talk": 0, "meeting": 0, "all": 3}
+
+
+def test_the_phone_speaks_the_childs_language(app, db, world):
+    iro, child = world
+    phone = Client(app.test_client())
+    page = phone.get("/phone/join?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in page and "انضم باستخدام رمزك" in page
+    phone.post("/phone/join", {"code": new_code(db, child=child, iro=iro), "lang": "ar"})
+    assert db.exec(select(PhoneDevice)).one().language == "ar"
+    secret = phone.get("/phone/secret?kind=pictures").get_data(as_text=True)
+    assert "اختر سرّك" in secret and "<title>ملاحظات</title>" in secret
+    phone.post("/phone/secret?kind=pictures", {"picture1": "pet", "picture2": "pet", "picture3": "tv"})
+    sent = tell(phone, "wrong", safety="not_safe")
+    assert "إذا كنت في خطر الآن، اتصل بـ 999." in phone.get(sent.headers["Location"]).get_data(as_text=True)

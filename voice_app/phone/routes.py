@@ -41,7 +41,7 @@ PIN_FIELD_LIMIT = 16
 def _phone_access():
     """A phone page needs this phone's live credential, and (but for unlocking) the child's secret given recently."""
     g.phone_page = True
-    use_language(request.args.get("lang") if request.endpoint == "phone.join" else None)
+    use_language(request.values.get("lang") if request.endpoint == "phone.join" else None)
     if request.endpoint in OPEN:
         return None
     session_db = db.session()
