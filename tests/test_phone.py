@@ -334,3 +334,21 @@ def test_the_phone_speaks_the_childs_language(app, db, world):
     phone.post("/phone/secret?kind=pictures", {"picture1": "pet", "picture2": "pet", "picture3": "tv"})
     sent = tell(phone, "wrong", safety="not_safe")
     assert "إذا كنت في خطر الآن، اتصل بـ 999." in phone.get(sent.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_daily_sweep_ends_phones_that_should_have_ended(app, db, world, make, monkeypatch, capsys):
+    from voice_app.cli import main
+
+    iro, child = world
+    join_phone(app, db, child=child, iro=iro)
+    still_cared_for = make.child(iro, name="Ben")
+    join_phone(app, db, child=still_cared_for, iro=iro)
+    child.cared_for = False
+    db.add(child)
+    db.commit()
+    monkeypatch.setenv("VOICE_APP_DATABASE_URL", app.config["VOICE_APP"].database_url)
+    monkeypatch.setenv("VOICE_APP_ENV", "test")
+    assert main(["phones", "sweep"]) == 0
+    assert "Phones ended: 1." in capsys.readouterr().out
+    ends = {device.child_id: device.end_reason for device in db.exec(select(PhoneDevice)).all()}
+    assert ends == {child.id: PhoneEnd.LEFT_CARE, still_cared_for.id: None}
