@@ -61,29 +61,26 @@ def show_code_page(child_id: int, pairing_id: int):
 @roles_required(*STAFF_ROLES)
 def revoke(device_id: int):
     """The IRO (or a manager) ends a child's phone: it reaches nothing any more."""
-    session_db = db.session()
-    device = session_db.get(PhoneDevice, device_id)
-    if device is None:
-        abort(404)
-    child = child_for(session_db, current_user, device.child_id)
-    if end_device(session_db, device=device, reason=PhoneEnd.REVOKED, by=current_user):
+    device, child = _owned(PhoneDevice, device_id)
+    if end_device(db.session(), device=device, reason=PhoneEnd.REVOKED, by=current_user):
         flash(f"{child.preferred_name}'s phone is switched off. It cannot reach voice-app any more.", "success")
     return redirect(url_for("staff.child", child_id=child.id, _anchor="own-phone"))
 
 
-def _message(message_id: int) -> tuple[PhoneMessage, Child]:
+def _owned(model, object_id: int):
+    """A phone, message or alert and its child, if this person may see the child; 404 otherwise."""
     session_db = db.session()
-    message = session_db.get(PhoneMessage, message_id)
-    if message is None:
+    found = session_db.get(model, object_id)
+    if found is None:
         abort(404)
-    return message, child_for(session_db, current_user, message.child_id)
+    return found, child_for(session_db, current_user, found.child_id)
 
 
 @staff_bp.get("/phone-messages/<int:message_id>")
 @roles_required(*STAFF_ROLES)
 def message(message_id: int):
     """One message from a child's phone (reading it is audited), with the reply the child will see."""
-    found, child = _message(message_id)
+    found, child = _owned(PhoneMessage, message_id)
     mark_read(db.session(), message=found, user=current_user)
     return render_template("phones/message.html", message=found, child=child, limit=REPLY_LIMIT, problem=None)
 
@@ -92,7 +89,7 @@ def message(message_id: int):
 @roles_required(*STAFF_ROLES)
 def reply_to(message_id: int):
     """Write back to the child ("you said, we did"); they read it on their phone."""
-    found, child = _message(message_id)
+    found, child = _owned(PhoneMessage, message_id)
     text = (request.form.get("reply") or "").strip()
     if not text or len(text) > REPLY_LIMIT:
         problem = "Write your reply to the child." if not text else f"Keep it under {REPLY_LIMIT} characters."
@@ -106,12 +103,8 @@ def reply_to(message_id: int):
 @roles_required(*STAFF_ROLES)
 def acknowledge_alert(alert_id: int):
     """Someone has seen the alert and is acting on it: it leaves the caseload (audited)."""
-    session_db = db.session()
-    alert = session_db.get(SafetyAlert, alert_id)
-    if alert is None:
-        abort(404)
-    child = child_for(session_db, current_user, alert.child_id)
-    if acknowledge(session_db, alert=alert, user=current_user):
+    alert, child = _owned(SafetyAlert, alert_id)
+    if acknowledge(db.session(), alert=alert, user=current_user):
         flash(f"Alert about {child.preferred_name} acknowledged.", "success")
     return redirect(url_for("staff.child", child_id=child.id, _anchor="own-phone"))
 
