@@ -352,3 +352,31 @@ def test_the_daily_sweep_ends_phones_that_should_have_ended(app, db, world, make
     assert "Phones ended: 1." in capsys.readouterr().out
     ends = {device.child_id: device.end_reason for device in db.exec(select(PhoneDevice)).all()}
     assert ends == {child.id: PhoneEnd.LEFT_CARE, still_cared_for.id: None}
+
+
+def test_the_code_page_is_a_fragment_for_htmx_and_a_page_otherwise(app, db, world, signed_in):
+    iro, child = world
+    tablet = signed_in(iro)
+    url = tablet.post(f"/children/{child.id}/phone/code").headers["Location"]
+    whole = tablet.get(url)
+    part = tablet.get(url, headers={"HX-Request": "true"})
+    assert b"<html" in whole.data and b"<html" not in part.data
+    assert b'id="code-status"' in part.data and b'hx-trigger="every 3s"' in part.data
+    assert "HX-Request" in part.headers["Vary"]
+    # The code is shown only in the browser that asked for it: the database keeps its hash alone.
+    other_browser = signed_in(iro)
+    assert b"This code no longer works" in other_browser.get(url).data
+
+
+def test_ending_a_phone_is_audited_whoever_ends_it(app, db, world, signed_in):
+    iro, child = world
+    join_phone(app, db, child=child, iro=iro).post("/phone/off")
+    second = join_phone(app, db, child=child, iro=iro)
+    device = db.exec(select(PhoneDevice).where(PhoneDevice.ended_at.is_(None))).one()
+    signed_in(iro).post(f"/phones/{device.id}/revoke")
+    actions = _actions(db, child.id)
+    assert actions.count("phone.code_shown") == 2 and actions.count("phone.joined") == 2
+    assert "phone.ended.child" in actions and "phone.ended.revoked" in actions
+    revoked = db.exec(select(AuditEvent).where(AuditEvent.action == "phone.ended.revoked")).one()
+    assert revoked.staff_id == iro.id and revoked.detail == f"device={device.id}"
+    assert second.get("/phone/").status_code == 403
