@@ -8,4 +8,17 @@
     event.preventDefault();
     window.location.replace(link.href);
   });
+
+  // No signal: the message is not sent and nothing is kept on the phone; the words stay in the form
+  // (in this page only) until the child taps Send again with the internet back.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-online-only]") || navigator.onLine !== false) return;
+    event.preventDefault();
+    var note = form.querySelector("[data-offline-note]");
+    if (note) note.hidden = false;
+  });
+  window.addEventListener("online", function () {
+    document.querySelectorAll("[data-offline-note]").forEach(function (note) { note.hidden = true; });
+  });
 })();

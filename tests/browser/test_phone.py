@@ -144,3 +144,17 @@ def test_the_iro_revokes_the_phone(page, phone, live_url, service, db):
     phone.reload()
     expect(phone.get_by_role("heading", level=1)).to_have_text("This phone is not set up any more.")
     assert_accessible(phone, context="a revoked phone")
+
+
+def test_no_signal_keeps_the_words_in_the_form_until_the_internet_is_back(phone, live_url, service, db):
+    _join(phone, live_url, new_code(db, child=service["aisha"], iro=service["iro"]))
+    phone.get_by_role("link", name="Something good happened").click()
+    phone.get_by_label("Your words").fill("I won a prize at school")
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("No internet right now")).to_be_visible()
+    expect(phone.get_by_label("Your words")).to_have_value("I won a prize at school")
+    assert phone.evaluate("() => localStorage.length + sessionStorage.length") == 0  # nothing kept on the phone
+    phone.context.set_offline(False)
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Sent. Thank you for telling us.")
