@@ -380,3 +380,13 @@ def test_ending_a_phone_is_audited_whoever_ends_it(app, db, world, signed_in):
     revoked = db.exec(select(AuditEvent).where(AuditEvent.action == "phone.ended.revoked")).one()
     assert revoked.staff_id == iro.id and revoked.detail == f"device={device.id}"
     assert second.get("/phone/").status_code == 403
+
+
+def test_a_typed_code_gives_the_phone_the_language_of_the_child_record(app, db, make):
+    iro = make.staff(Role.IRO)
+    child = make.child(iro, name="Olena", preferred_language="uk")
+    phone = Client(app.test_client())
+    phone.get("/phone/join")
+    phone.post("/phone/join", {"code": new_code(db, child=child, iro=iro)})
+    assert db.exec(select(PhoneDevice)).one().language == "uk"
+    assert "Обери свій секрет" in phone.get("/phone/secret").get_data(as_text=True)

@@ -67,7 +67,7 @@ def start_pairing(db: Session, *, child: Child, user: StaffUser, minutes: int, n
     return pairing, code
 
 
-def join_with_code(db: Session, *, code: str, language: str, now: datetime | None = None) -> tuple[PhoneDevice, str] | None:
+def join_with_code(db: Session, *, code: str, language: str | None, now: datetime | None = None) -> tuple[PhoneDevice, str] | None:
     """Use a joining code (once, while it is valid): the new phone and its raw credential, or None."""
     now = now or utcnow()
     wanted = normalise_code(code)
@@ -86,6 +86,8 @@ def join_with_code(db: Session, *, code: str, language: str, now: datetime | Non
         db.rollback()
         return None
     credential = secrets.token_urlsafe(CREDENTIAL_BYTES)
+    # The language the QR code carried, else the one the child record gives.
+    language = language or db.get(Child, pairing.child_id).preferred_language
     device = PhoneDevice(child_id=pairing.child_id, created_by_id=pairing.created_by_id, credential_hash=_sha256(credential), language=language, created_at=now, last_used_at=now)
     db.add(device)
     db.flush()

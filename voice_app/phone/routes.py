@@ -89,7 +89,7 @@ def join():
     code = (request.values.get("code") or "")[:32]
     lang = (request.values.get("lang") or "")[:16]
     if request.method == "POST":
-        joined = join_with_code(db.session(), code=code, language=language(lang).code)
+        joined = join_with_code(db.session(), code=code, language=language(lang).code if lang else None)
         if joined is None:
             return render_template("phone/join.html", code=code, lang=lang, problem=True), 422
         device, credential = joined
