@@ -390,3 +390,20 @@ def test_a_typed_code_gives_the_phone_the_language_of_the_child_record(app, db, 
     phone.post("/phone/join", {"code": new_code(db, child=child, iro=iro)})
     assert db.exec(select(PhoneDevice)).one().language == "uk"
     assert "Обери свій секрет" in phone.get("/phone/secret").get_data(as_text=True)
+
+
+def test_anonymising_a_child_removes_their_phone_words_and_ends_the_phone(app, db, world, signed_in):
+    from voice_app.records.retention import anonymise_child
+
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    tell(phone, "good", text="My words")
+    message = db.exec(select(PhoneMessage)).one()
+    signed_in(iro).post(f"/phone-messages/{message.id}/reply", {"reply": "Well done"})
+    with app.extensions["voice_app_engine"].begin() as connection:
+        anonymise_child(connection, child_id=child.id, now=utcnow())
+    db.expire_all()
+    message = db.exec(select(PhoneMessage)).one()
+    assert (message.text, message.reply, message.kind.value) == ("", "", "good")
+    assert db.exec(select(PhoneDevice)).one().end_reason == PhoneEnd.LEFT_CARE
+    assert phone.get("/phone/").status_code == 403
