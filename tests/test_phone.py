@@ -407,3 +407,15 @@ def test_anonymising_a_child_removes_their_phone_words_and_ends_the_phone(app, d
     assert (message.text, message.reply, message.kind.value) == ("", "", "good")
     assert db.exec(select(PhoneDevice)).one().end_reason == PhoneEnd.LEFT_CARE
     assert phone.get("/phone/").status_code == 403
+
+
+def test_subject_access_includes_the_phone_and_its_messages(app, db, world):
+    from voice_app.records.subject_access import gather
+
+    iro, child = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    tell(phone, "wrong", safety="not_sure", text="School is hard")
+    record = gather(db, child_id=child.id, made_by=iro).record
+    assert len(record["own_phones"]) == 1 and record["own_phones"][0]["end_reason"] is None
+    [message] = record["phone_messages"]
+    assert (message["about"], message["safe"], message["words"]) == ("wrong", "not_sure", "School is hard")
