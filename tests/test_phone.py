@@ -419,3 +419,15 @@ def test_subject_access_includes_the_phone_and_its_messages(app, db, world):
     assert len(record["own_phones"]) == 1 and record["own_phones"][0]["end_reason"] is None
     [message] = record["phone_messages"]
     assert (message["about"], message["safe"], message["words"]) == ("wrong", "not_sure", "School is hard")
+
+
+def test_phone_errors_are_the_phones_own_pages(app, db, world):
+    iro, child = world
+    stranger = Client(app.test_client())
+    response = stranger.get("/phone/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and "<title>Notes</title>" in html and 'href="/phone/join"' in html
+    assert "caseload" not in html
+    phone = join_phone(app, db, child=child, iro=iro)
+    assert phone.get("/phone/tell/nonsense").status_code == 404
+    assert phone.post("/phone/tell/good", {"client_id": "x", "safety": "maybe"}).status_code == 400

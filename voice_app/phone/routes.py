@@ -273,3 +273,19 @@ def _phone_headers(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+_PHONE_ERRORS = {
+    400: _l("Something went wrong with that. Please try again."),
+    404: _l("We couldn't find that page."),
+    429: _l("Too many tries. Please wait a few minutes, then try again."),
+}
+
+
+def _phone_error(code: int):
+    """The phone's own error page: the child's language, the quick exit, nothing about the service's staff."""
+    return render_template("phone/error.html", message=str(_PHONE_ERRORS[code])), code
+
+
+for _code in _PHONE_ERRORS:
+    bp.register_error_handler(_code, lambda _exc, code=_code: _phone_error(code))
