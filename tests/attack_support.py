@@ -130,6 +130,7 @@ RULES: dict[str, tuple[str, str]] = {
     "phones.message": ("/phone-messages/{phone_message}", "IM"),
     "phones.reply_to": ("/phone-messages/{phone_message}/reply", "IM"),
     "phones.acknowledge_alert": ("/safety-alerts/{safety_alert}/acknowledge", "IM"),
+    "phones.away": ("/account/away", "IOM"),
 }
 
 

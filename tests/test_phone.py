@@ -16,7 +16,7 @@ from voice_app.models import AuditEvent, OutboxEmail, PhoneDevice, PhoneEnd, Pho
 ACCESS_TESTED_ENDPOINTS = {
     "phone.join", "phone.secret", "phone.unlock", "phone.home", "phone.tell", "phone.sent", "phone.replies",
     "phone.iro_photo", "phone.switch_off", "phone.quick_exit", "phones.new_code", "phones.show_code_page",
-    "phones.revoke", "phones.message", "phones.reply_to", "phones.acknowledge_alert",
+    "phones.revoke", "phones.message", "phones.reply_to", "phones.acknowledge_alert", "phones.away",
 }
 
 
@@ -431,3 +431,26 @@ def test_phone_errors_are_the_phones_own_pages(app, db, world):
     phone = join_phone(app, db, child=child, iro=iro)
     assert phone.get("/phone/tell/nonsense").status_code == 404
     assert phone.post("/phone/tell/good", {"client_id": "x", "safety": "maybe"}).status_code == 400
+
+
+def test_an_iro_who_says_they_are_away_has_alerts_go_to_the_duty_manager_too(database_url, smtp_server, make, db):  # noqa: F811
+    from datetime import date
+
+    app = create_app(settings=mail_settings(database_url, smtp_server, duty_email="duty@example.org"))
+    try:
+        iro = make.staff(Role.IRO, email="jo@example.org")
+        child = make.child(iro, name="Aisha")
+        phone = join_phone(app, db, child=child, iro=iro)
+        tablet = Client(app.test_client())
+        tablet.sign_in(iro.email)
+        assert tablet.post("/account/away", {"away_until": "not a day"}).status_code == 422
+        assert tablet.post("/account/away", {"away_until": (date.today() + timedelta(days=3)).isoformat()}).status_code == 302
+        assert "You are away until" in tablet.get("/account/away").get_data(as_text=True)
+        tell(phone, "wrong", safety="not_safe")
+        assert sorted(message["X-Envelope-To"] for message in smtp_server.received) == ["duty@example.org", "jo@example.org"]
+        assert tablet.post("/account/away", {"back": "1"}).status_code == 302
+        smtp_server.received.clear()
+        tell(phone, "wrong", safety="not_safe")
+        assert [message["X-Envelope-To"] for message in smtp_server.received] == ["jo@example.org"]
+    finally:
+        app.extensions["voice_app_engine"].dispose()

@@ -111,13 +111,20 @@ def upgrade() -> None:
     )
     op.create_index('ix_safety_alert_acknowledged_at', 'safety_alert', ['acknowledged_at'], unique=False)
     op.create_index('ix_safety_alert_child_id', 'safety_alert', ['child_id'], unique=False)
+    op.create_table('iro_away',
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('away_until', sa.Date(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], ),
+    sa.PrimaryKeyConstraint('staff_id')
+    )
     # Every statement so far was given on the IRO's tablet.
     with op.batch_alter_table('statement') as batch:
         batch.add_column(sa.Column('given_via', sa.String(length=32), nullable=False, server_default='iro_tablet'))
 
 
 def downgrade() -> None:
-    for table in ('safety_alert', 'phone_pairing', 'phone_message', 'phone_device'):
+    for table in ('iro_away', 'safety_alert', 'phone_pairing', 'phone_message', 'phone_device'):
         op.drop_table(table)
     with op.batch_alter_table('statement') as batch:
         batch.drop_column('given_via')

@@ -7,6 +7,7 @@ from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
 from voice_app.models.phone import (
+    IroAway,
     MessageKind,
     PhoneDevice,
     PhoneEnd,
@@ -67,6 +68,7 @@ __all__ = [
     "Handover",
     "LateReason",
     "IntroLetter",
+    "IroAway",
     "IroProfile",
     "MeetingFormat",
     "MenuDecision",

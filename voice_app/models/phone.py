@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -112,3 +112,13 @@ class SafetyAlert(SQLModel, table=True):
     acknowledged_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
     # How many emails were queued for it (0 when the service has no SMTP): the in-app alert never depends on them.
     emails_queued: int = 0
+
+
+class IroAway(SQLModel, table=True):
+    """An IRO's own "I am away until": safety alerts are emailed to the duty manager as well until then."""
+
+    __tablename__ = "iro_away"
+
+    staff_id: int = Field(foreign_key="staff_user.id", primary_key=True)
+    away_until: date
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

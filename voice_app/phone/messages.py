@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from voice_app.mail import queue_email
 from voice_app.models import (
     Child,
+    IroAway,
     MessageKind,
     PhoneDevice,
     PhoneMessage,
@@ -113,17 +114,20 @@ def _raise_alert(db: Session, *, message: PhoneMessage, child_page_url: str, dut
     return alert
 
 
-def iro_is_away(iro: StaffUser | None) -> bool:
-    """Whether the child's IRO cannot be reached through voice-app: none allocated, or their account is closed."""
-    return iro is None or not iro.active
+def iro_is_away(db: Session, *, iro: StaffUser | None, today: date | None = None) -> bool:
+    """Whether the child's IRO is away: none allocated, their account closed, or they said they are away until a day to come."""
+    if iro is None or not iro.active:
+        return True
+    away = db.get(IroAway, iro.id)
+    return away is not None and away.away_until >= (today or date.today())
 
 
 def alert_recipients(db: Session, *, child_id: int, duty_email: str) -> list[str]:
-    """The child's IRO; and the duty manager's inbox when the IRO is away."""
+    """The child's IRO (when there is one); and the duty manager's inbox too when the IRO is away."""
     child = db.get(Child, child_id)
     iro = db.get(StaffUser, child.iro_id) if child and child.iro_id else None
-    recipients = [] if iro_is_away(iro) else [iro.email]
-    if iro_is_away(iro) and duty_email:
+    recipients = [iro.email] if iro is not None and iro.active else []
+    if iro_is_away(db, iro=iro) and duty_email:
         recipients.append(duty_email)
     return recipients
 
@@ -191,3 +195,21 @@ def reply(db: Session, *, message: PhoneMessage, user: StaffUser, text: str, now
     db.add(message)
     audit(db, action="phone.message.replied", child_id=message.child_id, staff_id=user.id, detail=f"message={message.id}")
     db.commit()
+
+
+def set_away(db: Session, *, user: StaffUser, until: date | None) -> None:
+    """Say (or stop saying) that this IRO is away until a day; audited on no child's trail, as it is about staff."""
+    away = db.get(IroAway, user.id)
+    if until is None:
+        if away is not None:
+            db.delete(away)
+    else:
+        away = away or IroAway(staff_id=user.id, away_until=until)
+        away.away_until, away.updated_at = until, utcnow()
+        db.add(away)
+    db.commit()
+
+
+def away_until(db: Session, *, user: StaffUser) -> date | None:
+    away = db.get(IroAway, user.id)
+    return away.away_until if away is not None and away.away_until >= date.today() else None

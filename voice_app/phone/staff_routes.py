@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
@@ -11,7 +13,17 @@ from voice_app.feedback.qr import qr_svg
 from voice_app.models import Child, PhoneDevice, PhoneEnd, PhoneMessage, Role, SafetyAlert, utcnow
 from voice_app.phone import staff_bp
 from voice_app.phone.devices import end_device, live_devices, pairing_for, show_code, start_pairing
-from voice_app.phone.messages import REPLY_LIMIT, acknowledge, mark_read, messages_for_child, open_alerts, reply, unread_counts
+from voice_app.phone.messages import (
+    REPLY_LIMIT,
+    acknowledge,
+    away_until,
+    mark_read,
+    messages_for_child,
+    open_alerts,
+    reply,
+    set_away,
+    unread_counts,
+)
 from voice_app.rendering import render
 from voice_app.security import child_for, roles_required
 
@@ -137,3 +149,27 @@ def phone_panel(child: Child) -> dict:
         "alerts": alerts,
         "can_join": child.cared_for or child.on_cp_plan,
     }
+
+
+@staff_bp.route("/account/away", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def away():
+    """"I am away until": meanwhile safety alerts about my children are emailed to the duty manager too."""
+    session_db = db.session()
+    problem = None
+    if request.method == "POST":
+        raw = (request.form.get("away_until") or "").strip()[:10]
+        until = None
+        if raw and request.form.get("back") is None:
+            try:
+                until = date.fromisoformat(raw)
+            except ValueError:
+                problem = "Enter the last day you are away, for example 2026-12-24."
+            else:
+                if not date.today() <= until <= date.today() + timedelta(days=366):
+                    problem = "Enter a day from today to a year ahead."
+        if problem is None:
+            set_away(session_db, user=current_user, until=until)
+            flash(f"You are away until {until.strftime('%-d %B %Y')}." if until else "You are not marked as away.", "success")
+            return redirect(url_for("phones.away"))
+    return render_template("phones/away.html", until=away_until(session_db, user=current_user), problem=problem), 422 if problem else 200
