@@ -130,7 +130,8 @@ def test_send_due_command_sends_what_waits(mail_app, smtp_server, monkeypatch, c
     with mail_app.app_context(), _session(mail_app) as session:
         email = _queue(session)
         session.commit()
-        session.get(OutboxEmail, email.id).next_attempt_at = utcnow() - timedelta(seconds=1)
+        session.refresh(email)  # as the failed attempt left it (else an unchanged-looking value is never written)
+        email.next_attempt_at = utcnow() - timedelta(seconds=1)
         session.commit()
     settings: Settings = mail_app.config["VOICE_APP"]
     for name, value in {
