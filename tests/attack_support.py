@@ -7,25 +7,27 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from tests.conftest import Client
 from tests.feedback_helpers import conference, link
+from tests.phone_support import join_phone, tell
 from tests.statement_factories import AnswerSpec, make_statement
-from voice_app.models import ErasureRequest, IroProfile, Role, VisitMethod, VisitStatus
+from voice_app.models import ErasureRequest, IroProfile, PhoneDevice, PhonePairing, Role, SafetyAlert, VisitMethod, VisitStatus
 from voice_app.profiles.photos import clean_photo
 
 # Who visits: anonymous, a parent holding a feedback link, the child's IRO, another IRO, a manager, an admin,
-# and a tablet in child mode.
-ROLES = {"A": "anonymous", "P": "parent", "I": "iro", "O": "other iro", "M": "manager", "D": "admin", "C": "child mode"}
+# a tablet in child mode, and a child's own phone (a device credential, unlocked with the child's secret).
+ROLES = {"A": "anonymous", "P": "parent", "I": "iro", "O": "other iro", "M": "manager", "D": "admin", "C": "child mode", "F": "phone"}
 
 # Every endpoint, an example URL and who may use it (letters from ROLES). A route missing here fails the tests,
 # so a new page cannot arrive without a rule.
 RULES: dict[str, tuple[str, str]] = {
-    "static": ("/static/css/staff.css", "APIOMDC"),
-    "health.healthz": ("/healthz", "APIOMDC"),
-    "credits.credits": ("/credits", "APIOMDC"),
+    "static": ("/static/css/staff.css", "APIOMDCF"),
+    "health.healthz": ("/healthz", "APIOMDCF"),
+    "credits.credits": ("/credits", "APIOMDCF"),
     "auth.index": ("/", "IOMD"),
-    "auth.sign_in": ("/sign-in", "APIOMD"),
+    "auth.sign_in": ("/sign-in", "APIOMDF"),
     "auth.sign_out": ("/sign-out", "IOMD"),
     "auth.change_password": ("/account/password", "IOMD"),
     "auth.sessions": ("/account/sessions", "IOMD"),
@@ -94,7 +96,7 @@ RULES: dict[str, tuple[str, str]] = {
     "child.my_iro_photo": ("/child/statements/{child_statement}/my-iro/photo", "C"),
     # Child mode's offline support: the service worker is a plain script with nothing of the child in it
     # (served to anyone, so the browser can re-check it); the rest needs the live hand-over.
-    "child.service_worker": ("/child/sw.js", "APIOMDC"),
+    "child.service_worker": ("/child/sw.js", "APIOMDCF"),
     "child.offline_manifest": ("/child/offline.json", "C"),
     "child.offline_page": ("/child/offline", "C"),
     "child.session_token": ("/child/token", "C"),
@@ -126,12 +128,31 @@ RULES: dict[str, tuple[str, str]] = {
     "sso_admin.settings": ("/admin/single-sign-on", "D"),
     "sso_admin.approvals": ("/admin/single-sign-on/approvals", "D"),
     "sso_admin.decide": ("/admin/single-sign-on/approvals/1", "D"),
-    "parents.start": ("/p/{token}", "APIOMD"),
-    "parents.begin": ("/p/{token}/start", "APIOMD"),
-    "parents.step": ("/p/{token}/q1", "APIOMD"),
-    "parents.check": ("/p/{token}/check", "APIOMD"),
-    "parents.send": ("/p/{token}/send", "APIOMD"),
-    "parents.thanks": ("/p/{token}/thanks", "APIOMD"),
+    "parents.start": ("/p/{token}", "APIOMDF"),
+    "parents.begin": ("/p/{token}/start", "APIOMDF"),
+    "parents.step": ("/p/{token}/q1", "APIOMDF"),
+    "parents.check": ("/p/{token}/check", "APIOMDF"),
+    "parents.send": ("/p/{token}/send", "APIOMDF"),
+    "parents.thanks": ("/p/{token}/thanks", "APIOMDF"),
+    # The child's own phone: joining and the quick exit are open to anyone (but a tablet in child mode);
+    # everything else needs this phone's credential and the child's secret, and reaches only its child.
+    "phone.join": ("/phone/join", "APIOMDF"),
+    "phone.quick_exit": ("/phone/exit", "APIOMDF"),
+    "phone.secret": ("/phone/secret", "F"),
+    "phone.unlock": ("/phone/unlock", "F"),
+    "phone.home": ("/phone/", "F"),
+    "phone.tell": ("/phone/tell/feeling", "F"),
+    "phone.sent": ("/phone/sent/{phone_message}", "F"),
+    "phone.replies": ("/phone/replies", "F"),
+    "phone.iro_photo": ("/phone/my-iro/photo", "F"),
+    "phone.switch_off": ("/phone/off", "F"),
+    "phones.new_code": ("/children/{child}/phone/code", "IM"),
+    "phones.show_code_page": ("/children/{child}/phone/code/{phone_pairing}", "IM"),
+    "phones.revoke": ("/phones/{phone_device}/revoke", "IM"),
+    "phones.message": ("/phone-messages/{phone_message}", "IM"),
+    "phones.reply_to": ("/phone-messages/{phone_message}/reply", "IM"),
+    "phones.acknowledge_alert": ("/safety-alerts/{safety_alert}/acknowledge", "IM"),
+    "phones.away": ("/account/away", "IOM"),
 }
 
 
@@ -200,9 +221,15 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     parent = Client(app.test_client())
     parent.get(f"/p/{feedback_link.token}")
     clients["P"] = parent
+    clients["F"] = join_phone(app, db, child=child, iro=iro)
+    sent = tell(clients["F"], "wrong", safety="not_safe", text="Not safe at home")
+    phone_message = int(sent.headers["Location"].rsplit("/", 1)[1])
+    phone_device, phone_pairing = db.exec(select(PhoneDevice.id, PhonePairing.id).join(PhonePairing, PhonePairing.device_id == PhoneDevice.id)).one()
+    safety_alert = db.exec(select(SafetyAlert.id)).one()
     ids = dict(
         iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
         attention_statement=flagged.id, erasure=erasure.id,
+        phone_message=phone_message, phone_device=phone_device, phone_pairing=phone_pairing, safety_alert=safety_alert,
     )
     return World(app, ids, clients)

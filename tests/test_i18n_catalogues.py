@@ -28,6 +28,8 @@ CHILD_AND_PARENT_SOURCES = (
     "templates/handover/",
     "voice_app/child/",
     "voice_app/parents/",
+    "templates/phone/",  # the child's own phone
+    "voice_app/phone/",
     "voice_app/feedback/questions.py",
     "voice_app/questions/",
     "voice_app/i18n/terms.py",

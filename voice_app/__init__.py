@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
+    _init_mail(app)
     _init_login(app)
     install_security_headers(app)
     install_web_assets(app)
@@ -87,6 +88,12 @@ def _init_login(app: Flask) -> None:
     install_server_sessions(app, login_manager)  # who is signed in comes from a live row, never the cookie alone
 
 
+def _init_mail(app: Flask) -> None:
+    from voice_app.mail import init_app as init_mail
+
+    init_mail(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from voice_app.admin import bp as admin_bp
     from voice_app.auth import bp as auth_bp
@@ -98,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.mfa import bp as mfa_bp
     from voice_app.mfa.gate import install_second_factor_gate
     from voice_app.parents import bp as parents_bp
+    from voice_app.phone import bp as phone_bp
+    from voice_app.phone import staff_bp as phones_bp
     from voice_app.profiles import bp as profiles_bp
     from voice_app.records.blueprint import bp as records_bp
     from voice_app.reports import bp as reports_bp
@@ -109,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         health_bp, credits_bp, auth_bp, staff_bp, admin_bp, statements_bp, feedback_bp, parents_bp, reports_bp,
-        child_bp, handover_bp, records_bp, profiles_bp, mfa_bp, sso_bp, sso_admin_bp,
+        child_bp, handover_bp, records_bp, profiles_bp, mfa_bp, sso_bp, sso_admin_bp, phone_bp, phones_bp,
     ):
         app.register_blueprint(blueprint)
     install_second_factor_gate(app)  # after the temporary-password gate: choose a password, then set up the app

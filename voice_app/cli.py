@@ -222,7 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_url(user)
     user.set_defaults(handler=cmd_create_user)
 
+    from voice_app.mail.cli import register as register_mail
     from voice_app.mfa.cli import register as register_second_factor
+    from voice_app.phone.cli import register as register_phones
     from voice_app.records.cli import register as register_records
     from voice_app.reports.cli import register as register_report
     from voice_app.statements.cli import register_export
@@ -231,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_report(commands)
     register_records(commands, _add_db_url)
     register_second_factor(commands, _add_db_url)
+    register_mail(commands, _add_db_url)
+    register_phones(commands, _add_db_url)
     return parser
 
 

@@ -50,6 +50,21 @@ class Settings:
     # X-Forwarded-Proto and X-Forwarded-For Waitress then believes. Without it every request looks
     # like plain http from the proxy: no HSTS, and every visitor shares one rate limit.
     trusted_proxy: str = ""
+    # Email (voice_app/mail): off unless VOICE_APP_SMTP_HOST is set; the in-app alerts never depend on it.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "starttls"  # starttls, ssl, or none (none only to a server on this machine)
+    smtp_timeout_seconds: int = 10
+    mail_from: str = ""
+    mail_max_attempts: int = 10
+    # The child's own phone (voice_app/phone; docs/phone.md).
+    phone_join_minutes: int = 10  # how long a joining code shown on the tablet works
+    phone_unlock_minutes: int = 10  # an unlocked phone locks again after this long unused
+    phone_unused_days: int = 90  # a phone not used for this long ends by itself
+    duty_email: str = ""  # the duty manager's inbox: safety alerts go here when the child's IRO is away
+    quick_exit_url: str = "https://www.bbc.co.uk/weather"
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -69,7 +84,18 @@ class Settings:
         settings.nation = (get("NATION") or settings.nation).strip().lower().replace(" ", "_")
         settings.houses_for_cared_for = _flag(get("THREE_HOUSES_FOR_CARED_FOR"), settings.houses_for_cared_for)
         settings.trusted_proxy = (get("TRUSTED_PROXY") or "").strip()
-        for name in ("session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes", "feedback_link_days"):
+        settings.smtp_host = (get("SMTP_HOST") or "").strip()
+        settings.smtp_username = get("SMTP_USERNAME") or ""
+        settings.smtp_password = get("SMTP_PASSWORD") or ""
+        settings.smtp_security = (get("SMTP_SECURITY") or settings.smtp_security).strip().lower()
+        settings.mail_from = (get("MAIL_FROM") or "").strip()
+        settings.duty_email = (get("DUTY_EMAIL") or "").strip()
+        settings.quick_exit_url = (get("QUICK_EXIT_URL") or settings.quick_exit_url).strip()
+        for name in (
+            "session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes",
+            "feedback_link_days", "smtp_port", "smtp_timeout_seconds", "mail_max_attempts",
+            "phone_join_minutes", "phone_unlock_minutes", "phone_unused_days",
+        ):
             raw = get(name.upper())
             if raw:
                 try:
@@ -94,6 +120,11 @@ class Settings:
             if not self.secure_cookies:
                 raise ConfigError("Production needs secure cookies; unset VOICE_APP_SECURE_COOKIES.")
         self.check_encryption()
+        self.check_mail()
+        if not self.quick_exit_url.startswith("https://"):
+            raise ConfigError("VOICE_APP_QUICK_EXIT_URL must be an https:// address of a neutral site.")
+        if min(self.phone_join_minutes, self.phone_unlock_minutes, self.phone_unused_days) < 1:
+            raise ConfigError("VOICE_APP_PHONE_JOIN_MINUTES, _UNLOCK_MINUTES and _UNUSED_DAYS must be at least 1.")
         if not 1 <= self.feedback_link_days <= 366:
             raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
         from voice_app.schedule import NATIONS
@@ -119,6 +150,23 @@ class Settings:
             raise ConfigError(str(exc)) from exc
         if self.env == "production" and set(keys.keys.values()) & set(Keyring.parse(DEV_ENCRYPTION_KEYS).keys.values()):
             raise ConfigError("Refusing to start in production with the public demo encryption key in VOICE_APP_ENCRYPTION_KEYS.")
+
+    def check_mail(self) -> None:
+        """SMTP is optional; when it is set, it must be complete, and plain text only to this machine."""
+        if not self.smtp_host:
+            return
+        if self.smtp_security not in {"starttls", "ssl", "none"}:
+            raise ConfigError(f"VOICE_APP_SMTP_SECURITY is {self.smtp_security!r}; use starttls, ssl or none.")
+        if self.smtp_security == "none" and self.env == "production" and self.smtp_host not in {"localhost", "127.0.0.1", "::1"}:
+            raise ConfigError("Production sends email to another machine only over TLS: set VOICE_APP_SMTP_SECURITY to starttls or ssl.")
+        if "@" not in self.mail_from:
+            raise ConfigError("VOICE_APP_SMTP_HOST is set, so VOICE_APP_MAIL_FROM must be the address email comes from.")
+        if not 1 <= self.smtp_port <= 65535 or self.smtp_timeout_seconds < 1 or self.mail_max_attempts < 1:
+            raise ConfigError("VOICE_APP_SMTP_PORT, VOICE_APP_SMTP_TIMEOUT_SECONDS and VOICE_APP_MAIL_MAX_ATTEMPTS must be positive.")
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     def keyring(self):
         """The field encryption keys these settings name (the public demo key when none are set)."""

@@ -3,9 +3,21 @@
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
+from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.mfa import AuthenticatorApp, RecoveryCode, SecondFactorPolicy, SecondFactorRule
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
+from voice_app.models.phone import (
+    IroAway,
+    MessageKind,
+    PhoneDevice,
+    PhoneEnd,
+    PhoneMessage,
+    PhonePairing,
+    Safety,
+    SafetyAlert,
+    SecretKind,
+)
 from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
 from voice_app.models.records import ErasureRequest
 from voice_app.models.reports import ReportMonth
@@ -31,6 +43,7 @@ from voice_app.models.statements import (
     ChildResponse,
     DecisionOutcome,
     FlowVersion,
+    GivenVia,
     Handover,
     MenuDecision,
     Sharing,
@@ -54,12 +67,24 @@ __all__ = [
     "ErasureRequest",
     "FeedbackLink",
     "FlowVersion",
+    "GivenVia",
     "Handover",
     "LateReason",
     "IntroLetter",
+    "IroAway",
     "IroProfile",
     "MeetingFormat",
     "MenuDecision",
+    "MessageKind",
+    "PhoneDevice",
+    "PhoneEnd",
+    "PhoneMessage",
+    "PhonePairing",
+    "Safety",
+    "SafetyAlert",
+    "SecretKind",
+    "OutboxEmail",
+    "OutboxStatus",
     "ParentDraft",
     "ParentResponse",
     "Participation",

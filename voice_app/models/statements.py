@@ -27,6 +27,14 @@ class Sharing(str, enum.Enum):
     IRO_ONLY = "iro_only"  # "only my IRO"
 
 
+class GivenVia(str, enum.Enum):
+    """Where a statement was given: the service figures count statements by it."""
+
+    IRO_TABLET = "iro_tablet"  # handed over on the IRO's tablet at a visit (every statement before this existed)
+    OWN_PHONE = "own_phone"  # on the child's own phone, between meetings
+    PRACTITIONER = "practitioner"  # on the device of a practitioner gathering views for a conference
+
+
 class Statement(SQLModel, table=True):
     """One child's views (and Child's Menu) given at one pre-review visit."""
 
@@ -49,6 +57,10 @@ class Statement(SQLModel, table=True):
     language: str = Field(default="en-GB", max_length=16)
     scribed: bool = False
     scribe_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    given_via: GivenVia = Field(
+        default=GivenVia.IRO_TABLET,
+        sa_column=sa.Column(enum_type(GivenVia), nullable=False, server_default=GivenVia.IRO_TABLET.value),
+    )
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

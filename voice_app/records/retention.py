@@ -253,6 +253,7 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
     )
     connection.execute(sa.update(parent_t).where(parent_t.c.review_id.in_(reviews)).values(name=None, comment=None))
     connection.execute(sa.delete(draft_t).where(draft_t.c.link_id.in_(links)))
+    _forget_phone(connection, child_id=child_id, now=now)
     connection.execute(
         sa.update(child_t)
         .where(child_t.c.id == child_id)
@@ -268,6 +269,18 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
             anonymised_at=now,
         )
     )
+
+
+def _forget_phone(connection: Connection, *, child_id: int, now: datetime) -> None:
+    """The child's own phone: its words and the IRO's replies go (kinds and dates stay for the figures), the phone ends."""
+    from voice_app.models import PhoneDevice, PhoneMessage, PhonePairing
+
+    message_t, device_t, pairing_t = PhoneMessage.__table__, PhoneDevice.__table__, PhonePairing.__table__
+    connection.execute(sa.update(message_t).where(message_t.c.child_id == child_id).values(text="", reply=""))
+    connection.execute(
+        sa.update(device_t).where(device_t.c.child_id == child_id, device_t.c.ended_at.is_(None)).values(ended_at=now, end_reason="left_care")
+    )
+    connection.execute(sa.update(pairing_t).where(pairing_t.c.child_id == child_id, pairing_t.c.used_at.is_(None)).values(expires_at=now))
 
 
 def _audit(connection: Connection, action: str, detail: str, *, by: int | None, now: datetime, child_id: int | None = None) -> None:

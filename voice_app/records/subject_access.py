@@ -111,6 +111,7 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
              "statement_id": event.statement_id, "detail": event.detail, "value_before_correction": event.old_value}
             for event in events
         ],
+        **_phone(db, child_id=child_id, name=name),
     }
     third_party = {
         "note": "Information about people other than the child. Review it before release: it may have to be withheld or redacted.",
@@ -118,6 +119,25 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
         "other_children_named": _other_children_named(db, child, record),
     }
     return SubjectAccess(child, record, third_party, records)
+
+
+def _phone(db: Session, *, child_id: int, name) -> dict[str, Any]:
+    """The child's own phones and what they told their IRO on them, with the replies."""
+    from voice_app.models import PhoneDevice, PhoneMessage
+
+    devices = db.exec(select(PhoneDevice).where(PhoneDevice.child_id == child_id).order_by(col(PhoneDevice.id))).all()
+    messages = db.exec(select(PhoneMessage).where(PhoneMessage.child_id == child_id).order_by(col(PhoneMessage.id))).all()
+    return {
+        "own_phones": [
+            {"joined_at": _when(d.created_at), "last_used_at": _when(d.last_used_at), "ended_at": _when(d.ended_at), "end_reason": _value(d.end_reason)}
+            for d in devices
+        ],
+        "phone_messages": [
+            {"id": m.id, "sent_at": _when(m.created_at), "about": m.kind.value, "feeling": m.feeling, "safe": _value(m.safety),
+             "words": m.text or None, "reply": m.reply or None, "replied_by": name(m.replied_by_id), "replied_at": _when(m.replied_at)}
+            for m in messages
+        ],
+    }
 
 
 def _parents_feedback(db: Session, review_ids: list[int]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from voice_app.reports.lawful import lawful_figures, visit_checks_figure
 from voice_app.reports.model import Figure, TextFigure
 from voice_app.reports.parents import parents_section
 from voice_app.reports.period import Period
+from voice_app.reports.phone import phone_figures
 from voice_app.reports.told import told_figure
 from voice_app.reports.voices import (
     menu_figures,
@@ -72,6 +73,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         visit_checks_figure(now, before),
         reasons_figure(queries.declined_reasons(connection, period), now, before),
         *statements_figures(now, before),
+        *phone_figures(connection, period=period, previous=window.before),
         participation_figure(now, before),
         *lawful_figures(now, before),
         *menu_figures(bank, now, before),
