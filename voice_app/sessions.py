@@ -36,6 +36,7 @@ END_REASONS = {
     "handed-over": "Tablet handed to a child",
     "idle": "Not used for a while",
     "expired": "Reached its time limit",
+    "access-ended": "Access for the conference ended",
 }
 
 

@@ -6,6 +6,7 @@ from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse,
 from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
 from voice_app.models.people import Child, Role, StaffUser
+from voice_app.models.practitioners import PractitionerInvitation, Profession
 from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
 from voice_app.models.records import ErasureRequest
 from voice_app.models.reports import ReportMonth
@@ -64,6 +65,8 @@ __all__ = [
     "OutboxStatus",
     "ParentDraft",
     "ParentResponse",
+    "PractitionerInvitation",
+    "Profession",
     "Participation",
     "ReportMonth",
     "ResponseSource",
