@@ -4,31 +4,32 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import Client
+from tests.conftest import PASSWORD, Client
 from tests.feedback_helpers import conference, link
 from tests.statement_factories import AnswerSpec, make_statement
-from voice_app.models import ErasureRequest, IroProfile, Role, VisitMethod, VisitStatus
+from voice_app.models import ErasureRequest, IroProfile, Profession, ReviewStatus, Role, StaffUser, VisitMethod, VisitStatus
+from voice_app.practitioners.services import accept, check_link, invite
 from voice_app.profiles.photos import clean_photo
 
 # Who visits: anonymous, a parent holding a feedback link, the child's IRO, another IRO, a manager, an admin,
-# and a tablet in child mode.
-ROLES = {"A": "anonymous", "P": "parent", "I": "iro", "O": "other iro", "M": "manager", "D": "admin", "C": "child mode"}
+# a tablet in child mode, and a practitioner invited to gather the child's views for an upcoming conference.
+ROLES = {"A": "anonymous", "P": "parent", "I": "iro", "O": "other iro", "M": "manager", "D": "admin", "C": "child mode", "T": "practitioner"}
 
 # Every endpoint, an example URL and who may use it (letters from ROLES). A route missing here fails the tests,
 # so a new page cannot arrive without a rule.
 RULES: dict[str, tuple[str, str]] = {
-    "static": ("/static/css/staff.css", "APIOMDC"),
-    "health.healthz": ("/healthz", "APIOMDC"),
-    "credits.credits": ("/credits", "APIOMDC"),
-    "auth.index": ("/", "IOMD"),
-    "auth.sign_in": ("/sign-in", "APIOMD"),
-    "auth.sign_out": ("/sign-out", "IOMD"),
-    "auth.change_password": ("/account/password", "IOMD"),
-    "auth.sessions": ("/account/sessions", "IOMD"),
+    "static": ("/static/css/staff.css", "APIOMDCT"),
+    "health.healthz": ("/healthz", "APIOMDCT"),
+    "credits.credits": ("/credits", "APIOMDCT"),
+    "auth.index": ("/", "IOMDT"),
+    "auth.sign_in": ("/sign-in", "APIOMDT"),
+    "auth.sign_out": ("/sign-out", "IOMDT"),
+    "auth.change_password": ("/account/password", "IOMDT"),
+    "auth.sessions": ("/account/sessions", "IOMDT"),
     "auth.end_own_session": ("/account/sessions/{iro_session}/end", "I"),
     "admin.staff_list": ("/admin/staff", "D"),
     "admin.new_staff": ("/admin/staff/new", "D"),
@@ -84,7 +85,7 @@ RULES: dict[str, tuple[str, str]] = {
     "child.my_iro_photo": ("/child/statements/{child_statement}/my-iro/photo", "C"),
     # Child mode's offline support: the service worker is a plain script with nothing of the child in it
     # (served to anyone, so the browser can re-check it); the rest needs the live hand-over.
-    "child.service_worker": ("/child/sw.js", "APIOMDC"),
+    "child.service_worker": ("/child/sw.js", "APIOMDCT"),
     "child.offline_manifest": ("/child/offline.json", "C"),
     "child.offline_page": ("/child/offline", "C"),
     "child.session_token": ("/child/token", "C"),
@@ -104,12 +105,19 @@ RULES: dict[str, tuple[str, str]] = {
     "records.confirm": ("/records/erasure/{erasure}/confirm", "M"),
     "records.cancel": ("/records/erasure/{erasure}/cancel", "M"),
     "reports.ssda903_reviews_csv": ("/reports/ssda903-reviews.csv", "MD"),
-    "parents.start": ("/p/{token}", "APIOMD"),
-    "parents.begin": ("/p/{token}/start", "APIOMD"),
-    "parents.step": ("/p/{token}/q1", "APIOMD"),
-    "parents.check": ("/p/{token}/check", "APIOMD"),
-    "parents.send": ("/p/{token}/send", "APIOMD"),
-    "parents.thanks": ("/p/{token}/thanks", "APIOMD"),
+    "parents.start": ("/p/{token}", "APIOMDT"),
+    "parents.begin": ("/p/{token}/start", "APIOMDT"),
+    "parents.step": ("/p/{token}/q1", "APIOMDT"),
+    "parents.check": ("/p/{token}/check", "APIOMDT"),
+    "parents.send": ("/p/{token}/send", "APIOMDT"),
+    "parents.thanks": ("/p/{token}/thanks", "APIOMDT"),
+    # Practitioners (issue 18): staff who may invite for the conference manage its practitioners; the emailed link
+    # is for whoever holds it; the practitioner reaches only their own page and hand-over, and nothing above.
+    "practitioners.invitations": ("/conferences/{live_conference}/practitioners", "IM"),
+    "practitioners.withdraw_invitation": ("/practitioner-invitations/{invitation}/withdraw", "IM"),
+    "practitioners.join": ("/practitioner/join/{invite_token}", "APIOMDT"),
+    "practitioners.home": ("/practitioner/", "T"),
+    "practitioners.hand_over": ("/practitioner/invitations/{practitioner_invitation}/hand-over", "T"),
 }
 
 
@@ -178,9 +186,18 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     parent = Client(app.test_client())
     parent.get(f"/p/{feedback_link.token}")
     clients["P"] = parent
+    # A practitioner who joined for the child's next conference, and another still holding an unused link.
+    live_conf = conference(make, child, day=date.today() + timedelta(days=14), status=ReviewStatus.SCHEDULED)
+    joined = invite(db, review=live_conf, child=child, email="sam.worker@example.org", name="Sam Worker", profession=Profession.SOCIAL_WORKER, organisation="", invited_by=manager)
+    db.commit()
+    accept(db, joining=check_link(db, token=joined.token), password=PASSWORD)
+    waiting = invite(db, review=live_conf, child=child, email="school.nurse@example.org", name="Pat Nurse", profession=Profession.HEALTH, organisation="", invited_by=iro)
+    db.commit()
+    clients["T"] = signed_in(db.get(StaffUser, joined.invitation.practitioner_id))
     ids = dict(
         iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
         attention_statement=flagged.id, erasure=erasure.id,
+        live_conference=live_conf.id, practitioner_invitation=joined.invitation.id, invitation=waiting.invitation.id, invite_token=waiting.token,
     )
     return World(app, ids, clients)

@@ -21,6 +21,7 @@ FIELD_NAMES = [
     "declined_reason", "format_used", "chaired_by", "iro_notes", "r-feel-today-we_did", "reason_for_child",
     "version", "language", "parts", "scribing", "pin", "forget_pin", "secret", "choice", "special", "scale", "text",
     "skip", "mode", "sharing", "answer", "comment", "name", "submission_key", "max_responses", "q1", "q2", "q3", "q4", "q5",
+    "profession", "organisation",
 ]
 TRICKY = [
     "", "0", "-1", "9" * 30, "1e309", "NaN", "2025-02-30", "99999-12-31", "0001-01-01", "2025-13-01", "y", "on",
@@ -37,6 +38,8 @@ VALID = {
     "statements.response": {"r-feel-today-we_did": "We did it"},
     "statements.decision": {"outcome": "not_possible", "reason_for_child": "Because"},
     "child.answer": {"choice": "happy"},
+    "practitioners.invitations": {"name": "Sam Worker", "email": "sam@example.org", "profession": "social_worker", "organisation": "Team"},
+    "practitioners.join": {"new": "a long enough password", "confirm": "a long enough password"},
 }
 values = st.one_of(
     st.sampled_from(TRICKY),

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from voice_app.auth.services import find_staff_by_email, normalise_email
 from voice_app.models import (
     AuditEvent,
     Child,
@@ -136,8 +138,8 @@ def invite(
     now = now or utcnow()
     if not conference_open(review):
         raise InviteProblem("Practitioners can only be invited for a child protection conference that has not been held yet.")
-    address = email.strip().lower()
-    user = db.exec(select(StaffUser).where(StaffUser.email == address)).first()
+    address = normalise_email(email)
+    user = find_staff_by_email(db, address)
     if user is not None and user.role != Role.PRACTITIONER:
         raise InviteProblem("That email address belongs to a member of the reviewing service. Invite the practitioner at their own work address.")
     if user is not None and not user.active:
@@ -146,7 +148,10 @@ def invite(
         # No usable password until they choose one through the link: a random one nobody knows.
         user = StaffUser(email=address, display_name=name.strip(), role=Role.PRACTITIONER, password_hash=hash_password(secrets.token_urlsafe(32)))
         db.add(user)
-        db.flush()
+        try:
+            db.flush()
+        except IntegrityError as exc:  # the same address invited at the same moment from another page
+            raise InviteProblem("That address was invited a moment ago. Reload the page to see it.") from exc
     invitation = db.exec(
         select(PractitionerInvitation).where(
             PractitionerInvitation.review_id == review.id,
