@@ -355,3 +355,24 @@ def test_the_invitation_is_emailed_and_its_link_works(database_url, setting, db,
     assert practitioner.get(link).status_code == 200
     assert practitioner.post(link, {"new": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
     app.extensions["voice_app_engine"].dispose()
+
+
+# ----- service figures ------------------------------------------------------------------------------
+
+
+def test_statements_by_where_given_count_those_gathered_by_practitioners(setting, db, signed_in, app):
+    from voice_app.reports.period import financial_year
+    from voice_app.reports.report import build_report
+
+    invitation, client = _joined(db, setting, signed_in)
+    statement_id = _hand_over(client, invitation.id)
+    client.post(f"/child/statements/{statement_id}/questions/feel-today", {"choice": "happy"})
+    assert client.post(f"/child/statements/{statement_id}/sharing", {"sharing": "meeting"}).status_code == 302
+    db.expire_all()
+    assert db.get(Statement, statement_id).end_reason is not None
+    today = date.today()
+    with app.extensions["voice_app_engine"].connect() as connection:
+        report = build_report(connection, financial_year(today.year if today.month >= 4 else today.year - 1))
+    rows = {row.key: row.now.count for row in report.figure("statements-given-via").rows}
+    # The earlier statement was given on the IRO's tablet; this one on the practitioner's device.
+    assert rows == {"iro_tablet": rows["iro_tablet"], "own_phone": 0, "practitioner": 1}
