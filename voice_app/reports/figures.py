@@ -165,8 +165,8 @@ def given_via_figure(now: Counts, before: Counts) -> Figure:
         [(where.value, GIVEN_VIA_LABELS[where]) for where in GivenVia],
         now,
         before,
-        lambda c, key: c.given_via[key],
-        base=lambda c: total(c.given_via),
+        lambda c, key: total(c.statements, lambda k: str(k[5]) == key),
+        base=lambda c: total(c.statements),
         group="all",
     )
     return Figure(
