@@ -376,3 +376,14 @@ def test_statements_by_where_given_count_those_gathered_by_practitioners(setting
     rows = {row.key: row.now.count for row in report.figure("statements-given-via").rows}
     # The earlier statement was given on the IRO's tablet; this one on the practitioner's device.
     assert rows == {"iro_tablet": rows["iro_tablet"], "own_phone": 0, "practitioner": 1}
+
+
+def test_two_hand_overs_at_once_make_one_visit(setting, db):
+    from voice_app.practitioners.services import practitioner_visit
+
+    made = _invited(db, setting)
+    stale = PractitionerInvitation(**made.invitation.model_dump())  # as a second request read it, before the first made the visit
+    first = practitioner_visit(db, invitation=made.invitation, today=date.today())
+    second = practitioner_visit(db, invitation=stale, today=date.today())
+    assert first.id == second.id and stale.visit_id == first.id
+    assert len(db.exec(select(Visit).where(Visit.purpose == VisitPurpose.PRACTITIONER)).all()) == 1

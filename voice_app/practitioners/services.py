@@ -273,9 +273,17 @@ def practitioner_visit(db: Session, *, invitation: PractitionerInvitation, today
     )
     db.add(visit)
     db.flush()
-    live = db.get(PractitionerInvitation, invitation.id)
-    live.visit_id = visit.id
-    db.add(live)
+    # Claimed in one statement, so a double tap on two requests still gives one visit (the other is undone).
+    claimed = db.execute(
+        update(PractitionerInvitation)
+        .where(col(PractitionerInvitation.id) == invitation.id, col(PractitionerInvitation.visit_id).is_(None))
+        .values(visit_id=visit.id)
+    )
+    if not claimed.rowcount:
+        db.rollback()
+        visit_id = db.exec(select(PractitionerInvitation.visit_id).where(PractitionerInvitation.id == invitation.id)).one()
+        invitation.visit_id = visit_id
+        return db.get(Visit, visit_id)
     db.commit()
     invitation.visit_id = visit.id
     return visit
