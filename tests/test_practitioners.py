@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
+from io import BytesIO
 
 import jsonschema
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
 from tests.conftest import PASSWORD, Client
@@ -233,6 +235,10 @@ def test_the_hand_over_is_child_mode_and_the_statement_reaches_the_chair(setting
     assert "Views gathered by a practitioner" in child_page and "Sam Worker" in child_page
     exported = json.loads(iro.get(f"/statements/{statement_id}/export.json").data)
     jsonschema.validate(exported, export_schema())
+    pdf = iro.get(f"/statements/{statement_id}/export.pdf")
+    assert pdf.status_code == 200
+    pdf_text = " ".join("\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages).split())
+    assert "Given via a practitioner" in pdf_text and "gathered by Sam Worker (Social worker, Riverside team), invited by Mo Manager" in pdf_text
     assert exported["gathered_by"] == {"name": "Sam Worker", "profession": "Social worker", "organisation": "Riverside team", "invited_by": "Mo Manager"}
     listed = signed_in(setting["manager"]).get(f"/conferences/{setting['upcoming'].id}/practitioners").get_data(as_text=True)
     assert f"/statements/{statement_id}" in listed
