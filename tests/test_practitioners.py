@@ -228,6 +228,11 @@ def test_the_hand_over_is_child_mode_and_the_statement_reaches_the_chair(setting
     assert (visit.review_id, visit.purpose, visit.iro_id) == (setting["upcoming"].id, VisitPurpose.PRACTITIONER, invitation.practitioner_id)
     assert client.get(f"/statements/{statement_id}").status_code == 403  # the practitioner never reads it back
 
+    # The conference's chair (here not the child's IRO) reads it; another IRO does not, nor the chair an older statement.
+    chair = signed_in(setting["chair"])
+    assert b"gathered by" in chair.get(f"/statements/{statement_id}").data
+    assert chair.get(f"/statements/{setting['earlier'].id}").status_code == 404
+    assert signed_in(setting["other"]).get(f"/statements/{statement_id}").status_code == 404
     iro = signed_in(setting["iro"])
     shown = iro.get(f"/statements/{statement_id}").get_data(as_text=True)
     assert "Given via a practitioner" in shown and "Sam Worker (Social worker, Riverside team)" in shown and "invited by Mo Manager" in shown
