@@ -177,7 +177,6 @@ EXPECTED = {
     "statements-version": {"younger": (8, 1), "older": (3, 1)},
     "statements-scribed": {"False": (10, 2), "True": (1, 0)},
     "statements-language": {"en-GB": (10, 2), "pl": (1, 0)},
-    "statements-given-via": {"iro_tablet": (11, 2), "own_phone": (0, 0), "practitioner": (0, 0)},
     "participation": {"held_cared_for": (10, 1), "participated_cared_for": (8, 1), "held_cp_conference": (2, 0), "participated_cp_conference": (1, 0)},
     "views-feel-today": {"0:happy": (6, 0), "0:sad": (1, 1), "0:worried": (1, 0), "0:ok": (0, 0), "answered": (8, 1), "skipped": (1, 0)},
     "views-old-question": {"0:happy": (6, 0), "answered": (6, 0), "skipped": (0, 0)},

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from voice_app.models import GivenVia, ReviewKind, VisitMethod
+from voice_app.models import ReviewKind, VisitMethod
 from voice_app.reports.model import Figure, Row, Value
 from voice_app.reports.queries import Counts
 
@@ -148,38 +148,7 @@ def statements_figures(now: Counts, before: Counts) -> list[Figure]:
         breakdown("statements-version", "Statements by version (younger or older children)", 1, [("younger", "Younger children's version"), ("older", "Older children's version")]),
         breakdown("statements-scribed", "Statements written by the child or scribed", 2, [("False", "The child used the tablet"), ("True", "Scribed by the IRO for the child")]),
         breakdown("statements-language", "Statements by language", 3, [(code, LANGUAGE_NAMES.get(code, code)) for code in languages]),
-        given_via_figure(now, before),
     ]
-
-
-GIVEN_VIA_LABELS = {
-    GivenVia.IRO_TABLET: "On the IRO's tablet, at a visit",
-    GivenVia.OWN_PHONE: "On the child's own phone",
-    GivenVia.PRACTITIONER: "On a practitioner's device, for a conference",
-}
-
-
-def given_via_figure(now: Counts, before: Counts) -> Figure:
-    """Statements completed, by where they were given: the IRO's tablet, the child's own phone, a practitioner's device."""
-    rows = rows_for(
-        [(where.value, GIVEN_VIA_LABELS[where]) for where in GivenVia],
-        now,
-        before,
-        lambda c, key: total(c.statements, lambda k: str(k[5]) == key),
-        base=lambda c: total(c.statements),
-        group="all",
-    )
-    return Figure(
-        "statements-given-via",
-        "Children's statements",
-        "Statements by where they were given",
-        "Statements completed in the period, by where the child gave them: on the IRO's tablet at a visit, on "
-        "their own phone, or on the device of a practitioner gathering their views for a child protection conference. "
-        "Counts from 1 to 4 are shown as \u201c<5\u201d.",
-        rows,
-        child_level=True,
-        share_of="of statements completed",
-    )
 
 
 def participation_figure(now: Counts, before: Counts) -> Figure:

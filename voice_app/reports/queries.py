@@ -55,7 +55,7 @@ class Counts:
     reviews: Counter = field(default_factory=Counter)  # (kind, format_used, chaired_by)
     participated: Counter = field(default_factory=Counter)  # review kind -> reviews with a statement before
     written: Counter = field(default_factory=Counter)  # () -> "you said, we did" answers written
-    statements: Counter = field(default_factory=Counter)  # (end_reason, version, scribed, language, sharing, given_via)
+    statements: Counter = field(default_factory=Counter)  # (end_reason, version, scribed, language, sharing)
     answers: Counter = field(default_factory=Counter)  # (question_id, skipped, scale)
     choices: Counter = field(default_factory=Counter)  # (question_id, choice_id, position)
     decisions: Counter = field(default_factory=Counter)  # (item_id, outcome)
@@ -219,7 +219,7 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
     which, completed = chosen.by_instant(statement_t.c.ended_at)
     done = sa.and_(statement_t.c.end_reason.is_not(None), completed)
     by_statement = answer_t.join(statement_t, answer_t.c.statement_id == statement_t.c.id)
-    statements = _grouped(which, statement_t.c.end_reason, statement_t.c.version, statement_t.c.scribed, statement_t.c.language, statement_t.c.sharing, statement_t.c.given_via).where(done)
+    statements = _grouped(which, statement_t.c.end_reason, statement_t.c.version, statement_t.c.scribed, statement_t.c.language, statement_t.c.sharing).where(done)
     answers = _grouped(which, answer_t.c.question_id, answer_t.c.skipped, answer_t.c.scale).select_from(by_statement).where(done)
     choices = (
         _grouped(which, answer_t.c.question_id, choice_t.c.choice_id, choice_t.c.position)

@@ -43,7 +43,7 @@ from voice_app.reports.queries import (
 
 month_t = ReportMonth.__table__
 
-FORMAT = "r5"  # stored with every month's counts: change it when what is counted changes, and months are recounted
+FORMAT = "r4"  # stored with every month's counts: change it when what is counted changes, and months are recounted
 # A month is kept only once it ended this long ago. A change is marked only in months that have ended
 # (staleness.py), so a transaction would have to stay open this long to slip a change past a report.
 SETTLE = timedelta(hours=1)
