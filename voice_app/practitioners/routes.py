@@ -20,7 +20,7 @@ from voice_app.child.handover import (
 )
 from voice_app.extensions import limiter
 from voice_app.mail import mail_enabled, queue_email
-from voice_app.models import Child, FlowVersion, PractitionerInvitation, Profession, Review, Role
+from voice_app.models import Child, FlowVersion, PractitionerInvitation, Profession, Review, ReviewKind, Role
 from voice_app.practitioners import bp
 from voice_app.practitioners.access import INVITATION_KEY
 from voice_app.practitioners.forms import InviteForm, JoinForm, PractitionerHandoverForm, WithdrawForm
@@ -57,7 +57,7 @@ def _conference(review_id: int) -> tuple[Review, Child]:
     session_db = db.session()
     review = session_db.get(Review, review_id)
     child = session_db.get(Child, review.child_id) if review else None
-    if review is None or child is None or not child.active or review.kind.value != "cp_conference":
+    if review is None or child is None or not child.active or review.kind != ReviewKind.CP_CONFERENCE:
         abort(404)
     if not may_invite(current_user, review=review, child=child):
         abort(404)
@@ -244,7 +244,7 @@ def hand_over(invitation_id: int):
 @bp.app_template_global("practitioner_invitations_url")
 def practitioner_invitations_url(review) -> str | None:
     """The link to a conference's practitioners on the staff child page (conferences only)."""
-    return url_for("practitioners.invitations", review_id=review.id) if review.kind.value == "cp_conference" else None
+    return url_for("practitioners.invitations", review_id=review.id) if review.kind == ReviewKind.CP_CONFERENCE else None
 
 
 
