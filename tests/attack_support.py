@@ -4,33 +4,47 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
-from tests.conftest import Client
+from tests.conftest import PASSWORD, Client
 from tests.feedback_helpers import conference, link
 from tests.phone_support import join_phone, tell
 from tests.statement_factories import AnswerSpec, make_statement
-from voice_app.models import ErasureRequest, IroProfile, PhoneDevice, PhonePairing, Role, SafetyAlert, VisitMethod, VisitStatus
+from voice_app.models import (
+    ErasureRequest,
+    IroProfile,
+    PhoneDevice,
+    PhonePairing,
+    Profession,
+    ReviewStatus,
+    Role,
+    SafetyAlert,
+    StaffUser,
+    VisitMethod,
+    VisitStatus,
+)
+from voice_app.practitioners.services import accept, check_link, invite
 from voice_app.profiles.photos import clean_photo
 
 # Who visits: anonymous, a parent holding a feedback link, the child's IRO, another IRO, a manager, an admin,
-# a tablet in child mode, and a child's own phone (a device credential, unlocked with the child's secret).
-ROLES = {"A": "anonymous", "P": "parent", "I": "iro", "O": "other iro", "M": "manager", "D": "admin", "C": "child mode", "F": "phone"}
+# a tablet in child mode, a child's own phone (a device credential, unlocked with the child's secret), and a
+# practitioner invited to gather the child's views for an upcoming conference.
+ROLES = {"A": "anonymous", "P": "parent", "I": "iro", "O": "other iro", "M": "manager", "D": "admin", "C": "child mode", "F": "phone", "T": "practitioner"}
 
 # Every endpoint, an example URL and who may use it (letters from ROLES). A route missing here fails the tests,
 # so a new page cannot arrive without a rule.
 RULES: dict[str, tuple[str, str]] = {
-    "static": ("/static/css/staff.css", "APIOMDCF"),
-    "health.healthz": ("/healthz", "APIOMDCF"),
-    "credits.credits": ("/credits", "APIOMDCF"),
-    "auth.index": ("/", "IOMD"),
-    "auth.sign_in": ("/sign-in", "APIOMDF"),
-    "auth.sign_out": ("/sign-out", "IOMD"),
-    "auth.change_password": ("/account/password", "IOMD"),
-    "auth.sessions": ("/account/sessions", "IOMD"),
+    "static": ("/static/css/staff.css", "APIOMDCFT"),
+    "health.healthz": ("/healthz", "APIOMDCFT"),
+    "credits.credits": ("/credits", "APIOMDCFT"),
+    "auth.index": ("/", "IOMDT"),
+    "auth.sign_in": ("/sign-in", "APIOMDFT"),
+    "auth.sign_out": ("/sign-out", "IOMDT"),
+    "auth.change_password": ("/account/password", "IOMDT"),
+    "auth.sessions": ("/account/sessions", "IOMDT"),
     "auth.end_own_session": ("/account/sessions/{iro_session}/end", "I"),
     # The second step of signing in: without a right password a moment ago, it sends everyone to sign in;
     # someone signed in is sent on to their start page.
@@ -96,7 +110,7 @@ RULES: dict[str, tuple[str, str]] = {
     "child.my_iro_photo": ("/child/statements/{child_statement}/my-iro/photo", "C"),
     # Child mode's offline support: the service worker is a plain script with nothing of the child in it
     # (served to anyone, so the browser can re-check it); the rest needs the live hand-over.
-    "child.service_worker": ("/child/sw.js", "APIOMDCF"),
+    "child.service_worker": ("/child/sw.js", "APIOMDCFT"),
     "child.offline_manifest": ("/child/offline.json", "C"),
     "child.offline_page": ("/child/offline", "C"),
     "child.session_token": ("/child/token", "C"),
@@ -128,16 +142,16 @@ RULES: dict[str, tuple[str, str]] = {
     "sso_admin.settings": ("/admin/single-sign-on", "D"),
     "sso_admin.approvals": ("/admin/single-sign-on/approvals", "D"),
     "sso_admin.decide": ("/admin/single-sign-on/approvals/1", "D"),
-    "parents.start": ("/p/{token}", "APIOMDF"),
-    "parents.begin": ("/p/{token}/start", "APIOMDF"),
-    "parents.step": ("/p/{token}/q1", "APIOMDF"),
-    "parents.check": ("/p/{token}/check", "APIOMDF"),
-    "parents.send": ("/p/{token}/send", "APIOMDF"),
-    "parents.thanks": ("/p/{token}/thanks", "APIOMDF"),
+    "parents.start": ("/p/{token}", "APIOMDFT"),
+    "parents.begin": ("/p/{token}/start", "APIOMDFT"),
+    "parents.step": ("/p/{token}/q1", "APIOMDFT"),
+    "parents.check": ("/p/{token}/check", "APIOMDFT"),
+    "parents.send": ("/p/{token}/send", "APIOMDFT"),
+    "parents.thanks": ("/p/{token}/thanks", "APIOMDFT"),
     # The child's own phone: joining and the quick exit are open to anyone (but a tablet in child mode);
     # everything else needs this phone's credential and the child's secret, and reaches only its child.
-    "phone.join": ("/phone/join", "APIOMDF"),
-    "phone.quick_exit": ("/phone/exit", "APIOMDF"),
+    "phone.join": ("/phone/join", "APIOMDFT"),
+    "phone.quick_exit": ("/phone/exit", "APIOMDFT"),
     "phone.secret": ("/phone/secret", "F"),
     "phone.unlock": ("/phone/unlock", "F"),
     "phone.home": ("/phone/", "F"),
@@ -153,6 +167,11 @@ RULES: dict[str, tuple[str, str]] = {
     "phones.reply_to": ("/phone-messages/{phone_message}/reply", "IM"),
     "phones.acknowledge_alert": ("/safety-alerts/{safety_alert}/acknowledge", "IM"),
     "phones.away": ("/account/away", "IOM"),
+    "practitioners.invitations": ("/conferences/{live_conference}/practitioners", "IM"),
+    "practitioners.withdraw_invitation": ("/practitioner-invitations/{invitation}/withdraw", "IM"),
+    "practitioners.join": ("/practitioner/join/{invite_token}", "APIOMDFT"),
+    "practitioners.home": ("/practitioner/", "T"),
+    "practitioners.hand_over": ("/practitioner/invitations/{practitioner_invitation}/hand-over", "T"),
 }
 
 
@@ -226,10 +245,19 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     phone_message = int(sent.headers["Location"].rsplit("/", 1)[1])
     phone_device, phone_pairing = db.exec(select(PhoneDevice.id, PhonePairing.id).join(PhonePairing, PhonePairing.device_id == PhoneDevice.id)).one()
     safety_alert = db.exec(select(SafetyAlert.id)).one()
+    # A practitioner who joined for the child's next conference, and another still holding an unused link.
+    live_conf = conference(make, child, day=date.today() + timedelta(days=14), status=ReviewStatus.SCHEDULED)
+    joined = invite(db, review=live_conf, child=child, email="sam.worker@example.org", name="Sam Worker", profession=Profession.SOCIAL_WORKER, organisation="", invited_by=manager)
+    db.commit()
+    accept(db, joining=check_link(db, token=joined.token), password=PASSWORD)
+    waiting = invite(db, review=live_conf, child=child, email="school.nurse@example.org", name="Pat Nurse", profession=Profession.HEALTH, organisation="", invited_by=iro)
+    db.commit()
+    clients["T"] = signed_in(db.get(StaffUser, joined.invitation.practitioner_id))
     ids = dict(
         iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
         attention_statement=flagged.id, erasure=erasure.id,
         phone_message=phone_message, phone_device=phone_device, phone_pairing=phone_pairing, safety_alert=safety_alert,
+        live_conference=live_conf.id, practitioner_invitation=joined.invitation.id, invitation=waiting.invitation.id, invite_token=waiting.token,
     )
     return World(app, ids, clients)

@@ -22,6 +22,7 @@ FIELD_NAMES = [
     "version", "language", "parts", "scribing", "pin", "forget_pin", "secret", "choice", "special", "scale", "text",
     "skip", "mode", "sharing", "answer", "comment", "name", "submission_key", "max_responses", "q1", "q2", "q3", "q4", "q5",
     "code", "rule",
+    "profession", "organisation",
 ]
 TRICKY = [
     "", "0", "-1", "9" * 30, "1e309", "NaN", "2025-02-30", "99999-12-31", "0001-01-01", "2025-13-01", "y", "on",
@@ -42,6 +43,8 @@ VALID = {
     # Switched off, so saving never reaches out to a provider.
     "sso_admin.settings": {"display_name": "Council", "issuer": "https://login.example.org/tenant/v2.0", "client_id": "abc", "scopes": "openid email",
                            "allowed_domains": "example.org", "role_claim": "roles", "unknown_staff": "approve", "check_minutes": "15"},
+    "practitioners.invitations": {"name": "Sam Worker", "email": "sam@example.org", "profession": "social_worker", "organisation": "Team"},
+    "practitioners.join": {"new": "a long enough password", "confirm": "a long enough password"},
 }
 values = st.one_of(
     st.sampled_from(TRICKY),

@@ -107,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.parents import bp as parents_bp
     from voice_app.phone import bp as phone_bp
     from voice_app.phone import staff_bp as phones_bp
+    from voice_app.practitioners import bp as practitioners_bp
+    from voice_app.practitioners.access import install_practitioner_gate
     from voice_app.profiles import bp as profiles_bp
     from voice_app.records.blueprint import bp as records_bp
     from voice_app.reports import bp as reports_bp
@@ -118,11 +120,12 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         health_bp, credits_bp, auth_bp, staff_bp, admin_bp, statements_bp, feedback_bp, parents_bp, reports_bp,
-        child_bp, handover_bp, records_bp, profiles_bp, mfa_bp, sso_bp, sso_admin_bp, phone_bp, phones_bp,
+        child_bp, handover_bp, records_bp, profiles_bp, mfa_bp, sso_bp, sso_admin_bp, phone_bp, phones_bp, practitioners_bp,
     ):
         app.register_blueprint(blueprint)
     install_second_factor_gate(app)  # after the temporary-password gate: choose a password, then set up the app
     install_sso(app)
+    install_practitioner_gate(app)  # a practitioner's access ends with the conference or the invitation
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -19,6 +19,8 @@ from voice_app.models import (
     MenuDecision,
     ParentResponse,
     Participation,
+    PractitionerInvitation,
+    Profession,
     ResponseSource,
     Review,
     ReviewKind,
@@ -33,6 +35,7 @@ from voice_app.models import (
     Visit,
     VisitMethod,
     VisitStatus,
+    utcnow,
 )
 from voice_app.passwords import hash_password
 
@@ -115,6 +118,7 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
         if visit is not None and visit.status == VisitStatus.DONE:
             _add_statement(db, child=child, visit=visit, iro=iro, older=age >= 12)
     _add_parent_feedback(db)
+    _add_practitioner(db, invited_by=staff["manager@example.org"], password_hash=password_hash)
     _set_due_dates(db)
     db.commit()
     return True
@@ -201,6 +205,24 @@ def _add_parent_feedback(db: Session) -> None:
                ("agree", "disagree", "agree", "not_applicable", None))
     for index, (q1, q2, q3, q4, comment) in enumerate(answers):
         db.add(ParentResponse(review_id=conference.id, source=ResponseSource.PAPER, q1=q1, q2=q2, q3=q3, q4=q4, comment=comment, submission_key=f"demo-{index}"))
+
+
+def _add_practitioner(db: Session, *, invited_by: StaffUser, password_hash: str) -> None:
+    """A social worker who joined to gather a child's views for the next child protection conference."""
+    conference = db.exec(
+        select(Review).where(Review.kind == ReviewKind.CP_CONFERENCE, Review.status == ReviewStatus.SCHEDULED).order_by(Review.scheduled_for, Review.id)
+    ).first()
+    if conference is None:
+        return
+    user = StaffUser(email="practitioner@example.org", display_name="Pat Social-Worker", role=Role.PRACTITIONER, password_hash=password_hash)
+    db.add(user)
+    db.flush()
+    db.add(
+        PractitionerInvitation(
+            review_id=conference.id, child_id=conference.child_id, practitioner_id=user.id, profession=Profession.SOCIAL_WORKER,
+            organisation="Children's social care, North team", invited_by_id=invited_by.id, token_used_at=utcnow(),
+        )
+    )
 
 
 def _weekday(day: date) -> date:

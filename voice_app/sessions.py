@@ -39,6 +39,7 @@ END_REASONS = {
     "idle": "Not used for a while",
     "expired": "Reached its time limit",
     "provider-refused": "The council's sign-in no longer allows it",
+    "access-ended": "Access for the conference ended",
 }
 
 

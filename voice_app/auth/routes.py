@@ -25,6 +25,8 @@ def home_for(user) -> str:
     """Where each role lands after signing in."""
     if user.role == Role.ADMIN:
         return url_for("admin.staff_list")
+    if user.role == Role.PRACTITIONER:
+        return url_for("practitioners.home")
     return url_for("staff.caseload")
 
 

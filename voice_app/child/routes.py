@@ -56,7 +56,7 @@ from voice_app.child.handover import (
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
 from voice_app.i18n.terms import current_terms, term_words
-from voice_app.models import Sharing, StatementEnd, utcnow
+from voice_app.models import Role, Sharing, StatementEnd, utcnow
 from voice_app.questions.bank import default_bank
 from voice_app.rendering import render, wants_fragment
 from voice_app.sessions import sign_in_browser
@@ -367,6 +367,8 @@ def give_back():
 
 
 def _after_handback_url() -> str:
+    if g.iro.role == Role.PRACTITIONER:  # never shown the statement: back to the one page they have
+        return url_for("practitioners.home")
     return url_for("statements.show", statement_id=g.statement.id)
 
 

@@ -18,6 +18,7 @@ from voice_app.models.phone import (
     SafetyAlert,
     SecretKind,
 )
+from voice_app.models.practitioners import PractitionerInvitation, Profession
 from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
 from voice_app.models.records import ErasureRequest
 from voice_app.models.reports import ReportMonth
@@ -87,6 +88,8 @@ __all__ = [
     "OutboxStatus",
     "ParentDraft",
     "ParentResponse",
+    "PractitionerInvitation",
+    "Profession",
     "Participation",
     "ReportMonth",
     "ResponseSource",

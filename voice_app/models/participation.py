@@ -83,7 +83,9 @@ class VisitPurpose(str, enum.Enum):
 
     PRE_REVIEW = "pre_review"
     MID_WAY = "mid_way"
+    # A practitioner invited for a conference heard the child (voice_app/practitioners): not an IRO's visit.
+    PRACTITIONER = "practitioner"
 
     @property
     def label(self) -> str:
-        return {"pre_review": "Pre-review visit", "mid_way": "Mid-way visit"}[self.value]
+        return {"pre_review": "Pre-review visit", "mid_way": "Mid-way visit", "practitioner": "Views gathered by a practitioner"}[self.value]

@@ -16,10 +16,12 @@ class Role(str, enum.Enum):
     IRO = "iro"
     MANAGER = "manager"
     ADMIN = "admin"
+    # Invited to gather one child's views for one conference (voice_app/practitioners); sees nothing else.
+    PRACTITIONER = "practitioner"
 
     @property
     def label(self) -> str:
-        return {"iro": "IRO", "manager": "Manager", "admin": "Admin"}[self.value]
+        return {"iro": "IRO", "manager": "Manager", "admin": "Admin", "practitioner": "Practitioner"}[self.value]
 
 
 class StaffUser(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""Who may open a statement: the child's allocated IRO and managers; everyone else gets a 404."""
+"""Who may open a statement: the child's allocated IRO and managers (and a conference's chair, for views a
+practitioner gathered for it); everyone else gets a 404."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from flask import abort
 from sqlmodel import Session, col, select
 
-from voice_app.models import Child, Review, StaffUser, Statement, Visit
+from voice_app.models import Child, Review, Role, StaffUser, Statement, Visit, VisitPurpose
 from voice_app.security import child_for
 
 
@@ -37,8 +38,15 @@ def statement_for(db: Session, user: StaffUser, statement_id: int) -> StatementC
     context = load_context(db, statement_id)
     if context is None:
         abort(404)
+    if _chairs_it(user, context):
+        return context
     child_for(db, user, context.child.id)
     return context
+
+
+def _chairs_it(user: StaffUser, context: StatementContext) -> bool:
+    # Views a practitioner gathered for a conference reach its chair, even one who is not the child's IRO.
+    return user.role == Role.IRO and user.active and context.review.chair_id == user.id and context.visit.purpose == VisitPurpose.PRACTITIONER
 
 
 def statements_for_visit(db: Session, visit_id: int) -> list[Statement]:

@@ -151,6 +151,8 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
         "general_response": _response(record, GENERAL_ITEM),
         "items_kept_out_of_meeting": kept_out,
         "iro_notes": statement.iro_notes if audience == Audience.CASE_RECORD else None,
+        # Present only for views gathered on a practitioner's device for a conference.
+        **({"gathered_by": record.gathered_by.as_dict()} if record.gathered_by else {}),
     }
     return document
 

@@ -34,12 +34,16 @@ def _facts(record: StatementRecord, audience: Audience) -> list[tuple[str, str]]
     if statement.meeting_release_at:
         sharing += f" (released for the meeting by {record.name(statement.meeting_release_by_id)} on {statement.meeting_release_at:%-d %B %Y})"
     scribe = record.name(statement.scribe_id)
+    if record.gathered_by:  # on a practitioner's device for a conference, not at an IRO's visit
+        gathered = record.gathered_by
+        who = [("Given via a practitioner", f"{visit_text}: gathered by {gathered.description}" + (f", invited by {gathered.invited_by}" if gathered.invited_by else ""))]
+    else:
+        who = [("Pre-review visit", visit_text), ("IRO", record.name(visit.iro_id))]
     return [
         ("Case record reference", ctx.child.case_reference),
         ("Child", ctx.child.preferred_name),
         ("Review", f"{review.kind.label}, {review.stage.label.lower()}, {review.scheduled_for:%-d %B %Y}"),
-        ("Pre-review visit", visit_text),
-        ("IRO", record.name(visit.iro_id)),
+        *who,
         ("Started", f"{statement.started_at:%-d %B %Y %H:%M} UTC"),
         ("Ended", ended),
         ("Language", statement.language),

@@ -19,7 +19,9 @@ from voice_app.models import (
     MenuDecision,
     StaffUser,
     Statement,
+    VisitPurpose,
 )
+from voice_app.practitioners.gathered import Gatherer, gatherer_for_visit
 from voice_app.questions.bank import Question, QuestionBank, default_bank
 from voice_app.statements.access import StatementContext
 
@@ -129,6 +131,8 @@ class StatementRecord:
     after: list[AnswerView] = field(default_factory=list)
     # "What happens at my meeting": what the child understood, asked about, and whether they want an advocate.
     explain: list[AnswerView] = field(default_factory=list)
+    # Given on a practitioner's device for a conference: who gathered it (voice_app/practitioners).
+    gathered_by: Gatherer | None = None
 
     @property
     def statement(self) -> Statement:
@@ -261,6 +265,7 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         decisions=decisions,
         names=names,
         actions=actions,
+        gathered_by=gatherer_for_visit(db, visit_id=context.visit.id) if context.visit.purpose == VisitPurpose.PRACTITIONER else None,
     )
 
 

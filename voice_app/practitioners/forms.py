@@ -1,0 +1,47 @@
+"""Forms: inviting a practitioner, choosing a password through the link, withdrawing, and the practitioner's hand-over."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+
+from voice_app.child.forms import PARTS_CHOICES, HandoverForm
+from voice_app.models import Profession
+from voice_app.passwords import MIN_PASSWORD_LENGTH
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Their name", validators=[DataRequired("Enter the practitioner's name."), Length(max=120)], filters=[_strip])
+    email = EmailField(
+        "Their work email address",
+        description="The link to choose a password goes here. It works once, for a week at most, and not after the conference.",
+        validators=[DataRequired("Enter their email address."), Length(max=254), Email("Enter an email address like name@example.org.")],
+        filters=[_strip],
+    )
+    profession = RadioField(
+        "Who they are", choices=[(p.value, p.label) for p in Profession], validators=[InputRequired("Choose who they are.")]
+    )
+    organisation = StringField("Their team, school or service (optional)", validators=[Optional(), Length(max=120)], filters=[_strip])
+
+
+class JoinForm(FlaskForm):
+    new = PasswordField(
+        "Choose a password",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. You also use it to take your device back from the child.",
+        validators=[DataRequired("Choose a password."), Length(min=MIN_PASSWORD_LENGTH, max=512, message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")],
+    )
+    confirm = PasswordField("Type the password again", validators=[EqualTo("new", "The two passwords are not the same.")])
+
+
+class WithdrawForm(FlaskForm):
+    """A button that only needs its CSRF token."""
+
+
+class PractitionerHandoverForm(HandoverForm):
+    """The IRO's hand-over form, without asking about a past meeting: a practitioner knows nothing of those."""
+
+    parts = RadioField("What to ask", choices=[c for c in PARTS_CHOICES if c[0] != "after"], validators=[InputRequired("Choose what to ask.")])
+    ask_after = None
