@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.parents import bp as parents_bp
     from voice_app.phone import bp as phone_bp
     from voice_app.phone import staff_bp as phones_bp
+    from voice_app.phone.conversation import install_phone_conversation_gate
     from voice_app.practitioners import bp as practitioners_bp
     from voice_app.practitioners.access import install_practitioner_gate
     from voice_app.profiles import bp as profiles_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     install_second_factor_gate(app)  # after the temporary-password gate: choose a password, then set up the app
     install_sso(app)
     install_practitioner_gate(app)  # a practitioner's access ends with the conference or the invitation
+    install_phone_conversation_gate(app)  # the conversation on a child's own phone needs the phone unlocked
 
 
 def _register_error_pages(app: Flask) -> None:

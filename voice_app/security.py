@@ -112,6 +112,9 @@ def install_child_mode_lock(app: Flask) -> None:
         blueprint = endpoint.split(".", 1)[0] if "." in endpoint else endpoint
         if blueprint in CHILD_MODE_OPEN_BLUEPRINTS:
             return None
+        state = session.get(CHILD_MODE_KEY)
+        if blueprint == "phone" and isinstance(state, dict) and state.get("phone"):
+            return None  # child mode on the child's own phone: its own pages stay open (voice_app/phone/conversation.py)
         resume = url_for("child.resume") if "child.resume" in current_app.view_functions else None
         return render_template("errors/child_mode.html", resume_url=resume), 403
 

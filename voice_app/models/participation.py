@@ -85,7 +85,19 @@ class VisitPurpose(str, enum.Enum):
     MID_WAY = "mid_way"
     # A practitioner invited for a conference heard the child (voice_app/practitioners): not an IRO's visit.
     PRACTITIONER = "practitioner"
+    # The child gave their views on their own phone before the meeting (voice_app/phone/meeting.py): no one visited.
+    OWN_PHONE = "own_phone"
 
     @property
     def label(self) -> str:
-        return {"pre_review": "Pre-review visit", "mid_way": "Mid-way visit", "practitioner": "Views gathered by a practitioner"}[self.value]
+        return {
+            "pre_review": "Pre-review visit",
+            "mid_way": "Mid-way visit",
+            "practitioner": "Views gathered by a practitioner",
+            "own_phone": "Views given on their own phone",
+        }[self.value]
+
+    @property
+    def by_iro(self) -> bool:
+        """Whether an IRO visited the child (a practitioner's views or the child's own phone are not a visit)."""
+        return self not in (VisitPurpose.PRACTITIONER, VisitPurpose.OWN_PHONE)

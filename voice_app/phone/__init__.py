@@ -7,4 +7,4 @@ bp = Blueprint("phone", __name__, url_prefix="/phone")
 # Staff pages (sign-in needed): showing a joining code, reading messages, alerts, revoking a phone.
 staff_bp = Blueprint("phones", __name__)
 
-from voice_app.phone import routes, staff_routes  # noqa: F401
+from voice_app.phone import conversation, routes, staff_routes  # noqa: F401

@@ -12,19 +12,21 @@ from voice_app.models import PhoneDevice, utcnow
 DEVICE_COOKIE = "voice_phone"
 DEVICE_COOKIE_DAYS = 400  # the longest browsers keep a cookie; the phone also ends after the service's unused period
 UNLOCK_KEY = "phone_unlocked"
+PHONE_PATH = "/phone"
+CHILD_PATH = "/child"  # a copy while the child gets ready for a meeting on the phone (phone/conversation.py)
 
 
 def device_cookie() -> str | None:
     return request.cookies.get(DEVICE_COOKIE)
 
 
-def set_device_cookie(response: Response, credential: str) -> None:
+def set_device_cookie(response: Response, credential: str, *, path: str = PHONE_PATH) -> None:
     settings = current_app.config["VOICE_APP"]
     response.set_cookie(
         DEVICE_COOKIE,
         credential,
         max_age=int(timedelta(days=DEVICE_COOKIE_DAYS).total_seconds()),
-        path="/phone",
+        path=path,
         secure=cookies_secure(settings=settings, scheme=request.scheme, host=request.host),
         httponly=True,
         samesite="Strict",
@@ -32,7 +34,8 @@ def set_device_cookie(response: Response, credential: str) -> None:
 
 
 def forget_device(response: Response) -> None:
-    response.delete_cookie(DEVICE_COOKIE, path="/phone")
+    for path in (PHONE_PATH, CHILD_PATH):
+        response.delete_cookie(DEVICE_COOKIE, path=path)
     session.pop(UNLOCK_KEY, None)
 
 

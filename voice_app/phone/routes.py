@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from voice_app import db
@@ -25,6 +27,7 @@ from voice_app.phone.devices import (
     touch,
     try_unlock,
 )
+from voice_app.phone.meeting import next_meeting
 from voice_app.phone.messages import ASKS_SAFETY, FEELINGS, MessageProblem, messages_for_child, send_message
 from voice_app.profiles.routes import photo_response
 from voice_app.profiles.services import iro_for_child, photo_of, profile_view, service_contact
@@ -108,8 +111,6 @@ def _picked_pictures() -> list[str]:
 
 
 def _secret_kind_for(child: Child) -> SecretKind:
-    from datetime import date
-
     from voice_app.child.handover import YOUNGER_UNTIL_AGE
 
     age = child.age_on(date.today())
@@ -169,8 +170,10 @@ def unlock_page():
 
 @bp.get("/")
 def home():
-    """What the child can do: tell their IRO something, read what they wrote back, switch the phone off."""
-    return render_template("phone/home.html", kinds=list(MessageKind))
+    """What the child can do: tell their IRO something, get ready for their next meeting, read replies, switch off."""
+    found = next_meeting(db.session(), child=g.child, today=date.today())
+    meeting_day = format_date(found.review.scheduled_for, format="full") if found else None
+    return render_template("phone/home.html", kinds=list(MessageKind), meeting_day=meeting_day)
 
 
 KIND_TITLES = {

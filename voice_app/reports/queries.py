@@ -187,8 +187,9 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
 
     which, inside = chosen.by_day(visit_t.c.held_on)
     held_visits = _grouped(which, *visit_cols).select_from(by_review).where(inside, visit_t.c.status == VisitStatus.DONE, pre_review)
-    # Every visit an IRO held, pre-review and mid-way, by whether the child was seen alone (a practitioner's is not one).
-    iro_visit = visit_t.c.purpose != VisitPurpose.PRACTITIONER
+    # Every visit an IRO held, pre-review and mid-way, by whether the child was seen alone (a practitioner's
+    # views and the child's own phone are not one).
+    iro_visit = visit_t.c.purpose.in_([purpose for purpose in VisitPurpose if purpose.by_iro])
     visit_checks = _grouped(which, visit_t.c.purpose, visit_t.c.seen_alone).where(inside, visit_t.c.status == VisitStatus.DONE, iro_visit)
     # A declined visit counts on the day planned, else its review's: two queries, so each can seek an index.
     which, inside = chosen.by_day(visit_t.c.planned_for)

@@ -62,7 +62,7 @@ def _within_a_year(_form, field) -> None:
 class PlanVisitForm(FlaskForm):
     planned_for = DateField("Date of the visit", validators=[DataRequired("Enter the date of the visit, for example 12 3 2027."), _not_far_future, _not_long_ago])
     method = SelectField("How you plan to meet", choices=[("", "Not decided yet"), *METHOD_CHOICES], validators=[Optional()])
-    purpose = SelectField("Which visit", choices=[(p.value, p.label) for p in VisitPurpose if p != VisitPurpose.PRACTITIONER], default=VisitPurpose.PRE_REVIEW.value)
+    purpose = SelectField("Which visit", choices=[(p.value, p.label) for p in VisitPurpose if p.by_iro], default=VisitPurpose.PRE_REVIEW.value)
 
 
 class RecordVisitForm(FlaskForm):
