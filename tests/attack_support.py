@@ -160,6 +160,8 @@ RULES: dict[str, tuple[str, str]] = {
     "phone.replies": ("/phone/replies", "F"),
     "phone.iro_photo": ("/phone/my-iro/photo", "F"),
     "phone.switch_off": ("/phone/off", "F"),
+    # Getting ready for the next meeting: the phone (unlocked) starts child mode for its own child's statement only.
+    "phone.meeting": ("/phone/meeting", "F"),
     "phones.new_code": ("/children/{child}/phone/code", "IM"),
     "phones.show_code_page": ("/children/{child}/phone/code/{phone_pairing}", "IM"),
     "phones.revoke": ("/phones/{phone_device}/revoke", "IM"),
