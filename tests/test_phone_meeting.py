@@ -58,7 +58,7 @@ def test_the_home_offers_the_next_meeting_and_starts_its_statement_on_the_phone(
     iro, child, review = world
     phone = join_phone(app, db, child=child, iro=iro)
     home = phone.get("/phone/").get_data(as_text=True)
-    assert 'action="/phone/meeting"' in home
+    assert 'action="/phone/meeting"' in home and "Paratoi ar gyfer fy nghyfarfod nesaf" in home  # in Welsh, as the phone is
     started = phone.post("/phone/meeting")
     # The conversation's pages get their own copy of the phone's credential, as strict as the first.
     copies = [value for value in started.headers.getlist("Set-Cookie") if value.startswith("voice_phone=")]
@@ -76,6 +76,7 @@ def test_the_home_offers_the_next_meeting_and_starts_its_statement_on_the_phone(
     # The phone's protections: the neutral title, the quick exit, no hand-back, only the IRO's first name.
     assert "<title>" in html and 'href="/phone/exit" data-quick-exit' in html and "js/phone" in html
     assert "/child/give-back" not in html and "Reviewer" not in html
+    assert '<html lang="cy"' in html
     handover = db.exec(select(Handover).where(Handover.statement_id == statement_id)).one()
     assert handover.created_by_id == iro.id
     assert "phone.conversation" in [event.action for event in db.exec(select(AuditEvent).where(AuditEvent.child_id == child.id)).all()]
