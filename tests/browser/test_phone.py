@@ -9,10 +9,14 @@ import pytest
 import segno
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_accessible, no_horizontal_scroll, sign_in
+from tests.browser.conftest import assert_accessible, no_horizontal_scroll, sign_in
+from tests.browser.phone_helpers import join as _join
+from tests.browser.phone_helpers import pick as _pick
 from tests.conftest import PASSWORD
 from tests.phone_support import new_code
 from voice_app.models import Role, ServiceContact
+
+pytest_plugins = ["tests.browser.phone_helpers"]  # the phone fixture
 
 
 @pytest.fixture
@@ -22,29 +26,6 @@ def service(make, db):
     db.add(ServiceContact(id=1, phone="0191 000 0000"))
     db.commit()
     return dict(iro=iro, aisha=aisha)
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, has_touch=True, locale="en-GB")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _pick(page, pictures) -> None:
-    for n, name in enumerate(pictures, 1):
-        page.locator(f"label[for='picture{n}-{name}']").click()
-
-
-def _join(phone, live_url, code: str, pictures=("football", "music", "pet")) -> None:
-    phone.goto(f"{live_url}/phone/join")
-    phone.get_by_label("Code").fill(code)
-    phone.get_by_role("button", name="Join").click()
-    phone.goto(f"{live_url}/phone/secret?kind=pictures")
-    _pick(phone, pictures)
-    phone.get_by_role("button", name="Save my secret").click()
-    expect(phone.get_by_role("heading", level=1)).to_contain_text("Tell Jo something")
 
 
 def test_joining_a_phone_with_the_qr_code_and_a_picture_secret(page, phone, live_url, service):

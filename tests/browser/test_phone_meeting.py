@@ -9,13 +9,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.browser.conftest import PHONE, assert_accessible, no_horizontal_scroll, sign_in
+from tests.browser.conftest import assert_accessible, no_horizontal_scroll, sign_in
+from tests.browser.phone_helpers import join as _join
+from tests.browser.phone_helpers import pick as _pick
 from tests.browser.test_child_conversation import answer_current, title
 from tests.conftest import PASSWORD
 from tests.phone_support import new_code
 from voice_app.models import Answer, GivenVia, Role, Statement, StatementEnd
 
-PICTURES = ("football", "music", "pet")
+pytest_plugins = ["tests.browser.phone_helpers"]  # the phone fixture
 
 
 @pytest.fixture
@@ -24,29 +26,6 @@ def service(make):
     aisha = make.child(iro, name="Aisha", date_of_birth=date.today() - timedelta(days=9 * 366))
     review = make.review(aisha, days_ahead=12)
     return dict(iro=iro, aisha=aisha, review=review)
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, has_touch=True, locale="en-GB")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _pick(phone) -> None:
-    for n, name in enumerate(PICTURES, 1):
-        phone.locator(f"label[for='picture{n}-{name}']").click()
-
-
-def _join(phone, live_url, code: str) -> None:
-    phone.goto(f"{live_url}/phone/join")
-    phone.get_by_label("Code").fill(code)
-    phone.get_by_role("button", name="Join").click()
-    phone.goto(f"{live_url}/phone/secret?kind=pictures")
-    _pick(phone)
-    phone.get_by_role("button", name="Save my secret").click()
-    expect(phone.get_by_role("heading", level=1)).to_contain_text("Tell Jo something")
 
 
 def _current_question(phone) -> str | None:

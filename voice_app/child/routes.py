@@ -83,7 +83,7 @@ def _enter_child_mode():
     if wanted is not None and wanted != check.statement.id:
         abort(404)
     if check.state == "ok":
-        if request.endpoint not in _BACKGROUND:
+        if request.endpoint not in BACKGROUND_ENDPOINTS:
             slide_expiry(db.session(), handover=check.handover, minutes=current_app.config["VOICE_APP"].handover_minutes)
     elif request.endpoint in _STEP_POSTS and request.method == "POST" and within_grace(check.handover):
         g.grace = True  # tapped just before time ran out: saved, then the break
@@ -94,7 +94,7 @@ def _enter_child_mode():
 
 
 # What the page fetches by itself (not the child's activity): it never keeps a hand-over alive.
-_BACKGROUND = frozenset({"child.session_token", "child.offline_manifest", "child.offline_page", "child.offline_pack"})
+BACKGROUND_ENDPOINTS = frozenset({"child.session_token", "child.offline_manifest", "child.offline_page", "child.offline_pack"})
 # What a child's tap sends: accepted for a moment after expiry, as the child tapped in time.
 _STEP_POSTS = frozenset({"child.answer", "child.recap_seen", "child.sharing", "child.stop"})
 

@@ -14,10 +14,11 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 
 from voice_app import db
 from voice_app.child.handover import check_handover, child_mode_state, enter_child_mode, leave_child_mode, update_child_mode
+from voice_app.child.routes import BACKGROUND_ENDPOINTS
 from voice_app.extensions import limiter
 from voice_app.phone import bp
 from voice_app.phone.access import CHILD_PATH, device_cookie, is_unlocked, set_device_cookie, unlock
-from voice_app.phone.devices import device_for_credential
+from voice_app.phone.devices import device_for_credential, touch
 from voice_app.phone.meeting import end_phone_handover, next_meeting, start_on_phone
 from voice_app.rendering import render, wants_fragment
 
@@ -89,7 +90,9 @@ def install_phone_conversation_gate(app: Flask) -> None:
             return redirect(url_for("phone.home"))
         if not is_unlocked(device):
             return _locked()
-        unlock(device)  # the child is active: the phone stays unlocked
+        if endpoint not in BACKGROUND_ENDPOINTS:
+            unlock(device)  # the child is active: the phone stays unlocked (what the page fetches by itself is not activity)
+            touch(session_db, device=device)
         if endpoint == "child.give_back":
             return redirect(url_for("phone.home"))  # nothing to hand back on a phone
         return None
