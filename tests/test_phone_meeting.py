@@ -211,3 +211,11 @@ def test_the_iro_sees_it_was_given_on_the_phone(app, db, world, signed_in):
 def test_a_tablet_in_child_mode_cannot_start_it(hand_over):
     tablet = hand_over()
     assert tablet.client.post("/phone/meeting").status_code == 403
+
+
+def test_the_iro_cannot_hand_the_tablet_over_on_the_phones_visit(app, db, world, signed_in):
+    iro, child, _review = world
+    statement = db.get(Statement, _start(join_phone(app, db, child=child, iro=iro)))
+    staff = signed_in(iro)
+    assert staff.get(f"/visits/{statement.visit_id}/hand-over").status_code == 404
+    assert staff.post(f"/visits/{statement.visit_id}/hand-over", {"version": "younger", "language": "en-GB", "parts": "views"}).status_code == 404

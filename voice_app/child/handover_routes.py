@@ -34,8 +34,8 @@ HANDOVER_STATUSES = (VisitStatus.PLANNED, VisitStatus.DONE)
 
 def _visit(visit_id: int):
     visit, review, child = visit_for(db.session(), current_user, visit_id)
-    if visit.status not in HANDOVER_STATUSES:
-        abort(404)
+    if visit.status not in HANDOVER_STATUSES or not visit.purpose.by_iro:
+        abort(404)  # a practitioner's visit or the child's own phone is not the IRO's to hand over
     return visit, review, child
 
 
