@@ -48,12 +48,12 @@ RULES: dict[str, tuple[str, str]] = {
     "auth.end_own_session": ("/account/sessions/{iro_session}/end", "I"),
     # The second step of signing in: without a right password a moment ago, it sends everyone to sign in;
     # someone signed in is sent on to their start page.
-    "mfa.challenge": ("/sign-in/code", "IOMD"),
-    "mfa.recovery": ("/sign-in/recovery-code", "IOMD"),
-    "mfa.overview": ("/account/two-factor", "IOMD"),
-    "mfa.set_up": ("/account/two-factor/set-up", "IOMD"),
-    "mfa.new_codes": ("/account/two-factor/recovery-codes", "IOMD"),
-    "mfa.turn_off": ("/account/two-factor/off", "IOMD"),
+    "mfa.challenge": ("/sign-in/code", "IOMDT"),
+    "mfa.recovery": ("/sign-in/recovery-code", "IOMDT"),
+    "mfa.overview": ("/account/two-factor", "IOMDT"),
+    "mfa.set_up": ("/account/two-factor/set-up", "IOMDT"),
+    "mfa.new_codes": ("/account/two-factor/recovery-codes", "IOMDT"),
+    "mfa.turn_off": ("/account/two-factor/off", "IOMDT"),
     "mfa.policy": ("/admin/two-factor", "D"),
     "mfa.reset": ("/admin/staff/{staff}/two-factor/reset", "D"),
     "admin.staff_list": ("/admin/staff", "D"),
@@ -136,7 +136,7 @@ RULES: dict[str, tuple[str, str]] = {
     # Single sign-on. With no provider set up (as here), starting or finishing a council sign-in is refused for
     # everyone ("not set up"); staff already signed in are sent to their start page, and a tablet in child mode to
     # the provider hand-back (itself refused here, and a 404 outside child mode). The admin's pages: admins only.
-    "sso.start": ("/sign-in/council", "IOMDC"),
+    "sso.start": ("/sign-in/council", "IOMDCT"),
     "sso.callback": ("/sign-in/council/callback?code=x&state=y", ""),
     "sso.hand_back": ("/give-back/council", ""),
     "sso_admin.settings": ("/admin/single-sign-on", "D"),

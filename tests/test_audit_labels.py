@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 from pathlib import Path
 
-import voice_app.child.handover  # noqa: F401  (registers its labels)
-import voice_app.records  # noqa: F401
-import voice_app.statements.audit  # noqa: F401
+import voice_app
 from voice_app.audit_labels import _LABELS, action_label
+
+# Every feature registers its words when imported, as the app does at start-up.
+for _module in pkgutil.walk_packages(voice_app.__path__, "voice_app."):
+    if not _module.name.endswith("__main__"):
+        importlib.import_module(_module.name)
 
 ROOT = Path(__file__).resolve().parent.parent / "voice_app"
 

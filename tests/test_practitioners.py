@@ -401,3 +401,12 @@ def test_two_hand_overs_at_once_make_one_visit(setting, db):
     second = practitioner_visit(db, invitation=stale, today=date.today())
     assert first.id == second.id and stale.visit_id == first.id
     assert len(db.exec(select(Visit).where(Visit.purpose == VisitPurpose.PRACTITIONER)).all()) == 1
+
+
+def test_a_second_factor_required_for_everyone_covers_practitioners(setting, db, signed_in, make):
+    admin = make.staff(Role.ADMIN)
+    assert signed_in(admin).post("/admin/two-factor", {"rule": "everyone"}).status_code == 302
+    _, client = _joined(db, setting, signed_in)
+    response = client.get("/practitioner/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/two-factor/set-up")
+    assert client.get("/account/two-factor/set-up").status_code == 200
