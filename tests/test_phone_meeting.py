@@ -219,3 +219,17 @@ def test_the_iro_cannot_hand_the_tablet_over_on_the_phones_visit(app, db, world,
     staff = signed_in(iro)
     assert staff.get(f"/visits/{statement.visit_id}/hand-over").status_code == 404
     assert staff.post(f"/visits/{statement.visit_id}/hand-over", {"version": "younger", "language": "en-GB", "parts": "views"}).status_code == 404
+
+
+def test_finished_views_count_as_new_on_the_caseload_until_reviewed(app, db, world, signed_in):
+    iro, child, review = world
+    phone = join_phone(app, db, child=child, iro=iro)
+    statement_id = _start(phone)
+    staff = signed_in(iro)
+    assert "new from Aisha" not in staff.get("/caseload").get_data(as_text=True)  # still a draft
+    assert phone.post(f"/child/statements/{statement_id}/sharing", {"sharing": "meeting"}).status_code == 302
+    assert "1 new from Aisha" in staff.get("/caseload").get_data(as_text=True)
+    panel = staff.get(f"/children/{child.id}").get_data(as_text=True).split('id="own-phone"')[1]
+    assert f"/statements/{statement_id}" in panel and "Read the views given on their own phone" in panel and "finished" in panel
+    assert staff.post(f"/statements/{statement_id}/reviewed").status_code == 302
+    assert "new from Aisha" not in staff.get("/caseload").get_data(as_text=True)

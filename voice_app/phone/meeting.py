@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from voice_app.child.handover import HandoverOptions, available_languages, start_handover, statement_for_visit, suggested_version
 from voice_app.models import (
@@ -130,3 +130,32 @@ def end_phone_handover(db: Session, *, handover_id: object) -> None:
         .values(ended_at=utcnow())
     )
     db.commit()
+
+
+# ----- what the IRO sees ------------------------------------------------------------------------
+
+
+def phone_statements(db: Session, *, child_id: int, limit: int = 10) -> list[tuple[Statement, Review]]:
+    """The child's views given on their own phone, with the meeting each was for, newest first (the child page)."""
+    rows = db.exec(
+        select(Statement, Review)
+        .join(Visit, col(Visit.id) == col(Statement.visit_id))
+        .join(Review, col(Review.id) == col(Visit.review_id))
+        .where(Statement.child_id == child_id, Visit.purpose == VisitPurpose.OWN_PHONE)
+        .order_by(col(Statement.id).desc())
+        .limit(limit)
+    ).all()
+    return [(statement, review) for statement, review in rows]
+
+
+def new_phone_views(db: Session, *, child_ids: list[int]) -> dict[int, int]:
+    """Per child, views the child finished on their phone that nobody has marked as reviewed yet (the caseload)."""
+    if not child_ids:
+        return {}
+    rows = db.exec(
+        select(Statement.child_id, func.count())
+        .join(Visit, col(Visit.id) == col(Statement.visit_id))
+        .where(col(Statement.child_id).in_(child_ids), Visit.purpose == VisitPurpose.OWN_PHONE, col(Statement.ended_at).is_not(None), col(Statement.reviewed_at).is_(None))
+        .group_by(Statement.child_id)
+    ).all()
+    return {child_id: int(count) for child_id, count in rows}

@@ -13,6 +13,7 @@ from voice_app.feedback.qr import qr_svg
 from voice_app.models import Child, PhoneDevice, PhoneEnd, PhoneMessage, Role, SafetyAlert, utcnow
 from voice_app.phone import staff_bp
 from voice_app.phone.devices import end_device, live_devices, pairing_for, show_code, start_pairing
+from voice_app.phone.meeting import new_phone_views, phone_statements
 from voice_app.phone.messages import (
     REPLY_LIMIT,
     acknowledge,
@@ -134,8 +135,12 @@ def phone_alerts() -> list:
 
 @staff_bp.app_template_global()
 def phone_unread(child_ids) -> dict[int, int]:
-    """Unread phone messages per child, for the caseload ("2 new from Aisha")."""
-    return unread_counts(db.session(), child_ids=list(child_ids))
+    """Unread phone messages and views finished on the phone not yet reviewed, per child, for the caseload ("2 new from Aisha")."""
+    ids = list(child_ids)
+    counts = unread_counts(db.session(), child_ids=ids)
+    for child_id, views in new_phone_views(db.session(), child_ids=ids).items():
+        counts[child_id] = counts.get(child_id, 0) + views
+    return counts
 
 
 @staff_bp.app_template_global()
@@ -146,6 +151,7 @@ def phone_panel(child: Child) -> dict:
     return {
         "devices": live_devices(session_db, child_id=child.id),
         "messages": messages_for_child(session_db, child_id=child.id, limit=20),
+        "views": phone_statements(session_db, child_id=child.id),
         "alerts": alerts,
         "can_join": child.cared_for or child.on_cp_plan,
     }
