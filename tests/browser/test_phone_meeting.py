@@ -77,7 +77,10 @@ def test_the_child_gets_ready_on_their_phone_leaves_quickly_resumes_and_the_iro_
     assert any(answer.question_id.startswith("menu-") for answer in db.exec(select(Answer).where(Answer.statement_id == statement.id)).all())
     # The IRO sees it before the meeting, marked as given on the phone.
     sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.goto(f"{live_url}/caseload")
+    expect(page.get_by_text("1 new from Aisha")).to_be_visible()
     page.goto(f"{live_url}/children/{service['aisha'].id}")
+    expect(page.locator("#phone-views")).to_contain_text("finished")
     expect(page.get_by_text("Views given on their own phone before this meeting")).to_be_visible()
     assert_accessible(page, context="the child page with views from the phone")
     page.get_by_role("link", name="Read the statement").click()
