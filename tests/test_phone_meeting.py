@@ -120,6 +120,9 @@ def test_finishing_returns_to_the_phone_home_not_to_staff_pages(app, db, world):
     # No hand-back on a phone: the give-back page only leads home.
     back = phone.get("/child/give-back")
     assert back.status_code == 302 and back.headers["Location"].endswith("/phone/")
+    assert phone.get("/caseload").status_code == 403  # staff pages stay closed in child mode
+    council = phone.get("/sign-in/council")
+    assert council.status_code == 302 and council.headers["Location"].endswith("/phone/")
     assert phone.get("/phone/").status_code == 200
 
 

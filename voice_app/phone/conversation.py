@@ -79,6 +79,8 @@ def install_phone_conversation_gate(app: Flask) -> None:
             end_phone_handover(db.session(), handover_id=child_mode_state(session).get("handover"))
             leave_child_mode(session)
             return None
+        if endpoint.startswith("sso."):
+            return redirect(url_for("phone.home"))  # the council's sign-in takes a tablet back; a phone has no hand-back
         if not endpoint.startswith("child.") or endpoint in _NOT_GUARDED:
             return None  # static files and the like; staff pages are refused by the child-mode lock
         session_db = db.session()
