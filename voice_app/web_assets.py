@@ -97,9 +97,11 @@ _NOT_SYMBOLS = {"favicon.svg", "sprite.svg"}
 # about 320 bytes of headers, and one stream compresses better than seven (issue 14: first screen <= 30 KB).
 BUNDLES: dict[str, tuple[str, ...]] = {
     "js/child.bundle.js": ("js/htmx.min.js", "js/app.js", "js/speech.js", "js/idb-keyval.umd.js", "js/child-queue.js",
-                           "js/child-offline.js", "js/child.js", "js/my-iro.js"),
+                           "js/child.js", "js/my-iro.js"),
     "css/child.bundle.css": ("css/child.css", "css/my-iro.css"),
 }
+# Not in the bundle: js/child-offline.js (the offline pack) is loaded by child.js after the first screen, since
+# nothing on it needs it, and directly by the worker's offline page, which does.
 # Between joined scripts: a line end ends a trailing `//` comment, and `;` ends a last statement left open.
 _JOINS = {".js": b"\n;\n", ".css": b"\n"}
 _SPRITES: dict[tuple, tuple[bytes, frozenset[str]]] = {}

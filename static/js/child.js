@@ -237,7 +237,6 @@
   }
 
   var queue = window.voiceQueue || null;
-  var offline = window.voiceOffline || null;
   var unkept = 0;  // answers on their way that are in neither the server nor the tablet's queue yet
 
   // An answer that cannot reach the server is kept in the tablet's queue (encrypted) as well as
@@ -270,6 +269,7 @@
         }, function () {
           // No network: what the server would show comes from the offline pack (child-offline.js),
           // and the answer waits in the queue for the server to judge it when the network returns.
+          var offline = window.voiceOffline;  // child-offline.js, loaded after the first screen
           var local = offline && offline.respond(url, options);
           showNote("data-waiting");
           if (!local) {
@@ -409,10 +409,22 @@
     }).catch(function () {});
   }
 
+  // The offline pack's script: nothing on the first screen needs it, so it comes after it (same origin: the CSP allows it).
+  function loadOfflineScript() {
+    var src = document.body.getAttribute("data-offline-script");
+    if (!src || window.voiceOffline) return Promise.resolve();
+    return new Promise(function (resolve) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = script.onerror = function () { resolve(); };
+      document.head.appendChild(script);
+    });
+  }
+
   // Once the first screen is whole (load), not competing with it: the sprite first (the next step is lighter
   // with it), then what is kept for time without a network.
   if (!offlinePage) {
-    window.addEventListener("load", function () { keepSprite().then(prepareOffline); });
+    window.addEventListener("load", function () { keepSprite().then(loadOfflineScript).then(prepareOffline); });
   }
 
   window.addEventListener("beforeunload", function (evt) {

@@ -12,8 +12,8 @@ from voice_app.rendering import render
 from voice_app.web_assets import SPRITE
 
 # A handful of files, not one per symbol: the stylesheet and script a child's page loads (templates/child/base.html,
-# each joined from several: web_assets.BUNDLES) and the one sprite holding every symbol.
-SHELL = ("css/child.bundle.css", "js/child.bundle.js", "icons/favicon.svg", SPRITE)
+# each joined from several: web_assets.BUNDLES), the offline pack's script, and the one sprite holding every symbol.
+SHELL = ("css/child.bundle.css", "js/child.bundle.js", "js/child-offline.js", "icons/favicon.svg", SPRITE)
 SERVICE_WORKER = "js/child-sw.js"
 
 
