@@ -303,7 +303,7 @@ def _sprite_kept(sprite_url: str) -> bool:
     return has_request_context() and request.headers.get(SPRITE_HEADER) == sprite_url
 
 
-def symbol_svg(static_root: Path, name: str, class_: str = "", size: int = 40) -> Markup:
+def symbol_svg(static_root: Path, name: str, class_: str = "", size: int = 40, *, sprite_ids: frozenset[str]) -> Markup:
     """A symbol drawn in the page: a reference into the cached sprite when the browser keeps it, else inlined.
 
     Either way it is an <svg aria-hidden="true"> with no request of its own after the page or step: the word
@@ -312,7 +312,7 @@ def symbol_svg(static_root: Path, name: str, class_: str = "", size: int = 40) -
     sprite_url = url_for("static", filename=SPRITE)
     if not _sprite_kept(sprite_url):
         return inline_svg(static_root, f"icons/{name}.svg", class_, size)
-    if name not in symbol_sprite(static_root)[1]:
+    if name not in sprite_ids:
         return Markup("")  # as inline_svg: a missing symbol gives nothing, not an error page
     return Markup(f'<svg class="{escape(class_)}" width="{size}" height="{size}" aria-hidden="true" focusable="false">'
                   f'<use href="{sprite_url}#{escape(name)}"/></svg>')
@@ -325,7 +325,9 @@ def install_web_assets(app: Flask) -> None:
     built = _build(static_root, manifest, _cache_root(app))
     app.extensions["voice_static_manifest"] = manifest
     app.jinja_env.globals["inline_svg"] = lambda filename, class_="", size=40: inline_svg(static_root, filename, class_, size)
-    app.jinja_env.globals["symbol_svg"] = lambda name, class_="", size=40: symbol_svg(static_root, name, class_, size)
+    # The sprite's ids are known at start-up, like its hashed URL: a step need not list the icons folder per symbol.
+    sprite_ids = symbol_sprite(static_root)[1]
+    app.jinja_env.globals["symbol_svg"] = lambda name, class_="", size=40: symbol_svg(static_root, name, class_, size, sprite_ids=sprite_ids)
 
     @app.url_defaults
     def _hashed_static_url(endpoint: str, values: dict) -> None:
