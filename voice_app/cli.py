@@ -17,11 +17,14 @@ DEFAULT_THREADS = max(2, os.cpu_count() or 2)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings.from_env()
-    if getattr(args, "database_url", None):
-        settings.database_url = args.database_url
-    settings.check()
-    return settings
+    return Settings.for_command(getattr(args, "database_url", None))
+
+
+def _make_app(settings: Settings):
+    """The app, for a command that needs one (the outbox renders its email in the app's context)."""
+    from voice_app import create_app
+
+    return create_app(settings=settings)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -186,6 +189,9 @@ def _add_db_url(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
     parser = argparse.ArgumentParser(prog="voice-app", description="voice-app: children's views before their reviews.")
+    # What an area's command needs from the top reaches it through its arguments (Settings.for_command
+    # reads the settings): no area imports this module.
+    parser.set_defaults(make_app=_make_app)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="run the demo on SQLite with demo data")
@@ -241,7 +247,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
     return 2
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:
