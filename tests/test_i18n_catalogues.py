@@ -30,7 +30,7 @@ CHILD_AND_PARENT_SOURCES = (
     "voice_app/parents/",
     "templates/phone/",  # the child's own phone
     "voice_app/phone/",
-    "voice_app/feedback/questions.py",
+    "voice_app/parents/questions.py",
     "voice_app/questions/",
     "voice_app/i18n/terms.py",
 )

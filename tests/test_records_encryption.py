@@ -15,8 +15,6 @@ from voice_app import cli, crypto
 from voice_app.config import ConfigError, Settings
 from voice_app.crypto import DEV_ENCRYPTION_KEYS, EncryptionKeyError, Keyring, key_id_of, new_key
 from voice_app.db import make_engine
-from voice_app.feedback.periods import Period
-from voice_app.feedback.results import comments_in_period
 from voice_app.migrate import upgrade
 from voice_app.models import (
     Answer,
@@ -34,6 +32,8 @@ from voice_app.models import (
     VisitStatus,
     utcnow,
 )
+from voice_app.parents.periods import Period
+from voice_app.parents.results import comments_in_period
 
 PHRASE = "Biscuit the hamster lives under my bed"
 # Each encrypted column gets its own wording of the phrase, so a value in the wrong place is noticed.
