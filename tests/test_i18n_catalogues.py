@@ -27,7 +27,7 @@ CHILD_AND_PARENT_SOURCES = (
     "templates/components/read_aloud.html",
     "templates/handover/",
     "voice_app/child/",
-    "voice_app/parents/",
+    "voice_app/parents/questionnaire/",  # the parents' side; the staff pages (parents/staff/) stay English
     "templates/phone/",  # the child's own phone
     "voice_app/phone/",
     "voice_app/parents/questions.py",
