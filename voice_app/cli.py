@@ -235,12 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     from voice_app.reports.cli import register as register_report
     from voice_app.statements.cli import register_export
 
+    # Each area adds its own commands. What a command needs from up here reaches it through its parsed
+    # arguments (--database-url read by Settings.for_command; make_app above), so no area imports this module.
     register_export(commands, _add_db_url)
     register_report(commands)
-    register_records(commands, _add_db_url)
-    register_second_factor(commands, _add_db_url)
-    register_mail(commands, _add_db_url)
-    register_phones(commands, _add_db_url)
+    for register in (register_records, register_second_factor, register_mail, register_phones):
+        register(commands, _add_db_url)
     return parser
 
 
