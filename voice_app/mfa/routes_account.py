@@ -12,7 +12,7 @@ from voice_app.feedback.qr import qr_svg
 from voice_app.mfa import bp, recovery, totp
 from voice_app.mfa.forms import CodeForm
 from voice_app.mfa.policy import required_for
-from voice_app.mfa.routes_sign_in import limits, wait_message, wrong_code
+from voice_app.mfa.routes_sign_in import limits, used_code, wait_message, wrong_code
 from voice_app.mfa.services import (
     Factor,
     SecondFactorError,
@@ -64,9 +64,14 @@ def set_up():
     form = CodeForm()
     if form.validate_on_submit():
         here = current_session()
-        codes = confirm_setup(session, user=current_user, code=form.code.data, now=utcnow(), keep_session_id=here.id if here else None)
+        codes = confirm_setup(
+            session, user=current_user, code=form.code.data, now=utcnow(), keep_session_id=here.id if here else None
+        )
         if codes is not None:
-            flash(_("Your authenticator app is set up: from now on you sign in with your password and a code from the app."), "success")
+            flash(
+                _("Your authenticator app is set up: from now on you sign in with your password and a code from the app."),
+                "success",
+            )
             return render("mfa/recovery_codes.html", codes=codes)
         form.code.errors.append(wrong_code())
     service = current_app.config["VOICE_APP"].service_name
@@ -85,13 +90,20 @@ def _checked_code(form: CodeForm):
     if not form.validate_on_submit():
         return _overview(form, status=422)
     check = check_code(
-        db.session(), user=current_user, code=form.code.data, factor=Factor.TOTP, address=request.remote_addr or "",
-        secret=current_app.secret_key, limits=limits(), now=utcnow(), purpose="change",
+        db.session(),
+        user=current_user,
+        code=form.code.data,
+        factor=Factor.TOTP,
+        address=request.remote_addr or "",
+        secret=current_app.secret_key,
+        limits=limits(),
+        now=utcnow(),
+        purpose="change",
     )
     if check.wait:
         return _overview(form, error=wait_message(check), status=429)
     if not check.ok:
-        form.code.errors.append(wrong_code())
+        form.code.errors.append(used_code() if check.reused else wrong_code())
         return _overview(form, status=422)
     return None
 
@@ -123,4 +135,3 @@ def turn_off():
     else:
         flash(_("Your authenticator app is removed: you sign in with your password only."), "success")
     return redirect(url_for("mfa.overview"))
-

@@ -29,12 +29,20 @@ def limits() -> Limits:
 def wait_message(check: Check) -> str:
     """What to say when tries must pause."""
     seconds = max(1, int(check.wait.total_seconds()))
-    return _("There have been several wrong codes for this account or from this network. Wait %(seconds)s seconds, then try again.", seconds=seconds)
+    return _(
+        "There have been several wrong codes for this account or from this network. Wait %(seconds)s seconds, then try again.",
+        seconds=seconds,
+    )
 
 
 def wrong_code() -> str:
     """What to say about a code that is not accepted (wrong, or used already: the same words for both)."""
     return _("That code is not right, or it was used already. Enter the code the app shows now.")
+
+
+def used_code() -> str:
+    """What to say about a right code that was used already (for example, signing straight back in after signing out)."""
+    return _("This code was just used. Wait for the app to show the next one, then enter that.")
 
 
 def _second_step(factor: Factor, form, template: str, wrong: str):
@@ -47,12 +55,21 @@ def _second_step(factor: Factor, form, template: str, wrong: str):
     error, status = None, 200
     if form.validate_on_submit():
         check = check_code(
-            db.session(), user=user, code=form.code.data, factor=factor, address=request.remote_addr or "",
-            secret=current_app.secret_key, limits=limits(), now=utcnow(),
+            db.session(),
+            user=user,
+            code=form.code.data,
+            factor=factor,
+            address=request.remote_addr or "",
+            secret=current_app.secret_key,
+            limits=limits(),
+            now=utcnow(),
         )
         if check.ok:
             return complete(user, factor=factor)
-        error, status = (wait_message(check), 429) if check.wait else (wrong, 422)
+        if check.wait:
+            error, status = wait_message(check), 429
+        else:
+            error, status = (used_code() if check.reused else wrong), 422
     elif form.errors:
         status = 422
     return render(template, form=form, error=error, status=status)
@@ -69,4 +86,6 @@ def challenge():
 @limiter.limit("10 per minute", methods=["POST"])
 def recovery():
     """After a right password, without the phone: one of the recovery codes."""
-    return _second_step(Factor.RECOVERY_CODE, RecoveryCodeForm(), "mfa/recovery_sign_in.html", _("That is not one of your unused recovery codes."))
+    return _second_step(
+        Factor.RECOVERY_CODE, RecoveryCodeForm(), "mfa/recovery_sign_in.html", _("That is not one of your unused recovery codes.")
+    )
