@@ -64,14 +64,9 @@ def set_up():
     form = CodeForm()
     if form.validate_on_submit():
         here = current_session()
-        codes = confirm_setup(
-            session, user=current_user, code=form.code.data, now=utcnow(), keep_session_id=here.id if here else None
-        )
+        codes = confirm_setup(session, user=current_user, code=form.code.data, now=utcnow(), keep_session_id=here.id if here else None)
         if codes is not None:
-            flash(
-                _("Your authenticator app is set up: from now on you sign in with your password and a code from the app."),
-                "success",
-            )
+            flash(_("Your authenticator app is set up: from now on you sign in with your password and a code from the app."), "success")
             return render("mfa/recovery_codes.html", codes=codes)
         form.code.errors.append(wrong_code())
     service = current_app.config["VOICE_APP"].service_name
@@ -90,15 +85,8 @@ def _checked_code(form: CodeForm):
     if not form.validate_on_submit():
         return _overview(form, status=422)
     check = check_code(
-        db.session(),
-        user=current_user,
-        code=form.code.data,
-        factor=Factor.TOTP,
-        address=request.remote_addr or "",
-        secret=current_app.secret_key,
-        limits=limits(),
-        now=utcnow(),
-        purpose="change",
+        db.session(), user=current_user, code=form.code.data, factor=Factor.TOTP, address=request.remote_addr or "",
+        secret=current_app.secret_key, limits=limits(), now=utcnow(), purpose="change",
     )
     if check.wait:
         return _overview(form, error=wait_message(check), status=429)
@@ -135,3 +123,4 @@ def turn_off():
     else:
         flash(_("Your authenticator app is removed: you sign in with your password only."), "success")
     return redirect(url_for("mfa.overview"))
+

@@ -29,10 +29,7 @@ def limits() -> Limits:
 def wait_message(check: Check) -> str:
     """What to say when tries must pause."""
     seconds = max(1, int(check.wait.total_seconds()))
-    return _(
-        "There have been several wrong codes for this account or from this network. Wait %(seconds)s seconds, then try again.",
-        seconds=seconds,
-    )
+    return _("There have been several wrong codes for this account or from this network. Wait %(seconds)s seconds, then try again.", seconds=seconds)
 
 
 def wrong_code() -> str:
@@ -55,14 +52,8 @@ def _second_step(factor: Factor, form, template: str, wrong: str):
     error, status = None, 200
     if form.validate_on_submit():
         check = check_code(
-            db.session(),
-            user=user,
-            code=form.code.data,
-            factor=factor,
-            address=request.remote_addr or "",
-            secret=current_app.secret_key,
-            limits=limits(),
-            now=utcnow(),
+            db.session(), user=user, code=form.code.data, factor=factor, address=request.remote_addr or "",
+            secret=current_app.secret_key, limits=limits(), now=utcnow(),
         )
         if check.ok:
             return complete(user, factor=factor)
@@ -86,6 +77,4 @@ def challenge():
 @limiter.limit("10 per minute", methods=["POST"])
 def recovery():
     """After a right password, without the phone: one of the recovery codes."""
-    return _second_step(
-        Factor.RECOVERY_CODE, RecoveryCodeForm(), "mfa/recovery_sign_in.html", _("That is not one of your unused recovery codes.")
-    )
+    return _second_step(Factor.RECOVERY_CODE, RecoveryCodeForm(), "mfa/recovery_sign_in.html", _("That is not one of your unused recovery codes."))

@@ -77,10 +77,7 @@ def start_setup(db: Session, *, user: StaffUser) -> AuthenticatorApp:
 
 def _throttle_keys(secret: str, *, user_id: int, address: str, limits: Limits) -> dict[str, int]:
     # Per account (so nobody can try a million codes against one person) and per address, as for passwords.
-    return {
-        throttle_key(secret, "second-factor", str(user_id)): limits.free_failures,
-        throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES,
-    }
+    return {throttle_key(secret, "second-factor", str(user_id)): limits.free_failures, throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES}
 
 
 def _spend_totp(db: Session, *, app: AuthenticatorApp, code: str, now: datetime) -> bool | None:
@@ -97,26 +94,14 @@ def _spend_totp(db: Session, *, app: AuthenticatorApp, code: str, now: datetime)
     # Conditional, so two requests racing with the same code cannot both pass.
     result = db.execute(
         update(AuthenticatorApp)
-        .where(
-            col(AuthenticatorApp.id) == app.id,
-            or_(col(AuthenticatorApp.last_used_step).is_(None), col(AuthenticatorApp.last_used_step) < step),
-        )
+        .where(col(AuthenticatorApp.id) == app.id, or_(col(AuthenticatorApp.last_used_step).is_(None), col(AuthenticatorApp.last_used_step) < step))
         .values(last_used_step=step)
     )
     return bool(result.rowcount)
 
 
 def check_code(
-    db: Session,
-    *,
-    user: StaffUser,
-    code: str,
-    factor: Factor,
-    address: str,
-    secret: str,
-    limits: Limits,
-    now: datetime,
-    purpose: str = "sign-in",
+    db: Session, *, user: StaffUser, code: str, factor: Factor, address: str, secret: str, limits: Limits, now: datetime, purpose: str = "sign-in"
 ) -> Check:
     """Check a code from the app (or a recovery code) behind the same growing waits as passwords; failures are audited."""
     keys = _throttle_keys(secret, user_id=user.id, address=address, limits=limits)
@@ -188,15 +173,11 @@ def reset_by_admin(db: Session, *, user: StaffUser, acting: StaffUser | None, se
     `acting` is None only for `voice-app second-factor reset`, run by whoever runs the server (the last admin's lost phone).
     """
     if acting is not None and user.id == acting.id:
-        raise SecondFactorError(
-            _l("Another admin must reset your own second factor, so that one stolen password is never enough.")
-        )
+        raise SecondFactorError(_l("Another admin must reset your own second factor, so that one stolen password is never enough."))
     _remove(db, user_id=user.id)
     forget(db, keys=[throttle_key(secret, "second-factor", str(user.id))])
     by = "" if acting is not None else " by=command-line"
-    db.add(
-        AuditEvent(at=now, staff_id=acting.id if acting else None, action=SECOND_FACTOR_RESET, detail=f"staff_id={user.id}{by}")
-    )
+    db.add(AuditEvent(at=now, staff_id=acting.id if acting else None, action=SECOND_FACTOR_RESET, detail=f"staff_id={user.id}{by}"))
     db.commit()
     # Any browser still signed in may be the lost phone's.
     end_sessions_of(db, user_id=user.id, reason="second-factor-reset")
