@@ -47,7 +47,9 @@ def try_sign_in(app, db, clock):
     def _try(email: str, password: str, address: str):
         clock.tick(seconds=1)
         with app.app_context():
-            return attempt_sign_in(db, email=email, password=password, address=address, secret=app.secret_key, limits=LIMITS, now=clock.now)
+            return attempt_sign_in(
+                db, email=email, password=password, address=address, secret=app.secret_key, limits=LIMITS, now=clock.now
+            )
 
     return _try
 
@@ -63,7 +65,9 @@ def test_wrong_passwords_from_one_address_never_keep_the_owner_out_from_another(
     iro = make.staff(Role.IRO)
     attacker, owner = Client(app.test_client()), Client(app.test_client())
     for _ in range(30):
-        last = attacker.post("/sign-in", {"email": iro.email, "password": "wrong password"}, environ_base={"REMOTE_ADDR": ATTACKER})
+        last = attacker.post(
+            "/sign-in", {"email": iro.email, "password": "wrong password"}, environ_base={"REMOTE_ADDR": ATTACKER}
+        )
     assert last.status_code == 429 and "Wait" in last.get_data(as_text=True)
     signed_in = owner.post("/sign-in", {"email": iro.email, "password": PASSWORD}, environ_base={"REMOTE_ADDR": OWNER_HOME})
     assert signed_in.status_code == 302 and "/sign-in" not in signed_in.headers["Location"]
@@ -135,7 +139,15 @@ def test_the_owner_is_emailed_once_per_burst_not_per_try(database_url, smtp_serv
             def attempt(password: str, address: str):
                 clock.tick(seconds=1)
                 with app.app_context():
-                    return attempt_sign_in(db, email=iro.email, password=password, address=address, secret=app.secret_key, limits=LIMITS, now=clock.now)
+                    return attempt_sign_in(
+                        db,
+                        email=iro.email,
+                        password=password,
+                        address=address,
+                        secret=app.secret_key,
+                        limits=LIMITS,
+                        now=clock.now,
+                    )
 
             def warnings() -> list[OutboxEmail]:
                 return list(db.exec(select(OutboxEmail).where(OutboxEmail.kind == FAILED_TRIES_EMAIL)).all())
