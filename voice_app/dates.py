@@ -1,10 +1,10 @@
-"""Plausible dates: one rule for every date a person types (births, reviews, visits, letters, away days).
+"""Calendar arithmetic that holds on every day of the year, and plausible dates: one rule for every date a person types (births, reviews, visits, letters, away days).
 
 A date outside a sensible window is refused with a message that says the window ("Enter a date from 7 December
 2001 to 7 December 2028"), so a slip of the year ("0024", "1753", "2104") never reaches the timescale
 arithmetic or a child's record. Where an old date can be real (a review held years ago, entered late), a date
 further back than `confirm_after_days` is asked to be confirmed instead: the form shows "The date is right" and
-accepts it once that is ticked. A foundation-level helper: forms of any feature use it; it imports no feature.
+accepts it once that is ticked. A foundation module: forms of any feature use it; it imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -20,16 +20,21 @@ AHEAD_YEARS_FOR_BOOKINGS = 2  # a review or visit booked further ahead is a typi
 CONFIRM_FIELD = "date_confirmed"
 
 
-def years_before(day: date, years: int) -> date:
-    """The same day `years` earlier (28 February for 29 February in a non-leap year)."""
+def anniversary(day: date, years: int) -> date:
+    """The day `years` years after `day` (before it, when negative); 29 February falls on 1 March in other years."""
     try:
-        return day.replace(year=day.year - years)
+        return day.replace(year=day.year + years)
     except ValueError:
-        return day.replace(year=day.year - years, day=28)
+        return date(day.year + years, 3, 1)
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (1 March for 29 February in a year without one)."""
+    return anniversary(day, -years)
 
 
 def years_after(day: date, years: int) -> date:
-    return years_before(day, -years)
+    return anniversary(day, years)
 
 
 def _words(day: date, today: date) -> str:
