@@ -43,8 +43,9 @@ SYMBOLS: dict[str, str | tuple[str, dict[str, int | bool]]] = {
     "feel-calm": "relieved-face",
     "thumbs-up": "thumbs-up",
     "thumbs-down": "thumbs-down",
-    # A sideways thumb: the usual middle of a thumbs scale (Fluent has no such emoji).
-    "in-between": ("thumbs-up", {"rotate": 3}),
+    # The middle of a thumbs scale ("It's OK", "A bit", "Sometimes"): a neutral face. A sideways thumb was
+    # tried first and read as a fist (issue 28).
+    "in-between": "neutral-face",
     # Answer faces for parents' questionnaire
     "strongly-agree": "beaming-face-with-smiling-eyes",
     "agree": "slightly-smiling-face",

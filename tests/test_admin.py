@@ -38,7 +38,7 @@ def test_switch_off_and_lift_the_wait(signed_in, make, db):
     admin = make.staff(Role.ADMIN)
     iro = make.staff(Role.IRO, locked_until=utcnow() + timedelta(minutes=10), failed_logins=0)
     client = signed_in(admin)
-    assert b"Waiting after failed sign-ins" in client.get("/admin/staff").data
+    assert b"Password only from known networks" in client.get("/admin/staff").data
     client.post(f"/admin/staff/{iro.id}/unlock")
     client.post(f"/admin/staff/{iro.id}/active")
     db.refresh(iro)

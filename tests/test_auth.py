@@ -48,7 +48,7 @@ def test_repeated_wrong_passwords_make_the_next_try_wait(client, make, db):
     assert waiting.status_code == 429
     assert b"Wait 10 seconds" in waiting.data or b"Wait 9 seconds" in waiting.data
     db.refresh(iro)
-    assert iro.locked_until is not None and iro.locked_until > utcnow()
+    assert iro.locked_until is None  # only this address waits: the account itself is not held (tests/test_sign_in_throttle.py)
 
 
 def test_lock_expires(client, make, db):

@@ -66,7 +66,9 @@ def test_the_date_given_is_recorded_and_shown(signed_in, letter_world, db):
     future = client.post(letter_world["base"] + "/given", {"given_on": (date.today() + timedelta(days=2)).isoformat()})
     assert future.status_code == 422 and "cannot be in the future" in future.get_data(as_text=True)
     assert client.post(letter_world["base"] + "/given", {"given_on": "not a date"}).status_code == 422
-    assert client.post(letter_world["base"] + "/given", {"given_on": "2025-03-31"}).status_code == 302
+    asked = client.post(letter_world["base"] + "/given", {"given_on": "2025-03-31"})  # over a year back: confirmed first
+    assert asked.status_code == 422 and "The date is right" in asked.get_data(as_text=True)
+    assert client.post(letter_world["base"] + "/given", {"given_on": "2025-03-31", "date_confirmed": "y"}).status_code == 302
     saved = db.exec(select(IntroLetter)).one()
     assert (saved.given_on, saved.iro_id, saved.child_id) == (date(2025, 3, 31), letter_world["iro"].id, letter_world["child"].id)
     child_page = client.get(f"/children/{letter_world['child'].id}").get_data(as_text=True)

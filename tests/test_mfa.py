@@ -399,3 +399,15 @@ def test_the_code_form_is_rate_limited_per_address_too(database_url, make, db):
     codes = [client.post("/sign-in/code", {"code": "000000"}).status_code for _ in range(11)]
     assert codes[0] == 422 and codes[-1] == 429
     app.extensions["voice_app_engine"].dispose()
+    assert codes[0] == 422 and codes[-1] == 429
+    app.extensions["voice_app_engine"].dispose()
+
+
+def test_signing_straight_back_in_after_set_up_asks_for_the_next_code_in_plain_words(app, db, enrolled):
+    user, factor = enrolled(Role.IRO)  # set up with the app's code of this window
+    client, same = second_step(app, user, factor.code(0))
+    body = same.get_data(as_text=True)
+    assert same.status_code == 422 and "This code was just used. Wait for the app to show the next one" in body
+    assert "not right" not in body
+    done = client.post("/sign-in/code", {"code": factor.code(1)})  # the next window's code, still within this one
+    assert done.status_code == 302 and "/sign-in" not in done.headers["Location"]

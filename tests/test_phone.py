@@ -123,7 +123,7 @@ def test_a_message_reaches_the_caseload_and_the_child_page(app, db, world, signe
     caseload = tablet.get("/caseload").get_data(as_text=True)
     assert "2 new from Aisha" in caseload
     page = tablet.get(f"/children/{child.id}").get_data(as_text=True)
-    assert "Messages from their phone" in page and "Good," in page
+    assert "Messages from their phone" in page and "Something good happened," in page
     message = db.exec(select(PhoneMessage).where(PhoneMessage.kind == "good")).one()
     shown = tablet.get(f"/phone-messages/{message.id}")
     assert "I got into the football team" in shown.get_data(as_text=True)

@@ -229,7 +229,7 @@ def test_response_inline_with_htmx(signed_in, statement_world, db):
     saved = client.post(url, {"r-feel-today-we_did": "We <b>asked</b> school."}, headers=htmx)
     body = saved.get_data(as_text=True)
     assert saved.status_code == 200 and "<html" not in body and "We &lt;b&gt;asked&lt;/b&gt; school." in body
-    assert 'id="response-counts"' in body and 'hx-swap-oob="true"' in body and "1 of 6" in body
+    assert 'id="response-counts"' in body and 'hx-swap-oob="true"' in body and "6 points for the IRO to answer: 1 answered by the IRO" in body
     back = client.get(url + "?view=1", headers=htmx)
     assert back.status_code == 200 and "Answered" in back.get_data(as_text=True)
 

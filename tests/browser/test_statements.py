@@ -72,7 +72,7 @@ def test_an_iro_reads_answers_plans_and_exports_a_statement(page, live_url, serv
     expect(page.get_by_role("heading", level=1)).to_contain_text("Chloe's statement")
     expect(page.get_by_text(ARABIC_WORDS, exact=False)).to_be_visible()
     expect(page.get_by_text("Chose not to answer")).to_be_visible()
-    expect(page.locator("#response-counts")).to_contain_text("0 of 6")
+    expect(page.locator("#response-counts")).to_contain_text("6 points for the IRO to answer: 0 answered by the IRO")
     assert_accessible(page, context="statement page")
 
     # "You said, we did", inline with htmx: the page does not reload and the counts follow.
@@ -85,12 +85,12 @@ def test_an_iro_reads_answers_plans_and_exports_a_statement(page, live_url, serv
     box.fill("We asked school to help you sit with your friends.")
     item.get_by_role("button", name="Save the response").click()
     expect(item.locator(".va-we-did")).to_have_text("We asked school to help you sit with your friends.")
-    expect(page.locator("#response-counts")).to_contain_text("1 of 6")
+    expect(page.locator("#response-counts")).to_contain_text("6 points for the IRO to answer: 1 answered by the IRO")
     general = page.locator("#response-general")
     general.get_by_role("link", name="Write what was done").click()
     general.get_by_label("We did").fill("Thank you for talking to me today.")
     general.get_by_role("button", name="Save the response").click()
-    expect(page.locator("#response-counts")).to_contain_text("2 of 6")
+    expect(page.locator("#response-counts")).to_contain_text("6 points for the IRO to answer: 2 answered by the IRO")
     assert page.evaluate("() => window.__stayed === true")
 
     # The meeting plan: "not possible" without a reason is refused, then given one; the rest agreed.

@@ -59,7 +59,7 @@ def set_active(db: Session, *, user: StaffUser, active: bool, acting: StaffUser)
 
 
 def unlock(db: Session, *, user: StaffUser, secret: str) -> None:
-    """Lift the wait after too many wrong passwords for this account's email address."""
+    """Lift the limit after too many wrong passwords for this account (docs/security.md): its count starts again."""
     forget(db, keys=[email_key(secret, user.email)])
     user.locked_until = None
     user.failed_logins = 0

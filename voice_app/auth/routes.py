@@ -43,6 +43,17 @@ def home_for(user) -> str:
     return url_for("staff.caseload")
 
 
+def wait_words(wait: timedelta) -> str:
+    """A wait as a person reads it: "40 seconds", "15 minutes", "about 6 hours"."""
+    seconds = max(1, int(wait.total_seconds()))
+    if seconds < 120:
+        return f"{seconds} seconds"
+    minutes = -(-seconds // 60)
+    if minutes < 120:
+        return f"{minutes} minutes"
+    return f"about {-(-minutes // 60)} hours"
+
+
 def _safe_next(target: str | None) -> str | None:
     # Only same-site paths, so a sign-in link cannot bounce anyone elsewhere.
     if not target:
@@ -84,8 +95,7 @@ def sign_in():
             after_password = current_app.extensions.get(AFTER_PASSWORD, sign_in_now)
             return after_password(result.user, next_url=_safe_next(request.args.get("next")) or home_for(result.user))
         if result.wait:
-            seconds = max(1, int(result.wait.total_seconds()))
-            error = f"There have been several tries to sign in with that email address or from this network. Wait {seconds} seconds, then try again."
+            error = f"There have been several tries to sign in with that email address or from this network. Wait {wait_words(result.wait)}, then try again."
             status = 429
         else:
             error = WRONG

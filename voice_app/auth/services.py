@@ -7,7 +7,22 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from voice_app.audit_labels import label_actions
-from voice_app.auth.throttle import ADDRESS_FREE_FAILURES, Limits, forget, record_failure, throttle_key, wait_after, wait_for
+from voice_app.auth.throttle import (
+    ACCOUNT_BOUND,
+    ACCOUNT_MEMORY,
+    ADDRESS_FREE_FAILURES,
+    ALERT_AFTER,
+    Limits,
+    account_limited_until,
+    failures_of,
+    forget,
+    is_known_address,
+    record_failure,
+    remember_address,
+    throttle_key,
+    wait_for,
+)
+from voice_app.mail import queue_email
 from voice_app.models import AuditEvent, StaffUser, utcnow
 from voice_app.passwords import burn_time_for_unknown_user, hash_password, needs_rehash, verify_password
 from voice_app.sessions import end_sessions_of
@@ -40,13 +55,33 @@ def email_key(secret: str, email: str) -> str:
     return throttle_key(secret, "email", normalise_email(email))
 
 
+def pair_key(secret: str, email: str, address: str) -> str:
+    """The throttle key of one email tried from one network address: the wait a failing address earns."""
+    return throttle_key(secret, "email-address", f"{normalise_email(email)}|{address}")
+
+
+def known_address_key(secret: str, email: str, address: str) -> str:
+    """The key marking that this email's account signed in from this address."""
+    return throttle_key(secret, "signed-in-from", f"{normalise_email(email)}|{address}")
+
+
 def attempt_sign_in(
     db: Session, *, email: str, password: str, address: str, secret: str, limits: Limits, now: datetime | None = None
 ) -> SignInResult:
-    """Check a sign-in the same way for every email, known or not: waits grow per email and per address."""
+    """Check a sign-in the same way for every email, known or not.
+
+    Waits grow per (email, address) pair and per address, so wrong passwords slow only the address sending them:
+    the owner, signing in from an address that has not been failing, is never kept waiting by someone else's tries.
+    Past ACCOUNT_BOUND failures for the email from all addresses together, a password is checked only from an
+    address the account signed in from before; anywhere else is told to wait until the count is forgotten.
+    """
     now = now or utcnow()
-    keys = {email_key(secret, email): limits.free_failures, throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES}
+    account = email_key(secret, email)
+    keys = {pair_key(secret, email, address): limits.free_failures, throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES}
     wait = wait_for(db, keys=keys, longest=limits.longest_wait, now=now)
+    limited_until = account_limited_until(db, account, now=now)
+    if wait <= timedelta(0) and limited_until is not None and not is_known_address(db, key=known_address_key(secret, email, address), now=now):
+        wait = limited_until - now
     if wait > timedelta(0):
         burn_time_for_unknown_user(password)  # a refused try costs what a checked one does
         return SignInResult(user=None, wait=wait)
@@ -58,15 +93,18 @@ def attempt_sign_in(
         ok = verify_password(user.password_hash, password)
     if not ok:
         record_failure(db, keys=list(keys), now=now)
+        record_failure(db, keys=[account], now=now, remember=ACCOUNT_MEMORY)
         if user is not None:
             # The owner and admins see these; nobody else learns whether the account exists.
             user.failed_logins += 1
-            user.locked_until = now + wait_after(user.failed_logins, free=limits.free_failures, longest=limits.longest_wait)
+            user.locked_until = account_limited_until(db, account, now=now)  # shown to admins, who can lift it
             db.add(user)
             db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED, detail="factor=password"))
+            _tell_owner(db, user=user, failures=failures_of(db, account, remember=ACCOUNT_MEMORY, now=now))
         db.commit()
         return SignInResult(user=None)
-    forget(db, keys=[next(iter(keys))])
+    forget(db, keys=[next(iter(keys)), account])
+    remember_address(db, key=known_address_key(secret, email, address), now=now)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -75,6 +113,39 @@ def attempt_sign_in(
     db.add(user)
     db.commit()
     return SignInResult(user=user)
+
+
+FAILED_TRIES_EMAIL = "sign_in_failures"  # the outbox's kind for the owner's warning
+
+
+def _tell_owner(db: Session, *, user: StaffUser, failures: int) -> None:
+    """Email the owner once per burst: when failures reach ALERT_AFTER, and again if they reach ACCOUNT_BOUND."""
+    if failures == ALERT_AFTER:
+        queue_email(
+            db,
+            to=user.email,
+            subject="voice-app: several wrong passwords were tried for your account",
+            text=(
+                f"Someone has tried to sign in to your voice-app account with a wrong password {ALERT_AFTER} times "
+                "since your last sign-in.\n\n"
+                "If this was you, there is nothing to do. If it was not, your password may be being guessed: "
+                "choose a new, long password from your account page, and set up an authenticator app if you have not.\n\n"
+                "You can still sign in as usual: the tries slow down only the place they come from.\n"
+            ),
+            kind=FAILED_TRIES_EMAIL,
+        )
+    elif failures == ACCOUNT_BOUND:
+        queue_email(
+            db,
+            to=user.email,
+            subject="voice-app: your password now only works where you signed in before",
+            text=(
+                f"There have been {ACCOUNT_BOUND} wrong passwords for your voice-app account. To stop your password being "
+                "guessed, for the next day it is accepted only on networks where you have signed in before.\n\n"
+                "If you need to sign in from somewhere new, ask an admin to lift this. Then change your password.\n"
+            ),
+            kind=FAILED_TRIES_EMAIL,
+        )
 
 
 def record_sign_in(db: Session, *, user_id: int, factors: str, now: datetime | None = None) -> None:

@@ -40,6 +40,33 @@ def language(code: str | None) -> Language:
     return BY_CODE.get(code or "", DEFAULT)
 
 
+def language_name(code: str | None, reader: str | None = None) -> str:
+    """A language tag ("ti", "en-GB") as its name in the reader's language ("Tigrinya"), never the raw tag.
+
+    `reader` is a Babel locale name ("en_GB", "ar"); without it, the request's locale (English outside a request).
+    An unknown tag falls back to the shipped list's English name, and only a tag nobody knows is shown as it is.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    if not code:
+        return ""
+    if reader is None:
+        try:
+            from flask_babel import get_locale
+
+            reader = str(get_locale() or "en_GB")
+        except RuntimeError:  # outside a request (the CLI, a PDF made by a job)
+            reader = "en_GB"
+    try:
+        name = Locale.parse(code, sep="-" if "-" in code else "_").get_language_name(reader)
+    except (ValueError, UnknownLocaleError):
+        name = None
+    if not name:
+        known = BY_CODE.get(code)
+        return known.english_name if known else code
+    return name[:1].upper() + name[1:]
+
+
 def use_language(code: str | None) -> Language:
     """Speak this language for the rest of the request (child and parent pages only)."""
     chosen = language(code)

@@ -11,7 +11,7 @@ from voice_app.extensions import limiter
 from voice_app.mfa import bp, recovery, totp
 from voice_app.mfa.forms import CodeForm
 from voice_app.mfa.policy import required_for
-from voice_app.mfa.routes_sign_in import limits, wait_message, wrong_code
+from voice_app.mfa.routes_sign_in import limits, used_code, wait_message, wrong_code
 from voice_app.mfa.services import (
     Factor,
     SecondFactorError,
@@ -91,7 +91,7 @@ def _checked_code(form: CodeForm):
     if check.wait:
         return _overview(form, error=wait_message(check), status=429)
     if not check.ok:
-        form.code.errors.append(wrong_code())
+        form.code.errors.append(used_code() if check.reused else wrong_code())
         return _overview(form, status=422)
     return None
 

@@ -37,6 +37,11 @@ def wrong_code() -> str:
     return _("That code is not right, or it was used already. Enter the code the app shows now.")
 
 
+def used_code() -> str:
+    """What to say about a right code that was used already (for example, signing straight back in after signing out)."""
+    return _("This code was just used. Wait for the app to show the next one, then enter that.")
+
+
 def _second_step(factor: Factor, form, template: str, wrong: str):
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -52,7 +57,10 @@ def _second_step(factor: Factor, form, template: str, wrong: str):
         )
         if check.ok:
             return complete(user, factor=factor)
-        error, status = (wait_message(check), 429) if check.wait else (wrong, 422)
+        if check.wait:
+            error, status = wait_message(check), 429
+        else:
+            error, status = (used_code() if check.reused else wrong), 422
     elif form.errors:
         status = 422
     return render(template, form=form, error=error, status=status)

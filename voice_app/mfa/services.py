@@ -45,10 +45,11 @@ class SecondFactorError(ValueError):
 
 @dataclass(frozen=True)
 class Check:
-    """Whether a code was accepted; `wait` is set when tries must pause first."""
+    """Whether a code was accepted; `wait` is set when tries must pause first; `reused` when it was right but spent already."""
 
     ok: bool
     wait: timedelta = field(default=timedelta(0))
+    reused: bool = False
 
 
 def authenticator_of(db: Session, *, user_id: int) -> AuthenticatorApp | None:
@@ -79,11 +80,17 @@ def _throttle_keys(secret: str, *, user_id: int, address: str, limits: Limits) -
     return {throttle_key(secret, "second-factor", str(user_id)): limits.free_failures, throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES}
 
 
-def _spend_totp(db: Session, *, app: AuthenticatorApp, code: str, now: datetime) -> bool:
-    """Accept a code once: its time step is stored, and a code of that step or an older one is refused afterwards."""
-    step = totp.matching_step(app.secret, code, now=now, after=app.last_used_step)
+def _spend_totp(db: Session, *, app: AuthenticatorApp, code: str, now: datetime) -> bool | None:
+    """Accept a code once: its time step is stored, and a code of that step or an older one is refused afterwards.
+
+    True when accepted, False when wrong, None when it is a right code that was spent already (a code works once:
+    someone signing out and straight back in must wait for the app's next code, and is told so).
+    """
+    step = totp.matching_step(app.secret, code, now=now)
     if step is None:
         return False
+    if app.last_used_step is not None and step <= app.last_used_step:
+        return None
     # Conditional, so two requests racing with the same code cannot both pass.
     result = db.execute(
         update(AuthenticatorApp)
@@ -102,19 +109,19 @@ def check_code(
     if wait > timedelta(0):
         return Check(ok=False, wait=wait)
     app = authenticator_of(db, user_id=user.id)
-    ok = False
+    ok: bool | None = False
     if app is not None and app.confirmed_at is not None:
         if factor == Factor.TOTP:
             ok = _spend_totp(db, app=app, code=code, now=now)
         else:
             ok = recovery.use_code(db, user_id=user.id, code=code, now=now)
     if not ok:
-        record_failure(db, keys=list(keys), now=now)
+        record_failure(db, keys=list(keys), now=now)  # a spent code counts as a try too, so replays are throttled
         if purpose == "sign-in":
             # Shown to the person on their sessions page: a right password with a wrong code means the password is known.
             db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED, detail=f"factor={factor.value}"))
         db.commit()
-        return Check(ok=False)
+        return Check(ok=False, reused=ok is None)
     forget(db, keys=[next(iter(keys))])
     db.commit()
     return Check(ok=True)

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from voice_app import db
+from voice_app.dates import window_problem
 from voice_app.extensions import limiter
 from voice_app.models import Child, PhoneDevice, PhoneEnd, PhoneMessage, Role, SafetyAlert, utcnow
 from voice_app.phone import staff_bp
@@ -172,8 +173,7 @@ def away():
             except ValueError:
                 problem = "Enter the last day you are away, for example 2026-12-24."
             else:
-                if not date.today() <= until <= date.today() + timedelta(days=366):
-                    problem = "Enter a day from today to a year ahead."
+                problem = window_problem(until, today=date.today(), back_years=0, ahead=timedelta(days=366))
         if problem is None:
             set_away(session_db, user=current_user, until=until)
             flash(f"You are away until {until.strftime('%-d %B %Y')}." if until else "You are not marked as away.", "success")

@@ -2,9 +2,10 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from voice_app.dates import Plausible
 from voice_app.profiles.services import ABOUT_MAX
 
 _strip = [lambda value: value.strip() if isinstance(value, str) else value]
@@ -65,4 +66,7 @@ class LetterForm(FlaskForm):
 
 
 class LetterGivenForm(FlaskForm):
-    given_on = DateField("Date the letter was given", validators=[DataRequired("Enter the date the letter was given, like 2025-03-31.")])
+    given_on = DateField(
+        "Date the letter was given", validators=[DataRequired("Enter the date the letter was given, like 2025-03-31."), Plausible(confirm_after_days=365)]
+    )
+    date_confirmed = BooleanField("The date is right")  # asked only for a date further back than a year

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from voice_app.dates import AHEAD_YEARS_FOR_BOOKINGS, Plausible
 from voice_app.models import (
     ChairRole,
     LateReason,
@@ -35,23 +36,11 @@ LANGUAGE_CHOICES = [
 ]
 
 
-def _not_far_future(_form, field) -> None:
-    if field.data and field.data > date.today() + timedelta(days=2 * 366):
-        raise ValidationError("That date is more than two years away. Check the year.")
-
-
-EARLIEST = date(1990, 1, 1)
-
-
-def _not_long_ago(_form, field) -> None:
-    # A typing slip ("0024") would otherwise reach the timescale arithmetic; no review of a child today is this old.
-    if field.data and field.data < EARLIEST:
-        raise ValidationError("That date is before 1990. Check the year.")
-
-
-def _not_in_future(_form, field) -> None:
-    if field.data and field.data > date.today():
-        raise ValidationError("The date cannot be in the future.")
+# Every date field uses one rule (voice_app/dates.py): a window that the message states, and old dates confirmed.
+_BIRTH = Plausible()  # up to 25 years back, not in the future
+_SINCE = Plausible()
+_BOOKED = Plausible(ahead=AHEAD_YEARS_FOR_BOOKINGS, confirm_after_days=2 * 365)
+_HELD = Plausible(confirm_after_days=2 * 365)
 
 
 def _within_a_year(_form, field) -> None:
@@ -60,7 +49,8 @@ def _within_a_year(_form, field) -> None:
 
 
 class PlanVisitForm(FlaskForm):
-    planned_for = DateField("Date of the visit", validators=[DataRequired("Enter the date of the visit, for example 12 3 2027."), _not_far_future, _not_long_ago])
+    planned_for = DateField("Date of the visit", validators=[DataRequired("Enter the date of the visit, for example 12 3 2027."), _BOOKED])
+    date_confirmed = BooleanField("The date is right")  # asked only for a date further back than two years
     method = SelectField("How you plan to meet", choices=[("", "Not decided yet"), *METHOD_CHOICES], validators=[Optional()])
     purpose = SelectField("Which visit", choices=[(p.value, p.label) for p in VisitPurpose if p.by_iro], default=VisitPurpose.PRE_REVIEW.value)
 
@@ -71,7 +61,8 @@ class RecordVisitForm(FlaskForm):
         choices=[("done", "The visit happened"), ("declined", "The child did not want a visit")],
         validators=[InputRequired("Choose what happened.")],
     )
-    held_on = DateField("Date of the visit", validators=[Optional(), _not_long_ago])
+    held_on = DateField("Date of the visit", validators=[Optional(), _HELD])
+    date_confirmed = BooleanField("The date is right")  # asked only for a date further back than two years
     method = SelectField("How you met", choices=[("", "Choose how you met"), *METHOD_CHOICES], validators=[Optional()])
     declined_reason = TextAreaField("Why the child did not want a visit", validators=[Optional(), Length(max=1000, message="Keep the reason under 1,000 characters.")])
     seen_alone = RadioField(
@@ -109,7 +100,8 @@ class RecordReviewForm(FlaskForm):
         choices=[("held", "It was held"), ("cancelled", "It was cancelled"), ("scheduled", "It has not happened yet")],
         validators=[InputRequired("Choose what happened.")],
     )
-    held_on = DateField("Date it was held", validators=[Optional(), _not_long_ago])
+    held_on = DateField("Date it was held", validators=[Optional(), _HELD])
+    date_confirmed = BooleanField("The date is right")  # asked only for a date further back than two years
     format_used = SelectField(
         "How the meeting was held", choices=[("", "Not recorded"), *((f.value, f.label) for f in MeetingFormat)], validators=[Optional()]
     )
@@ -173,13 +165,14 @@ class RecordReviewForm(FlaskForm):
 class ScheduleReviewForm(FlaskForm):
     kind = SelectField("Type", choices=[(kind.value, kind.label) for kind in ReviewKind], validators=[InputRequired()])
     stage = SelectField("Which review", choices=[(stage.value, stage.label) for stage in ReviewStage], validators=[InputRequired()])
-    scheduled_for = DateField("Date of the review", validators=[DataRequired("Enter the date of the review."), _not_far_future, _not_long_ago])
+    scheduled_for = DateField("Date of the review", validators=[DataRequired("Enter the date of the review."), _BOOKED])
+    date_confirmed = BooleanField("The date is right")  # asked only for a date further back than two years
     strategy_discussion_on = DateField(
-        "Date of the strategy discussion (initial conferences)", validators=[Optional(), _not_in_future, _not_long_ago],
+        "Date of the strategy discussion (initial conferences)", validators=[Optional(), _SINCE],
         description="The initial conference is due 15 working days after it.",
     )
     transfer_notified_on = DateField(
-        "Date you were told of the transfer (transfer-in conferences)", validators=[Optional(), _not_in_future, _not_long_ago],
+        "Date you were told of the transfer (transfer-in conferences)", validators=[Optional(), _SINCE],
         description="The transfer-in conference is due 15 working days after it.",
     )
 
@@ -194,7 +187,7 @@ class ScheduleReviewForm(FlaskForm):
 class ChildForm(FlaskForm):
     preferred_name = StringField("Name the child likes to be called", validators=[DataRequired("Enter the child's preferred name."), Length(max=80)])
     case_reference = StringField("Case record reference", validators=[DataRequired("Enter the case record reference."), Length(max=40)])
-    date_of_birth = DateField("Date of birth", validators=[Optional(), _not_in_future])
+    date_of_birth = DateField("Date of birth", validators=[Optional(), _BIRTH])
     expected_date_of_birth = DateField(
         "Expected date of birth, for an unborn child (pre-birth conference)", validators=[Optional(), _within_a_year]
     )
@@ -203,9 +196,9 @@ class ChildForm(FlaskForm):
     communication_needs = TextAreaField("Communication needs", validators=[Optional(), Length(max=1000)])
     iro_id = SelectField("Allocated IRO", coerce=int, validate_choice=True)
     cared_for = BooleanField("The child is cared for")
-    cared_for_since = DateField("Cared for since", validators=[Optional(), _not_in_future, _not_long_ago])
+    cared_for_since = DateField("Cared for since", validators=[Optional(), _SINCE])
     on_cp_plan = BooleanField("The child is on a child protection plan")
-    cp_plan_since = DateField("On a plan since", validators=[Optional(), _not_in_future, _not_long_ago])
+    cp_plan_since = DateField("On a plan since", validators=[Optional(), _SINCE])
     cp_conference_pending = BooleanField("An initial child protection conference is being arranged (no plan yet)")
     short_breaks = BooleanField("Cared for through a series of short breaks (reviews follow the short-break timescale)")
 

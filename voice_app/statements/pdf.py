@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from voice_app.i18n import language_name
 from voice_app.models import ReviewKind
 from voice_app.pdf_layout import (  # noqa: F401  (PdfUnavailable, pdf_support, printable: this module's callers use them)
     BRAND,
@@ -46,7 +47,7 @@ def _facts(record: StatementRecord, audience: Audience) -> list[tuple[str, str]]
         *who,
         ("Started", f"{statement.started_at:%-d %B %Y %H:%M} UTC"),
         ("Ended", ended),
-        ("Language", statement.language),
+        ("Language", language_name(statement.language, "en_GB")),
         ("Written by", f"The IRO wrote the child's words for them ({scribe})" if statement.scribed else "The child"),
         ("Who the child wants to see this", sharing),
         ("This copy is", "For the case record" if audience == Audience.CASE_RECORD else "For the review meeting"),
@@ -58,9 +59,11 @@ def _answer(w: PdfWriter, item: AnswerView) -> None:
         w.symbol_line("skip", "Chose not to answer", indent=4)
         return
     if item.kind == "people":
+        invite_list = item.part == "menu" or bool(item.not_wanted)  # a views question ("Who do you live with?") just lists them
         for title, group in (("Who I would like there", item.wanted), ("Who I do not want there", item.not_wanted)):
             if group:
-                w.text(title, bold=True, size=10.5, indent=4)
+                if invite_list:
+                    w.text(title, bold=True, size=10.5, indent=4)
                 for choice in group:
                     w.symbol_line(choice.symbol, choice.label, indent=8, icon=8)
     else:
