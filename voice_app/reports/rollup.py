@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -30,9 +31,9 @@ from voice_app.reports.queries import (
     KINDS,
     NOW,
     Counts,
-    Segment,
     Window,
-    count_segments,
+    _queries,
+    _value,
     letter_t,
     response_t,
     review_t,
@@ -47,6 +48,63 @@ FORMAT = "r4"  # stored with every month's counts: change it when what is counte
 # A month is kept only once it ended this long ago. A change is marked only in months that have ended
 # (staleness.py), so a transaction would have to stay open this long to slip a change past a report.
 SETTLE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Part of one period inside one local calendar month: its days, and the same as UTC instants."""
+
+    bucket: int  # NOW or BEFORE
+    first: date
+    last: date
+    start: datetime  # UTC, included
+    end: datetime  # UTC, excluded
+    month: date | None  # first day of a whole month that has ended: worth keeping
+
+
+def _which(column, bounds: list, low: int = 0, high: int | None = None):
+    """The index of the segment a value falls in, as a nested CASE: a handful of comparisons per row, not one per month."""
+    high = len(bounds) if high is None else high
+    if high - low == 1:
+        return sa.literal(low)
+    middle = (low + high) // 2
+    return sa.case((column < bounds[middle], _which(column, bounds, low, middle)), else_=_which(column, bounds, middle, high))
+
+
+class Segments:
+    """SQL for "which of these segments", by day or by instant, over the chosen segments only."""
+
+    def __init__(self, cut: list[Segment], indexes: list[int]) -> None:
+        self.cut = cut
+        self.first, self.last = cut[0].first, cut[-1].last
+        self.runs: list[tuple[int, int]] = []  # (first index, last index) of neighbouring chosen segments
+        for index in sorted(indexes):
+            if self.runs and self.runs[-1][1] == index - 1:
+                self.runs[-1] = (self.runs[-1][0], index)
+            else:
+                self.runs.append((index, index))
+
+    def by_day(self, column):
+        """(which segment, condition) for a date column."""
+        which = _which(column, [segment.first for segment in self.cut])
+        inside = sa.or_(*[column.between(self.cut[a].first, self.cut[b].last) for a, b in self.runs])
+        return which, inside
+
+    def by_instant(self, column):
+        """(which segment, condition) for a timestamp column."""
+        which = _which(column, [segment.start for segment in self.cut])
+        inside = sa.or_(*[sa.and_(column >= self.cut[a].start, column < self.cut[b].end) for a, b in self.runs])
+        return which, inside
+
+
+def count_segments(connection: Connection, cut: list[Segment], indexes: list[int], *, today: date) -> dict[int, Counts]:
+    """Count everything the report needs for these segments, in fifteen GROUP BY queries."""
+    counted = {index: Counts() for index in indexes}
+    for query, attribute in _queries(Segments(cut, indexes), connection.dialect.name, today):
+        for row in connection.execute(query):
+            key = tuple(_value(item) for item in row[1:-1])
+            getattr(counted[row[0]], attribute)[key[0] if len(key) == 1 else key] += row[-1]
+    return counted
 
 
 def month_end(month: date) -> datetime:
@@ -117,7 +175,11 @@ def _dump(counts: Counts) -> str:
 def _store(connection: Connection, fresh: dict[date, Counts], generations: dict[date, int]) -> bool:
     """Keep these months, unless a change marked them since they were read (their generation moved on)."""
     computed_at = utcnow()
-    new = [{"month": m, "generation": 0, "counts": _dump(c), "computed_at": computed_at} for m, c in fresh.items() if m not in generations]
+    new = [
+        {"month": m, "generation": 0, "counts": _dump(c), "computed_at": computed_at}
+        for m, c in fresh.items()
+        if m not in generations
+    ]
     known = [{"m": m, "g": generations[m], "c": _dump(c), "at": computed_at} for m, c in fresh.items() if m in generations]
     sqlite = connection.dialect.name == "sqlite"
     try:
@@ -129,7 +191,9 @@ def _store(connection: Connection, fresh: dict[date, Counts], generations: dict[
                 connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
             if new:
                 # A row made meanwhile was made by a change: it wins, and the month waits for the next report.
-                connection.execute(insert_with_conflicts(month_t, connection.dialect.name).on_conflict_do_nothing(index_elements=["month"]), new)
+                connection.execute(
+                    insert_with_conflicts(month_t, connection.dialect.name).on_conflict_do_nothing(index_elements=["month"]), new
+                )
             if known:
                 connection.execute(
                     month_t.update()
@@ -149,7 +213,12 @@ def prepare(connection: Connection, *, now: datetime | None = None) -> int:
     """Count and keep every ended month from the first one with anything in it, a year at a time; returns how many were counted."""
     now = now or datetime.now(UTC)
     dated = (
-        review_t.c.scheduled_for, review_t.c.held_on, visit_t.c.held_on, visit_t.c.planned_for, statement_t.c.ended_at, response_t.c.created_at,
+        review_t.c.scheduled_for,
+        review_t.c.held_on,
+        visit_t.c.held_on,
+        visit_t.c.planned_for,
+        statement_t.c.ended_at,
+        response_t.c.created_at,
         letter_t.c.given_on,
     )
     firsts = connection.execute(sa.select(*(sa.select(sa.func.min(column)).scalar_subquery() for column in dated))).one()
