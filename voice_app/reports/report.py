@@ -65,6 +65,14 @@ def _tune(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         # Compiling these short aggregate queries to machine code costs more than it saves.
         connection.exec_driver_sql("SET LOCAL jit = off")
+        # The report's covering indexes are read over and over, so they are in memory: seeking them
+        # costs little more than reading in order, and the planner should know it (else it scans
+        # every answer of ten years to join the two years' statements).
+        connection.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
+        # A period's statements are a small part of ten years: joining them to their answers, cards and
+        # decisions by seeking the covering indexes beats hashing whole tables (measured with
+        # bench/report_speed.py). Only this report's transaction is affected.
+        connection.exec_driver_sql("SET LOCAL enable_hashjoin = off")
     else:
         # SQLite's default page cache is 2 MB; a year's indexes need more (the setting stays with this
         # pooled connection, which is no harm to other pages). Memory-mapped reads save copying.
