@@ -80,17 +80,8 @@ def test_children_told_who_their_iro_is_are_counted_per_period(app, db):
     """Hand-worked: 2024/25 has 6 letters (one child twice: both count); 2023/24 has 2; 1 April 2025 is next year."""
     seed = Seeder(db)
     children = [seed.child(f"L{n}", f"LT-{n}") for n in range(7)]
-    given = [
-        (0, date(2024, 4, 1)),
-        (1, date(2024, 7, 1)),
-        (2, date(2024, 9, 9)),
-        (3, date(2025, 1, 2)),
-        (4, date(2025, 3, 31)),
-        (4, date(2024, 5, 5)),
-        (5, date(2024, 3, 31)),
-        (6, date(2023, 4, 1)),
-        (0, date(2025, 4, 1)),
-    ]
+    given = [(0, date(2024, 4, 1)), (1, date(2024, 7, 1)), (2, date(2024, 9, 9)), (3, date(2025, 1, 2)), (4, date(2025, 3, 31)),
+             (4, date(2024, 5, 5)), (5, date(2024, 3, 31)), (6, date(2023, 4, 1)), (0, date(2025, 4, 1))]
     for index, day in given:
         seed.add(IntroLetter(child_id=children[index].id, iro_id=seed.iro.id, given_on=day, recorded_by_id=seed.iro.id))
     db.commit()

@@ -58,55 +58,21 @@ def service(db):
     _set(db, "REF-D4", date_of_birth=limit - timedelta(days=400), active=False, on_cp_plan=False)
     _set(db, "REF-E5", date_of_birth=None, age_years=None, active=False)  # nothing to work from: held for a person
     _set(db, "REF-C3", date_of_birth=date(1940, 1, 1))  # past the limit but still active: held
-    _set(
-        db, "REF-H8", date_of_birth=None, age_years=12, created_at=_at(anniversary(TODAY, -63) - timedelta(days=1)), active=False
-    )  # 75 by the recorded age
+    _set(db, "REF-H8", date_of_birth=None, age_years=12, created_at=_at(anniversary(TODAY, -63) - timedelta(days=1)), active=False)  # 75 by the recorded age
     iro_id = _child(db, "REF-A1").iro_id
     cutoff = months_before(TODAY, 24)
     review = db.exec(select(Review).where(Review.child_id == _child(db, "REF-G7").id)).first()
-    db.add(
-        ParentResponse(
-            review_id=review.id,
-            q1="agree",
-            comment="Kept: sent on the day",
-            name="Pat",
-            submitted_at=_at(cutoff, 0),
-            submission_key="edge-kept",
-        )
-    )
-    db.add(
-        ParentResponse(
-            review_id=review.id,
-            q1="agree",
-            comment="Due: the day before",
-            name="Sam",
-            submitted_at=_at(cutoff - timedelta(days=1), 23),
-            submission_key="edge-due",
-        )
-    )
+    db.add(ParentResponse(review_id=review.id, q1="agree", comment="Kept: sent on the day", name="Pat", submitted_at=_at(cutoff, 0), submission_key="edge-kept"))
+    db.add(ParentResponse(review_id=review.id, q1="agree", comment="Due: the day before", name="Sam", submitted_at=_at(cutoff - timedelta(days=1), 23), submission_key="edge-due"))
     link = FeedbackLink(review_id=review.id, token="tok", created_by_id=iro_id, expires_at=_at(TODAY))
     db.add(link)
     db.commit()
     db.add(ParentDraft(link_id=link.id, key="old-draft", name="Old", updated_at=_at(TODAY - timedelta(days=61))))
     db.add(ParentDraft(link_id=link.id, key="new-draft", name="New", updated_at=_at(TODAY - timedelta(days=59))))
-    statement = (
-        db.exec(select(Statement).where(Statement.child_id == _child(db, "REF-G7").id)).first()
-        or db.exec(select(Statement)).first()
-    )
-    db.add(
-        Handover(statement_id=statement.id, token_hash="h-old", created_by_id=iro_id, expires_at=_at(TODAY - timedelta(days=91)))
-    )
-    db.add(
-        Handover(statement_id=statement.id, token_hash="h-new", created_by_id=iro_id, expires_at=_at(TODAY - timedelta(days=89)))
-    )
-    db.add(
-        AuditEvent(
-            action="statement.view",
-            child_id=_child(db, "REF-G7").id,
-            at=_at(anniversary(TODAY, -6) - timedelta(days=1)),
-            detail="old",
-        )
-    )
+    statement = db.exec(select(Statement).where(Statement.child_id == _child(db, "REF-G7").id)).first() or db.exec(select(Statement)).first()
+    db.add(Handover(statement_id=statement.id, token_hash="h-old", created_by_id=iro_id, expires_at=_at(TODAY - timedelta(days=91))))
+    db.add(Handover(statement_id=statement.id, token_hash="h-new", created_by_id=iro_id, expires_at=_at(TODAY - timedelta(days=89))))
+    db.add(AuditEvent(action="statement.view", child_id=_child(db, "REF-G7").id, at=_at(anniversary(TODAY, -6) - timedelta(days=1)), detail="old"))
     db.add(AuditEvent(action="statement.view", child_id=_child(db, "REF-G7").id, at=_at(anniversary(TODAY, -6)), detail="recent"))
     db.commit()
     return db
@@ -129,10 +95,7 @@ def test_the_plan_lists_each_side_of_each_limit(app, service):
     assert any(f"child {ids['REF-C3']}: past" in line and "still marked active" in line for line in due.held)
 
     rows = {item.kind: item.ids for item in due.due if not item.child_id}
-    due_feedback = {
-        r.submission_key
-        for r in service.exec(select(ParentResponse).where(ParentResponse.id.in_(rows["parents_feedback"]))).all()
-    }
+    due_feedback = {r.submission_key for r in service.exec(select(ParentResponse).where(ParentResponse.id.in_(rows["parents_feedback"]))).all()}
     assert "edge-due" in due_feedback and "edge-kept" not in due_feedback
     assert {d.key for d in service.exec(select(ParentDraft).where(ParentDraft.id.in_(rows["parent_drafts"])))} == {"old-draft"}
     assert {h.token_hash for h in service.exec(select(Handover).where(Handover.id.in_(rows["handovers"])))} == {"h-old"}
@@ -164,17 +127,10 @@ def test_apply_anonymises_and_deletes_and_the_report_figures_do_not_change(app, 
 
     service.expunge_all()
     gone = service.get(Child, aisha.id)
-    assert (gone.preferred_name, gone.case_reference, gone.date_of_birth, gone.anonymised_at is not None) == (
-        "Anonymised",
-        f"ANON-{aisha.id}",
-        None,
-        True,
-    )
+    assert (gone.preferred_name, gone.case_reference, gone.date_of_birth, gone.anonymised_at is not None) == ("Anonymised", f"ANON-{aisha.id}", None, True)
     statement_ids = [s.id for s in service.exec(select(Statement).where(Statement.child_id == aisha.id))]
     assert statement_ids  # the rows the report counts are still there
-    assert {r.we_did for r in service.exec(select(ChildResponse).where(ChildResponse.statement_id.in_(statement_ids)))} == {
-        REMOVED
-    }
+    assert {r.we_did for r in service.exec(select(ChildResponse).where(ChildResponse.statement_id.in_(statement_ids)))} == {REMOVED}
     reasons = service.exec(select(Visit.declined_reason).join(Review).where(Review.child_id == dan.id)).all()
     assert reasons == [REMOVED]
     kept = _child(service, "REF-B2")

@@ -13,13 +13,7 @@ from tests.reports_seed import EXPECTED, PERIOD, SECRET_WORDS, seed
 from voice_app import cli
 from voice_app.models import Role
 
-ACCESS_TESTED_ENDPOINTS = {
-    "reports.index",
-    "reports.report_json",
-    "reports.report_csv",
-    "reports.figure_csv",
-    "reports.figure_svg",
-}
+ACCESS_TESTED_ENDPOINTS = {"reports.index", "reports.report_json", "reports.report_csv", "reports.figure_csv", "reports.figure_svg"}
 QUERY = f"from={PERIOD.start.isoformat()}&to={PERIOD.end.isoformat()}"
 URLS = [
     "/reports/",
@@ -67,11 +61,7 @@ def test_the_navigation_offers_service_figures_to_managers_only(make, signed_in)
 def test_the_page_shows_the_figures_without_any_child(manager, service):
     page = manager.get(f"/reports/?{QUERY}").data.decode()
     assert "Financial year 2024/25" in page and "compared with 1 April 2023 to 31 March 2024" in page
-    assert (
-        "statement from a visit before" in page
-        and "Cared-for reviews by participation code" in page
-        and "held in timescale" in page
-    )
+    assert "statement from a visit before" in page and "Cared-for reviews by participation code" in page and "held in timescale" in page
     assert "[name], we moved your meeting to school." in page
     for word in [*CHILD_NAMES, SECRET_WORDS]:
         assert not re.search(rf"\b{re.escape(word)}\b", page), word
@@ -98,11 +88,7 @@ def test_a_quarter_can_be_chosen_and_htmx_gets_just_the_report(manager, service)
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [
-        ("from=2025-04-01&to=2025-01-01", "on or before the end date"),
-        ("from=nonsense&to=2025-01-01", "real date"),
-        ("period=fy-x", "from the list"),
-    ],
+    [("from=2025-04-01&to=2025-01-01", "on or before the end date"), ("from=nonsense&to=2025-01-01", "real date"), ("period=fy-x", "from the list")],
 )
 def test_bad_dates_are_a_clear_400_not_a_500(manager, query, message):
     page = manager.get(f"/reports/?{query}")
@@ -166,48 +152,21 @@ def test_csv_cells_never_start_a_formula(manager, db, service):
     from voice_app.models import ChildResponse, Statement
 
     statement = db.query(Statement).first()
-    db.add(
-        ChildResponse(
-            statement_id=statement.id,
-            question_id="=cmd|' /C calc'!A0",
-            we_did='=HYPERLINK("http://x")',
-            written_by_id=1,
-            created_at=utc(2024, 12, 1),
-        )
-    )
+    db.add(ChildResponse(statement_id=statement.id, question_id="=cmd|' /C calc'!A0", we_did="=HYPERLINK(\"http://x\")", written_by_id=1, created_at=utc(2024, 12, 1)))
     db.commit()
     text = manager.get(f"/reports/figures/you-said-we-did.csv?{QUERY}").data.decode()
     records = list(csv.DictReader(io.StringIO(text)))
-    assert any(r["text"] == '\'=HYPERLINK("http://x")' and r["label"].startswith("'=") for r in records)
+    assert any(r["text"] == "'=HYPERLINK(\"http://x\")" and r["label"].startswith("'=") for r in records)
     assert not any(value.startswith(("=", "+", "@")) for r in records for value in r.values())
 
 
 def test_the_command_line_gives_the_same_report(database_url, db, service, tmp_path, capsys):
     out = tmp_path / "report.json"
-    assert (
-        cli.main(
-            [
-                "report",
-                "--from",
-                "2024-04-01",
-                "--to",
-                "2025-03-31",
-                "--format",
-                "json",
-                "--out",
-                str(out),
-                "--database-url",
-                database_url,
-            ]
-        )
-        == 0
-    )
+    assert cli.main(["report", "--from", "2024-04-01", "--to", "2025-03-31", "--format", "json", "--out", str(out), "--database-url", database_url]) == 0
     figures = {f["id"]: f for f in json.loads(out.read_text())["figures"]}
     held = {row["key"]: row for row in figures["visits"]["rows"]}["held"]
     assert (held["this_period"]["count"], held["previous_period"]["count"]) == EXPECTED["visits"]["held"]
-    assert (
-        cli.main(["report", "--from", "2024-04-01", "--to", "2025-03-31", "--format", "csv", "--database-url", database_url]) == 0
-    )
+    assert cli.main(["report", "--from", "2024-04-01", "--to", "2025-03-31", "--format", "csv", "--database-url", database_url]) == 0
     assert "participated_cared_for" in capsys.readouterr().out
     assert cli.main(["report", "--from", "2025-04-01", "--to", "2024-03-31", "--database-url", database_url]) == 2
     assert "on or before the end date" in capsys.readouterr().err
