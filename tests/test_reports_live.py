@@ -19,6 +19,8 @@ from voice_app.demo import seed_demo
 from voice_app.reports.period import Period, financial_year, quarter
 from voice_app.reports.report import Report, build_report
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 DEMO_TODAY = date(2025, 6, 15)  # the demo's dates move with "today": fixed, so its figures are known
 GENERATED_SCALE = 0.004  # about 130 children and 800 statements over ten years (bench/report_data.py at 1/250)
 # The cached report's figures for each data set and period, written from the month cache before it was deleted.

@@ -25,6 +25,8 @@ from voice_app.models import (
 from voice_app.reports.period import Period
 from voice_app.reports.report import build_report
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 
 @pytest.fixture
 def engine(app):
