@@ -174,5 +174,3 @@ def test_the_command_line_gives_the_same_report(database_url, db, service, tmp_p
     assert "on or before the end date" in capsys.readouterr().err
     assert cli.main(["report", "--to", "2024-03-31", "--database-url", database_url]) == 2
     assert "both a start date and an end date" in capsys.readouterr().err
-    assert cli.main(["report", "--forget", "--database-url", database_url]) == 0
-    assert "Forgot 24 kept month(s)" in capsys.readouterr().err

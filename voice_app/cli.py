@@ -42,10 +42,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         with standalone_session(engine) as db:
             print(f"Due dates worked out for the reviews of {fill_missing_due_dates(db, nation=settings.nation)} children.")
         engine.dispose()
-        # Count the service report's ended months now (seconds, once), not during a manager's first report.
-        from voice_app.reports.cli import prepare_months
-
-        print(f"The service report's ended months are counted and kept: {prepare_months(settings.database_url)}.")
     return 0
 
 

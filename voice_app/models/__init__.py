@@ -21,7 +21,6 @@ from voice_app.models.phone import (
 from voice_app.models.practitioners import PractitionerInvitation, Profession
 from voice_app.models.profiles import IntroLetter, IroProfile, ServiceContact
 from voice_app.models.records import ErasureRequest
-from voice_app.models.reports import ReportMonth
 from voice_app.models.reviews import (
     STAGES_FOR_KIND,
     ChairRole,
@@ -91,7 +90,6 @@ __all__ = [
     "PractitionerInvitation",
     "Profession",
     "Participation",
-    "ReportMonth",
     "ResponseSource",
     "RecoveryCode",
     "Review",

@@ -134,7 +134,10 @@ class MenuDecision(SQLModel, table=True):
     """The IRO's answer to one Child's Menu choice: agreed, or not possible with a reason."""
 
     __tablename__ = "menu_decision"
-    __table_args__ = (sa.UniqueConstraint("statement_id", "item_id", name="uq_menu_decision_item"),)
+    __table_args__ = (
+        sa.UniqueConstraint("statement_id", "item_id", name="uq_menu_decision_item"),
+        sa.Index("ix_menu_decision_report", "statement_id", "item_id", "outcome"),  # the service report's count, from the index alone
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", index=True)

@@ -4,7 +4,7 @@ Counted the same way as the parents' feedback results page (voice_app/parents/re
 response belongs to the period of its conference's date (held, else scheduled), question 5 is
 counted only after review conferences, and the answers are tallied by that module's tally_answers.
 Only the grouping differs: here SQL has already grouped the responses by stage and answers
-(queries.py), so a year of them reaches Python as a few hundred rows, or as kept months.
+(queries.py), so a year of them reaches Python as a few hundred rows.
 """
 
 from __future__ import annotations

@@ -3,8 +3,7 @@
 The rules are data (voice_app/data/retention.toml, or VOICE_APP_RETENTION_FILE). Anonymising keeps
 every row the service report counts (reviews, visits, statements, answers' cards and scales, menu
 decisions, parents' answers) and removes who they were about and what was written, so past years'
-figures stay the same. The report's kept monthly counts hold no names or text, so nothing here
-needs to mark them stale.
+figures stay the same (the report counts live from those rows).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """Where children's words came from: statements by where they were given, and messages from their own phones.
 
-Counted live for the period and the one before (these tables are small next to the answers the monthly
-roll-up keeps), so they need no part of the kept months.
+Counted live for the period and the one before, like every other figure.
 """
 
 from __future__ import annotations

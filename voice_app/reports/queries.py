@@ -1,16 +1,16 @@
-"""The report's SQL: a fixed handful of GROUP BY queries, each labelling its rows with the month segment they fall in.
+"""The report's SQL: one GROUP BY query per kind of count, each labelling its rows with the period they fall in.
 
-A period and the one before it are cut into month segments (rollup.py). Every count query here
-covers any set of those segments at once and says which segment each row belongs to, so the number
-of queries never grows with the data (no query per child, review or statement) and a month counted
-once can be kept (rollup.py) and never read again until something in it changes (staleness.py).
+The report counts live, every time, from the rows as they are now: nothing is kept between reports.
+Every count query covers a period and the one before it at once and says which of the two each row
+belongs to (`Span`: a UNION ALL of the two periods), so the number of queries never grows with the data (no query per child,
+review or statement), and each query is answered from a covering index (docs/reports.md).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -100,59 +100,25 @@ def window_for(period: Period) -> Window:
     return Window(now=period, before=period.previous())
 
 
-@dataclass(frozen=True)
-class Segment:
-    """Part of one period inside one local calendar month: its days, and the same as UTC instants."""
-
-    bucket: int  # NOW or BEFORE
-    first: date
-    last: date
-    start: datetime  # UTC, included
-    end: datetime  # UTC, excluded
-    month: date | None  # first day of a whole month that has ended: worth keeping
-
-
 def _value(item) -> object:
     return item.value if hasattr(item, "value") else item
 
 
-def _which(column, bounds: list, low: int = 0, high: int | None = None):
-    """The index of the segment a value falls in, as a nested CASE: a handful of comparisons per row, not one per month."""
-    high = len(bounds) if high is None else high
-    if high - low == 1:
-        return sa.literal(low)
-    middle = (low + high) // 2
-    return sa.case((column < bounds[middle], _which(column, bounds, low, middle)), else_=_which(column, bounds, middle, high))
+class Span:
+    """SQL for "inside this period", by day or by instant; every row it finds is labelled with the period (NOW or BEFORE)."""
 
-
-def any_of(conditions: list) -> sa.ColumnElement[bool]:
-    """OR of the conditions; false when there are none (an empty `or_()` would match every row)."""
-    return sa.or_(*conditions) if conditions else sa.false()
-
-
-class Segments:
-    """SQL for "which of these segments", by day or by instant, over the chosen segments only."""
-
-    def __init__(self, cut: list[Segment], indexes: list[int]) -> None:
-        self.cut = cut
-        self.runs: list[tuple[int, int]] = []  # (first index, last index) of neighbouring chosen segments
-        for index in sorted(indexes):
-            if self.runs and self.runs[-1][1] == index - 1:
-                self.runs[-1] = (self.runs[-1][0], index)
-            else:
-                self.runs.append((index, index))
+    def __init__(self, which: int, period: Period) -> None:
+        self.which = which
+        self.first, self.last = period.start, period.end
+        self.start, self.end = period.utc_bounds()
 
     def by_day(self, column):
-        """(which segment, condition) for a date column."""
-        which = _which(column, [segment.first for segment in self.cut])
-        inside = any_of([column.between(self.cut[a].first, self.cut[b].last) for a, b in self.runs])
-        return which, inside
+        """(the period's label, condition) for a date column."""
+        return sa.literal(self.which), column.between(self.first, self.last)
 
     def by_instant(self, column):
-        """(which segment, condition) for a timestamp column."""
-        which = _which(column, [segment.start for segment in self.cut])
-        inside = any_of([sa.and_(column >= self.cut[a].start, column < self.cut[b].end) for a, b in self.runs])
-        return which, inside
+        """(the period's label, condition) for a timestamp column."""
+        return sa.literal(self.which), sa.and_(column >= self.start, column < self.end)
 
 
 # Whether a review held was in time: by its due date (worked out per episode when booked and recorded).
@@ -163,19 +129,18 @@ TIMING = sa.case(
 )
 
 
-def count_segments(connection: Connection, cut: list[Segment], indexes: list[int], *, today: date) -> dict[int, Counts]:
-    """Count everything the report needs for these segments, in fifteen GROUP BY queries."""
-    counted = {index: Counts() for index in indexes}
-    chosen = Segments(cut, indexes)
+def count_window(connection: Connection, window: Window, *, today: date) -> tuple[Counts, Counts]:
+    """Count everything the report needs for a period and the one before it: one GROUP BY query per kind of count."""
+    counted = (Counts(), Counts())  # NOW, BEFORE
 
-    def fold(query, attribute: str) -> None:
-        """Rows are (segment, *key, count): add each count to its segment under its key."""
-        for row in connection.execute(query):
+    dialect = connection.dialect.name
+    now, before = _queries(Span(NOW, window.now), dialect, today), _queries(Span(BEFORE, window.before), dialect, today)
+    for (for_now, attribute), (for_before, _same) in zip(now, before, strict=True):
+        # One statement for both periods: each half seeks its own dates in an index and groups without a CASE.
+        # Rows are (period, *key, count): add each count to its period under its key.
+        for row in connection.execute(sa.union_all(for_now, for_before)):
             key = tuple(_value(item) for item in row[1:-1])
             getattr(counted[row[0]], attribute)[key[0] if len(key) == 1 else key] += row[-1]
-
-    for query, attribute in _queries(chosen, connection.dialect.name, today):
-        fold(query, attribute)
     return counted
 
 
@@ -184,24 +149,32 @@ def _grouped(which, *columns) -> sa.Select:
     return sa.select(which, *columns, sa.func.count()).group_by(sa.literal_column("1"), *columns)
 
 
-def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, str]]:
+def _queries(chosen: Span, dialect: str, today: date) -> list[tuple[object, str]]:
     by_review = visit_t.join(review_t, visit_t.c.review_id == review_t.c.id)
     visit_cols = (visit_t.c.status, visit_t.c.method, review_t.c.kind)
 
     pre_review = visit_t.c.purpose == VisitPurpose.PRE_REVIEW
 
     which, inside = chosen.by_day(visit_t.c.held_on)
-    held_visits = _grouped(which, *visit_cols).select_from(by_review).where(inside, visit_t.c.status == VisitStatus.DONE, pre_review)
+    held_visits = (
+        _grouped(which, *visit_cols).select_from(by_review).where(inside, visit_t.c.status == VisitStatus.DONE, pre_review)
+    )
     # Every visit an IRO held, pre-review and mid-way, by whether the child was seen alone (a practitioner's
     # views and the child's own phone are not one).
     iro_visit = visit_t.c.purpose.in_([purpose for purpose in VisitPurpose if purpose.by_iro])
-    visit_checks = _grouped(which, visit_t.c.purpose, visit_t.c.seen_alone).where(inside, visit_t.c.status == VisitStatus.DONE, iro_visit)
+    visit_checks = _grouped(which, visit_t.c.purpose, visit_t.c.seen_alone).where(
+        inside, visit_t.c.status == VisitStatus.DONE, iro_visit
+    )
     # A declined visit counts on the day planned, else its review's: two queries, so each can seek an index.
     which, inside = chosen.by_day(visit_t.c.planned_for)
-    declined = _grouped(which, *visit_cols).select_from(by_review).where(visit_t.c.status == VisitStatus.DECLINED, pre_review, inside)
+    declined = (
+        _grouped(which, *visit_cols).select_from(by_review).where(visit_t.c.status == VisitStatus.DECLINED, pre_review, inside)
+    )
     which, inside = chosen.by_day(review_t.c.scheduled_for)
-    unplanned = _grouped(which, *visit_cols).select_from(by_review).where(
-        visit_t.c.status == VisitStatus.DECLINED, pre_review, visit_t.c.planned_for.is_(None), inside
+    unplanned = (
+        _grouped(which, *visit_cols)
+        .select_from(by_review)
+        .where(visit_t.c.status == VisitStatus.DECLINED, pre_review, visit_t.c.planned_for.is_(None), inside)
     )
 
     which, held_inside = chosen.by_day(review_t.c.held_on)
@@ -214,7 +187,9 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
         started_by_end_of(statement_t.c.started_at, review_t.c.held_on, dialect, chosen),
     )
     participated = _grouped(which, review_t.c.kind).where(held, before_review)
-    timeliness = _grouped(which, review_t.c.kind, review_t.c.stage, review_t.c.participation, TIMING, review_t.c.late_reason).where(held)
+    timeliness = _grouped(
+        which, review_t.c.kind, review_t.c.stage, review_t.c.participation, TIMING, review_t.c.late_reason
+    ).where(held)
 
     which, inside = chosen.by_instant(response_t.c.created_at)
     written = _grouped(which).where(inside)
@@ -225,7 +200,14 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
     which, completed = chosen.by_instant(statement_t.c.ended_at)
     done = sa.and_(statement_t.c.end_reason.is_not(None), completed)
     by_statement = answer_t.join(statement_t, answer_t.c.statement_id == statement_t.c.id)
-    statements = _grouped(which, statement_t.c.end_reason, statement_t.c.version, statement_t.c.scribed, statement_t.c.language, statement_t.c.sharing).where(done)
+    statements = _grouped(
+        which,
+        statement_t.c.end_reason,
+        statement_t.c.version,
+        statement_t.c.scribed,
+        statement_t.c.language,
+        statement_t.c.sharing,
+    ).where(done)
     answers = _grouped(which, answer_t.c.question_id, answer_t.c.skipped, answer_t.c.scale).select_from(by_statement).where(done)
     choices = (
         _grouped(which, answer_t.c.question_id, choice_t.c.choice_id, choice_t.c.position)
@@ -268,20 +250,18 @@ def _queries(chosen: Segments, dialect: str, today: date) -> list[tuple[object, 
     ]
 
 
-def started_by_end_of(instant, day, dialect: str, chosen: Segments):
+def started_by_end_of(instant, day, dialect: str, chosen: Span):
     """SQL: the instant falls on or before `day` in local time (British Summer Time included)."""
     if dialect == "postgresql":
         # Before the local midnight after `day`: a bound on the instant itself, so an index can seek it.
         return instant < sa.func.timezone(LOCAL_TIME.key, sa.cast(day, sa.DateTime) + timedelta(days=1))
     # SQLite has no time zones: the local midnight after `day` is UTC midnight, an hour earlier in summer.
-    summer = summer_days(chosen.cut[0].first, chosen.cut[-1].last)
-    winter_bound = sa.func.datetime(day, "+1 day")
-    if not summer:  # a period wholly in winter time: a CASE with no WHEN is not SQL
-        return instant < winter_bound
-    after = sa.case(
-        *[(day.between(first, last), sa.func.datetime(day, "+1 day", "-1 hour")) for first, last in summer],
-        else_=winter_bound,
-    )
+    after = sa.func.datetime(day, "+1 day")
+    summer = summer_days(chosen.first, chosen.last)
+    if summer:  # a CASE needs at least one WHEN: a winter-only window has none
+        after = sa.case(
+            *[(day.between(first, last), sa.func.datetime(day, "+1 day", "-1 hour")) for first, last in summer], else_=after
+        )
     return instant < after
 
 
@@ -304,7 +284,9 @@ def declined_reasons(connection: Connection, period: Period) -> list[Named]:
     """The reasons written for visits children declined in the period (one query)."""
     query = (
         sa.select(visit_t.c.declined_reason, child_t.c.preferred_name, child_t.c.case_reference)
-        .select_from(visit_t.join(review_t, visit_t.c.review_id == review_t.c.id).join(child_t, review_t.c.child_id == child_t.c.id))
+        .select_from(
+            visit_t.join(review_t, visit_t.c.review_id == review_t.c.id).join(child_t, review_t.c.child_id == child_t.c.id)
+        )
         .where(
             visit_t.c.status == VisitStatus.DECLINED,
             sa.or_(
@@ -318,11 +300,15 @@ def declined_reasons(connection: Connection, period: Period) -> list[Named]:
 
 
 def responses(connection: Connection, period: Period, *, limit: int | None) -> list[Named]:
-    """"You said, we did" answers written in the period, newest first (one query)."""
+    """ "You said, we did" answers written in the period, newest first (one query)."""
     start, end = period.utc_bounds()
     query = (
         sa.select(response_t.c.question_id, response_t.c.we_did, child_t.c.preferred_name, child_t.c.case_reference)
-        .select_from(response_t.join(statement_t, response_t.c.statement_id == statement_t.c.id).join(child_t, statement_t.c.child_id == child_t.c.id))
+        .select_from(
+            response_t.join(statement_t, response_t.c.statement_id == statement_t.c.id).join(
+                child_t, statement_t.c.child_id == child_t.c.id
+            )
+        )
         .where(response_t.c.created_at >= start, response_t.c.created_at < end)
         .order_by(response_t.c.created_at.desc(), response_t.c.id.desc())
         .limit(limit)
