@@ -2,6 +2,7 @@
 
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
+from voice_app.models.escalations import Escalation, EscalationStep, PlanKind
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
 from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.mfa import AuthenticatorApp, RecoveryCode, SecondFactorPolicy, SecondFactorRule
@@ -66,6 +67,8 @@ __all__ = [
     "ChildResponse",
     "DecisionOutcome",
     "ErasureRequest",
+    "Escalation",
+    "EscalationStep",
     "FeedbackLink",
     "FlowVersion",
     "GivenVia",
@@ -91,6 +94,7 @@ __all__ = [
     "PractitionerInvitation",
     "Profession",
     "Participation",
+    "PlanKind",
     "ReportMonth",
     "ResponseSource",
     "RecoveryCode",
