@@ -21,6 +21,7 @@ from voice_app.models import (
     PhonePairing,
     PlanKind,
     Profession,
+    ReviewStage,
     ReviewStatus,
     Role,
     SafetyAlert,
@@ -184,6 +185,11 @@ RULES: dict[str, tuple[str, str]] = {
     "escalations.example": ("/escalations/{escalation}/example", "M"),
     "escalations.tracker": ("/escalations", "IOM"),
     "escalations.tracker_csv": ("/escalations.csv", "IOM"),
+    # Between reviews: the child's own IRO and managers; the list of long plans shows each only their own children.
+    "tracking.permanence": ("/reviews/{second_review}/permanence", "IM"),
+    "tracking.new_discussion": ("/children/{child}/tracking-discussions/new", "IM"),
+    "tracking.long_plan": ("/children/{child}/plan-over-a-year", "IM"),
+    "tracking.long_plans": ("/plans-over-a-year", "IOM"),
 }
 
 
@@ -265,6 +271,7 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     waiting = invite(db, review=live_conf, child=child, email="school.nurse@example.org", name="Pat Nurse", profession=Profession.HEALTH, organisation="", invited_by=iro)
     db.commit()
     clients["T"] = signed_in(db.get(StaffUser, joined.invitation.practitioner_id))
+    second_review = make.review(child, stage=ReviewStage.SECOND, scheduled_for=date.today(), held_on=date.today(), status=ReviewStatus.HELD)
     escalation = raise_escalation(
         db, child=child, by=iro, plan=PlanKind.CARED_FOR, theme="lack_of_progress", identified_on=date.today(), raised_on=date.today(),
         challenge="The plan has not moved.", with_whom="Social worker", source=Source(statement_id=flagged.id, question_id="safe-scale"), today=date.today(),
@@ -274,6 +281,6 @@ def attack_world(app, make, db, signed_in, bank) -> World:
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
         attention_statement=flagged.id, erasure=erasure.id,
         phone_message=phone_message, phone_device=phone_device, phone_pairing=phone_pairing, safety_alert=safety_alert,
-        escalation=escalation.id, live_conference=live_conf.id, practitioner_invitation=joined.invitation.id, invitation=waiting.invitation.id, invite_token=waiting.token,
+        escalation=escalation.id, second_review=second_review.id, live_conference=live_conf.id, practitioner_invitation=joined.invitation.id, invitation=waiting.invitation.id, invite_token=waiting.token,
     )
     return World(app, ids, clients)

@@ -539,3 +539,64 @@ def test_a_manager_picks_a_closed_one_as_an_example(db, service, signed_in):
     db.refresh(service["closed"])
     assert service["closed"].report_example
     assert signed_in(service["sam"]).post(f"/escalations/{service['closed'].id}/example", {"chosen": "no"}).status_code == 403
+
+
+# ----- the child's record ----------------------------------------------------------------------------------
+
+
+def test_escalations_are_in_the_childs_subject_access_export(db, make, bank):
+    from voice_app.records.subject_access import export_zip, gather
+
+    iro, child, statement = _child_with_statement(db, make, bank)
+    today = date.today()
+    escalation = _raise(
+        db,
+        child=child,
+        by=iro,
+        identified_on=today,
+        raised_on=today,
+        source=Source(statement_id=statement.id, question_id="tell-iro"),
+    )
+    close_escalation(
+        db,
+        escalation=escalation,
+        closed_on=today,
+        response="Agreed at once.",
+        outcome_for_child="You can smile.",
+        tell_child=False,
+        by=iro,
+        today=today,
+    )
+    access = gather(db, child_id=child.id, made_by=None)
+    (found,) = access.record["escalations"]
+    assert found["the_worry"].startswith("The dental treatment")
+    assert found["stages"][0]["response"] == "Agreed at once."
+    assert (found["closed_at_stage"], found["outcome_for_child"]) == ("Alert", "You can smile.")
+    assert found["prompted_by"] == {"statement_id": statement.id, "question_id": "tell-iro", "visit_id": None, "review_id": None}
+    assert export_zip(access)[:2] == b"PK"
+
+
+def test_retention_takes_the_words_out_and_keeps_what_the_figures_count(db, make, app):
+    from voice_app.records.retention import REMOVED, anonymise_child
+
+    iro = make.staff(Role.IRO)
+    child = make.child(iro)
+    escalation = _raise(db, child=child, by=iro)
+    close_escalation(
+        db,
+        escalation=escalation,
+        closed_on=FRIDAY,
+        response="Agreed.",
+        outcome_for_child="You can smile.",
+        tell_child=False,
+        by=iro,
+        today=FRIDAY,
+    )
+    with app.extensions["voice_app_engine"].begin() as connection:
+        anonymise_child(connection, child_id=child.id, now=escalation.created_at)
+    db.expire_all()
+    kept = db.get(Escalation, escalation.id)
+    assert (kept.challenge, kept.outcome_for_child) == (REMOVED, REMOVED)
+    assert (kept.closed_stage, kept.theme, kept.raised_on, kept.plan) == ("alert", "lack_of_progress", FRIDAY, PlanKind.CARED_FOR)
+    (step,) = db.exec(select(EscalationStep).where(EscalationStep.escalation_id == escalation.id)).all()
+    assert step.response == REMOVED

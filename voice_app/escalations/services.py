@@ -403,3 +403,65 @@ __all__ = [
     "tell_the_child",
     "working_days_to_resolve",
 ]
+
+
+# ----- the child's record: subject access and retention (called by voice_app/records) ----------------------
+
+
+def subject_access_record(db: Session, *, child_id: int, name) -> list[dict]:
+    """Every escalation about the child with each stage, for the subject access export (`name` turns staff ids into names)."""
+    procedure = load_procedure()
+    escalations = db.exec(
+        select(Escalation).where(Escalation.child_id == child_id).order_by(col(Escalation.raised_on), col(Escalation.id))
+    ).all()
+    found = []
+    for escalation in escalations:
+        found.append(
+            {
+                "id": escalation.id,
+                "plan": escalation.plan.value,
+                "theme": procedure.theme_label(escalation.theme),
+                "identified_on": escalation.identified_on.isoformat(),
+                "raised_on": escalation.raised_on.isoformat(),
+                "raised_by": name(escalation.raised_by_id),
+                "the_worry": escalation.challenge,
+                "prompted_by": {
+                    "statement_id": escalation.statement_id,
+                    "question_id": escalation.question_id,
+                    "visit_id": escalation.visit_id,
+                    "review_id": escalation.review_id,
+                },
+                "stages": [
+                    {
+                        "stage": procedure.stage_label(step.stage),
+                        "began_on": step.started_on.isoformat(),
+                        "due_on": step.due_on.isoformat(),
+                        "with_whom": step.with_whom,
+                        "response": step.response or None,
+                        "recorded_by": name(step.recorded_by_id),
+                    }
+                    for step in steps_of(db, escalation)
+                ],
+                "closed_on": escalation.closed_on.isoformat() if escalation.closed_on else None,
+                "closed_at_stage": procedure.stage_label(escalation.closed_stage) or None,
+                "outcome_for_child": escalation.outcome_for_child,
+                "told_the_child": escalation.told_via_response_id is not None,
+            }
+        )
+    return found
+
+
+def anonymise_for_retention(connection, *, child_id: int, removed: str) -> None:
+    """The retention rules took the child's identity out: the escalations' words go, the stages, dates and themes stay for the figures."""
+    import sqlalchemy as sa
+
+    escalation_t, step_t = Escalation.__table__, EscalationStep.__table__
+    ids = sa.select(escalation_t.c.id).where(escalation_t.c.child_id == child_id).scalar_subquery()
+    connection.execute(sa.update(step_t).where(step_t.c.escalation_id.in_(ids), step_t.c.response != "").values(response=removed))
+    connection.execute(sa.update(step_t).where(step_t.c.escalation_id.in_(ids)).values(with_whom=removed[:120]))
+    connection.execute(sa.update(escalation_t).where(escalation_t.c.child_id == child_id).values(challenge=removed))
+    connection.execute(
+        sa.update(escalation_t)
+        .where(escalation_t.c.child_id == child_id, escalation_t.c.outcome_for_child.is_not(None))
+        .values(outcome_for_child=removed)
+    )

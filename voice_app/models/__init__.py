@@ -52,9 +52,11 @@ from voice_app.models.statements import (
     Statement,
     StatementEnd,
 )
+from voice_app.models.tracking import NOT_YET, LongPlanReason, PermanencePlan, TrackingDiscussion
 
 __all__ = [
     "DFE_PARTICIPATED",
+    "NOT_YET",
     "STAGES_FOR_KIND",
     "Answer",
     "AnswerChoice",
@@ -74,6 +76,7 @@ __all__ = [
     "GivenVia",
     "Handover",
     "LateReason",
+    "LongPlanReason",
     "IntroLetter",
     "IroAway",
     "IroProfile",
@@ -94,6 +97,7 @@ __all__ = [
     "PractitionerInvitation",
     "Profession",
     "Participation",
+    "PermanencePlan",
     "PlanKind",
     "ReportMonth",
     "ResponseSource",
@@ -116,6 +120,7 @@ __all__ = [
     "StaffUser",
     "Statement",
     "StatementEnd",
+    "TrackingDiscussion",
     "Visit",
     "VisitMethod",
     "VisitPurpose",

@@ -19,6 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from voice_app.escalations.services import anonymise_for_retention as anonymise_escalations
 from voice_app.models import (
     Answer,
     AuditEvent,
@@ -35,6 +36,7 @@ from voice_app.models import (
     Visit,
     utcnow,
 )
+from voice_app.tracking.services import anonymise_for_retention as anonymise_tracking
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "retention.toml"
 REMOVED = "[removed under the retention rules]"
@@ -254,6 +256,8 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
     connection.execute(sa.update(parent_t).where(parent_t.c.review_id.in_(reviews)).values(name=None, comment=None))
     connection.execute(sa.delete(draft_t).where(draft_t.c.link_id.in_(links)))
     _forget_phone(connection, child_id=child_id, now=now)
+    anonymise_escalations(connection, child_id=child_id, removed=REMOVED)
+    anonymise_tracking(connection, child_id=child_id, removed=REMOVED)
     connection.execute(
         sa.update(child_t)
         .where(child_t.c.id == child_id)

@@ -228,6 +228,9 @@ def record_review_outcome(review_id: int):
         )
         if status == ReviewStatus.HELD:
             flash(f"Recorded as held on {form.held_on.data:%-d %B %Y}.", "success")
+            if review.kind == ReviewKind.CARED_FOR and review.stage == ReviewStage.SECOND:
+                # The second cared-for review asks whether the child has a plan of permanence (voice_app/tracking).
+                return redirect(url_for("tracking.permanence", review_id=review.id))
         else:
             flash("Recorded as cancelled." if status == ReviewStatus.CANCELLED else "Recorded as not happened yet: it is booked again.", "success")
         return redirect(url_for("staff.child", child_id=child.id))
