@@ -17,6 +17,7 @@ from voice_app.reports.figures import (
 )
 from voice_app.reports.lawful import lawful_figures, visit_checks_figure
 from voice_app.reports.model import Figure, TextFigure
+from voice_app.reports.oversight import oversight_figures
 from voice_app.reports.parents import parents_section
 from voice_app.reports.period import Period
 from voice_app.reports.phone import phone_figures
@@ -83,6 +84,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         told_figure(now, before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
         *parents_section(now, before),
+        *oversight_figures(connection, period=period, previous=window.before),
     ]
     for figure in figures:
         if isinstance(figure, Figure):
