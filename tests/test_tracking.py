@@ -268,3 +268,20 @@ def test_a_discussion_recorded_on_the_page_shows_on_the_child_page(db, make, sig
     page = client.get(f"/children/{child.id}").get_data(as_text=True)
     assert "Life story work has started." in page and "Yes</strong>" in page
     assert db.exec(select(TrackingDiscussion)).one().actions == "Check again in May."
+
+
+def test_second_reviews_without_a_plan_of_permanence_are_listed(db, make, signed_in):
+    iro = make.staff(Role.IRO)
+    planned, waiting, unrecorded = (
+        make.child(iro, name="Planned"),
+        make.child(iro, name="Waiting"),
+        make.child(iro, name="Unrecorded"),
+    )
+    day = date.today() - timedelta(days=10)
+    for child, kind in ((planned, "adoption"), (waiting, NOT_YET), (unrecorded, None)):
+        review = _held(make, child, on=day, stage=ReviewStage.SECOND)
+        if kind:
+            record_permanence(db, review=review, kind=kind, not_yet_why="Waiting for the court", by=iro)
+    page = signed_in(iro).get("/plans-over-a-year").get_data(as_text=True)
+    listed = page.split('id="without-permanence"')[1]
+    assert "Waiting" in listed and "Waiting for the court" in listed and "Unrecorded" in listed and "Planned" not in listed

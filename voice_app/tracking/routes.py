@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
@@ -24,6 +24,7 @@ from voice_app.tracking.services import (
     record_long_plan_reason,
     record_permanence,
     second_review_for,
+    second_reviews_without_permanence,
 )
 from voice_app.tracking.services import (
     long_plans as find_long_plans,
@@ -130,8 +131,13 @@ def long_plans():
     """Children on a child protection plan for 12 months or more, longest first, with the reasons recorded."""
     session = db.session()
     children = list(session.exec(children_visible_to(current_user)).all())
+    today = date.today()
     return render(
-        "tracking/long_plans.html", plans=find_long_plans(session, children=children, today=date.today()), today=date.today()
+        "tracking/long_plans.html",
+        plans=find_long_plans(session, children=children, today=today),
+        without_permanence=second_reviews_without_permanence(session, children=children, since=today - timedelta(days=366)),
+        wording=load_wording(),
+        today=today,
     )
 
 

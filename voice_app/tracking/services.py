@@ -399,3 +399,41 @@ def anonymise_for_retention(connection, *, child_id: int, removed: str) -> None:
         sa.update(plan_t).where(plan_t.c.child_id == child_id, plan_t.c.not_yet_why != "").values(not_yet_why=removed)
     )
     connection.execute(sa.update(reason_t).where(reason_t.c.child_id == child_id).values(reasons=removed))
+
+
+@dataclass(frozen=True)
+class WithoutPermanence:
+    child: Child
+    review: Review
+    plan: PermanencePlan | None  # None: not recorded; else "not yet" with why
+
+
+def second_reviews_without_permanence(db: Session, *, children: list[Child], since: date) -> list[WithoutPermanence]:
+    """Held second cared-for reviews since a day with no plan of permanence (not recorded, or "not yet"), newest first."""
+    by_id = {child.id: child for child in children}
+    if not by_id:
+        return []
+    reviews = db.exec(
+        select(Review)
+        .where(
+            col(Review.child_id).in_(list(by_id)),
+            Review.kind == ReviewKind.CARED_FOR,
+            Review.stage == ReviewStage.SECOND,
+            Review.status == ReviewStatus.HELD,
+            col(Review.held_on) >= since,
+        )
+        .order_by(col(Review.held_on).desc())
+    ).all()
+    plans = (
+        {
+            p.review_id: p
+            for p in db.exec(select(PermanencePlan).where(col(PermanencePlan.review_id).in_([r.id for r in reviews]))).all()
+        }
+        if reviews
+        else {}
+    )
+    return [
+        WithoutPermanence(by_id[r.child_id], r, plans.get(r.id))
+        for r in reviews
+        if r.id not in plans or plans[r.id].kind == NOT_YET
+    ]
