@@ -600,3 +600,36 @@ def test_retention_takes_the_words_out_and_keeps_what_the_figures_count(db, make
     assert (kept.closed_stage, kept.theme, kept.raised_on, kept.plan) == ("alert", "lack_of_progress", FRIDAY, PlanKind.CARED_FOR)
     (step,) = db.exec(select(EscalationStep).where(EscalationStep.escalation_id == escalation.id)).all()
     assert step.response == REMOVED
+
+
+def test_the_outcome_is_in_the_recap_the_child_sees_at_their_next_visit(db, make, bank):
+    from voice_app.child.flow import recap_for
+
+    iro, child, statement = _child_with_statement(db, make, bank)
+    today = date.today()
+    escalation = _raise(
+        db,
+        child=child,
+        by=iro,
+        identified_on=today,
+        raised_on=today,
+        source=Source(statement_id=statement.id, question_id="tell-iro"),
+    )
+    close_escalation(
+        db,
+        escalation=escalation,
+        closed_on=today,
+        response="Agreed.",
+        outcome_for_child="Your dentist visit is booked.",
+        tell_child=True,
+        by=iro,
+        today=today,
+    )
+    next_review = make.review(child, days_ahead=120)
+    next_visit = make.visit(next_review, iro=iro, status=VisitStatus.DONE, held_on=today, method=VisitMethod.FACE_TO_FACE)
+    later = make_statement(db, child=child, visit=next_visit, answers=[AnswerSpec("tell-iro", text="Thank you")], finished=False)
+    later.started_at = statement.started_at + timedelta(minutes=50)
+    db.add(later)
+    db.commit()
+    (item,) = recap_for(db, statement=later, bank=bank)
+    assert (item.question_id, item.response.we_did) == ("tell-iro", "Your dentist visit is booked.")
