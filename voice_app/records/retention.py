@@ -145,9 +145,10 @@ class Plan:
 def _birth(child, today: date) -> date | None:
     if child.date_of_birth is not None:
         return child.date_of_birth
-    if child.age_years is not None and child.created_at is not None:
-        # The latest birthday the recorded age allows, so the record is never kept too short.
-        return anniversary(child.created_at.date(), -child.age_years)
+    recorded = child.age_recorded_on or (child.created_at.date() if child.created_at is not None else None)
+    if child.age_years is not None and recorded is not None:
+        # The latest birthday the recorded age allows (on the day it was recorded), so the record is never kept too short.
+        return anniversary(recorded, -child.age_years)
     return None
 
 
@@ -170,7 +171,7 @@ def plan(connection: Connection, *, rules: dict[str, Rule], today: date) -> Plan
         )
     }
     children = connection.execute(
-        sa.select(child_t.c.id, child_t.c.date_of_birth, child_t.c.age_years, child_t.c.created_at, child_t.c.cared_for, child_t.c.on_cp_plan, child_t.c.active)
+        sa.select(child_t.c.id, child_t.c.date_of_birth, child_t.c.age_years, child_t.c.age_recorded_on, child_t.c.created_at, child_t.c.cared_for, child_t.c.on_cp_plan, child_t.c.active)
         .where(child_t.c.anonymised_at.is_(None))
         .order_by(child_t.c.id)
     ).all()
