@@ -285,3 +285,16 @@ def test_second_reviews_without_a_plan_of_permanence_are_listed(db, make, signed
     page = signed_in(iro).get("/plans-over-a-year").get_data(as_text=True)
     listed = page.split('id="without-permanence"')[1]
     assert "Waiting" in listed and "Waiting for the court" in listed and "Unrecorded" in listed and "Planned" not in listed
+
+
+def test_a_statement_before_a_second_review_shows_its_plan_of_permanence(db, make, bank, signed_in):
+    iro = make.staff(Role.IRO)
+    child = make.child(iro)
+    second = _held(make, child, on=date.today() - timedelta(days=2), stage=ReviewStage.SECOND)
+    visit = make.visit(
+        second, iro=iro, status=VisitStatus.DONE, held_on=date.today() - timedelta(days=9), method=VisitMethod.FACE_TO_FACE
+    )
+    statement = make_statement(db, child=child, visit=visit, answers=[AnswerSpec("tell-iro", text="I like it here")])
+    record_permanence(db, review=second, kind=NOT_YET, not_yet_why="Court assessment due in March.", by=iro)
+    page = signed_in(iro).get(f"/statements/{statement.id}").get_data(as_text=True)
+    assert "Plan of permanence at this second review" in page and "Court assessment due in March." in page

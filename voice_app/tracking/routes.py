@@ -170,3 +170,13 @@ def mid_points_falling_due_mine() -> list:
     session = db.session()
     children = list(session.exec(children_visible_to(current_user)).all())
     return mid_points_falling_due(session, children=children, today=date.today())
+
+
+@bp.app_template_global()
+def permanence_beside_statement(review) -> dict | None:
+    """On a statement given before a second cared-for review: that review's plan of permanence (None otherwise)."""
+    if review is None or review.kind.value != "cared_for" or review.stage.value != "second":
+        return None
+    wording = load_wording()
+    plan = permanence_for(db.session(), review_id=review.id)
+    return {"review": review, "plan": plan, "wording": wording, "questions": wording.future_home_questions}
