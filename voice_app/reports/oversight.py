@@ -230,6 +230,7 @@ def escalation_figures(now: OversightCounts, before: OversightCounts) -> list[Fi
                     "Resolved within the timescale",
                     Value(now.within, len(now.resolve_days)),
                     Value(before.within, len(before.resolve_days)),
+                    group="within",  # a share of its own: no sum to work back from
                 ),
                 _total("open", "Open at the end of the period", now.open_at_end, before.open_at_end),
                 Row(
@@ -237,6 +238,7 @@ def escalation_figures(now: OversightCounts, before: OversightCounts) -> list[Fi
                     "Open and past the timescale",
                     Value(now.overdue_at_end, now.open_at_end),
                     Value(before.overdue_at_end, before.open_at_end),
+                    group="overdue",  # a share of its own: no sum to work back from
                 ),
             ],
             child_level=True,
@@ -282,7 +284,13 @@ def between_figures(now: OversightCounts, before: OversightCounts) -> list[Figur
             _rows(PLANS, now.discussions, before.discussions, group="discussions")
             + [_total("discussions", "All tracking discussions", sum(now.discussions.values()), sum(before.discussions.values()))]
             + [
-                Row(f"mid_{plan}", f"Tracked by the mid-point: {words.lower()}", mid(now, plan), mid(before, plan))
+                Row(
+                    f"mid_{plan}",
+                    f"Tracked by the mid-point: {words.lower()}",
+                    mid(now, plan),
+                    mid(before, plan),
+                    group=f"mid_{plan}",
+                )
                 for plan, words in PLANS
             ],
             child_level=True,
@@ -301,6 +309,7 @@ def between_figures(now: OversightCounts, before: OversightCounts) -> list[Figur
                     "With the reasons recorded",
                     Value(now.long_plans_with_reasons, now.long_plans),
                     Value(before.long_plans_with_reasons, before.long_plans),
+                    group="with_reasons",  # a share of its own: no sum to work back from
                 ),
             ],
             child_level=True,
