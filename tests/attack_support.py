@@ -190,6 +190,7 @@ RULES: dict[str, tuple[str, str]] = {
     "tracking.new_discussion": ("/children/{child}/tracking-discussions/new", "IM"),
     "tracking.long_plan": ("/children/{child}/plan-over-a-year", "IM"),
     "tracking.long_plans": ("/plans-over-a-year", "IOM"),
+    "tracking.considered": ("/statements/{statement}/considered", "IM"),
 }
 
 

@@ -36,7 +36,13 @@ from voice_app.tracking.services import (
 
 pytest_plugins = ["tests.statement_fixtures"]
 
-ACCESS_TESTED_ENDPOINTS = {"tracking.permanence", "tracking.new_discussion", "tracking.long_plan", "tracking.long_plans"}
+ACCESS_TESTED_ENDPOINTS = {
+    "tracking.considered",
+    "tracking.permanence",
+    "tracking.new_discussion",
+    "tracking.long_plan",
+    "tracking.long_plans",
+}
 
 
 def _held(make, child, *, on, stage=ReviewStage.SUBSEQUENT, kind=ReviewKind.CARED_FOR):
@@ -298,3 +304,34 @@ def test_a_statement_before_a_second_review_shows_its_plan_of_permanence(db, mak
     record_permanence(db, review=second, kind=NOT_YET, not_yet_why="Court assessment due in March.", by=iro)
     page = signed_in(iro).get(f"/statements/{statement.id}").get_data(as_text=True)
     assert "Plan of permanence at this second review" in page and "Court assessment due in March." in page
+
+
+def test_a_statement_considered_at_the_review_is_counted_against_reviews_held(db, make, bank, signed_in, app):
+    from voice_app.models import StatementConsidered
+    from voice_app.reports.oversight import oversight_figures
+    from voice_app.reports.period import Period
+
+    iro = make.staff(Role.IRO)
+    child = make.child(iro)
+    review = _held(make, child, on=date.today() - timedelta(days=2))
+    _held(make, make.child(iro), on=date.today() - timedelta(days=3))
+    visit = make.visit(
+        review, iro=iro, status=VisitStatus.DONE, held_on=date.today() - timedelta(days=9), method=VisitMethod.FACE_TO_FACE
+    )
+    statement = make_statement(db, child=child, visit=visit, answers=[AnswerSpec("tell-iro", text="Please read this out")])
+    client = signed_in(iro)
+    assert client.post(f"/statements/{statement.id}/considered", {"minutes_reference": "Minutes 12, item 3"}).status_code == 302
+    assert "Minutes 12, item 3" in client.get(f"/statements/{statement.id}").get_data(as_text=True)
+    assert db.exec(select(StatementConsidered)).one().review_id == review.id
+    assert (
+        signed_in(make.staff(Role.IRO)).post(f"/statements/{statement.id}/considered", {"minutes_reference": "x"}).status_code
+        == 404
+    )
+    period = Period(date.today() - timedelta(days=30), date.today())
+    with app.extensions["voice_app_engine"].connect() as connection:
+        figure = next(
+            f for f in oversight_figures(connection, period=period, previous=period.previous()) if f.id == "considered-at-review"
+        )
+    assert [(row.key, row.now.count, row.now.base) for row in figure.rows] == [("reviews_held", 2, None), ("considered", 1, 2)]
+    assert client.post(f"/statements/{statement.id}/considered", {"minutes_reference": ""}).status_code == 302
+    assert db.exec(select(StatementConsidered)).first() is None

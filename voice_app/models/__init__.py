@@ -52,7 +52,7 @@ from voice_app.models.statements import (
     Statement,
     StatementEnd,
 )
-from voice_app.models.tracking import NOT_YET, LongPlanReason, PermanencePlan, TrackingDiscussion
+from voice_app.models.tracking import NOT_YET, LongPlanReason, PermanencePlan, StatementConsidered, TrackingDiscussion
 
 __all__ = [
     "DFE_PARTICIPATED",
@@ -119,6 +119,7 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "Statement",
+    "StatementConsidered",
     "StatementEnd",
     "TrackingDiscussion",
     "Visit",

@@ -60,3 +60,16 @@ class LongPlanReason(SQLModel, table=True):
     reasons: str = Field(sa_column=sa.Column(EncryptedText("long_plan_reason.reasons"), nullable=False))
     recorded_by_id: int = Field(foreign_key="staff_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StatementConsidered(SQLModel, table=True):
+    """A child's statement was considered at their review, with the minutes' reference (the IRO's footprint)."""
+
+    __tablename__ = "statement_considered"
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("statement.id"), unique=True, nullable=False))
+    review_id: int = Field(foreign_key="review.id", index=True)
+    minutes_reference: str = Field(max_length=120)
+    recorded_by_id: int = Field(foreign_key="staff_user.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -57,6 +57,8 @@ class OversightCounts:
     discussions: Counter = field(default_factory=Counter)  # plan -> tracking discussions held
     mid_points: Counter = field(default_factory=Counter)  # (plan, "due" | "met") -> mid-points in the period
     long_plans: int = 0
+    reviews_held: int = 0
+    reviews_considered: int = 0  # reviews held with at least one of the child's statements recorded as considered at it
     long_plans_with_reasons: int = 0
 
 
@@ -107,6 +109,15 @@ def _count(connection: Connection, period: Period, *, nation: str) -> OversightC
         .where(t.c.held_on.between(period.start, period.end))
     ).all():
         counts.discussions[_plan_of(child_row)] += 1
+
+    from voice_app.models import StatementConsidered
+
+    sc = StatementConsidered.__table__
+    held = sa.and_(r.c.status == ReviewStatus.HELD, r.c.held_on.between(period.start, period.end))
+    counts.reviews_held = connection.execute(sa.select(sa.func.count()).select_from(r).where(held)).scalar_one()
+    counts.reviews_considered = connection.execute(
+        sa.select(sa.func.count(sa.distinct(r.c.id))).select_from(r.join(sc, sc.c.review_id == r.c.id)).where(held)
+    ).scalar_one()
 
     from voice_app.tracking.services import mid_points_by_child
 
@@ -295,6 +306,26 @@ def between_figures(now: OversightCounts, before: OversightCounts) -> list[Figur
             ],
             child_level=True,
             share_of="of mid-points in the period",
+        ),
+        Figure(
+            "considered-at-review",
+            SECTION_BETWEEN,
+            "Children's statements considered at their review",
+            "Reviews and conferences held in the period, and those at which a statement of the child's was recorded as "
+            "considered, with the minutes' reference.",
+            [
+                _total("reviews_held", "Reviews and conferences held", now.reviews_held, before.reviews_held),
+                Row(
+                    "considered",
+                    "With the child's statement considered (minutes' reference recorded)",
+                    Value(now.reviews_considered, now.reviews_held),
+                    Value(before.reviews_considered, before.reviews_held),
+                    group="considered",
+                ),
+            ],
+            child_level=True,
+            chart=False,
+            share_of="of reviews held",
         ),
         Figure(
             "long-plans",

@@ -15,11 +15,13 @@ from voice_app.tracking import bp
 from voice_app.tracking.forms import DiscussionForm, LongPlanForm, PermanenceForm
 from voice_app.tracking.services import (
     TrackingError,
+    considered_for,
     discussions_for,
     future_home_answers,
     mid_points_falling_due,
     mid_points_for,
     permanence_for,
+    record_considered,
     record_discussion,
     record_long_plan_reason,
     record_permanence,
@@ -180,3 +182,32 @@ def permanence_beside_statement(review) -> dict | None:
     wording = load_wording()
     plan = permanence_for(db.session(), review_id=review.id)
     return {"review": review, "plan": plan, "wording": wording, "questions": wording.future_home_questions}
+
+
+@bp.post("/statements/<int:statement_id>/considered")
+@roles_required(*STAFF_ROLES)
+def considered(statement_id: int):
+    """Record that the child's statement was considered at their review, with the minutes' reference (empty: take it back)."""
+    from voice_app.statements.access import statement_for
+
+    session = db.session()
+    context = statement_for(session, current_user, statement_id)
+    try:
+        found = record_considered(
+            session,
+            statement=context.statement,
+            review=context.review,
+            minutes_reference=request.form.get("minutes_reference", ""),
+            by=current_user,
+        )
+    except TrackingError as problem:
+        flash(str(problem), "error")
+    else:
+        flash("Recorded as considered at the review." if found else "No longer recorded as considered at the review.", "success")
+    return redirect(url_for("statements.show", statement_id=statement_id, _anchor="considered"))
+
+
+@bp.app_template_global()
+def statement_considered(statement_id: int):
+    """Whether (and with which minutes' reference) a statement was considered at its review."""
+    return considered_for(db.session(), statement_id=statement_id)

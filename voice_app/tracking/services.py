@@ -376,6 +376,15 @@ def subject_access_record(db: Session, *, child_id: int, name) -> dict:
             }
             for p in plans
         ],
+        "statements_considered_at_review": [
+            {
+                "statement_id": c.statement_id,
+                "review_id": c.review_id,
+                "minutes_reference": c.minutes_reference,
+                "recorded_by": name(c.recorded_by_id),
+            }
+            for c in _considered_of_child(db, child_id=child_id)
+        ],
         "plan_over_a_year_reasons": [
             {"considered_on": r.considered_on.isoformat(), "reasons": r.reasons, "recorded_by": name(r.recorded_by_id)}
             for r in db.exec(
@@ -437,3 +446,64 @@ def second_reviews_without_permanence(db: Session, *, children: list[Child], sin
         for r in reviews
         if r.id not in plans or plans[r.id].kind == NOT_YET
     ]
+
+
+# ----- statements considered at the review ---------------------------------------------------------------------
+
+label_actions(
+    {
+        "tracking.considered": "Recorded that the statement was considered at the review",
+        "tracking.not_considered": "Took back that the statement was considered at the review",
+    }
+)
+
+
+def considered_for(db: Session, *, statement_id: int):
+    from voice_app.models import StatementConsidered
+
+    return db.exec(select(StatementConsidered).where(StatementConsidered.statement_id == statement_id)).first()
+
+
+def record_considered(db: Session, *, statement, review: Review, minutes_reference: str, by: StaffUser):
+    """Record that the statement was considered at its review, with the minutes' reference (an empty reference takes it back)."""
+    from voice_app.models import StatementConsidered
+
+    reference = (minutes_reference or "").strip()
+    if len(reference) > 120:
+        raise TrackingError("Keep the minutes' reference under 120 characters.")
+    found = considered_for(db, statement_id=statement.id)
+    if not reference:
+        if found is not None:
+            db.delete(found)
+            _audit(db, action="tracking.not_considered", by=by, child_id=statement.child_id, detail=f"statement={statement.id}")
+            db.commit()
+        return None
+    found = found or StatementConsidered(
+        statement_id=statement.id, review_id=review.id, minutes_reference=reference, recorded_by_id=by.id
+    )
+    found.minutes_reference, found.recorded_by_id, found.review_id = reference, by.id, review.id
+    db.add(found)
+    db.flush()
+    db.add(
+        AuditEvent(
+            staff_id=by.id,
+            action="tracking.considered",
+            child_id=statement.child_id,
+            statement_id=statement.id,
+            detail=f"review={review.id}",
+        )
+    )
+    db.commit()
+    return found
+
+
+def _considered_of_child(db: Session, *, child_id: int) -> list:
+    from voice_app.models import Statement, StatementConsidered
+
+    return list(
+        db.exec(
+            select(StatementConsidered)
+            .join(Statement, Statement.id == StatementConsidered.statement_id)
+            .where(Statement.child_id == child_id)
+        ).all()
+    )
