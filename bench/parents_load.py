@@ -34,7 +34,6 @@ from waitress.server import create_server  # noqa: E402
 from voice_app import create_app  # noqa: E402
 from voice_app.config import Settings  # noqa: E402
 from voice_app.db import make_engine  # noqa: E402
-from voice_app.feedback.links import new_token  # noqa: E402
 from voice_app.migrate import upgrade  # noqa: E402
 from voice_app.models import (  # noqa: E402
     Child,
@@ -49,6 +48,7 @@ from voice_app.models import (  # noqa: E402
     StaffUser,
     utcnow,
 )
+from voice_app.parents.links import new_token  # noqa: E402
 from voice_app.serving import stop_in_thread  # noqa: E402
 
 CONFERENCES = 100

@@ -36,9 +36,9 @@ from voice_app import create_app
 from voice_app.config import Settings
 from voice_app.db import make_engine
 from voice_app.demo import DEMO_PASSWORD, seed_demo
-from voice_app.feedback.links import new_token
 from voice_app.migrate import upgrade
 from voice_app.models import Child, FeedbackLink, Review, ReviewKind, utcnow
+from voice_app.parents.links import new_token
 from voice_app.serving import stop_in_thread
 
 CHROMIUM = "/usr/bin/chromium"

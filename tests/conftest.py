@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 import voice_app.models  # noqa: F401 - every table on the metadata
+from tests.clock import DAYS, PINNED_DAY, travel_to
 from tests.factories import Factory
 from voice_app import create_app
 from voice_app.config import Settings
@@ -32,6 +34,20 @@ def _postgres_engine():
     SQLModel.metadata.create_all(engine)
     yield engine
     engine.dispose()
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """Tests marked every_day and using `today` run once on each fixed day of tests/clock.py."""
+    if "today" in metafunc.fixturenames and metafunc.definition.get_closest_marker("every_day"):
+        metafunc.parametrize("today", list(DAYS.values()), ids=list(DAYS), indirect=True)
+
+
+@pytest.fixture
+def today(request) -> Iterator[date]:
+    """Set Python's clock to a fixed day (noon in London, then running): PINNED_DAY, or each of DAYS."""
+    day = getattr(request, "param", PINNED_DAY)
+    with travel_to(day):
+        yield day
 
 
 @pytest.fixture(params=BACKENDS)

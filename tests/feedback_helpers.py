@@ -6,7 +6,6 @@ import re
 import secrets
 from datetime import date, timedelta
 
-from voice_app.feedback.links import new_token
 from voice_app.models import (
     FeedbackLink,
     ParentResponse,
@@ -16,6 +15,7 @@ from voice_app.models import (
     ReviewStatus,
     utcnow,
 )
+from voice_app.parents.links import new_token
 
 
 def conference(make, child, *, stage=ReviewStage.REVIEW_CONFERENCE, day: date | None = None, chair=None, status=ReviewStatus.HELD):

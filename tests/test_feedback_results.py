@@ -33,21 +33,21 @@ from datetime import date
 import pytest
 
 from tests.feedback_helpers import conference, response
-from voice_app.feedback.csv_export import (
-    answers_csv,
-    comments_csv,
-    rates_csv,
-    safe_cell,
-)
-from voice_app.feedback.periods import current_period, period_for
-from voice_app.feedback.results import (
+from voice_app.financial_year import financial_year_of, quarter_of
+from voice_app.models import ResponseSource, ReviewStage, ReviewStatus, Role
+from voice_app.parents.periods import current_period, period_for
+from voice_app.parents.results import (
     OTHER_CHAIRS,
     feedback_results,
     per_conference,
     percent,
 )
-from voice_app.financial_year import financial_year_of, quarter_of
-from voice_app.models import ResponseSource, ReviewStage, ReviewStatus, Role
+from voice_app.parents.staff.csv_export import (
+    answers_csv,
+    comments_csv,
+    rates_csv,
+    safe_cell,
+)
 
 TODAY = date(2026, 6, 1)
 SA, A, D, SD, NA = "strongly_agree", "agree", "disagree", "strongly_disagree", "not_applicable"

@@ -27,10 +27,10 @@ CHILD_AND_PARENT_SOURCES = (
     "templates/components/read_aloud.html",
     "templates/handover/",
     "voice_app/child/",
-    "voice_app/parents/",
+    "voice_app/parents/questionnaire/",  # the parents' side; the staff pages (parents/staff/) stay English
     "templates/phone/",  # the child's own phone
     "voice_app/phone/",
-    "voice_app/feedback/questions.py",
+    "voice_app/parents/questions.py",
     "voice_app/questions/",
     "voice_app/i18n/terms.py",
 )

@@ -9,9 +9,6 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.feedback_helpers import conference, csrf_of, link, response
-from voice_app.feedback.links import LinkState, link_by_token, link_state, new_token
-from voice_app.feedback.questions import COMMENT_MAX, NAME_MAX
-from voice_app.feedback.responses import SendResult, send_online
 from voice_app.models import (
     FeedbackLink,
     ParentDraft,
@@ -22,7 +19,10 @@ from voice_app.models import (
     Role,
     utcnow,
 )
-from voice_app.parents.flow import DRAFT_DAYS, start_draft, steps_for
+from voice_app.parents.links import LinkState, link_by_token, link_state, new_token
+from voice_app.parents.questionnaire.flow import DRAFT_DAYS, start_draft, steps_for
+from voice_app.parents.questions import COMMENT_MAX, NAME_MAX
+from voice_app.parents.responses import SendResult, send_online
 
 ALL_FIVE = ["strongly_agree", "agree", "disagree", "not_applicable", "strongly_disagree"]
 

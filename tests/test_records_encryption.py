@@ -15,8 +15,6 @@ from voice_app import cli, crypto
 from voice_app.config import ConfigError, Settings
 from voice_app.crypto import DEV_ENCRYPTION_KEYS, EncryptionKeyError, Keyring, key_id_of, new_key
 from voice_app.db import make_engine
-from voice_app.feedback.periods import Period
-from voice_app.feedback.results import comments_in_period
 from voice_app.migrate import upgrade
 from voice_app.models import (
     Answer,
@@ -34,6 +32,8 @@ from voice_app.models import (
     VisitStatus,
     utcnow,
 )
+from voice_app.parents.periods import Period
+from voice_app.parents.results import comments_in_period
 
 PHRASE = "Biscuit the hamster lives under my bed"
 # Each encrypted column gets its own wording of the phrase, so a value in the wrong place is noticed.
@@ -265,3 +265,26 @@ def test_production_needs_its_own_encryption_key(tmp_path):
     with pytest.raises(ConfigError, match="must be 32 bytes"):
         Settings(**base, encryption_keys="k1:c2hvcnQ").check()
     Settings(**base, encryption_keys=new_key("k1")).check()
+
+
+def test_without_an_app_the_keys_come_from_the_environment_and_production_refuses_the_demo_key(monkeypatch):
+    """Scripts and migrations use the environment's keys, checked as the settings check them."""
+    monkeypatch.setattr(crypto, "_installed", None)
+    own = new_key("k9")
+    monkeypatch.setenv("VOICE_APP_ENV", "production")
+    monkeypatch.setenv("VOICE_APP_ENCRYPTION_KEYS", own)
+    assert crypto.keyring().keys == Keyring.parse(own).keys
+
+    monkeypatch.setattr(crypto, "_installed", None)
+    monkeypatch.setenv("VOICE_APP_ENCRYPTION_KEYS", DEV_ENCRYPTION_KEYS)
+    with pytest.raises(EncryptionKeyError, match="public demo encryption key"):
+        crypto.keyring()
+
+    monkeypatch.setattr(crypto, "_installed", None)
+    monkeypatch.delenv("VOICE_APP_ENCRYPTION_KEYS")
+    with pytest.raises(EncryptionKeyError, match="without VOICE_APP_ENCRYPTION_KEYS"):
+        crypto.keyring()
+
+    monkeypatch.setattr(crypto, "_installed", None)
+    monkeypatch.setenv("VOICE_APP_ENV", "demo")
+    assert crypto.keyring().keys == Keyring.parse(DEV_ENCRYPTION_KEYS).keys

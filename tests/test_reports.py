@@ -20,6 +20,8 @@ from voice_app.reports.period import (
 )
 from voice_app.reports.report import build_report
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 
 @pytest.fixture
 def connection(app):
@@ -196,8 +198,8 @@ def test_secondary_suppression_skips_zeros_and_totals():
 
 def test_parents_figures_agree_with_the_parents_results_page(db, report):
     """One way of counting parents' views: the report's figures are the results page's numbers."""
-    from voice_app.feedback.periods import period_for
-    from voice_app.feedback.results import feedback_results
+    from voice_app.parents.periods import period_for
+    from voice_app.parents.results import feedback_results
 
     results = feedback_results(db, period=period_for(2024), today=date.today())
     for question in results.overall.questions:

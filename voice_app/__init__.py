@@ -101,18 +101,18 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.child import handover_bp
     from voice_app.credits import bp as credits_bp
     from voice_app.escalations import bp as escalations_bp
-    from voice_app.feedback.blueprint import bp as feedback_bp
     from voice_app.health import bp as health_bp
     from voice_app.mfa import bp as mfa_bp
     from voice_app.mfa.gate import install_second_factor_gate
-    from voice_app.parents import bp as parents_bp
+    from voice_app.parents.questionnaire import bp as parents_bp
+    from voice_app.parents.staff import bp as feedback_bp
     from voice_app.phone import bp as phone_bp
     from voice_app.phone import staff_bp as phones_bp
     from voice_app.phone.conversation import install_phone_conversation_gate
     from voice_app.practitioners import bp as practitioners_bp
     from voice_app.practitioners.access import install_practitioner_gate
     from voice_app.profiles import bp as profiles_bp
-    from voice_app.records.blueprint import bp as records_bp
+    from voice_app.records.routes import bp as records_bp  # the pages, on the blueprint of records/blueprint.py
     from voice_app.reports import bp as reports_bp
     from voice_app.sso import admin_bp as sso_admin_bp
     from voice_app.sso import bp as sso_bp

@@ -17,11 +17,14 @@ DEFAULT_THREADS = max(2, os.cpu_count() or 2)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings.from_env()
-    if getattr(args, "database_url", None):
-        settings.database_url = args.database_url
-    settings.check()
-    return settings
+    return Settings.for_command(getattr(args, "database_url", None))
+
+
+def _make_app(settings: Settings):
+    """The app, for a command that needs one (the outbox renders its email in the app's context)."""
+    from voice_app import create_app
+
+    return create_app(settings=settings)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -186,6 +189,9 @@ def _add_db_url(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
     parser = argparse.ArgumentParser(prog="voice-app", description="voice-app: children's views before their reviews.")
+    # What an area's command needs from the top reaches it through its arguments (Settings.for_command
+    # reads the settings): no area imports this module.
+    parser.set_defaults(make_app=_make_app)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="run the demo on SQLite with demo data")
@@ -229,19 +235,18 @@ def build_parser() -> argparse.ArgumentParser:
     from voice_app.reports.cli import register as register_report
     from voice_app.statements.cli import register_export
 
+    # Each area adds its own commands. What a command needs from up here reaches it through its parsed
+    # arguments (--database-url read by Settings.for_command; make_app above), so no area imports this module.
     register_export(commands, _add_db_url)
     register_report(commands)
-    register_records(commands, _add_db_url)
-    register_second_factor(commands, _add_db_url)
-    register_mail(commands, _add_db_url)
-    register_phones(commands, _add_db_url)
+    for register in (register_records, register_second_factor, register_mail, register_phones):
+        register(commands, _add_db_url)
     return parser
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
     return 2
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -135,21 +135,23 @@ class Settings:
             raise ConfigError("VOICE_APP_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL.")
         _check_terms()
 
+    @classmethod
+    def for_command(cls, database_url: str | None = None) -> Settings:
+        """The settings a `voice-app` command runs with: VOICE_APP_* and its --database-url over them, checked."""
+        settings = cls.from_env()
+        if database_url:
+            settings.database_url = database_url
+        settings.check()
+        return settings
+
     def check_encryption(self) -> None:
         """Refuse malformed keys anywhere, and the public demo key (or none) in production."""
-        from voice_app.crypto import DEV_ENCRYPTION_KEYS, EncryptionKeyError, Keyring
+        from voice_app.crypto import EncryptionKeyError, service_keys
 
-        if self.env == "production" and not self.encryption_keys:
-            raise ConfigError(
-                "Refusing to start in production without VOICE_APP_ENCRYPTION_KEYS (the children's words are encrypted "
-                "with it). Make a key with: voice-app keys new --id k1   and keep it apart from the database and its backups."
-            )
         try:
-            keys = self.keyring()
+            service_keys(self.encryption_keys, production=self.env == "production")
         except EncryptionKeyError as exc:
             raise ConfigError(str(exc)) from exc
-        if self.env == "production" and set(keys.keys.values()) & set(Keyring.parse(DEV_ENCRYPTION_KEYS).keys.values()):
-            raise ConfigError("Refusing to start in production with the public demo encryption key in VOICE_APP_ENCRYPTION_KEYS.")
 
     def check_mail(self) -> None:
         """SMTP is optional; when it is set, it must be complete, and plain text only to this machine."""

@@ -125,14 +125,27 @@ def install(keys: Keyring) -> None:
     _installed = keys
 
 
-def keyring() -> Keyring:
-    """The installed keys, else those of the environment (command line, migrations, scripts)."""
-    if _installed is None:
-        from voice_app.config import Settings
+def service_keys(spec: str, *, production: bool) -> Keyring:
+    """The keys a service names ("" = the public demo key); production refuses none and the demo key."""
+    if production and not spec:
+        raise EncryptionKeyError(
+            "Refusing to start in production without VOICE_APP_ENCRYPTION_KEYS (the children's words are encrypted "
+            "with it). Make a key with: voice-app keys new --id k1   and keep it apart from the database and its backups."
+        )
+    keys = Keyring.parse(spec or DEV_ENCRYPTION_KEYS)
+    if production and set(keys.keys.values()) & set(Keyring.parse(DEV_ENCRYPTION_KEYS).keys.values()):
+        raise EncryptionKeyError("Refusing to start in production with the public demo encryption key in VOICE_APP_ENCRYPTION_KEYS.")
+    return keys
 
-        settings = Settings.from_env()
-        settings.check_encryption()
-        install(settings.keyring())
+
+def keyring() -> Keyring:
+    """The installed keys, else those of the environment (command line, migrations, scripts).
+
+    Read here as voice_app.config.Settings reads them (VOICE_APP_ENCRYPTION_KEYS, VOICE_APP_ENV), so
+    this foundation module needs nothing above it."""
+    if _installed is None:
+        environment = (os.environ.get("VOICE_APP_ENV") or "demo").strip().lower()
+        install(service_keys((os.environ.get("VOICE_APP_ENCRYPTION_KEYS") or "").strip(), production=environment == "production"))
     assert _installed is not None
     return _installed
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from voice_app.dates import anniversary
 from voice_app.models import (
     Answer,
     AnswerChoice,
@@ -97,7 +98,7 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
         child = Child(
             preferred_name=name,
             case_reference=ref,
-            date_of_birth=_years_before(today, age) - timedelta(days=37 + len(name) * 11),
+            date_of_birth=anniversary(today, -age) - timedelta(days=37 + len(name) * 11),
             preferred_language=language,
             communication_needs=needs,
             iro_id=iro.id,
@@ -283,13 +284,6 @@ def _add_visit(db: Session, *, review: Review, iro: StaffUser, state: str, today
     return visit
 
 
-def _years_before(day: date, years: int) -> date:
-    """The same day `years` earlier; 29 February becomes 28 February in a year without one."""
-    from voice_app.schedule import add_months
-
-    return add_months(day, -12 * years)
-
-
 # ----- a year of the IRO's work with children's views: escalations, tracking, permanence (issue 31) ----------
 
 _CHALLENGES = (
@@ -373,7 +367,7 @@ def _add_oversight(db: Session, *, today: date) -> None:
             why = "Assessments directed in care proceedings are not finished." if kind == "not_yet" else ""
             db.add(PermanencePlan(review_id=review.id, child_id=child.id, kind=kind, not_yet_why=why, recorded_by_id=child.iro_id))
     for child in children:
-        if child.on_cp_plan and child.cp_plan_since and child.cp_plan_since <= _years_before(today, 1):
+        if child.on_cp_plan and child.cp_plan_since and child.cp_plan_since <= anniversary(today, -1):
             db.add(
                 LongPlanReason(
                     child_id=child.id, considered_on=_weekday(today - timedelta(days=20)), recorded_by_id=child.iro_id,

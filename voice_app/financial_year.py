@@ -1,6 +1,6 @@
 """The financial year (1 April to 31 March) and its quarters, as plain dates.
 
-Shared by the parents' feedback results (feedback/periods.py) and the service report
+Shared by the parents' feedback results (parents/periods.py) and the service report
 (reports/period.py), which wrap them in periods of their own.
 """
 

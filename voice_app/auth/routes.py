@@ -9,13 +9,26 @@ from flask_login import current_user, login_required
 from voice_app import db
 from voice_app.auth import bp
 from voice_app.auth.forms import ChangePasswordForm, EndSessionForm, SignInForm
-from voice_app.auth.services import attempt_sign_in, failed_sign_ins
+from voice_app.auth.services import attempt_sign_in, failed_sign_ins, record_sign_in
 from voice_app.auth.services import change_password as change_password_service
 from voice_app.auth.throttle import Limits
 from voice_app.extensions import limiter
 from voice_app.models import Role, utcnow
 from voice_app.rendering import render
-from voice_app.sessions import END_REASONS, active_sessions_of, current_session, end_session, sign_out_browser
+from voice_app.sessions import END_REASONS, active_sessions_of, current_session, end_session, sign_in_browser, sign_out_browser
+
+# What follows a right password, kept in app.extensions under this key. The second factor
+# (voice_app.mfa.gate.install_second_factor_gate) puts its step there, which asks for the code when the
+# person has an authenticator app; with nothing there the person is signed in at once.
+AFTER_PASSWORD = "voice_app_after_password"
+
+
+def sign_in_now(user, *, next_url: str):
+    """Sign in with the password alone."""
+    sign_in_browser(user)
+    record_sign_in(db.session(), user_id=user.id, factors="password")
+    return redirect(next_url)
+
 
 # The same words for an unknown email, a wrong password and an account switched off: nothing to learn from them.
 WRONG = "The email address or password is not right. Check them and try again."
@@ -68,8 +81,7 @@ def sign_in():
             limits=Limits(free_failures=settings.login_max_failures, longest_wait=timedelta(minutes=settings.login_lock_minutes)),
         )
         if result.user is not None:
-            from voice_app.mfa.pending import after_password  # the second step, for people with an authenticator app
-
+            after_password = current_app.extensions.get(AFTER_PASSWORD, sign_in_now)
             return after_password(result.user, next_url=_safe_next(request.args.get("next")) or home_for(result.user))
         if result.wait:
             seconds = max(1, int(result.wait.total_seconds()))

@@ -7,4 +7,7 @@ bp = Blueprint("child", __name__, url_prefix="/child")
 # Staff pages (sign-in needed), refused while the tablet is in child mode.
 handover_bp = Blueprint("handover", __name__)
 
-from voice_app.child import after, handover_routes, my_iro, offline_routes, pack_routes, routes  # noqa: F401
+from voice_app.child import after, handover_routes, offline_routes, pack_routes, routes  # noqa: F401
+
+# The child's own IRO in the hand-over (their profile and photo) is the profiles area's: voice_app/profiles/my_iro.py
+# adds it to this blueprint.

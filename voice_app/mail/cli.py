@@ -7,16 +7,15 @@ import argparse
 
 def cmd_send_due(args: argparse.Namespace) -> int:
     """Send every due message; exit 1 when some failed (they stay queued for the next run)."""
-    from voice_app import create_app
-    from voice_app.cli import _settings
+    from voice_app.config import Settings
     from voice_app.db import standalone_session
     from voice_app.mail.outbox import send_due
 
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     if not settings.mail_enabled:
         print("Email is not configured (VOICE_APP_SMTP_HOST is not set): nothing to send.")
         return 0
-    app = create_app(settings=settings)
+    app = args.make_app(settings)  # the command line hands the app factory down
     try:
         with app.app_context(), standalone_session(app.extensions["voice_app_engine"]) as session:
             summary = send_due(session, limit=args.limit)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from voice_app.cli import _settings
+from voice_app.config import Settings
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -16,7 +16,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     from voice_app.mfa.services import reset_by_admin
     from voice_app.models import utcnow
 
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     engine = make_engine(settings.database_url)
     try:
         with standalone_session(engine) as db:

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from voice_app import db as database
+from voice_app.auth.routes import AFTER_PASSWORD
+from voice_app.mfa.pending import after_password
 from voice_app.mfa.policy import required_for
 from voice_app.mfa.services import is_enrolled
 
@@ -26,7 +28,9 @@ def mark_provider_sign_in() -> None:
 
 
 def install_second_factor_gate(app: Flask) -> None:
-    """Send anyone signed in without a required second factor to set one up (after any temporary password)."""
+    """Send anyone signed in without a required second factor to set one up (after any temporary password);
+    and after a right password, ask for the code of anyone who has an authenticator app."""
+    app.extensions[AFTER_PASSWORD] = after_password
 
     @app.before_request
     def _second_factor_gate():

@@ -13,6 +13,7 @@ from flask import redirect, session, url_for
 from werkzeug.wrappers import Response
 
 from voice_app import db as database
+from voice_app.auth.routes import sign_in_now
 from voice_app.auth.services import record_sign_in
 from voice_app.mfa.services import Factor, is_enrolled
 from voice_app.models import StaffUser, utcnow
@@ -34,9 +35,7 @@ def after_password(user: StaffUser, *, next_url: str) -> Response:
         until = int((utcnow() + PENDING_FOR).timestamp())
         session[PENDING_KEY] = {"user": user.id, "until": until, "pw": _fingerprint(user), "next": next_url}
         return redirect(url_for("mfa.challenge"))
-    sign_in_browser(user)
-    record_sign_in(db, user_id=user.id, factors="password")
-    return redirect(next_url)
+    return sign_in_now(user, next_url=next_url)
 
 
 def pending_user() -> StaffUser | None:

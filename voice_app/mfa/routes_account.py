@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from voice_app import db
 from voice_app.extensions import limiter
-from voice_app.feedback.qr import qr_svg
 from voice_app.mfa import bp, recovery, totp
 from voice_app.mfa.forms import CodeForm
 from voice_app.mfa.policy import required_for
@@ -24,6 +23,7 @@ from voice_app.mfa.services import (
     switch_off,
 )
 from voice_app.models import utcnow
+from voice_app.qr import qr_svg
 from voice_app.rendering import render
 from voice_app.sessions import current_session
 

@@ -1,13 +1,19 @@
-"""The parents' questionnaire behind a conference's feedback link: no account, nothing to install."""
+"""Parents' feedback on child protection conferences, both sides of it, in one place.
 
-from flask import Blueprint
+- What parents answer: `questionnaire/` (the pages behind a conference's link, no account) and the
+  questions themselves (`questions.py`), shared by every side.
+- What staff do with it: `staff/` (links, QR cards, paper entry, results pages, CSV, charts), on
+  `links.py`, `responses.py`, `results.py` and `periods.py`.
+- Its share of the service report: `report.py`, handed to voice_app.reports through `report_share`.
 
-from voice_app.extensions import limiter
+docs/architecture.md tells where this area stands among the others.
+"""
 
-bp = Blueprint("parents", __name__, url_prefix="/p")
+from __future__ import annotations
 
-# Per address, across the whole questionnaire: a parent sends about nine forms in all.
-limiter.limit("30 per minute", methods=["POST"])(bp)
-limiter.limit("120 per minute", methods=["GET"])(bp)
 
-from voice_app.parents import routes  # noqa: E402,F401
+def report_share(now, before):
+    """The parents' figures of the service report, for the period (`now`) and the one before (`before`)."""
+    from voice_app.parents.report import parents_section
+
+    return parents_section(now, before)

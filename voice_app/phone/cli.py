@@ -7,11 +7,11 @@ import argparse
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """End phones of children who left care or whose plan ended, and phones unused for the service's period."""
-    from voice_app.cli import _settings
+    from voice_app.config import Settings
     from voice_app.db import make_engine, standalone_session
     from voice_app.phone.devices import sweep_devices
 
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     engine = make_engine(settings.database_url)
     try:
         with standalone_session(engine) as session:

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from voice_app import db
 from voice_app.extensions import limiter
-from voice_app.feedback.qr import qr_svg
 from voice_app.models import Child, PhoneDevice, PhoneEnd, PhoneMessage, Role, SafetyAlert, utcnow
 from voice_app.phone import staff_bp
 from voice_app.phone.devices import end_device, live_devices, pairing_for, show_code, start_pairing
@@ -25,6 +24,7 @@ from voice_app.phone.messages import (
     set_away,
     unread_counts,
 )
+from voice_app.qr import qr_svg
 from voice_app.rendering import render
 from voice_app.security import child_for, roles_required
 

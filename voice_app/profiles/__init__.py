@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("profiles", __name__)
 
-from voice_app.profiles import letter_routes, routes  # noqa: E402,F401
+from voice_app.profiles import letter_routes, my_iro, routes  # noqa: E402,F401

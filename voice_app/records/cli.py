@@ -7,15 +7,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-# The main command's settings reader: VOICE_APP_* plus --database-url, checked before anything runs.
-from voice_app.cli import _settings
+from voice_app.config import Settings
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the running database to a new file."""
     from voice_app.records.backup import BackupError, backup
 
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     try:
         result = backup(settings.database_url, Path(args.file))
     except BackupError as exc:
@@ -30,7 +29,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from voice_app.migrate import head_revision, known_revisions
     from voice_app.records.backup import BackupError, restore
 
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     try:
         result = restore(settings.database_url, Path(args.file), known_revisions=known_revisions(), replace=args.replace)
     except BackupError as exc:
@@ -55,7 +54,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
             print(f"voice-app keys: {exc}", file=sys.stderr)
             return 2
         return 0
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     keys = settings.keyring()
     engine = make_engine(settings.database_url)
     try:
@@ -92,7 +91,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from voice_app.db import make_engine
     from voice_app.records.retention import RetentionError, apply, load_rules, plan
 
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     try:
         rules = load_rules(Path(args.rules) if args.rules else None)
     except RetentionError as exc:
@@ -129,7 +128,7 @@ def cmd_subject_access(args: argparse.Namespace) -> int:
     from voice_app.models import Child
     from voice_app.records.subject_access import export_zip, gather, record_export
 
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     out = Path(args.out)
     if out.exists():
         print(f"voice-app subject-access: {out} already exists; choose a new file name.", file=sys.stderr)

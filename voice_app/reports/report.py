@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from voice_app.models import utcnow
+from voice_app.parents import report_share
 from voice_app.questions.bank import QuestionBank, default_bank
 from voice_app.reports import queries, rollup
 from voice_app.reports.figures import (
@@ -18,7 +19,6 @@ from voice_app.reports.figures import (
 from voice_app.reports.lawful import lawful_figures, visit_checks_figure
 from voice_app.reports.model import Figure, TextFigure
 from voice_app.reports.oversight import oversight_figures
-from voice_app.reports.parents import parents_section
 from voice_app.reports.period import Period
 from voice_app.reports.phone import phone_figures
 from voice_app.reports.told import told_figure
@@ -83,7 +83,7 @@ def build_report(connection: Connection, period: Period, *, quote_limit: int | N
         *views_figures(bank, now, before, part="explain"),
         told_figure(now, before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
-        *parents_section(now, before),
+        *report_share(now, before),
         *oversight_figures(connection, period=period, previous=window.before),
     ]
     for figure in figures:

@@ -35,7 +35,7 @@ def _write(record, *, kind: str, audience, path: Path) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the exports and record each one in the audit trail (as the command line, not a person)."""
-    from voice_app.cli import _settings
+    from voice_app.config import Settings
     from voice_app.db import make_engine, standalone_session
     from voice_app.models import Child, Statement
     from voice_app.statements.access import load_context
@@ -44,7 +44,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from voice_app.statements.pdf import PdfUnavailable
     from voice_app.statements.reading import read_statement
 
-    settings = _settings(args)
+    settings = Settings.for_command(getattr(args, "database_url", None))
     audience = Audience.MEETING if args.for_meeting else Audience.CASE_RECORD
     out = Path(args.out)
     engine = make_engine(settings.database_url)

@@ -7,18 +7,16 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from voice_app import db
-from voice_app.feedback.links import (
+from voice_app.i18n import shipped_languages, use_language
+from voice_app.models import FeedbackLink, ParentDraft, Review, utcnow
+from voice_app.parents.links import (
     LinkState,
     link_by_token,
     link_state,
     responses_for_link,
 )
-from voice_app.feedback.questions import ANSWERS
-from voice_app.feedback.responses import SendResult, existing_response, send_online
-from voice_app.i18n import shipped_languages, use_language
-from voice_app.models import FeedbackLink, ParentDraft, Review, utcnow
-from voice_app.parents import bp
-from voice_app.parents.flow import (
+from voice_app.parents.questionnaire import bp
+from voice_app.parents.questionnaire.flow import (
     CHECK,
     COMMENT,
     NAME,
@@ -33,7 +31,9 @@ from voice_app.parents.flow import (
     steps_for,
     unanswered,
 )
-from voice_app.parents.forms import ActionForm, ChoiceForm, CommentForm, NameForm
+from voice_app.parents.questionnaire.forms import ActionForm, ChoiceForm, CommentForm, NameForm
+from voice_app.parents.questions import ANSWERS
+from voice_app.parents.responses import SendResult, existing_response, send_online
 from voice_app.rendering import render
 
 DRAFTS_KEY = "parent_drafts"

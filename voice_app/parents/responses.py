@@ -9,13 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from voice_app.feedback.links import LinkState, link_state, responses_for_link
-from voice_app.feedback.questions import (
-    COMMENT_MAX,
-    NAME_MAX,
-    questions_for,
-    valid_answer,
-)
 from voice_app.models import (
     FeedbackLink,
     ParentDraft,
@@ -24,6 +17,13 @@ from voice_app.models import (
     Review,
     StaffUser,
     utcnow,
+)
+from voice_app.parents.links import LinkState, link_state, responses_for_link
+from voice_app.parents.questions import (
+    COMMENT_MAX,
+    NAME_MAX,
+    questions_for,
+    valid_answer,
 )
 
 

@@ -1,6 +1,6 @@
 """Parents' feedback on child protection conferences, in the service report.
 
-Counted the same way as the parents' feedback results page (voice_app/feedback/results.py): a
+Counted the same way as the parents' feedback results page (voice_app/parents/results.py): a
 response belongs to the period of its conference's date (held, else scheduled), question 5 is
 counted only after review conferences, and the answers are tallied by that module's tally_answers.
 Only the grouping differs: here SQL has already grouped the responses by stage and answers
@@ -9,9 +9,9 @@ Only the grouping differs: here SQL has already grouped the responses by stage a
 
 from __future__ import annotations
 
-from voice_app.feedback.questions import ANSWERS, NOT_APPLICABLE, QUESTIONS
-from voice_app.feedback.results import CONFERENCE_STAGES, Group, QuestionCounts, tally_answers
 from voice_app.models import ReviewStage
+from voice_app.parents.questions import ANSWERS, NOT_APPLICABLE, QUESTIONS
+from voice_app.parents.results import CONFERENCE_STAGES, Group, QuestionCounts, tally_answers
 from voice_app.reports.figures import rows_for
 from voice_app.reports.model import Figure, Row, Value
 from voice_app.reports.queries import PARENT_ANSWERS, Counts

@@ -6,8 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-from voice_app.feedback.questions import ANSWERS
-from voice_app.feedback.results import FeedbackResults, Group
+from voice_app.parents.questions import ANSWERS
+from voice_app.parents.results import FeedbackResults, Group
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -7,22 +7,22 @@ from datetime import date
 from flask import abort, make_response, request
 
 from voice_app import db
-from voice_app.feedback.blueprint import bp
-from voice_app.feedback.charts import answers_chart, rates_chart
-from voice_app.feedback.csv_export import CSV_TABLES
-from voice_app.feedback.periods import (
+from voice_app.models import Role
+from voice_app.parents.periods import (
     QUARTER_MONTHS,
     Period,
     current_period,
     period_for,
 )
-from voice_app.feedback.questions import ANSWERS
-from voice_app.feedback.results import (
+from voice_app.parents.questions import ANSWERS
+from voice_app.parents.results import (
     MIN_CHAIR_RESPONSES,
     feedback_results,
     years_with_conferences,
 )
-from voice_app.models import Role
+from voice_app.parents.staff import bp
+from voice_app.parents.staff.charts import answers_chart, rates_chart
+from voice_app.parents.staff.csv_export import CSV_TABLES
 from voice_app.rendering import render
 from voice_app.security import roles_required
 

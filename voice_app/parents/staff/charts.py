@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from voice_app.feedback.questions import (
+from voice_app.parents.questions import (
     AGREE,
     ANSWERS,
     DISAGREE,
@@ -12,7 +12,7 @@ from voice_app.feedback.questions import (
     STRONGLY_AGREE,
     STRONGLY_DISAGREE,
 )
-from voice_app.feedback.results import Group, RateRow
+from voice_app.parents.results import Group, RateRow
 
 # Fill and the text colour that reads on it (contrast at least 4.5:1 for the words inside a bar).
 COLOURS = {

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from voice_app.feedback.questions import COMMENT_MAX, COMMENT_QUESTION, NAME_MAX
+from voice_app.parents.questions import COMMENT_MAX, COMMENT_QUESTION, NAME_MAX
 
 
 class ActionForm(FlaskForm):

@@ -1,4 +1,6 @@
-"""My IRO in child mode: who the child's IRO is (shown at the start and the end) and their photo."""
+"""My IRO in child mode: who the child's IRO is (shown at the start and the end) and their photo.
+
+On the child's blueprint (its pages stay child.*), kept here with the profiles it shows."""
 
 from __future__ import annotations
 

@@ -9,14 +9,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from voice_app.feedback.questions import (
+from voice_app.models import FeedbackLink, ParentDraft, ReviewStage, utcnow
+from voice_app.parents.questions import (
     COMMENT_MAX,
     NAME_MAX,
     Question,
     questions_for,
     valid_answer,
 )
-from voice_app.models import FeedbackLink, ParentDraft, ReviewStage, utcnow
 
 COMMENT = "comment"
 NAME = "name"

@@ -12,9 +12,9 @@ from wtforms.validators import (
     Optional,
 )
 
-from voice_app.feedback.links import DEFAULT_MAX_RESPONSES, MAX_RESPONSES_LIMIT
-from voice_app.feedback.questions import ANSWERS, COMMENT_MAX, NAME_MAX, questions_for
 from voice_app.models import ReviewStage
+from voice_app.parents.links import DEFAULT_MAX_RESPONSES, MAX_RESPONSES_LIMIT
+from voice_app.parents.questions import ANSWERS, COMMENT_MAX, NAME_MAX, questions_for
 
 BLANK = "blank"
 

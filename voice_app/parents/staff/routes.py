@@ -9,9 +9,8 @@ from flask import current_app, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from voice_app import db
-from voice_app.feedback.blueprint import bp
-from voice_app.feedback.forms import BLANK, ActionForm, NewLinkForm, paper_form_class
-from voice_app.feedback.links import (
+from voice_app.models import Review, Role, StaffUser, utcnow
+from voice_app.parents.links import (
     LinkState,
     conference_date,
     conference_for,
@@ -23,14 +22,15 @@ from voice_app.feedback.links import (
     responses_for_link,
     revoke_link,
 )
-from voice_app.feedback.qr import qr_svg, qr_svg_document
-from voice_app.feedback.questions import questions_for
-from voice_app.feedback.responses import (
+from voice_app.parents.questions import questions_for
+from voice_app.parents.responses import (
     SendResult,
     add_paper_response,
     responses_for_conference,
 )
-from voice_app.models import Review, Role, StaffUser, utcnow
+from voice_app.parents.staff import bp
+from voice_app.parents.staff.forms import BLANK, ActionForm, NewLinkForm, paper_form_class
+from voice_app.qr import qr_svg, qr_svg_document
 from voice_app.rendering import render
 from voice_app.security import roles_required
 

@@ -16,8 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from voice_app.feedback.periods import Period, quarters_of
-from voice_app.feedback.questions import QUESTIONS, Question
 from voice_app.financial_year import financial_year_of, quarter_of
 from voice_app.models import (
     ParentResponse,
@@ -27,6 +25,8 @@ from voice_app.models import (
     ReviewStatus,
     StaffUser,
 )
+from voice_app.parents.periods import Period, quarters_of
+from voice_app.parents.questions import QUESTIONS, Question
 
 MIN_CHAIR_RESPONSES = 5
 OTHER_CHAIRS = "Other chairs (fewer than 5 responses each)"
@@ -164,7 +164,7 @@ def tally_answers(tallies: Iterable[tuple[ReviewStage, dict[str, str | None], in
     """Count each question's answers over responses given as (conference stage, answers, how many gave exactly those).
 
     The one place answers are counted: the results page passes each response once; the service
-    report passes responses already grouped by SQL (voice_app/reports/parents.py).
+    report passes responses already grouped by SQL (voice_app/parents/report.py).
     """
     tallies = list(tallies)
     questions = []

@@ -1,1 +1,0 @@
-"""Parents' feedback on child protection conferences: links, answers, results (the staff blueprint is in .blueprint)."""
