@@ -13,12 +13,15 @@ from tests.conftest import PASSWORD, Client
 from tests.feedback_helpers import conference, link
 from tests.phone_support import join_phone, tell
 from tests.statement_factories import AnswerSpec, make_statement
+from voice_app.escalations.services import Source, raise_escalation
 from voice_app.models import (
     ErasureRequest,
     IroProfile,
     PhoneDevice,
     PhonePairing,
+    PlanKind,
     Profession,
+    ReviewStage,
     ReviewStatus,
     Role,
     SafetyAlert,
@@ -174,6 +177,20 @@ RULES: dict[str, tuple[str, str]] = {
     "practitioners.join": ("/practitioner/join/{invite_token}", "APIOMDFT"),
     "practitioners.home": ("/practitioner/", "T"),
     "practitioners.hand_over": ("/practitioner/invitations/{practitioner_invitation}/hand-over", "T"),
+    # Escalations: the child's own IRO and managers; the tracker lists only what each may see (another IRO: theirs).
+    "escalations.new": ("/children/{child}/escalations/new", "IM"),
+    "escalations.show": ("/escalations/{escalation}", "IM"),
+    "escalations.move": ("/escalations/{escalation}/stage", "IM"),
+    "escalations.close": ("/escalations/{escalation}/close", "IM"),
+    "escalations.example": ("/escalations/{escalation}/example", "M"),
+    "escalations.tracker": ("/escalations", "IOM"),
+    "escalations.tracker_csv": ("/escalations.csv", "IOM"),
+    # Between reviews: the child's own IRO and managers; the list of long plans shows each only their own children.
+    "tracking.permanence": ("/reviews/{second_review}/permanence", "IM"),
+    "tracking.new_discussion": ("/children/{child}/tracking-discussions/new", "IM"),
+    "tracking.long_plan": ("/children/{child}/plan-over-a-year", "IM"),
+    "tracking.long_plans": ("/plans-over-a-year", "IOM"),
+    "tracking.considered": ("/statements/{statement}/considered", "IM"),
 }
 
 
@@ -255,11 +272,16 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     waiting = invite(db, review=live_conf, child=child, email="school.nurse@example.org", name="Pat Nurse", profession=Profession.HEALTH, organisation="", invited_by=iro)
     db.commit()
     clients["T"] = signed_in(db.get(StaffUser, joined.invitation.practitioner_id))
+    second_review = make.review(child, stage=ReviewStage.SECOND, scheduled_for=date.today(), held_on=date.today(), status=ReviewStatus.HELD)
+    escalation = raise_escalation(
+        db, child=child, by=iro, plan=PlanKind.CARED_FOR, theme="lack_of_progress", identified_on=date.today(), raised_on=date.today(),
+        challenge="The plan has not moved.", with_whom="Social worker", source=Source(statement_id=flagged.id, question_id="safe-scale"), today=date.today(),
+    )
     ids = dict(
         iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
         attention_statement=flagged.id, erasure=erasure.id,
         phone_message=phone_message, phone_device=phone_device, phone_pairing=phone_pairing, safety_alert=safety_alert,
-        live_conference=live_conf.id, practitioner_invitation=joined.invitation.id, invitation=waiting.invitation.id, invite_token=waiting.token,
+        escalation=escalation.id, second_review=second_review.id, live_conference=live_conf.id, practitioner_invitation=joined.invitation.id, invitation=waiting.invitation.id, invite_token=waiting.token,
     )
     return World(app, ids, clients)

@@ -38,10 +38,27 @@ def test_record_a_review_as_held(signed_in, make, db):
     iro = make.staff()
     review = _past_review(make, iro)
     held = (date.today() - timedelta(days=2)).isoformat()
-    response = signed_in(iro).post(f"/reviews/{review.id}/record", {"outcome": "held", "held_on": held, "format_used": "virtual", "chaired_by": "child", **CODED})
+    response = signed_in(iro).post(f"/reviews/{review.id}/record", {"outcome": "held", "held_on": held, "format_used": "virtual", "chaired_by": "child", "iro_attended": "yes", **CODED})
     assert response.status_code == 302
     db.refresh(review)
     assert (review.status, review.held_on.isoformat(), review.format_used, review.chaired_by) == (ReviewStatus.HELD, held, MeetingFormat.VIRTUAL, ChairRole.CHILD)
+    assert review.iro_attended is True
+
+
+@pytest.mark.parametrize(("chair", "asked"), [("child", True), ("social_worker", True), ("iro", False), ("child_and_iro", False), ("", False)])
+def test_when_the_child_or_a_social_worker_chaired_it_asks_whether_the_iro_attended(signed_in, make, db, chair, asked):
+    iro = make.staff()
+    review = _past_review(make, iro)
+    held = (date.today() - timedelta(days=2)).isoformat()
+    client = signed_in(iro)
+    response = client.post(f"/reviews/{review.id}/record", {"outcome": "held", "held_on": held, "chaired_by": chair, **CODED})
+    assert (response.status_code == 422) == asked
+    if asked:
+        assert b"Say whether the IRO attended" in response.data
+        data = {"outcome": "held", "held_on": held, "chaired_by": chair, "iro_attended": "no", **CODED}
+        assert client.post(f"/reviews/{review.id}/record", data).status_code == 302
+    db.refresh(review)
+    assert review.iro_attended is (False if asked else None)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +117,7 @@ def test_a_review_recorded_as_held_reaches_the_service_figures(signed_in, make, 
     engine = app.extensions["voice_app_engine"]
     with engine.connect() as connection:
         before = {row.key: row.now.count for row in build_report(connection, period).figure("participation").rows}
-    signed_in(iro).post(f"/reviews/{review.id}/record", {"outcome": "held", "held_on": when.isoformat(), "chaired_by": "child", **CODED})
+    signed_in(iro).post(f"/reviews/{review.id}/record", {"outcome": "held", "held_on": when.isoformat(), "chaired_by": "child", "iro_attended": "yes", **CODED})
     with engine.connect() as connection:
         after = {row.key: row.now.count for row in build_report(connection, period).figure("participation").rows}
     assert after["held_cared_for"] == before["held_cared_for"] + 1

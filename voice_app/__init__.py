@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.child import bp as child_bp
     from voice_app.child import handover_bp
     from voice_app.credits import bp as credits_bp
+    from voice_app.escalations import bp as escalations_bp
     from voice_app.health import bp as health_bp
     from voice_app.mfa import bp as mfa_bp
     from voice_app.mfa.gate import install_second_factor_gate
@@ -118,10 +119,12 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.sso import install_sso
     from voice_app.staff import bp as staff_bp
     from voice_app.statements import bp as statements_bp
+    from voice_app.tracking import bp as tracking_bp
 
     for blueprint in (
         health_bp, credits_bp, auth_bp, staff_bp, admin_bp, statements_bp, feedback_bp, parents_bp, reports_bp,
         child_bp, handover_bp, records_bp, profiles_bp, mfa_bp, sso_bp, sso_admin_bp, phone_bp, phones_bp, practitioners_bp,
+        escalations_bp, tracking_bp,
     ):
         app.register_blueprint(blueprint)
     install_second_factor_gate(app)  # after the temporary-password gate: choose a password, then set up the app

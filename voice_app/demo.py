@@ -105,7 +105,8 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
             cared_for=cared_for,
             cared_for_since=today - timedelta(days=history_days) if cared_for else None,
             on_cp_plan=cp,
-            cp_plan_since=today - timedelta(days=min(history_days, 300)) if cp else None,
+            # One child (Leo) has been on a plan for over a year, so the long-plan list has someone on it.
+            cp_plan_since=today - timedelta(days=min(history_days, 400 if cared_for else 300)) if cp else None,
         )
         db.add(child)
         db.flush()
@@ -122,6 +123,7 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
     _add_practitioner(db, invited_by=staff["manager@example.org"], password_hash=password_hash)
     _set_due_dates(db)
     db.commit()
+    _add_oversight(db, today=today)
     return True
 
 
@@ -280,3 +282,96 @@ def _add_visit(db: Session, *, review: Review, iro: StaffUser, state: str, today
     db.add(visit)
     db.flush()
     return visit
+
+
+# ----- a year of the IRO's work with children's views: escalations, tracking, permanence (issue 31) ----------
+
+_CHALLENGES = (
+    ("lack_of_progress", "The dental treatment agreed at the last review has not been taken to the finance panel.",
+     "The finance panel agreed the treatment, so [child] can have their teeth fixed and smile without feeling self-conscious."),
+    ("child_not_seen", "Weekly visits agreed when the child moved home have not happened.",
+     "The team manager agreed weekly visits again, and words and pictures work so [child] understands why they moved."),
+    ("late_report", "The social worker's report was not ready five days before the review.",
+     "The report was shared the next day, so [child] and their carers could read it before the meeting."),
+    ("report_not_shared", "Mum had not had a copy of the conference report.",
+     "The conference was rearranged for five days later and Mum had the report the same day, so the family knew the worries."),
+    ("issue_not_addressed", "Contact with the child's brother, agreed at the review, has not been arranged.",
+     "Contact with their brother now happens every other Saturday, as [child] asked."),
+    ("lack_of_progress", "The life story work agreed six months ago has not started.",
+     "A worker started life story work with [child], who now has a book about their story."),
+    ("procedure_breach", "The care plan was not updated after the placement changed.",
+     "The care plan was updated, so everyone working with [child] knows the plan."),
+)
+_STAGE_SHARES = ("alert",) * 11 + ("stage_1",) * 6 + ("stage_2",) * 2 + ("stage_3",)
+
+
+def _add_oversight(db: Session, *, today: date) -> None:
+    """About forty escalations over the last year (most closed at the alert or stage 1, a few open), a tracking
+    discussion after most reviews, a plan of permanence at most second reviews, and reasons for a long plan."""
+    from voice_app.escalations.procedure import load_procedure
+    from voice_app.escalations.services import Source, close_escalation, move_to_stage, raise_escalation
+    from voice_app.models import LongPlanReason, PermanencePlan, PlanKind, TrackingDiscussion
+    from voice_app.schedule import add_working_days
+    from voice_app.tracking.services import mid_point_after
+
+    procedure = load_procedure()
+    keys = [stage.key for stage in procedure.stages]
+    children = list(db.exec(select(Child).order_by(Child.id)).all())
+    staff = {user.id: user for user in db.exec(select(StaffUser)).all()}
+    for n in range(40):
+        child = children[(n * 5) % len(children)]
+        iro = staff[child.iro_id]
+        theme, challenge, outcome = _CHALLENGES[n % len(_CHALLENGES)]
+        raised = _weekday(today - timedelta(days=362 - n * 9))
+        plan = PlanKind.CP_PLAN if child.on_cp_plan and (not child.cared_for or n % 2) else PlanKind.CARED_FOR
+        statement = db.exec(select(Statement).where(Statement.child_id == child.id)).first() if n % 3 == 0 else None
+        source = Source(statement_id=statement.id, question_id="worries") if statement else Source()
+        escalation = raise_escalation(
+            db, child=child, by=iro, plan=plan, theme=theme, identified_on=raised, raised_on=raised, challenge=challenge,
+            with_whom="Social worker, by telephone", source=source, today=today,
+        )
+        final = _STAGE_SHARES[(n * 7) % len(_STAGE_SHARES)]
+        started = raised
+        for key in keys[1 : keys.index(final) + 1]:
+            started = min(add_working_days(started, 3 if key == "stage_1" else 8), today)
+            move_to_stage(
+                db, escalation=escalation, stage=key, started_on=started, with_whom=procedure.stage(key).with_whom,
+                response_so_far="Not resolved: the worry was taken to the next level.", by=iro, today=today,
+            )
+        closes_on = add_working_days(started, 2 + n % 9)
+        if closes_on >= today - timedelta(days=3):
+            continue  # still open: the tracker and the caseload show it
+        close_escalation(
+            db, escalation=escalation, closed_on=closes_on, response="Agreed, with a date for it to happen.",
+            outcome_for_child=outcome.replace("[child]", child.preferred_name), tell_child=False, by=iro, today=today,
+        )
+        if n in (4, 13):
+            escalation.report_example = True
+            db.add(escalation)
+    reviews = db.exec(select(Review).where(Review.status == ReviewStatus.HELD)).all()
+    for n, review in enumerate(reviews):
+        child = db.get(Child, review.child_id)
+        mid = mid_point_after(review, short_breaks=child.short_breaks)
+        if mid is None or n % 5 == 4:
+            continue  # about one review in five had no tracking by its mid-point
+        held_on = min(_weekday(review.held_on + timedelta(days=21 + n % 30)), today)
+        db.add(
+            TrackingDiscussion(
+                child_id=child.id, held_on=held_on, with_whom="Social worker", recorded_by_id=child.iro_id,
+                checked="Whether the actions from the review are on track: school support, family time and the care plan.",
+                actions="Social worker to confirm the school meeting date." if n % 2 else "",
+            )
+        )
+        if review.kind == ReviewKind.CARED_FOR and review.stage == ReviewStage.SECOND:
+            kind = ("long_term_foster", "special_guardianship", "not_yet")[n % 3]
+            why = "Assessments directed in care proceedings are not finished." if kind == "not_yet" else ""
+            db.add(PermanencePlan(review_id=review.id, child_id=child.id, kind=kind, not_yet_why=why, recorded_by_id=child.iro_id))
+    for child in children:
+        if child.on_cp_plan and child.cp_plan_since and child.cp_plan_since <= anniversary(today, -1):
+            db.add(
+                LongPlanReason(
+                    child_id=child.id, considered_on=_weekday(today - timedelta(days=20)), recorded_by_id=child.iro_id,
+                    reasons="Dad's work with the domestic abuse service is not finished; the chair asked for a family group conference.",
+                )
+            )
+    db.commit()

@@ -158,12 +158,13 @@ def test_an_iro_records_that_a_review_was_held(page, live_url, service, make):
     page.get_by_label("Date it was held").fill(past.scheduled_for.isoformat())
     page.get_by_label("How the meeting was held").select_option("hybrid")
     page.get_by_label("Who chaired it").select_option("child")
+    page.get_by_role("group", name="did the IRO attend?").get_by_label("Yes").check()
     page.get_by_label("PN1: The child came and spoke for themselves").check()
     # The child has been cared for since January 2024: this first review is late, so it needs a reason.
     page.get_by_label("Why it was held after its due date").select_option("late_notification")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Recorded as held")
-    expect(page.get_by_text("hybrid; chaired by the child")).to_be_visible()
+    expect(page.get_by_text("hybrid; chaired by the child; the IRO attended")).to_be_visible()
     expect(page.get_by_text("Its date has passed")).to_have_count(0)
 
 

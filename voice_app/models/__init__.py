@@ -2,6 +2,7 @@
 
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
+from voice_app.models.escalations import Escalation, EscalationStep, PlanKind
 from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
 from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.mfa import AuthenticatorApp, RecoveryCode, SecondFactorPolicy, SecondFactorRule
@@ -50,9 +51,11 @@ from voice_app.models.statements import (
     Statement,
     StatementEnd,
 )
+from voice_app.models.tracking import NOT_YET, LongPlanReason, PermanencePlan, StatementConsidered, TrackingDiscussion
 
 __all__ = [
     "DFE_PARTICIPATED",
+    "NOT_YET",
     "STAGES_FOR_KIND",
     "Answer",
     "AnswerChoice",
@@ -65,11 +68,14 @@ __all__ = [
     "ChildResponse",
     "DecisionOutcome",
     "ErasureRequest",
+    "Escalation",
+    "EscalationStep",
     "FeedbackLink",
     "FlowVersion",
     "GivenVia",
     "Handover",
     "LateReason",
+    "LongPlanReason",
     "IntroLetter",
     "IroAway",
     "IroProfile",
@@ -90,6 +96,8 @@ __all__ = [
     "PractitionerInvitation",
     "Profession",
     "Participation",
+    "PermanencePlan",
+    "PlanKind",
     "ResponseSource",
     "RecoveryCode",
     "Review",
@@ -109,7 +117,9 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "Statement",
+    "StatementConsidered",
     "StatementEnd",
+    "TrackingDiscussion",
     "Visit",
     "VisitMethod",
     "VisitPurpose",

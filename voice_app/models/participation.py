@@ -35,7 +35,7 @@ class Participation(str, enum.Enum):
 PARTICIPATION_WORDS = {
     Participation.PN0: "The child was under 4 on the day of the review",
     Participation.PN1: "The child came and spoke for themselves",
-    Participation.PN2: "The child came and an advocate spoke for them",
+    Participation.PN2: "The child came and an advocate or the IRO spoke for them",
     Participation.PN3: "The child came and shared their views without words (symbols, signs, objects)",
     Participation.PN4: "The child came but did not share their views",
     Participation.PN5: "The child did not come, but told an advocate or the IRO their views beforehand",

@@ -70,8 +70,10 @@ class Child(SQLModel, table=True):
     preferred_name: str = Field(max_length=80)
     case_reference: str = Field(sa_column=sa.Column(sa.String(40), unique=True, nullable=False))
     date_of_birth: date | None = None
-    # Used when the date of birth is not known (for example, an unaccompanied child).
+    # Used when the date of birth is not known (for example, an unaccompanied child): the age on the day it was
+    # recorded (age_recorded_on, else the day the record was made), so it grows a year older every year after.
     age_years: int | None = None
+    age_recorded_on: date | None = None
     # An unborn child (a pre-birth conference): the date of birth is not known yet.
     expected_date_of_birth: date | None = None
     preferred_language: str = Field(default="en-GB", max_length=16)
@@ -94,6 +96,10 @@ class Child(SQLModel, table=True):
     def age_on(self, day: date) -> int | None:
         """The child's age in whole years on a day, from the date of birth or the recorded age."""
         if self.date_of_birth is None:
-            return self.age_years
+            if self.age_years is None:
+                return None
+            recorded = self.age_recorded_on or self.created_at.date()
+            years = day.year - recorded.year - ((day.month, day.day) < (recorded.month, recorded.day))
+            return max(0, self.age_years + years)
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))

@@ -111,6 +111,8 @@ class Review(SQLModel, table=True):
     # What actually happened, so the service can count children who chose and chaired.
     format_used: MeetingFormat | None = Field(default=None, sa_type=enum_type(MeetingFormat))
     chaired_by: ChairRole | None = Field(default=None, sa_type=enum_type(ChairRole))
+    # When the child or a social worker chaired a cared-for review: whether the IRO was there (None: not asked or not recorded).
+    iro_attended: bool | None = None
     # How the child took part (a PN code for a cared-for review; the same words for a conference).
     # Reviews recorded before this was asked have none: they show "not recorded", never a guess.
     participation: Participation | None = Field(default=None, sa_type=enum_type(Participation))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from voice_app.dates import anniversary
+from voice_app.escalations.services import anonymise_for_retention as anonymise_escalations
 from voice_app.models import (
     Answer,
     AuditEvent,
@@ -35,6 +36,7 @@ from voice_app.models import (
     Visit,
     utcnow,
 )
+from voice_app.tracking.services import anonymise_for_retention as anonymise_tracking
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "retention.toml"
 REMOVED = "[removed under the retention rules]"
@@ -135,9 +137,10 @@ class Plan:
 def _birth(child, today: date) -> date | None:
     if child.date_of_birth is not None:
         return child.date_of_birth
-    if child.age_years is not None and child.created_at is not None:
-        # The latest birthday the recorded age allows, so the record is never kept too short.
-        return anniversary(child.created_at.date(), -child.age_years)
+    recorded = child.age_recorded_on or (child.created_at.date() if child.created_at is not None else None)
+    if child.age_years is not None and recorded is not None:
+        # The latest birthday the recorded age allows (on the day it was recorded), so the record is never kept too short.
+        return anniversary(recorded, -child.age_years)
     return None
 
 
@@ -160,7 +163,7 @@ def plan(connection: Connection, *, rules: dict[str, Rule], today: date) -> Plan
         )
     }
     children = connection.execute(
-        sa.select(child_t.c.id, child_t.c.date_of_birth, child_t.c.age_years, child_t.c.created_at, child_t.c.cared_for, child_t.c.on_cp_plan, child_t.c.active)
+        sa.select(child_t.c.id, child_t.c.date_of_birth, child_t.c.age_years, child_t.c.age_recorded_on, child_t.c.created_at, child_t.c.cared_for, child_t.c.on_cp_plan, child_t.c.active)
         .where(child_t.c.anonymised_at.is_(None))
         .order_by(child_t.c.id)
     ).all()
@@ -246,6 +249,8 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
     connection.execute(sa.update(parent_t).where(parent_t.c.review_id.in_(reviews)).values(name=None, comment=None))
     connection.execute(sa.delete(draft_t).where(draft_t.c.link_id.in_(links)))
     _forget_phone(connection, child_id=child_id, now=now)
+    anonymise_escalations(connection, child_id=child_id, removed=REMOVED)
+    anonymise_tracking(connection, child_id=child_id, removed=REMOVED)
     connection.execute(
         sa.update(child_t)
         .where(child_t.c.id == child_id)

@@ -16,10 +16,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from voice_app.escalations.services import subject_access_record as escalations_record
 from voice_app.models import AuditEvent, Child, ParentResponse, Review, StaffUser, Statement, Visit, utcnow
 from voice_app.statements.access import load_context
 from voice_app.statements.exports import Audience, statement_document
 from voice_app.statements.reading import read_statement
+from voice_app.tracking.services import subject_access_record as between_reviews_record
 
 FORMAT = "voice-app subject access export"
 FORMAT_VERSION = 1
@@ -112,6 +114,8 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
             for event in events
         ],
         **_phone(db, child_id=child_id, name=name),
+        "escalations": escalations_record(db, child_id=child_id, name=name),
+        **between_reviews_record(db, child_id=child_id, name=name),
     }
     third_party = {
         "note": "Information about people other than the child. Review it before release: it may have to be withheld or redacted.",
@@ -156,6 +160,13 @@ def _parents_feedback(db: Session, review_ids: list[int]) -> list[dict[str, Any]
 def _free_text(record: dict[str, Any]) -> list[tuple[str, str]]:
     """(where, text) for every piece of free text in the child's record."""
     found = [(f"visit {v['id']}: reason declined", v["declined_reason"]) for v in record["visits"] if v["declined_reason"]]
+    for e in record.get("escalations", []):
+        found.append((f"escalation {e['id']}: the worry", e["the_worry"]))
+        found.extend((f"escalation {e['id']}, {s['stage']}: response", s["response"]) for s in e["stages"] if s["response"])
+        if e["outcome_for_child"]:
+            found.append((f"escalation {e['id']}: outcome for the child", e["outcome_for_child"]))
+    for n, d in enumerate(record.get("tracking_discussions", []), start=1):
+        found.extend((f"tracking discussion {n} ({d['held_on']})", text) for text in (d["checked"], d["actions"]) if text)
     for document in record["statements"]:
         sid = document["statement"]["id"]
         for item in [*document["views"], *document["meeting_plan"]]:

@@ -71,6 +71,25 @@ def render_record_pdf(record: dict[str, Any]) -> bytes:
             w.text(f"Statement {s['id']}: begun {s['started_at']}, {_shown(s['end'])}; see statements/statement-{s['id']}.pdf", size=10.5)
     else:
         w.text("None recorded.", size=10.5)
+    w.heading("Escalations (the dispute resolution procedure)")
+    for escalation in record.get("escalations") or [None]:
+        if escalation is None:
+            w.text("None raised.", size=10.5)
+            continue
+        w.text(f"Escalation {escalation['id']}: {escalation['theme']}, raised {escalation['raised_on']} by {_shown(escalation['raised_by'])}", size=10.5)
+        w.text(f"The worry: {escalation['the_worry']}", size=10.5, fill=PRIVATE_BG, indent=4)
+        for stage in escalation["stages"]:
+            w.text(f"{stage['stage']}: began {stage['began_on']}, with {stage['with_whom']}; response: {_shown(stage['response'])}", size=10.5, indent=4)
+        if escalation["closed_on"]:
+            w.text(f"Closed {escalation['closed_on']} at {escalation['closed_at_stage']}. Outcome for the child: {escalation['outcome_for_child']}", size=10.5, indent=4)
+    w.heading("Between reviews: tracking discussions, permanence, plans over a year")
+    between = [
+        *(f"Tracking discussion {d['held_on']} with {d['with_whom']}: {d['checked']}" + (f" Actions: {d['actions']}" if d["actions"] else "") for d in record.get("tracking_discussions", [])),
+        *(f"Plan of permanence at review {p['review_id']}: {p['plan']}" + (f" (why not yet: {p['why_not_yet']})" if p["why_not_yet"] else "") for p in record.get("permanence_at_second_review", [])),
+        *(f"Why the plan has lasted 12 months or more ({r['considered_on']}): {r['reasons']}" for r in record.get("plan_over_a_year_reasons", [])),
+    ]
+    for line in between or ["None recorded."]:
+        w.text(line, size=10.5)
     w.heading("Who saw or changed the record (audit trail)")
     for event in record["audit_trail"] or [None]:
         if event is None:

@@ -18,6 +18,7 @@ from voice_app.reports.figures import (
 )
 from voice_app.reports.lawful import lawful_figures, visit_checks_figure
 from voice_app.reports.model import Figure, TextFigure
+from voice_app.reports.oversight import oversight_figures
 from voice_app.reports.period import LOCAL_TIME, Period
 from voice_app.reports.phone import phone_figures
 from voice_app.reports.told import told_figure
@@ -107,6 +108,7 @@ def assemble(
         told_figure(now, before),
         quotes_figure(bank, queries.responses(connection, period, limit=quote_limit), now, before, limit=quote_limit),
         *report_share(now, before),
+        *oversight_figures(connection, period=period, previous=window.before),
     ]
     for figure in figures:
         if isinstance(figure, Figure):

@@ -106,6 +106,9 @@ class RecordReviewForm(FlaskForm):
         "How the meeting was held", choices=[("", "Not recorded"), *((f.value, f.label) for f in MeetingFormat)], validators=[Optional()]
     )
     chaired_by = SelectField("Who chaired it", choices=[("", "Not recorded"), *((c.value, c.label) for c in ChairRole)], validators=[Optional()])
+    iro_attended = RadioField(
+        "If the child or the social worker chaired it: did the IRO attend?", choices=[("yes", "Yes"), ("no", "No")], validators=[Optional()]
+    )
     participation = RadioField("How the child took part", choices=[(p.value, p.label) for p in Participation], validators=[Optional()])
     late_reason = SelectField(
         "Why it was held after its due date", choices=[("", "Choose a reason"), *((r.value, r.label) for r in LateReason)], validators=[Optional()]
@@ -133,7 +136,17 @@ class RecordReviewForm(FlaskForm):
         if self.held_on.data > date.today():
             self.held_on.errors.append("The date it was held cannot be in the future.")
             return False
-        return self._participation_ok() & self._lateness_ok()
+        return self._participation_ok() & self._lateness_ok() & self._iro_attendance_ok()
+
+    def _iro_attendance_ok(self) -> bool:
+        """The IRO stays responsible for a review someone else chairs: say whether they were there."""
+        if self.kind != ReviewKind.CARED_FOR or self.chaired_by.data not in (ChairRole.CHILD.value, ChairRole.SOCIAL_WORKER.value):
+            self.iro_attended.data = None
+            return True
+        if self.iro_attended.data not in ("yes", "no"):
+            self.iro_attended.errors.append("Say whether the IRO attended the review someone else chaired.")
+            return False
+        return True
 
     def _participation_ok(self) -> bool:
         age = self.age_on(self.held_on.data)

@@ -41,4 +41,4 @@ def suggested_participation(db: Session, *, review: Review) -> tuple[Participati
         return Participation.PN1, f"{given} and asked to come and speak for themselves. If they did not come, their statement means PN6."
     if "not" in menu[ATTEND] and "advocate" in menu[SHARE]:
         return Participation.PN5, f"{given} and asked an advocate to speak for them without coming."
-    return Participation.PN6, f"{given}. If they also came and spoke, or an advocate spoke for them, choose that instead."
+    return Participation.PN6, f"{given}. If they also came and spoke, or an advocate or the IRO spoke for them, choose that instead."

@@ -211,6 +211,7 @@ def record_review_outcome(review_id: int):
         form.participation.data = review.participation.value if review.participation else None
         form.late_reason.data = review.late_reason.value if review.late_reason else ""
         form.late_reason_other.data = review.late_reason_other or ""
+        form.iro_attended.data = {True: "yes", False: "no"}.get(review.iro_attended)
     elif form.validate_on_submit():
         status = ReviewStatus(form.outcome.data)
         record_review(
@@ -225,9 +226,13 @@ def record_review_outcome(review_id: int):
             late_reason_other=form.late_reason_other.data,
             child=child,
             nation=_nation(),
+            iro_attended={"yes": True, "no": False}.get(form.iro_attended.data or ""),
         )
         if status == ReviewStatus.HELD:
             flash(f"Recorded as held on {form.held_on.data:%-d %B %Y}.", "success")
+            if review.kind == ReviewKind.CARED_FOR and review.stage == ReviewStage.SECOND:
+                # The second cared-for review asks whether the child has a plan of permanence (voice_app/tracking).
+                return redirect(url_for("tracking.permanence", review_id=review.id))
         else:
             flash("Recorded as cancelled." if status == ReviewStatus.CANCELLED else "Recorded as not happened yet: it is booked again.", "success")
         return redirect(url_for("staff.child", child_id=child.id))
@@ -291,7 +296,10 @@ def edit_child(child_id: int):
 
 def _edit_child(child: Child | None):
     session = db.session()
+    # An age given without a date of birth grows older: the form shows (and keeps) today's.
     form = ChildForm(obj=child)
+    if child is not None and child.date_of_birth is None and child.age_years is not None and not form.is_submitted():
+        form.age_years.data = child.age_on(date.today())
     form.iro_id.choices = [(iro.id, iro.display_name) for iro in active_iros(session)]
     if not form.iro_id.choices:
         abort(409)
@@ -299,6 +307,7 @@ def _edit_child(child: Child | None):
         target = child or Child(preferred_name="", case_reference="")
         before = snapshot(child, [field.name for field in form if field.name != "csrf_token"])
         form.populate_obj(target)
+        target.age_recorded_on = date.today() if target.date_of_birth is None and target.age_years is not None else None
         target.preferred_name = target.preferred_name.strip()
         target.case_reference = target.case_reference.strip()
         session.add(target)

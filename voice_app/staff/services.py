@@ -247,6 +247,7 @@ def record_review(
     late_reason_other: str | None = None,
     child: Child | None = None,
     nation: str = DEFAULT_NATION,
+    iro_attended: bool | None = None,
 ) -> Review:
     """Record what became of a review: held (on a day, in a format, chaired by someone, how the child took part, why late), cancelled, or not yet.
 
@@ -263,6 +264,9 @@ def record_review(
     if held:
         review.format_used = format_used
         review.chaired_by = chaired_by
+    # Asked only when the child or a social worker chaired a cared-for review (the IRO chairs otherwise).
+    others_chair = held and review.kind == ReviewKind.CARED_FOR and chaired_by in (ChairRole.CHILD, ChairRole.SOCIAL_WORKER)
+    review.iro_attended = iro_attended if others_chair else None
     review.participation = participation if held else None
     review.late_reason = late_reason if held else None
     other = (late_reason_other or "").strip()

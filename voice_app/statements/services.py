@@ -124,6 +124,23 @@ def save_response(db: Session, *, record: StatementRecord, question_id: str, we_
     return response
 
 
+def tell_child_at_next_visit(db: Session, *, statement_id: int, question_id: str | None, words: str, by: StaffUser) -> ChildResponse:
+    """Add words for the child to "you said, we did" on one thing they raised (the general item when the question is not
+    one they answered), so the recap at their next visit shows it. Earlier words there are kept, the new ones follow."""
+    from voice_app.statements.access import load_context
+    from voice_app.statements.reading import read_statement
+
+    context = load_context(db, statement_id)
+    if context is None:
+        raise StatementActionError("That statement is not there any more.")
+    record = read_statement(db, context)
+    item_id = question_id if question_id in record.raised else GENERAL_ITEM
+    _check_words(words, missing="Write what was done, in words for the child.")
+    earlier = record.responses.get(item_id)
+    combined = f"{earlier.we_did}\n\n{words}" if earlier is not None and words not in earlier.we_did else words
+    return save_response(db, record=record, question_id=item_id, we_did=combined, by=by)
+
+
 def save_attention_action(db: Session, *, record: StatementRecord, question_id: str, action: str, by: StaffUser) -> AttentionAction:
     """Record (or change) what the IRO did about one answer that needed attention; the child never sees it."""
     if question_id not in {item.question_id for item in record.attention}:
@@ -199,5 +216,6 @@ __all__ = [
     "save_notes",
     "save_response",
     "set_review_record",
+    "tell_child_at_next_visit",
     "withdraw_release",
 ]
