@@ -40,7 +40,7 @@ STAFF_POSTS = {
     "handover.waiting_answer": "/statements/1/waiting-answers",
     "sso_admin.decide": "/admin/single-sign-on/approvals/1",
 }
-PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "mfa.challenge", "mfa.recovery", "sso.start", "sso.callback", "sso.hand_back"}
+PUBLIC = {"static", "health.healthz", "health.readyz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "mfa.challenge", "mfa.recovery", "sso.start", "sso.callback", "sso.hand_back"}
 
 
 @pytest.fixture
