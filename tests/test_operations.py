@@ -60,7 +60,9 @@ def test_the_proxys_request_id_is_kept_and_anyone_elses_is_replaced(proxied_app)
     client = proxied_app.test_client()
     from_proxy = client.get("/healthz", headers={"X-Request-ID": "proxy-4f2a9c1e"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert from_proxy.headers["X-Request-ID"] == "proxy-4f2a9c1e"
-    from_visitor = client.get("/healthz", headers={"X-Request-ID": "chosen-by-a-visitor"}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    from_visitor = client.get(
+        "/healthz", headers={"X-Request-ID": "chosen-by-a-visitor"}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
     assert from_visitor.headers["X-Request-ID"] != "chosen-by-a-visitor"
     nonsense = client.get("/healthz", headers={"X-Request-ID": "<script>"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert nonsense.headers["X-Request-ID"] != "<script>" and len(nonsense.headers["X-Request-ID"]) == 32
@@ -77,7 +79,7 @@ def test_json_log_lines_carry_the_request_id_and_the_route_not_the_address(proxi
     stream = io.StringIO()
     handler = configure_logging("json", stream=stream)
     try:
-        response = proxied_app.test_client().get("/p/a-secret-parent-token")
+        response = proxied_app.test_client().get("/p/a-secret-parent-token/start")
     finally:
         logging.getLogger().removeHandler(handler)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
