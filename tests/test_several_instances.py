@@ -488,3 +488,16 @@ def test_two_phone_sweeps_at_once_end_each_phone_once(app, database_url, make):
     with Session(app.extensions["voice_app_engine"]) as db:
         audited = db.exec(select(AuditEvent.detail).where(AuditEvent.action == "phone.ended.unused")).all()
         assert sorted(audited) == sorted(set(audited)) and len(audited) == 6
+
+
+def test_two_retention_runs_at_once_dispose_of_each_record_once(app, database_url, make):
+    iro = make.staff(Role.IRO)
+    # Records kept until the 75th anniversary of birth, long past, and closed: due today.
+    children = [make.child(iro, date_of_birth=date(1940, 1, 1), active=False, cared_for=True) for _ in range(3)]
+    results = _run_twice_at_once(_voice_app("retention", "--apply"), _environment(ENV="test", DATABASE_URL=database_url))
+    assert [result.returncode for result in results] == [0, 0], [result.stderr for result in results]
+    # One run did it all; the other, taking its turn after, found nothing due.
+    assert sorted("Nothing is due" in result.stdout for result in results) == [False, True]
+    with Session(app.extensions["voice_app_engine"]) as db:
+        audited = db.exec(select(AuditEvent.child_id).where(AuditEvent.action == "records.retention_anonymised")).all()
+        assert sorted(audited) == sorted(child.id for child in children)
