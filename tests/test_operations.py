@@ -7,11 +7,13 @@ import json
 import logging
 
 import pytest
+from sqlmodel import SQLModel
 
 from tests.conftest import make_settings
 from voice_app import cli, create_app
 from voice_app.config import ConfigError, Settings
 from voice_app.crypto import new_key
+from voice_app.db import make_engine
 from voice_app.migrate import upgrade
 from voice_app.operations import configure_logging
 from voice_app.serving import gunicorn_options
@@ -32,12 +34,18 @@ def test_readiness_says_ready_on_a_current_schema(proxied_app):
     assert response.json == {"status": "ready", "database": "ok", "schema": "current", "shared_store": "not used"}
 
 
-def test_readiness_is_503_when_the_schema_is_behind_but_the_process_is_alive(app):
-    # The test database is built from the models, without Alembic's revision: as if `db upgrade` had not run.
+def test_readiness_is_503_when_the_schema_is_behind_but_the_process_is_alive(tmp_path):
+    # A database built from the models without Alembic's revision: as if `db upgrade` had not run.
+    url = f"sqlite:///{tmp_path / 'behind.db'}"
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    app = create_app(settings=make_settings(url))
     client = app.test_client()
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json["schema"] == "behind" and response.json["status"] == "not ready"
     assert client.get("/healthz").status_code == 200
+    app.extensions["voice_app_engine"].dispose()
 
 
 def test_readiness_is_503_when_the_shared_store_is_unreachable(tmp_path):
@@ -120,3 +128,11 @@ def test_gunicorn_runs_threaded_workers_and_believes_no_forwarded_header_itself(
     assert options["worker_class"] == "gthread" and options["workers"] == 3 and options["threads"] == 4
     assert options["forwarded_allow_ips"] == "" and options["bind"] == "127.0.0.1:8000"
     assert gunicorn_options(Settings(), host="::1", port=8000, workers=1, threads=1)["bind"] == "[::1]:8000"
+
+
+def test_readiness_stays_ready_when_a_newer_version_has_upgraded_the_schema(proxied_app):
+    # A rolling deploy: the next version's `db upgrade` ran; this older instance serves until its turn.
+    with proxied_app.extensions["voice_app_engine"].begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'from_a_newer_version'")
+    response = proxied_app.test_client().get("/readyz")
+    assert response.status_code == 200 and response.json["schema"] == "newer"

@@ -20,10 +20,10 @@ def healthz():
 
 
 @cache
-def _head() -> str | None:
-    from voice_app.migrate import head_revision
+def _revisions() -> tuple[str | None, frozenset[str]]:
+    from voice_app.migrate import head_revision, known_revisions
 
-    return head_revision()
+    return head_revision(), frozenset(known_revisions())
 
 
 def _schema_state() -> str:
@@ -32,7 +32,12 @@ def _schema_state() -> str:
             current = MigrationContext.configure(connection).get_current_revision()
     except Exception:  # noqa: BLE001 - any failure means the database cannot be used
         return "unreachable"
-    return "current" if current == _head() else "behind"
+    head, known = _revisions()
+    if current == head:
+        return "current"
+    # A revision this code does not know was written by a newer version during a rolling deploy: this
+    # instance keeps serving until its turn to restart (migrations are additive within a release).
+    return "behind" if current is None or current in known else "newer"
 
 
 def _shared_store_state() -> str:
@@ -51,7 +56,7 @@ def readyz():
 
     A load balancer sends visits only to instances that answer 200 here; /healthz only says the process lives."""
     schema, store = _schema_state(), _shared_store_state()
-    ready = schema == "current" and store in {"ok", "not used"}
+    ready = schema in {"current", "newer"} and store in {"ok", "not used"}
     body = {
         "status": "ready" if ready else "not ready",
         "database": "unreachable" if schema == "unreachable" else "ok",
