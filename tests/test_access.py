@@ -187,7 +187,9 @@ def test_route_by_role_matrix(attack_world, endpoint, method):
         client = attack_world.client(role)
         response = client.get(url) if method == "GET" else client.post(url, {})
         outcomes[ROLES[role]] = response.status_code
-        assert response.status_code < 500, (role, response.status_code)
+        # /readyz says 503 "behind" here: the test database is built from the models, never stamped by Alembic.
+        not_ready = endpoint == "health.readyz" and response.status_code == 503 and response.json["schema"] == "behind"
+        assert response.status_code < 500 or not_ready, (role, response.status_code)
         if endpoint in SIGN_OUT_ROUTES and role in allowed:
             assert denied(client.get("/account/sessions")), f"{url} as {ROLES[role]} left the session open"
             continue
