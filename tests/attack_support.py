@@ -42,6 +42,7 @@ ROLES = {"A": "anonymous", "P": "parent", "I": "iro", "O": "other iro", "M": "ma
 RULES: dict[str, tuple[str, str]] = {
     "static": ("/static/css/staff.css", "APIOMDCFT"),
     "health.healthz": ("/healthz", "APIOMDCFT"),
+    "health.readyz": ("/readyz", "APIOMDCFT"),
     "credits.credits": ("/credits", "APIOMDCFT"),
     "auth.index": ("/", "IOMDT"),
     "auth.sign_in": ("/sign-in", "APIOMDFT"),

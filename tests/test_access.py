@@ -40,7 +40,7 @@ STAFF_POSTS = {
     "handover.waiting_answer": "/statements/1/waiting-answers",
     "sso_admin.decide": "/admin/single-sign-on/approvals/1",
 }
-PUBLIC = {"static", "health.healthz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "mfa.challenge", "mfa.recovery", "sso.start", "sso.callback", "sso.hand_back"}
+PUBLIC = {"static", "health.healthz", "health.readyz", "credits.credits", "auth.index", "auth.sign_in", "auth.sign_out", "mfa.challenge", "mfa.recovery", "sso.start", "sso.callback", "sso.hand_back"}
 
 
 @pytest.fixture
@@ -187,7 +187,9 @@ def test_route_by_role_matrix(attack_world, endpoint, method):
         client = attack_world.client(role)
         response = client.get(url) if method == "GET" else client.post(url, {})
         outcomes[ROLES[role]] = response.status_code
-        assert response.status_code < 500, (role, response.status_code)
+        # /readyz says 503 "behind" here: the test database is built from the models, never stamped by Alembic.
+        not_ready = endpoint == "health.readyz" and response.status_code == 503 and response.json["schema"] == "behind"
+        assert response.status_code < 500 or not_ready, (role, response.status_code)
         if endpoint in SIGN_OUT_ROUTES and role in allowed:
             assert denied(client.get("/account/sessions")), f"{url} as {ROLES[role]} left the session open"
             continue

@@ -13,6 +13,7 @@ from voice_app.config import PROJECT_ROOT, Settings
 from voice_app.cookies import SessionCookieInterface
 from voice_app.extensions import babel, csrf, limiter, login_manager
 from voice_app.inputs import install_input_rules
+from voice_app.operations import install_operations
 from voice_app.security import install_child_mode_lock, install_security_headers, install_temporary_password_gate
 from voice_app.web_assets import install_web_assets
 
@@ -66,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     limiter.init_app(app)
     _init_mail(app)
     _init_login(app)
+    install_operations(app, trusted_proxy=settings.trusted_proxy)  # request ids; forwarded headers from the proxy only
     install_security_headers(app)
     install_web_assets(app)
     install_child_mode_lock(app)

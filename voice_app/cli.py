@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from voice_app.config import PROJECT_ROOT, ConfigError, Settings
+from voice_app.serving import waitress_options  # noqa: F401 - where the tests and benches look for it
 
 DEMO_DB = PROJECT_ROOT / "instance" / "voice-app-demo.db"
 # One Waitress thread per core: requests are CPU-bound under the GIL, and more threads only queue
@@ -28,13 +29,23 @@ def _make_app(settings: Settings):
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    """Bring the database up to the newest schema."""
-    from voice_app.migrate import current_revision, upgrade
+    """Bring the database up to the newest schema, holding the database's upgrade lock."""
+
+    from voice_app.db import exclusive
 
     settings = _settings(args)
-    upgrade(settings.database_url, args.revision)
+    # Instances starting together take turns: the first upgrades, the next waits, then finds nothing to do.
+    with exclusive(settings.database_url, "upgrade"):
+        _upgrade_holding_the_lock(settings, args.revision)
+    return 0
+
+
+def _upgrade_holding_the_lock(settings: Settings, revision: str) -> None:
+    from voice_app.migrate import current_revision, upgrade
+
+    upgrade(settings.database_url, revision)
     print(f"Database is at revision {current_revision(settings.database_url)}.")
-    if args.revision == "head":
+    if revision == "head":
         from voice_app.db import make_engine, standalone_session
         from voice_app.staff.services import fill_missing_due_dates
 
@@ -42,7 +53,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         with standalone_session(engine) as db:
             print(f"Due dates worked out for the reviews of {fill_missing_due_dates(db, nation=settings.nation)} children.")
         engine.dispose()
-    return 0
 
 
 def cmd_db_current(args: argparse.Namespace) -> int:
@@ -85,33 +95,35 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def waitress_options(settings: Settings) -> dict[str, object]:
-    """How Waitress treats forwarded headers: believed only from the one proxy the service names."""
-    options: dict[str, object] = {"ident": "voice-app", "clear_untrusted_proxy_headers": True}
-    if settings.trusted_proxy:
-        options.update(
-            trusted_proxy=settings.trusted_proxy,
-            trusted_proxy_count=1,
-            trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for"},
-        )
-    return options
-
-
-def serve(settings: Settings, *, host: str, port: int, threads: int) -> None:
-    """Serve the app with Waitress, a production WSGI server."""
-    from waitress import serve as waitress_serve
-
+def serve(settings: Settings, *, host: str, port: int, threads: int, server: str = "waitress", workers: int = 1) -> None:
+    """Serve the app: gunicorn's worker processes (Linux) or Waitress (the demo, Windows)."""
     from voice_app import create_app
+    from voice_app.operations import configure_logging
+    from voice_app.serving import gunicorn_options, run_gunicorn, run_waitress
 
-    app = create_app(settings=settings)
-    print(f"voice-app is serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
+    configure_logging(settings.log_format)
     if settings.env == "production" and not settings.trusted_proxy:
         print(
             "VOICE_APP_TRUSTED_PROXY is not set: requests through an HTTPS proxy will look like plain http "
             "(no HSTS) and share one rate limit. Set it to the proxy's address.",
             file=sys.stderr,
         )
-    waitress_serve(app, host=host, port=port, threads=threads, **waitress_options(settings))
+    if server == "gunicorn":
+        print(
+            f"voice-app is serving on http://{host}:{port}/ with {workers} worker process(es) x {threads} threads "
+            "(SIGHUP restarts them gracefully; Ctrl+C stops)",
+            flush=True,
+        )
+
+        def build_app():
+            configure_logging(settings.log_format)  # in each worker, after gunicorn set up its own logging
+            return create_app(settings=settings)
+
+        run_gunicorn(build_app, gunicorn_options(settings, host=host, port=port, workers=workers, threads=threads))
+        return
+    app = create_app(settings=settings)
+    print(f"voice-app is serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
+    run_waitress(app, host=host, port=port, threads=threads)
 
 
 def _check_schema(settings: Settings) -> bool:
@@ -142,10 +154,18 @@ def _check_keys(settings: Settings) -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve on a database that is already migrated."""
+    from voice_app.serving import THREADS_PER_WORKER, default_workers
+
     settings = _settings(args)
+    if args.server == "gunicorn":
+        settings.workers = args.workers or default_workers()
+    else:
+        settings.workers = 1  # Waitress is one process (its threads share the rate limits)
+    settings.check()  # again, now the number of processes is known (memory:// with several is refused)
     if not _check_schema(settings) or not _check_keys(settings):
         return 2
-    serve(settings, host=args.host, port=args.port, threads=args.threads)
+    threads = args.threads or (THREADS_PER_WORKER if args.server == "gunicorn" else DEFAULT_THREADS)
+    serve(settings, host=args.host, port=args.port, threads=threads, server=args.server, workers=settings.workers)
     return 0
 
 
@@ -174,7 +194,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  {account.role.label:8} {account.email}")
     if args.no_serve:
         return 0
-    serve(settings, host=args.host, port=args.port, threads=args.threads)
+    serve(settings, host=args.host, port=args.port, threads=args.threads, server="waitress")
     return 0
 
 
@@ -198,10 +218,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="set up the data and stop")
     demo.set_defaults(handler=cmd_demo)
 
-    serve_cmd = commands.add_parser("serve", help="serve with Waitress (production WSGI server)")
+    from voice_app.serving import DEFAULT_SERVER, SERVERS
+
+    serve_cmd = commands.add_parser("serve", help="serve with gunicorn's worker processes (Linux) or Waitress")
     serve_cmd.add_argument("--host", default=os.environ.get("VOICE_APP_HOST", "127.0.0.1"))
     serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("VOICE_APP_PORT", "8000")))
-    serve_cmd.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    serve_cmd.add_argument(
+        "--server",
+        choices=SERVERS,
+        default=os.environ.get("VOICE_APP_SERVER", DEFAULT_SERVER),
+        help=f"gunicorn (several processes, Linux) or waitress (one process; Windows); default {DEFAULT_SERVER}",
+    )
+    serve_cmd.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("VOICE_APP_WORKERS", "0") or 0),
+        help="gunicorn worker processes (default VOICE_APP_WORKERS, else one per core)",
+    )
+    serve_cmd.add_argument("--threads", type=int, default=0, help="threads per process (default 4 per gunicorn worker; one per core under Waitress)")
     _add_db_url(serve_cmd)
     serve_cmd.set_defaults(handler=cmd_serve)
 

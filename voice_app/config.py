@@ -63,6 +63,11 @@ class Settings:
     phone_join_minutes: int = 10  # how long a joining code shown on the tablet works
     phone_unlock_minutes: int = 10  # an unlocked phone locks again after this long unused
     phone_unused_days: int = 90  # a phone not used for this long ends by itself
+    # Several processes (docs/deploying.md): worker processes of this instance (`serve --workers`; 0 means
+    # one per core) and how many instances share the database. Above one, rate limits need a shared store.
+    workers: int = 1
+    instances: int = 1
+    log_format: str = "text"  # or json: one JSON object per line for a log collector
     duty_email: str = ""  # the duty manager's inbox: safety alerts go here when the child's IRO is away
     quick_exit_url: str = "https://www.bbc.co.uk/weather"
     extra: dict[str, object] = field(default_factory=dict)
@@ -91,10 +96,11 @@ class Settings:
         settings.mail_from = (get("MAIL_FROM") or "").strip()
         settings.duty_email = (get("DUTY_EMAIL") or "").strip()
         settings.quick_exit_url = (get("QUICK_EXIT_URL") or settings.quick_exit_url).strip()
+        settings.log_format = (get("LOG_FORMAT") or settings.log_format).strip().lower()
         for name in (
             "session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes",
             "feedback_link_days", "smtp_port", "smtp_timeout_seconds", "mail_max_attempts",
-            "phone_join_minutes", "phone_unlock_minutes", "phone_unused_days",
+            "phone_join_minutes", "phone_unlock_minutes", "phone_unused_days", "workers", "instances",
         ):
             raw = get(name.upper())
             if raw:
@@ -121,6 +127,9 @@ class Settings:
                 raise ConfigError("Production needs secure cookies; unset VOICE_APP_SECURE_COOKIES.")
         self.check_encryption()
         self.check_mail()
+        self.check_shared_state()
+        if self.log_format not in {"text", "json"}:
+            raise ConfigError(f"VOICE_APP_LOG_FORMAT is {self.log_format!r}; use text or json.")
         if not self.quick_exit_url.startswith("https://"):
             raise ConfigError("VOICE_APP_QUICK_EXIT_URL must be an https:// address of a neutral site.")
         if min(self.phone_join_minutes, self.phone_unlock_minutes, self.phone_unused_days) < 1:
@@ -165,6 +174,26 @@ class Settings:
             raise ConfigError("VOICE_APP_SMTP_HOST is set, so VOICE_APP_MAIL_FROM must be the address email comes from.")
         if not 1 <= self.smtp_port <= 65535 or self.smtp_timeout_seconds < 1 or self.mail_max_attempts < 1:
             raise ConfigError("VOICE_APP_SMTP_PORT, VOICE_APP_SMTP_TIMEOUT_SECONDS and VOICE_APP_MAIL_MAX_ATTEMPTS must be positive.")
+
+    @property
+    def processes(self) -> int:
+        """How many processes serve this service at once (0 workers means one per core)."""
+        workers = self.workers if self.workers > 0 else (os.cpu_count() or 1)
+        return workers * max(self.instances, 1)
+
+    def check_shared_state(self) -> None:
+        """Rate limits kept in each process's memory are wrong with several processes: production refuses."""
+        if self.workers < 0 or self.instances < 1:
+            raise ConfigError("VOICE_APP_WORKERS must be 0 (one per core) or more, and VOICE_APP_INSTANCES at least 1.")
+        shared = not self.rate_limit_storage_uri.startswith("memory://")
+        if self.env == "production" and self.rate_limits_enabled and not shared and self.processes > 1:
+            raise ConfigError(
+                f"Refusing to start in production with {self.processes} processes ({self.workers or 'one per core'} "
+                f"worker(s) x {self.instances} instance(s)) and rate limits kept in each process's memory "
+                "(VOICE_APP_RATE_LIMIT_STORAGE_URI=memory://): each process would count sign-in tries on its own, "
+                "so every limit would multiply. Set VOICE_APP_RATE_LIMIT_STORAGE_URI to a shared Redis, for example "
+                "redis://127.0.0.1:6379/0 (docs/deploying.md), or serve one process: --workers 1 and VOICE_APP_INSTANCES=1."
+            )
 
     @property
     def mail_enabled(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,3 +93,78 @@ def database_answers(bind: Engine) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "not answering"
         return False
+
+
+def _lock_key(name: str) -> int:
+    """A stable 64-bit advisory-lock key for a job's name (the same on every machine)."""
+    return int.from_bytes(hashlib.sha256(f"voice-app:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def exclusive(url: str, name: str) -> Iterator[None]:
+    """Hold the database-wide lock `name` (waiting for whoever has it) while the block runs.
+
+    PostgreSQL: a session advisory lock, held by its own connection, so every machine that shares the
+    database takes turns and a crashed holder lets go at once. SQLite (one machine): an exclusive lock
+    on a file beside the database. Used by `db upgrade` and by the cron jobs that must not overlap."""
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        lock_engine = create_engine(url, poolclass=_null_pool())
+        try:
+            with lock_engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _lock_key(name)})
+                connection.commit()
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _lock_key(name)})
+                    connection.commit()
+        finally:
+            lock_engine.dispose()
+        return
+    if not parsed.database or parsed.database == ":memory:":
+        yield  # a database in this process's memory: nobody else can reach it
+        return
+    path = Path(f"{parsed.database}.{name}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        _lock_file(handle)
+        try:
+            yield
+        finally:
+            _unlock_file(handle)
+
+
+def _null_pool():
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
+
+
+def _lock_file(handle) -> None:
+    if os.name == "nt":  # pragma: no cover - Windows
+        import msvcrt
+
+        handle.seek(0)
+        while True:
+            try:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue  # LK_LOCK gives up after ten seconds; keep waiting like the other databases do
+    import fcntl
+
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+
+def _unlock_file(handle) -> None:
+    if os.name == "nt":  # pragma: no cover - Windows
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

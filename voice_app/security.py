@@ -120,7 +120,7 @@ def install_child_mode_lock(app: Flask) -> None:
 
 
 # Pages someone with a temporary password may still reach: choosing their own, signing out, and pages with no data.
-TEMPORARY_PASSWORD_OPEN = frozenset({"auth.change_password", "auth.sign_out", "static", "health.healthz", "credits.credits"})
+TEMPORARY_PASSWORD_OPEN = frozenset({"auth.change_password", "auth.sign_out", "static", "health.healthz", "health.readyz", "credits.credits"})
 
 
 def install_temporary_password_gate(app: Flask) -> None:

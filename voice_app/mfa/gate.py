@@ -13,7 +13,7 @@ from voice_app.mfa.policy import required_for
 from voice_app.mfa.services import is_enrolled
 
 # Pages someone who must set up an app may still reach: setting it up, signing out, and pages with no data.
-SETUP_OPEN = frozenset({"mfa.set_up", "auth.sign_out", "static", "health.healthz", "credits.credits"})
+SETUP_OPEN = frozenset({"mfa.set_up", "auth.sign_out", "static", "health.healthz", "health.readyz", "credits.credits"})
 # How this browser's staff session began. Sign-ins through the council's identity provider rely on the
 # council's own multi-factor rules, so the service's rule is for password sign-ins only: the provider's
 # sign-in sets this key to PROVIDER right after sign_in_browser() (which clears the cookie, so it never

@@ -8,13 +8,14 @@ import argparse
 def cmd_sweep(args: argparse.Namespace) -> int:
     """End phones of children who left care or whose plan ended, and phones unused for the service's period."""
     from voice_app.config import Settings
-    from voice_app.db import make_engine, standalone_session
+    from voice_app.db import exclusive, make_engine, standalone_session
     from voice_app.phone.devices import sweep_devices
 
     settings = Settings.for_command(getattr(args, "database_url", None))
     engine = make_engine(settings.database_url)
     try:
-        with standalone_session(engine) as session:
+        # Two machines at once take turns (and each phone ends at most once anyway: end_device is conditional).
+        with exclusive(settings.database_url, "phones-sweep"), standalone_session(engine) as session:
             ended = sweep_devices(session, unused_days=settings.phone_unused_days)
     finally:
         engine.dispose()

@@ -13,7 +13,7 @@ from voice_app.sessions import SESSION_KEY
 
 # Set beside child mode when a practitioner hands their device over (see routes.hand_over).
 INVITATION_KEY = "practitioner_invitation"
-OPEN_ENDPOINTS = frozenset({"static", "health.healthz", "credits.credits", "auth.sign_out", "auth.sign_in"})
+OPEN_ENDPOINTS = frozenset({"static", "health.healthz", "health.readyz", "credits.credits", "auth.sign_out", "auth.sign_in"})
 ENDED = "Your access for that conference has ended: it has been held, or the invitation was withdrawn. Thank you for gathering the child's views."
 
 

@@ -88,7 +88,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     import logging
     from datetime import date
 
-    from voice_app.db import make_engine
+    from voice_app.db import exclusive, make_engine
     from voice_app.records.retention import RetentionError, apply, load_rules, plan
 
     settings = Settings.for_command(getattr(args, "database_url", None))
@@ -98,8 +98,10 @@ def cmd_retention(args: argparse.Namespace) -> int:
         print(f"voice-app retention: {exc}", file=sys.stderr)
         return 2
     engine = make_engine(settings.database_url)
+    # Two machines running this from cron at once take turns: the second plans after the first has
+    # committed, so each record is disposed of (and audited) once.
     try:
-        with engine.begin() as connection:
+        with exclusive(settings.database_url, "retention"), engine.begin() as connection:
             due = plan(connection, rules=rules, today=date.today())
             for line in due.held:
                 print(f"  held: {line}")
