@@ -87,6 +87,7 @@ def setup(visit_id: int):
             parts=parts,
             scribing=bool(form.scribing.data),
             about_review_id=about_review_id,
+            access=form.access_settings(),
         )
         handover, token = start_handover(
             session_db,
