@@ -11,8 +11,17 @@ from voice_app.models import AuditEvent, Handover
 
 pytest_plugins = ["tests.child_support"]
 
-ONE_SWITCH = {"access": "auto", "scan_s": "2.5", "dwell_s": "1.5", "accept_s": "0.3", "ignore_s": "1", "loops": "4",
-              "speak": "y", "move_key": " ", "choose_key": "Enter"}
+ONE_SWITCH = {
+    "access": "auto",
+    "scan_s": "2.5",
+    "dwell_s": "1.5",
+    "accept_s": "0.3",
+    "ignore_s": "1",
+    "loops": "4",
+    "speak": "y",
+    "move_key": " ",
+    "choose_key": "Enter",
+}
 
 
 def _handover(db, tablet) -> Handover:
@@ -35,8 +44,16 @@ def test_one_switch_chosen_at_hand_over_reaches_the_childs_page(hand_over, db):
     page = tablet.client.get(tablet.url()).get_data(as_text=True)
     assert re.search(r'<script src="/static/js/child-scan\.[0-9a-f]{12}\.js" defer>', page)
     assert re.search(r'<link rel="stylesheet" href="/static/css/child-scan\.[0-9a-f]{12}\.css">', page)
-    for attribute in ('data-access="auto"', 'data-scan-ms="2500"', 'data-accept-ms="300"', 'data-ignore-ms="1000"',
-                      'data-loops="4"', 'data-scan-speak="true"', 'data-move-key=" "', 'data-choose-key="Enter"'):
+    for attribute in (
+        'data-access="auto"',
+        'data-scan-ms="2500"',
+        'data-accept-ms="300"',
+        'data-ignore-ms="1000"',
+        'data-loops="4"',
+        'data-scan-speak="true"',
+        'data-move-key=" "',
+        'data-choose-key="Enter"',
+    ):
         assert attribute in page
     assert "Press your switch when the picture you want is highlighted." in page
     # Kept for time offline too, with the rest of the conversation's files.
@@ -61,7 +78,8 @@ def test_hand_over_refuses_timings_out_of_bounds_and_one_key_for_two_switches(ha
 
 def test_stored_settings_are_kept_within_bounds_whatever_is_stored():
     assert settings_from({"mode": "auto", "scan_ms": 1, "dwell_ms": 99999, "accept_ms": -5, "loops": 0}) == AccessSettings(
-        mode="auto", scan_ms=500, dwell_ms=5000, accept_ms=0, loops=1)
+        mode="auto", scan_ms=500, dwell_ms=5000, accept_ms=0, loops=1
+    )
     assert settings_from({"mode": "step", "move_key": "Enter", "choose_key": "Enter"}).move_key == " "
     assert settings_from({"mode": "rm -rf", "move_key": "<script>"}) == AccessSettings()
     assert stored_settings("{not json") == AccessSettings() and stored_settings(None) == AccessSettings()
@@ -70,7 +88,9 @@ def test_stored_settings_are_kept_within_bounds_whatever_is_stored():
 def test_the_iro_changes_how_the_child_answers_with_their_password_without_taking_the_tablet_back(hand_over, db):
     tablet = hand_over()
     form = tablet.client.get("/child/access")
-    assert form.status_code == 200 and re.search(r'<input checked id="access-0" name="access" type="radio" value="touch">', form.get_data(as_text=True))
+    assert form.status_code == 200 and re.search(
+        r'<input checked id="access-0" name="access" type="radio" value="touch">', form.get_data(as_text=True)
+    )
     changed = tablet.client.post("/child/access", {**ONE_SWITCH, "access": "step", "secret": PASSWORD})
     assert changed.status_code == 302 and changed.headers["Location"].endswith("/child/")
     assert stored_settings(_handover(db, tablet).access).mode == "step"

@@ -8,17 +8,17 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'i29_0001'
-down_revision = 'i18b_0008'
+revision = "i29_0001"
+down_revision = "i18b_0008"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('handover') as batch:
-        batch.add_column(sa.Column('access', sa.String(length=400), nullable=True))
+    with op.batch_alter_table("handover") as batch:
+        batch.add_column(sa.Column("access", sa.String(length=400), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('handover') as batch:
-        batch.drop_column('access')
+    with op.batch_alter_table("handover") as batch:
+        batch.drop_column("access")

@@ -14,8 +14,21 @@ from flask_babel import lazy_gettext as _l
 
 MODES = ("touch", "auto", "step", "dwell")
 # Keys a switch interface may send (KeyboardEvent.key), with the names the IRO sees.
-KEYS = {" ": "Space", "Enter": "Enter", "1": "1", "2": "2", "3": "3", "4": "4", "F1": "F1", "F2": "F2",
-        "F3": "F3", "F4": "F4", "ArrowRight": "→", "ArrowLeft": "←", "Tab": "Tab"}
+KEYS = {
+    " ": "Space",
+    "Enter": "Enter",
+    "1": "1",
+    "2": "2",
+    "3": "3",
+    "4": "4",
+    "F1": "F1",
+    "F2": "F2",
+    "F3": "F3",
+    "F4": "F4",
+    "ArrowRight": "→",
+    "ArrowLeft": "←",
+    "Tab": "Tab",
+}
 # Bounds in milliseconds: speed and dwell 0.5 to 5 s, acceptance up to 2 s, the ignore delay up to 3 s.
 SCAN_RANGE = (500, 5000)
 ACCEPT_RANGE = (0, 2000)
