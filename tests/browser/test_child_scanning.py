@@ -26,15 +26,18 @@ def service(make):
     return dict(iro=iro, ana=ana, visit=visit)
 
 
-def hand_over(page, live_url, child, *, access, settings=None, speak=False):
+def hand_over(page, live_url, child, *, access, settings=None, speak=False, language=None, fake_clock=True):
     """Jo hands the tablet over for the younger views, with this way of answering; then time stands still."""
-    page.clock.install()
+    if fake_clock:
+        page.clock.install()
     sign_in(page, live_url, "jo@example.org", PASSWORD)
     page.goto(f"{live_url}/children/{child.id}")
     page.get_by_role("link", name=f"Hand the tablet to {child.preferred_name}").first.click()
     page.get_by_label("Younger").check()
     page.get_by_label("Their views only").check()
     page.get_by_label(access).check()
+    if language:
+        page.get_by_label("Language").select_option(language)
     page.get_by_text("Switch and dwell settings").click()
     for label, value in (settings or {}).items():
         page.get_by_label(label).fill(value)
@@ -42,7 +45,8 @@ def hand_over(page, live_url, child, *, access, settings=None, speak=False):
         page.get_by_label("Read each picture aloud as it is highlighted").check()
     page.get_by_role("button", name=f"Start: hand the tablet to {child.preferred_name}").click()
     expect(page.locator("#step")).to_be_visible()
-    page.clock.pause_at(date.today().isoformat() + "T23:00:00")  # from here on, time moves only when the test says
+    if fake_clock:
+        page.clock.pause_at(date.today().isoformat() + "T23:00:00")  # from here on, time moves only when the test says
 
 
 def accessible_now(page, *, context):
@@ -232,3 +236,75 @@ def test_the_iro_changes_to_two_switches_during_the_conversation(page, live_url,
     page.get_by_role("button", name="Save and go back to the conversation").click()
     expect(page.locator("#step")).to_be_visible()
     assert page.locator("body").get_attribute("data-access") == "step"
+
+
+def test_one_switch_in_arabic_follows_the_right_to_left_reading_order(page, live_url, service, db):
+    hand_over(page, live_url, service["ana"], access=ONE_SWITCH, language="ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    cards = page.locator("#step .card")
+    first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+    assert first["x"] > second["x"]  # the first card is on the right
+    for _ in range(20):  # the highlight reaches the first card, then the one to its left
+        if highlighted_matches(page, "#step .card:nth-child(1), #step .cards__item:nth-child(1) .card"):
+            break
+        page.clock.run_for(1500)
+    page.clock.run_for(1500)
+    box = page.locator(".is-scanned").bounding_box()
+    assert box["x"] < first["x"]
+    accessible_now(page, context="one switch in Arabic")
+    for _ in range(10):  # three questions (a list takes two presses: a card, then "That's all")
+        if len(answers_of(db, service["ana"])) == 3:
+            break
+        answer_with_one_switch(page, scan_ms=1500)
+    assert len(answers_of(db, service["ana"])) == 3
+
+
+def test_two_switches_with_no_network_from_a_question_to_the_thank_you(page, live_url, service, db):
+    from tests.browser.test_child_offline import queued, ready_for_offline
+
+    # Two switches need no timers: no fake clock here, and nothing is ignored after a choice.
+    hand_over(
+        page,
+        live_url,
+        service["ana"],
+        access=TWO_SWITCHES,
+        fake_clock=False,
+        settings={"Seconds after a choice when presses are ignored": "0"},
+    )
+    ready_for_offline(page)
+    page.context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine", timeout=5000)
+
+    def choose(target):
+        for _ in range(30):
+            if highlighted_matches(page, target):
+                break
+            page.keyboard.press("Space")
+        before = page.locator("#question-title").inner_text()
+        page.keyboard.press("Enter")
+        expect(page.locator("#question-title")).not_to_have_text(before)
+
+    for _ in range(3):
+        target = target_for(page)
+        if target == "label.card":  # a list: one card, then "That's all"
+            for _ in range(30):
+                if highlighted_matches(page, target):
+                    break
+                page.keyboard.press("Space")
+            page.keyboard.press("Enter")
+            target = "button.button-main"
+        choose(target)
+    expect(page.locator("[data-net-note]")).to_contain_text("No internet right now")
+    page.reload()  # no network: the conversation kept on the tablet, still with two switches
+    expect(page.locator("body")).to_have_attribute("data-offline-restored", "true", timeout=10000)
+    expect(page.locator(".is-scanned")).to_have_count(1)
+    choose("a.end-link")  # "I've finished"
+    choose("button.card")  # who may see it
+    expect(page.locator("#question-title")).to_have_text("Thank you, Ana!")
+    queued(page, 4)
+    assert not answers_of(db, service["ana"])
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(page.locator('meta[name="csrf-token"]')).to_have_count(1, timeout=20000)
+    queued(page, 0)
+    assert len(answers_of(db, service["ana"])) == 3
