@@ -124,3 +124,102 @@ def test_give_back_page_offers_the_settings(hand_over):
 
 def test_the_settings_page_needs_child_mode(client):
     assert client.get("/child/access").status_code == 404
+
+
+def test_the_statement_says_how_the_child_answered_on_its_page_and_in_its_json(hand_over, signed_in, db):
+    import jsonschema
+
+    from voice_app.statements.exports import export_schema
+
+    tablet = hand_over(access=ONE_SWITCH)
+    assert tablet.client.post("/child/give-back", {"secret": PASSWORD}).status_code == 302
+    page = tablet.client.get(f"/statements/{tablet.statement_id}").get_data(as_text=True)
+    assert 'id="how-they-answered"' in page and "With one switch (automatic scanning)" in page
+    document = tablet.client.get(f"/statements/{tablet.statement_id}/export.json").get_json()
+    assert document["statement"]["access"] == ["auto"]
+    jsonschema.validate(document, export_schema(), format_checker=jsonschema.FormatChecker())
+
+
+def test_two_ways_in_one_statement_are_both_said_in_the_order_used(hand_over, db):
+    from voice_app.child.access import access_used
+    from voice_app.statements.access import load_context
+    from voice_app.statements.reading import how_they_answered, read_statement
+
+    tablet = hand_over()  # touch
+    handover = db.exec(select(Handover).where(Handover.statement_id == tablet.statement_id)).one()
+    db.add(
+        Handover(
+            statement_id=tablet.statement_id,
+            token_hash="f" * 64,
+            created_by_id=tablet.iro.id,
+            expires_at=handover.expires_at,
+            access=AccessSettings(mode="dwell").to_json(),
+        )
+    )
+    db.commit()
+    assert access_used(db, statement_id=tablet.statement_id) == ("touch", "dwell")
+    record = read_statement(db, load_context(db, tablet.statement_id))
+    assert how_they_answered(record) == "By touch (tapping the pictures) and by dwell (eye-gaze or a head pointer)"
+
+
+def test_a_child_who_answered_with_switches_and_asks_to_come_is_suggested_pn3(make, db):
+    from datetime import date, timedelta
+
+    from tests.statement_factories import AnswerSpec, make_statement
+    from voice_app.models import Participation, VisitStatus
+    from voice_app.staff.participation import suggested_participation
+
+    iro = make.staff()
+    child = make.child(iro, cared_for_since=date.today() - timedelta(days=10))
+    review = make.review(child, days_ahead=-3)
+    visit = make.visit(review, iro=iro, status=VisitStatus.DONE, held_on=review.scheduled_for - timedelta(days=2))
+    statement = make_statement(
+        db, child=child, visit=visit, answers=[AnswerSpec("menu-attend", ["all"]), AnswerSpec("menu-share", ["say"])]
+    )
+    assert suggested_participation(db, review=review)[0] == Participation.PN1  # no hand-over known: as before
+    db.add(
+        Handover(
+            statement_id=statement.id,
+            token_hash="e" * 64,
+            created_by_id=iro.id,
+            expires_at=statement.started_at,
+            access=AccessSettings(mode="step").to_json(),
+        )
+    )
+    db.commit()
+    code, why = suggested_participation(db, review=review)
+    assert code == Participation.PN3 and "with two switches (step scanning)" in why and "choose PN1" in why
+
+
+def test_the_report_counts_statements_by_how_the_child_answered_live(app, make, db):
+    from datetime import date
+
+    from tests.statement_factories import make_statement
+    from voice_app.models import VisitMethod, VisitStatus
+    from voice_app.reports.period import financial_year, financial_year_of
+    from voice_app.reports.report import build_report
+
+    iro = make.staff()
+    child = make.child(iro)
+    review = make.review(child)
+    ways = [["touch"], ["auto"], ["auto", "dwell"], []]  # the last: given without a hand-over (not counted)
+    for modes in ways:
+        visit = make.visit(review, iro=iro, status=VisitStatus.DONE, held_on=date.today(), method=VisitMethod.FACE_TO_FACE)
+        statement = make_statement(db, child=child, visit=visit, answers=[])
+        for n, mode in enumerate(modes):
+            access = AccessSettings(mode=mode).to_json()
+            db.add(
+                Handover(
+                    statement_id=statement.id,
+                    token_hash=f"{statement.id:032d}{n:032d}",
+                    created_by_id=iro.id,
+                    expires_at=statement.started_at,
+                    access=access,
+                )
+            )
+    db.commit()
+    with app.extensions["voice_app_engine"].connect() as connection:
+        report = build_report(connection, financial_year(financial_year_of(date.today())))
+    rows = {row.key: row.now.count for row in report.figure("statements-access").rows}
+    assert rows == {"touch": 1, "auto": 2, "step": 0, "dwell": 1}
+    assert {row.now.base for row in report.figure("statements-access").rows} == {3}

@@ -11,6 +11,9 @@ import json
 from dataclasses import asdict, dataclass, replace
 
 from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col, select
+
+from voice_app.models import Handover
 
 MODES = ("touch", "auto", "step", "dwell")
 # Keys a switch interface may send (KeyboardEvent.key), with the names the IRO sees.
@@ -121,3 +124,27 @@ def stored_settings(value: str | None) -> AccessSettings:
         return settings_from(json.loads(value))
     except ValueError:
         return AccessSettings()
+
+
+# How the statement says the child answered (staff wording, like the rest of the statement page and its PDF).
+ACCESS_WORDS = {
+    "touch": "by touch (tapping the pictures)",
+    "auto": "with one switch (automatic scanning)",
+    "step": "with two switches (step scanning)",
+    "dwell": "by dwell (eye-gaze or a head pointer)",
+}
+SWITCH_OR_DWELL = frozenset({"auto", "step", "dwell"})
+
+
+def access_used(db: Session, *, statement_id: int) -> tuple[str, ...]:
+    """The ways of answering this statement's hand-overs were set to, in the order first used (touch if never changed).
+
+    A change made during child mode replaces the hand-over's setting, so only the last one of each hand-over is known.
+    """
+    stored = db.exec(select(Handover.access).where(Handover.statement_id == statement_id).order_by(col(Handover.id))).all()
+    modes: list[str] = []
+    for value in stored:
+        mode = stored_settings(value).mode
+        if mode not in modes:
+            modes.append(mode)
+    return tuple(modes)
