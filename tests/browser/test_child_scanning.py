@@ -308,3 +308,21 @@ def test_two_switches_with_no_network_from_a_question_to_the_thank_you(page, liv
     expect(page.locator('meta[name="csrf-token"]')).to_have_count(1, timeout=20000)
     queued(page, 0)
     assert len(answers_of(db, service["ana"])) == 3
+
+
+def test_a_passport_written_by_a_manager_chooses_dwell_at_hand_over(page, live_url, service, make):
+    make.staff(Role.MANAGER, name="Mo Manager", email="mo@example.org")
+    sign_in(page, live_url, "mo@example.org", PASSWORD)
+    page.goto(f"{live_url}/children/{service['ana'].id}/edit")
+    page.get_by_label("Communication passport: how I say yes and no").fill("I smile for yes, I look away for no")
+    page.get_by_label("My best way to choose").fill("Looking at one of two pictures")
+    page.get_by_label("How they answer on the tablet (chosen for them at hand-over)").select_option("dwell")
+    assert_accessible(page, context="the child's details with a communication passport")
+    page.get_by_role("button", name="Save").click()
+    page.context.clear_cookies()
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.goto(f"{live_url}/children/{service['ana'].id}")
+    page.get_by_role("link", name="Hand the tablet to Ana").first.click()
+    expect(page.locator("#passport")).to_contain_text("I smile for yes, I look away for no")
+    expect(page.get_by_label(DWELL)).to_be_checked()
+    assert_accessible(page, context="hand-over with a communication passport")
