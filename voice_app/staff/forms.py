@@ -209,6 +209,7 @@ class ChildForm(FlaskForm):
         "How they answer on the tablet (chosen for them at hand-over)",
         choices=[("", "Not known: by touch"), ("touch", "By touch"), ("auto", "One switch (automatic scanning)"),
                  ("step", "Two switches (step scanning)"), ("dwell", "Dwell (eye-gaze or a head pointer)")],
+        default="",  # left out of a post (a form from before the passport): not known
         validate_choice=True,
     )
     iro_id = SelectField("Allocated IRO", coerce=int, validate_choice=True)
