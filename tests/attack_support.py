@@ -111,6 +111,7 @@ RULES: dict[str, tuple[str, str]] = {
     "child.stop_confirm": ("/child/statements/{child_statement}/stop", "C"),
     "child.stop": ("/child/statements/{child_statement}/stop", "C"),
     "child.give_back": ("/child/give-back", "C"),
+    "child.access": ("/child/access", "C"),
     "child.my_iro_photo": ("/child/statements/{child_statement}/my-iro/photo", "C"),
     # Child mode's offline support: the service worker is a plain script with nothing of the child in it
     # (served to anyone, so the browser can re-check it); the rest needs the live hand-over.

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
 from voice_app.audit_labels import label_actions
+from voice_app.child.access import AccessSettings
 from voice_app.child.store import commit_retrying
 from voice_app.config import PROJECT_ROOT
 from voice_app.i18n import LANGUAGES, Language
@@ -35,7 +36,9 @@ MAX_HANDBACK_FAILURES = 5  # then the PIN stops working for this hand-over: only
 HANDBACK_FIRST_WAIT = timedelta(seconds=30)
 HANDBACK_LONGEST_WAIT = timedelta(minutes=30)
 HANDBACK_ACTION = "handover.hand_back"  # audited on the child's trail, every try
-label_actions({HANDBACK_ACTION: "Taking the tablet back from child mode"})
+ACCESS_ACTION = "handover.access"  # the IRO changing how the child answers, during child mode: every try
+label_actions({HANDBACK_ACTION: "Taking the tablet back from child mode",
+               ACCESS_ACTION: "Changing how the child answers (switches, dwell) during child mode"})
 PARTS = {"views,menu": "views,menu", "views": "views", "menu": "menu"}
 YOUNGER_UNTIL_AGE = 11  # the setup page suggests the older version from this age
 
@@ -49,6 +52,7 @@ class HandoverOptions:
     parts: str
     scribing: bool
     about_review_id: int | None = None  # the held review an "after" part asks about
+    access: AccessSettings = AccessSettings()  # touch, switches or dwell (voice_app/child/access.py)
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ def start_handover(
             created_by_id=user.id,
             created_at=moment,
             expires_at=moment + timedelta(minutes=minutes),
+            access=options.access.to_json(),
         )
         db.add(handover)
         db.flush()
@@ -223,8 +228,12 @@ def pin_allowed(handover: Handover, *, now: datetime) -> bool:
     return handover.handback_failures < MAX_HANDBACK_FAILURES and handover.expires_at > now
 
 
-def try_handback(db: Session, *, handover_id: int, user: StaffUser | None, secret: str, now: datetime | None = None) -> Handback:
-    """Check a hand-back try against the hand-over's own count of failures (on the server), and audit it."""
+def try_handback(db: Session, *, handover_id: int, user: StaffUser | None, secret: str, now: datetime | None = None,
+                 action: str = HANDBACK_ACTION) -> Handback:
+    """Check a hand-back try against the hand-over's own count of failures (on the server), and audit it.
+
+    Changing the access settings during child mode (ACCESS_ACTION) asks for the same secret and counts the same tries.
+    """
     now = now or utcnow()
     handover = db.get(Handover, handover_id)
     db.refresh(handover)  # the count as it is now, not as this request first read it
@@ -232,10 +241,10 @@ def try_handback(db: Session, *, handover_id: int, user: StaffUser | None, secre
     pin_ok = pin_allowed(handover, now=now)
     wait = handback_wait(handover, now=now)
     if wait > timedelta(0):
-        _audit_handback(db, handover=handover, statement=statement, outcome="refused-wait")
+        _audit_handback(db, handover=handover, statement=statement, outcome="refused-wait", action=action)
         return Handback(ok=False, wait=wait, pin_allowed=pin_ok)
     if verify_handback(user, secret, pin=pin_ok):
-        _audit_handback(db, handover=handover, statement=statement, outcome="ok")
+        _audit_handback(db, handover=handover, statement=statement, outcome="ok", action=action)
         return Handback(ok=True, pin_allowed=pin_ok)
     # Counted in one statement, so two tablets' tries at once both count.
     db.execute(
@@ -245,12 +254,12 @@ def try_handback(db: Session, *, handover_id: int, user: StaffUser | None, secre
     )
     db.commit()
     db.refresh(handover)
-    _audit_handback(db, handover=handover, statement=statement, outcome=f"wrong;tries={handover.handback_failures}")
+    _audit_handback(db, handover=handover, statement=statement, outcome=f"wrong;tries={handover.handback_failures}", action=action)
     return Handback(ok=False, wait=handback_wait(handover, now=now), pin_allowed=pin_allowed(handover, now=now))
 
 
-def _audit_handback(db: Session, *, handover: Handover, statement: Statement, outcome: str) -> None:
-    db.add(AuditEvent(staff_id=handover.created_by_id, action=HANDBACK_ACTION, child_id=statement.child_id, statement_id=statement.id, detail=outcome))
+def _audit_handback(db: Session, *, handover: Handover, statement: Statement, outcome: str, action: str = HANDBACK_ACTION) -> None:
+    db.add(AuditEvent(staff_id=handover.created_by_id, action=action, child_id=statement.child_id, statement_id=statement.id, detail=outcome))
     db.commit()
 
 
@@ -261,6 +270,13 @@ def verify_handback(user: StaffUser | None, secret: str, *, pin: bool = True) ->
     if verify_password(user.password_hash, secret):
         return True
     return pin and bool(user.handback_pin_hash) and verify_password(user.handback_pin_hash, secret)
+
+
+def set_access(db: Session, *, handover: Handover, settings: AccessSettings) -> None:
+    """Change how the child answers for the rest of this hand-over."""
+    db.execute(update(Handover).where(col(Handover.id) == handover.id).values(access=settings.to_json()))
+    db.commit()
+    db.refresh(handover)
 
 
 def set_handback_pin(db: Session, *, user: StaffUser, pin: str | None) -> None:

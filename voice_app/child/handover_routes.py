@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from voice_app import db
 from voice_app.child import handover_bp
+from voice_app.child.access import MODES
 from voice_app.child.after import asked_about, last_held_review
 from voice_app.child.forms import HandoverForm
 from voice_app.child.handover import (
@@ -60,6 +61,8 @@ def _form(child, review) -> HandoverForm:
         codes = {lang.code for lang in languages}
         form.language.data = child.preferred_language if child.preferred_language in codes else "en-GB"
         form.parts.data = "views,menu" if review.kind == ReviewKind.CARED_FOR else "views"
+        if child.passport_access in MODES:  # their communication passport says how they answer best
+            form.access.data = child.passport_access
     return form
 
 
@@ -87,6 +90,7 @@ def setup(visit_id: int):
             parts=parts,
             scribing=bool(form.scribing.data),
             about_review_id=about_review_id,
+            access=form.access_settings(),
         )
         handover, token = start_handover(
             session_db,

@@ -8,12 +8,15 @@ from flask import current_app, g, jsonify, send_file, url_for
 from flask_wtf.csrf import generate_csrf
 
 from voice_app.child import bp
+from voice_app.child.access import stored_settings
 from voice_app.rendering import render
 from voice_app.web_assets import SPRITE
 
 # A handful of files, not one per symbol: the stylesheet and script a child's page loads (templates/child/base.html,
 # each joined from several: web_assets.BUNDLES), the offline pack's script, and the one sprite holding every symbol.
 SHELL = ("css/child.bundle.css", "js/child.bundle.js", "js/child-offline.js", "icons/favicon.svg", SPRITE)
+# Switches and dwell: kept only for a hand-over whose child answers that way (templates/child/base.html).
+SCANNING = ("js/child-scan.js", "css/child-scan.css")
 SERVICE_WORKER = "js/child-sw.js"
 
 
@@ -30,7 +33,8 @@ def service_worker():
 @bp.get("/offline.json")
 def offline_manifest():
     """What this tablet keeps for a conversation without network: files only, nothing about the child."""
-    files = [url_for("static", filename=name) for name in SHELL]
+    scanning = stored_settings(g.handover.access).scanning
+    files = [url_for("static", filename=name) for name in (*SHELL, *(SCANNING if scanning else ()))]
     return jsonify(offline_page=url_for("child.offline_page"), scope=url_for("child.resume"), files=files)
 
 

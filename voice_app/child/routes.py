@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFError
 
 from voice_app import db
 from voice_app.child import bp
+from voice_app.child.access import AccessSettings, stored_settings
 from voice_app.child.flow import (
     AnswerProblem,
     Step,
@@ -41,13 +42,15 @@ from voice_app.child.flow import (
     save_answer,
     text_allowed,
 )
-from voice_app.child.forms import GiveBackForm, answer_fields, answer_sent
+from voice_app.child.forms import ChildAccessForm, GiveBackForm, answer_fields, answer_sent
 from voice_app.child.handover import (
+    ACCESS_ACTION,
     available_languages,
     check_handover,
     child_mode_state,
     end_handover,
     pin_allowed,
+    set_access,
     slide_expiry,
     try_handback,
     update_child_mode,
@@ -145,9 +148,11 @@ for _helper in (say, child_icon, choice_view, extras_for, new_client_id):
 
 def _names() -> dict:
     iro = g.get("iro")
+    handover = g.get("handover")
     return {
         "child_name": g.child.preferred_name if g.get("child") else "",
         "iro_name": (iro.display_name.split() or [""])[0] if iro else "",
+        "access": stored_settings(handover.access) if handover is not None else AccessSettings(),
     }
 
 
@@ -364,6 +369,31 @@ def give_back():
     db.session().refresh(g.handover)  # the failures just counted, for the page's advice
     only_password = not pin_allowed(g.handover, now=utcnow())
     return render_template("child/give_back.html", form=form, error=error, only_password=only_password), status
+
+
+@bp.route("/access", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def access():
+    """The IRO changes how the child answers (touch, switches, dwell) without taking the tablet back."""
+    form = ChildAccessForm()
+    if not form.is_submitted():
+        form.fill_access(stored_settings(g.handover.access))
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        outcome = try_handback(db.session(), handover_id=g.handover.id, user=g.iro, secret=form.secret.data, action=ACCESS_ACTION)
+        if outcome.ok:
+            set_access(db.session(), handover=g.handover, settings=form.access_settings())
+            return redirect(url_for("child.resume"))
+        if outcome.wait:
+            error, status = _("Too many tries. Please wait a few minutes, then try again."), 429
+        else:
+            error, status = _("That isn't right. Please try again."), 422
+    elif form.errors:
+        status = 422
+    db.session().refresh(g.handover)
+    only_password = not pin_allowed(g.handover, now=utcnow())
+    return render_template("child/access.html", form=form, error=error, only_password=only_password), status
 
 
 def _after_handback_url() -> str:

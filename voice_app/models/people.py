@@ -79,6 +79,13 @@ class Child(SQLModel, table=True):
     preferred_language: str = Field(default="en-GB", max_length=16)
     # Often health or disability information: encrypted at rest like the child's words.
     communication_needs: str = Field(default="", sa_column=sa.Column(EncryptedText("child.communication_needs"), nullable=False, default=""))
+    # The child's communication passport (issue 29): in their words where possible, encrypted like the line above.
+    passport_yes_no: str = Field(default="", sa_column=sa.Column(EncryptedText("child.passport_yes_no"), nullable=False, default="", server_default=""))
+    passport_helps: str = Field(default="", sa_column=sa.Column(EncryptedText("child.passport_helps"), nullable=False, default="", server_default=""))
+    passport_upsets: str = Field(default="", sa_column=sa.Column(EncryptedText("child.passport_upsets"), nullable=False, default="", server_default=""))
+    passport_choosing: str = Field(default="", sa_column=sa.Column(EncryptedText("child.passport_choosing"), nullable=False, default="", server_default=""))
+    # How they answer on the tablet (voice_app/child/access.py MODES): pre-selected at hand-over; "" when not known.
+    passport_access: str = Field(default="", sa_column=sa.Column(sa.String(8), nullable=False, default="", server_default=""))
     iro_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
     cared_for: bool = False
     cared_for_since: date | None = None

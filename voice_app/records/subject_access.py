@@ -87,7 +87,8 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
             field: _value(getattr(child, field))
             for field in (
                 "id", "preferred_name", "case_reference", "date_of_birth", "age_years", "preferred_language",
-                "communication_needs", "cared_for", "cared_for_since", "on_cp_plan", "cp_plan_since", "active", "created_at",
+                "communication_needs", "passport_yes_no", "passport_helps", "passport_upsets", "passport_choosing",
+                "passport_access", "cared_for", "cared_for_since", "on_cp_plan", "cp_plan_since", "active", "created_at",
             )
         }
         | {"allocated_iro": name(child.iro_id)},

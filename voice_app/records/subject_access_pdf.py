@@ -11,7 +11,8 @@ from voice_app.pdf_layout import PRIVATE_BG, PdfWriter, new_document
 LABELS = {
     "id": "voice-app id", "preferred_name": "Preferred name", "case_reference": "Case reference", "date_of_birth": "Date of birth",
     "age_years": "Age recorded (when no date of birth)", "preferred_language": "Preferred language",
-    "communication_needs": "Communication needs", "cared_for": "Cared for", "cared_for_since": "Cared for since",
+    "communication_needs": "Communication needs", "passport_yes_no": "How I say yes and no", "passport_helps": "What helps me",
+    "passport_upsets": "What upsets me", "passport_choosing": "My best way to choose", "passport_access": "How I answer on the tablet", "cared_for": "Cared for", "cared_for_since": "Cared for since",
     "on_cp_plan": "On a child protection plan", "cp_plan_since": "On a plan since", "active": "Record open",
     "created_at": "Record made", "allocated_iro": "Allocated IRO",
 }

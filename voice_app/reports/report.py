@@ -11,6 +11,7 @@ from voice_app.models import utcnow
 from voice_app.parents import report_share
 from voice_app.questions.bank import QuestionBank, default_bank
 from voice_app.reports import queries
+from voice_app.reports.access_ways import access_figures
 from voice_app.reports.figures import (
     participation_figure,
     statements_figures,
@@ -99,6 +100,7 @@ def assemble(
         reasons_figure(queries.declined_reasons(connection, period), now, before),
         *statements_figures(now, before),
         *phone_figures(connection, period=period, previous=window.before),
+        *access_figures(connection, period=period, previous=window.before),
         participation_figure(now, before),
         *lawful_figures(now, before),
         *menu_figures(bank, now, before),

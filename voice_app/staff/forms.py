@@ -207,6 +207,17 @@ class ChildForm(FlaskForm):
     age_years = IntegerField("Age in years, if the date of birth is not known", validators=[Optional(), NumberRange(min=0, max=25, message="Enter an age from 0 to 25.")])
     preferred_language = SelectField("Language the child prefers", choices=LANGUAGE_CHOICES)
     communication_needs = TextAreaField("Communication needs", validators=[Optional(), Length(max=1000)])
+    passport_yes_no = TextAreaField("Communication passport: how I say yes and no", validators=[Optional(), Length(max=500)])
+    passport_helps = TextAreaField("What helps me", validators=[Optional(), Length(max=500)])
+    passport_upsets = TextAreaField("What upsets me", validators=[Optional(), Length(max=500)])
+    passport_choosing = TextAreaField("My best way to choose", validators=[Optional(), Length(max=500)])
+    passport_access = SelectField(
+        "How they answer on the tablet (chosen for them at hand-over)",
+        choices=[("", "Not known: by touch"), ("touch", "By touch"), ("auto", "One switch (automatic scanning)"),
+                 ("step", "Two switches (step scanning)"), ("dwell", "Dwell (eye-gaze or a head pointer)")],
+        default="",  # left out of a post (a form from before the passport): not known
+        validate_choice=True,
+    )
     iro_id = SelectField("Allocated IRO", coerce=int, validate_choice=True)
     cared_for = BooleanField("The child is cared for")
     cared_for_since = DateField("Cared for since", validators=[Optional(), _SINCE])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from voice_app.child.access import ACCESS_WORDS, SWITCH_OR_DWELL, access_used
 from voice_app.models import Answer, AnswerChoice, Participation, Review, Statement, Visit
 
 # What the child asked for in their Child's Menu (wishes, not what happened: the IRO decides).
@@ -37,6 +38,14 @@ def suggested_participation(db: Session, *, review: Review) -> tuple[Participati
     coming = bool(menu[ATTEND] & {"all", "part"})
     if coming and "advocate" in menu[SHARE]:
         return Participation.PN2, f"{given} and asked to come, with an advocate speaking for them. If they did not come, choose PN5."
+    switches = [mode for mode in access_used(db, statement_id=statement.id) if mode in SWITCH_OR_DWELL]
+    if coming and "say" in menu[SHARE] and switches:
+        # Answered with switches or by dwell: at the meeting they are likelier to show their views than to say them.
+        how = ACCESS_WORDS[switches[0]]
+        return Participation.PN3, (
+            f"{given} {how}, and asked to come and give their views themselves. If they spoke for themselves at the meeting, "
+            "choose PN1; if they did not come, their statement means PN6."
+        )
     if coming and "say" in menu[SHARE]:
         return Participation.PN1, f"{given} and asked to come and speak for themselves. If they did not come, their statement means PN6."
     if "not" in menu[ATTEND] and "advocate" in menu[SHARE]:

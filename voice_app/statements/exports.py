@@ -123,6 +123,7 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
             "language": statement.language,
             "scribed": statement.scribed,
             "scribed_by": record.name(statement.scribe_id) or None,
+            "access": list(record.access_used),
             "started_at": _when(statement.started_at),
             "ended_at": _when(statement.ended_at),
             "end": statement.end_reason.value if statement.end_reason else None,

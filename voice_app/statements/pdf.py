@@ -17,7 +17,7 @@ from voice_app.pdf_layout import (  # noqa: F401  (PdfUnavailable, pdf_support, 
     printable,
 )
 from voice_app.statements.exports import SHARING_TEXT, Audience, check_audience, included_in
-from voice_app.statements.reading import GENERAL_ITEM, GENERAL_LABEL, AnswerView, StatementRecord
+from voice_app.statements.reading import GENERAL_ITEM, GENERAL_LABEL, AnswerView, StatementRecord, how_they_answered
 
 DECISION_TEXT = {"agreed": "Agreed", "not_possible": "Not possible"}
 
@@ -48,6 +48,7 @@ def _facts(record: StatementRecord, audience: Audience) -> list[tuple[str, str]]
         ("Started", f"{statement.started_at:%-d %B %Y %H:%M} UTC"),
         ("Ended", ended),
         ("Language", language_name(statement.language, "en_GB")),
+        *([("How they answered", answered)] if (answered := how_they_answered(record)) else []),
         ("Written by", f"The IRO wrote the child's words for them ({scribe})" if statement.scribed else "The child"),
         ("Who the child wants to see this", sharing),
         ("This copy is", "For the case record" if audience == Audience.CASE_RECORD else "For the review meeting"),

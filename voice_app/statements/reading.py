@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from voice_app.child.access import ACCESS_WORDS, access_used
 from voice_app.models import (
     Answer,
     AnswerChoice,
@@ -133,6 +134,8 @@ class StatementRecord:
     explain: list[AnswerView] = field(default_factory=list)
     # Given on a practitioner's device for a conference: who gathered it (voice_app/practitioners).
     gathered_by: Gatherer | None = None
+    # How the child answered: touch, one switch, two switches, dwell (voice_app/child/access.py), as first used.
+    access_used: tuple[str, ...] = ()
 
     @property
     def statement(self) -> Statement:
@@ -266,7 +269,17 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         names=names,
         actions=actions,
         gathered_by=gatherer_for_visit(db, visit_id=context.visit.id) if context.visit.purpose == VisitPurpose.PRACTITIONER else None,
+        access_used=access_used(db, statement_id=context.statement.id),
     )
+
+
+def how_they_answered(record: StatementRecord) -> str | None:
+    """"With one switch (automatic scanning)", and so on; None when nothing is known (no hand-over)."""
+    words = [ACCESS_WORDS[mode] for mode in record.access_used if mode in ACCESS_WORDS]
+    if not words:
+        return None
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return text[0].upper() + text[1:]
 
 
 def raised_label(record: StatementRecord, item_id: str) -> str:

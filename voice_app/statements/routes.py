@@ -27,7 +27,7 @@ from voice_app.statements.forms import (
     ReviewRecordForm,
 )
 from voice_app.statements.pdf import PdfUnavailable, pdf_support, render_statement_pdf
-from voice_app.statements.reading import StatementRecord, raised_label, read_statement
+from voice_app.statements.reading import StatementRecord, how_they_answered, raised_label, read_statement
 from voice_app.statements.services import (
     StatementActionError,
     mark_reviewed,
@@ -95,6 +95,7 @@ def _page(record: StatementRecord, *, status: int = 200, decision_forms: dict | 
             pdf_problem=pdf_support(),
             dom_id=dom_id,
             raised_label=raised_label,
+            how_they_answered=how_they_answered(record),
         ),
         status,
     )

@@ -1,0 +1,62 @@
+"""How children answered: statements by touch, one switch, two switches or dwell (voice_app/child/access.py).
+
+Counted live from the statements and their hand-overs for the period and the one before (one query each), never
+kept by month: a statement answered two ways (a change during the conversation, or two visits' hand-overs) counts
+under each way it used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from voice_app.child.access import stored_settings
+from voice_app.models import Handover, Statement
+from voice_app.reports.figures import rows_for
+from voice_app.reports.model import Figure
+from voice_app.reports.period import Period
+
+ACCESS_LABELS = [
+    ("touch", "By touch"),
+    ("auto", "With one switch (automatic scanning)"),
+    ("step", "With two switches (step scanning)"),
+    ("dwell", "By dwell (eye-gaze or a head pointer)"),
+]
+
+
+def statements_by_access(connection: Connection, period: Period) -> Counter:
+    """Statements completed in the period, counted under each way of answering their hand-overs were set to ("all": each once)."""
+    start, end = period.utc_bounds()
+    statement, handover = Statement.__table__, Handover.__table__
+    rows = connection.execute(
+        sa.select(statement.c.id, handover.c.access)
+        .join(handover, handover.c.statement_id == statement.c.id)
+        .where(statement.c.ended_at >= start, statement.c.ended_at < end, statement.c.end_reason.is_not(None))
+    ).all()
+    ways: dict[int, set[str]] = {}
+    for statement_id, access in rows:
+        ways.setdefault(statement_id, set()).add(stored_settings(access).mode)
+    counter = Counter(mode for modes in ways.values() for mode in modes)
+    counter["all"] = len(ways)
+    return counter
+
+
+def access_figures(connection: Connection, *, period: Period, previous: Period) -> list[Figure]:
+    """Statements completed by how the child answered."""
+    counts = (statements_by_access(connection, period), statements_by_access(connection, previous))
+    return [
+        Figure(
+            "statements-access",
+            "Children's statements",
+            "Statements by how the child answered",
+            "Statements completed in the period with a hand-over, by how the child answered: a statement answered two ways "
+            "counts under each. Counts from 1 to 4 are shown as \u201c<5\u201d.",
+            rows_for(
+                ACCESS_LABELS, *counts, lambda counter, key: counter.get(key, 0), base=lambda counter: counter["all"], group="all"
+            ),
+            child_level=True,
+            share_of="of statements completed with a hand-over",
+        )
+    ]
