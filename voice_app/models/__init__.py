@@ -2,7 +2,7 @@
 
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
-from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
+from voice_app.models.feedback import Agency, FeedbackLink, ParentDraft, ParentResponse, RespondentKind, ResponseSource
 from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.mfa import AuthenticatorApp, RecoveryCode, SecondFactorPolicy, SecondFactorRule
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
@@ -55,6 +55,7 @@ from voice_app.models.statements import (
 __all__ = [
     "DFE_PARTICIPATED",
     "STAGES_FOR_KIND",
+    "Agency",
     "Answer",
     "AnswerChoice",
     "AttentionAction",
@@ -88,6 +89,7 @@ __all__ = [
     "OutboxStatus",
     "ParentDraft",
     "ParentResponse",
+    "RespondentKind",
     "PractitionerInvitation",
     "Profession",
     "Participation",

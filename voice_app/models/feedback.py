@@ -17,8 +17,49 @@ class ResponseSource(str, enum.Enum):
     PAPER = "paper"
 
 
+class RespondentKind(str, enum.Enum):
+    """Who a feedback link is for, and who gave a response: one questionnaire, three audiences."""
+
+    PARENT = "parent"  # parents and family
+    CARER = "carer"  # foster carers, residential staff, kinship carers
+    PROFESSIONAL = "professional"  # anyone there for an agency: no name, an agency and a role
+
+    @property
+    def label(self) -> str:
+        return {"parent": "Parents and family", "carer": "Carers", "professional": "Professionals"}[self.value]
+
+
+class Agency(str, enum.Enum):
+    """The agency a professional answers for (a fixed list, so results can be split without free text)."""
+
+    SOCIAL_CARE = "social_care"
+    HEALTH = "health"
+    EDUCATION = "education"
+    POLICE = "police"
+    PROBATION = "probation"
+    HOUSING = "housing"
+    VOLUNTARY = "voluntary"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return AGENCY_LABELS[self.value]
+
+
+AGENCY_LABELS = {
+    "social_care": "Children's social care",
+    "health": "Health",
+    "education": "School or education",
+    "police": "Police",
+    "probation": "Probation or youth justice",
+    "housing": "Housing",
+    "voluntary": "Voluntary or community organisation",
+    "other": "Another agency",
+}
+
+
 class FeedbackLink(SQLModel, table=True):
-    """An unguessable link for one conference's parents to give feedback."""
+    """An unguessable link for one meeting's parents and family, carers or professionals to give feedback."""
 
     __tablename__ = "feedback_link"
 
@@ -30,10 +71,14 @@ class FeedbackLink(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     max_responses: int = 2
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    respondent_kind: RespondentKind = Field(
+        default=RespondentKind.PARENT,
+        sa_column=sa.Column(enum_type(RespondentKind), nullable=False, server_default=RespondentKind.PARENT.value),
+    )
 
 
 class ParentResponse(SQLModel, table=True):
-    """One parent's answers about one conference, given online or copied from paper."""
+    """One person's answers about one meeting (a parent's, a carer's or a professional's), given online or copied from paper."""
 
     __tablename__ = "parent_response"
 
@@ -53,6 +98,13 @@ class ParentResponse(SQLModel, table=True):
     # Makes a double tap or a resent form harmless.
     submission_key: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
     entered_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    respondent_kind: RespondentKind = Field(
+        default=RespondentKind.PARENT,
+        sa_column=sa.Column(enum_type(RespondentKind), nullable=False, server_default=RespondentKind.PARENT.value),
+    )
+    # Professionals only: their agency (a fixed list) and, if they give it, their role (free text, encrypted).
+    agency: Agency | None = Field(default=None, sa_type=enum_type(Agency))
+    role: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_response.role"), nullable=True))
 
 
 class ParentDraft(SQLModel, table=True):
@@ -72,5 +124,7 @@ class ParentDraft(SQLModel, table=True):
     q5: str | None = Field(default=None, max_length=32)
     comment: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.comment"), nullable=True))
     name: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.name"), nullable=True))
+    agency: Agency | None = Field(default=None, sa_type=enum_type(Agency))
+    role: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.role"), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -10,9 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from voice_app.models import (
+    Agency,
     FeedbackLink,
     ParentDraft,
     ParentResponse,
+    RespondentKind,
     ResponseSource,
     Review,
     StaffUser,
@@ -22,6 +24,7 @@ from voice_app.parents.links import LinkState, link_state, responses_for_link
 from voice_app.parents.questions import (
     COMMENT_MAX,
     NAME_MAX,
+    ROLE_MAX,
     questions_for,
     valid_answer,
 )
@@ -56,10 +59,12 @@ def _clean_text(value: str | None, limit: int) -> str | None:
     return value
 
 
-def checked_answers(*, review: Review, answers: dict[str, str | None], allow_blank: bool = False) -> dict[str, str | None]:
-    """The answers to this conference's questions, each valid (or blank, if allowed); ValueError otherwise."""
+def checked_answers(
+    *, review: Review, answers: dict[str, str | None], allow_blank: bool = False, kind: RespondentKind = RespondentKind.PARENT
+) -> dict[str, str | None]:
+    """The answers to the questions this kind of respondent is asked about this meeting, each valid (or blank, if allowed); ValueError otherwise."""
     checked = {}
-    for question in questions_for(review.stage):
+    for question in questions_for(review.stage, kind):
         value = answers.get(question.id)
         if value is None and allow_blank:
             checked[question.id] = None
@@ -68,6 +73,15 @@ def checked_answers(*, review: Review, answers: dict[str, str | None], allow_bla
             raise ValueError(f"{question.id} is not answered")
         checked[question.id] = value
     return checked
+
+
+def checked_about(kind: RespondentKind, agency: str | None, role: str | None) -> tuple[Agency | None, str | None]:
+    """A professional's agency (one of the list, or none given) and role (short text); nothing for anyone else."""
+    if kind != RespondentKind.PROFESSIONAL:
+        return None, None
+    if agency and agency not in {a.value for a in Agency}:
+        raise ValueError("not an agency")
+    return (Agency(agency) if agency else None), _clean_text(role, ROLE_MAX)
 
 
 def _lock_link(db: Session, link_id: int) -> None:
@@ -82,9 +96,12 @@ def send_online(db: Session, *, link: FeedbackLink, review: Review, draft: Paren
     """Store a draft as the parent's response, once, if the link is still open; the draft is then deleted."""
     key = draft.key
     try:
-        answers = checked_answers(review=review, answers={f"q{n}": getattr(draft, f"q{n}") for n in range(1, 6)})
+        kind = RespondentKind(link.respondent_kind)
+        answers = checked_answers(review=review, answers={f"q{n}": getattr(draft, f"q{n}") for n in range(1, 6)}, kind=kind)
         comment = _clean_text(draft.comment, COMMENT_MAX)
-        name = _clean_text(draft.name, NAME_MAX)
+        # Professionals are never asked their name: their agency and role are enough.
+        name = _clean_text(draft.name, NAME_MAX) if kind != RespondentKind.PROFESSIONAL else None
+        agency, role = checked_about(kind, draft.agency.value if draft.agency else None, draft.role)
     except ValueError:
         return SendOutcome(SendResult.INCOMPLETE)
     try:
@@ -99,7 +116,16 @@ def send_online(db: Session, *, link: FeedbackLink, review: Review, draft: Paren
             db.rollback()
             return SendOutcome(SendResult.CLOSED, state=state)
         response = ParentResponse(
-            review_id=review.id, link_id=link.id, source=ResponseSource.ONLINE, comment=comment, name=name, submission_key=key, **answers
+            review_id=review.id,
+            link_id=link.id,
+            source=ResponseSource.ONLINE,
+            comment=comment,
+            name=name,
+            submission_key=key,
+            respondent_kind=kind,
+            agency=agency,
+            role=role,
+            **answers,
         )
         db.add(response)
         db.execute(sa.delete(ParentDraft.__table__).where(ParentDraft.__table__.c.key == key))
@@ -123,10 +149,14 @@ def add_paper_response(
     name: str | None,
     entered_by: StaffUser,
     submission_key: str,
+    kind: RespondentKind = RespondentKind.PARENT,
+    agency: str | None = None,
+    role: str | None = None,
 ) -> SendOutcome:
     """Copy a paper questionnaire into the results, once (the form's submission key makes resending harmless)."""
     # Paper forms come back with questions left blank, so a blank (None) answer is kept as blank.
-    checked = checked_answers(review=review, answers=answers, allow_blank=True)
+    checked = checked_answers(review=review, answers=answers, allow_blank=True, kind=kind)
+    agency_value, role_value = checked_about(kind, agency, role)
     earlier = existing_response(db, submission_key)
     if earlier is not None:
         return SendOutcome(SendResult.ALREADY_SENT, earlier)
@@ -134,9 +164,12 @@ def add_paper_response(
         review_id=review.id,
         source=ResponseSource.PAPER,
         comment=_clean_text(comment, COMMENT_MAX),
-        name=_clean_text(name, NAME_MAX),
+        name=_clean_text(name, NAME_MAX) if kind != RespondentKind.PROFESSIONAL else None,
         submission_key=submission_key,
         entered_by_id=entered_by.id,
+        respondent_kind=kind,
+        agency=agency_value,
+        role=role_value,
         **checked,
     )
     db.add(response)
@@ -154,7 +187,9 @@ def add_paper_response(
 def responses_for_conference(db: Session, *, review_id: int) -> dict[ResponseSource, int]:
     """How many answers a conference has, online and on paper (counts only: staff pages never list them)."""
     rows = db.exec(
-        select(ParentResponse.source, sa.func.count()).where(ParentResponse.review_id == review_id).group_by(ParentResponse.source)
+        select(ParentResponse.source, sa.func.count())
+        .where(ParentResponse.review_id == review_id)
+        .group_by(ParentResponse.source)
     ).all()
     counts = {source: 0 for source in ResponseSource}
     counts.update({ResponseSource(source): count for source, count in rows})
