@@ -13,8 +13,9 @@ REVISION = "i32_0001"
 ADDED = {
     "feedback_link": {"respondent_kind"},
     "parent_response": {"respondent_kind", "agency", "role"},
-    "parent_draft": {"agency", "role"},
+    "parent_draft": {"agency", "role", "local_answers"},
 }
+TABLES = {"feedback_local_question", "feedback_local_answer"}
 
 
 def _columns(engine, table: str) -> set[str]:
@@ -29,10 +30,12 @@ def test_the_feedback_columns_are_added_and_removed_and_old_answers_count_as_par
     upgrade(database_url)
     for table, columns in ADDED.items():
         assert columns <= _columns(engine, table)
+    assert TABLES <= set(inspect(engine).get_table_names())
     config = alembic_config(database_url)
     command.downgrade(config, f"{REVISION}-1")  # relative, so it still holds once the migrations are re-chained
     for table, columns in ADDED.items():
         assert not columns & _columns(engine, table)
+    assert not TABLES & set(inspect(engine).get_table_names())
     command.upgrade(config, "head")
     for table, columns in ADDED.items():
         assert columns <= _columns(engine, table)

@@ -1,4 +1,4 @@
-"""Feedback from everyone at every meeting: who a link is for, and a professional's agency and role
+"""Feedback from everyone at every meeting: who a link is for, a professional's agency and role, a service's own questions
 
 Revision ID: i32_0001
 Revises: i18b_0008

@@ -2,7 +2,16 @@
 
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
-from voice_app.models.feedback import Agency, FeedbackLink, ParentDraft, ParentResponse, RespondentKind, ResponseSource
+from voice_app.models.feedback import (
+    Agency,
+    FeedbackLink,
+    FeedbackLocalAnswer,
+    FeedbackLocalQuestion,
+    ParentDraft,
+    ParentResponse,
+    RespondentKind,
+    ResponseSource,
+)
 from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.mfa import AuthenticatorApp, RecoveryCode, SecondFactorPolicy, SecondFactorRule
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
@@ -68,6 +77,8 @@ __all__ = [
     "DecisionOutcome",
     "ErasureRequest",
     "FeedbackLink",
+    "FeedbackLocalAnswer",
+    "FeedbackLocalQuestion",
     "FlowVersion",
     "GivenVia",
     "Handover",

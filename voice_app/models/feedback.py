@@ -126,5 +126,39 @@ class ParentDraft(SQLModel, table=True):
     name: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.name"), nullable=True))
     agency: Agency | None = Field(default=None, sa_type=enum_type(Agency))
     role: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.role"), nullable=True))
+    # Answers to the service's own questions in progress: JSON {"<question id>": "<answer id>"}.
+    local_answers: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class FeedbackLocalQuestion(SQLModel, table=True):
+    """One of a service's own optional questions, asked of everyone after every meeting after the standard ones.
+
+    `default_key` names one of the defaults the service started with (its words translated for
+    everyone until the service rewords it); `text` holds the service's own words once it has any.
+    Rewording keeps the id, so past answers stay with the question; retiring stops it being asked.
+    """
+
+    __tablename__ = "feedback_local_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    default_key: str | None = Field(default=None, max_length=32)
+    text: str | None = Field(default=None, max_length=300)
+    short: str = Field(max_length=120)  # staff-facing label in results
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    reworded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class FeedbackLocalAnswer(SQLModel, table=True):
+    """One person's answer to one of the service's own questions, part of their response."""
+
+    __tablename__ = "feedback_local_answer"
+    __table_args__ = (sa.UniqueConstraint("response_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="parent_response.id", index=True)
+    question_id: int = Field(foreign_key="feedback_local_question.id", index=True)
+    answer: str = Field(max_length=32)

@@ -21,10 +21,12 @@ from voice_app.models import (
     utcnow,
 )
 from voice_app.parents.links import LinkState, link_state, responses_for_link
+from voice_app.parents.local_questions import draft_answers, store_answers
 from voice_app.parents.questions import (
     COMMENT_MAX,
     NAME_MAX,
     ROLE_MAX,
+    Question,
     questions_for,
     valid_answer,
 )
@@ -92,10 +94,19 @@ def _lock_link(db: Session, link_id: int) -> None:
     db.execute(sa.update(table).where(table.c.id == link_id).values(max_responses=table.c.max_responses))
 
 
-def send_online(db: Session, *, link: FeedbackLink, review: Review, draft: ParentDraft) -> SendOutcome:
-    """Store a draft as the parent's response, once, if the link is still open; the draft is then deleted."""
+def send_online(
+    db: Session, *, link: FeedbackLink, review: Review, draft: ParentDraft, local: list[Question] | tuple = ()
+) -> SendOutcome:
+    """Store a draft as the response, once, if the link is still open; the draft is then deleted.
+
+    `local` are the service's own questions asked today: each must be answered, like the standard ones.
+    """
     key = draft.key
     try:
+        local_answers = draft_answers(draft)
+        for question in local:
+            if local_answers.get(question.id) not in question.answers:
+                raise ValueError(f"{question.id} is not answered")
         kind = RespondentKind(link.respondent_kind)
         answers = checked_answers(review=review, answers={f"q{n}": getattr(draft, f"q{n}") for n in range(1, 6)}, kind=kind)
         comment = _clean_text(draft.comment, COMMENT_MAX)
@@ -128,6 +139,8 @@ def send_online(db: Session, *, link: FeedbackLink, review: Review, draft: Paren
             **answers,
         )
         db.add(response)
+        db.flush()
+        store_answers(db, response=response, questions=list(local), answers=local_answers)
         db.execute(sa.delete(ParentDraft.__table__).where(ParentDraft.__table__.c.key == key))
         db.commit()
         return SendOutcome(SendResult.SENT, response)
@@ -152,11 +165,17 @@ def add_paper_response(
     kind: RespondentKind = RespondentKind.PARENT,
     agency: str | None = None,
     role: str | None = None,
+    local: list[Question] | tuple = (),
+    local_answers: dict[str, str | None] | None = None,
 ) -> SendOutcome:
     """Copy a paper questionnaire into the results, once (the form's submission key makes resending harmless)."""
     # Paper forms come back with questions left blank, so a blank (None) answer is kept as blank.
     checked = checked_answers(review=review, answers=answers, allow_blank=True, kind=kind)
     agency_value, role_value = checked_about(kind, agency, role)
+    for question in local:
+        value = (local_answers or {}).get(question.id)
+        if value is not None and value not in question.answers:
+            raise ValueError(f"{question.id} is not an answer")
     earlier = existing_response(db, submission_key)
     if earlier is not None:
         return SendOutcome(SendResult.ALREADY_SENT, earlier)
@@ -174,6 +193,8 @@ def add_paper_response(
     )
     db.add(response)
     try:
+        db.flush()
+        store_answers(db, response=response, questions=list(local), answers=local_answers or {})
         db.commit()
     except IntegrityError:
         db.rollback()

@@ -30,6 +30,7 @@ from voice_app.models import (
     ReviewStatus,
     StaffUser,
 )
+from voice_app.parents.local_questions import LocalCounts, local_results
 from voice_app.parents.periods import Period, quarters_of
 from voice_app.parents.questions import QUESTIONS, Question, is_asked
 
@@ -350,6 +351,7 @@ class FeedbackResults:
     respondents: list[Group] = field(default_factory=list)
     formats: list[Group] = field(default_factory=list)
     agencies: list[Group] = field(default_factory=list)
+    local: list[LocalCounts] = field(default_factory=list)
 
 
 def feedback_results(
@@ -372,6 +374,7 @@ def feedback_results(
         respondents=by_respondent(rows),
         formats=by_format(rows),
         agencies=by_agency(rows),
+        local=local_results(db, start=period.start, end=period.end),
     )
 
 

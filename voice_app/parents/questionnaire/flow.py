@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from voice_app.models import Agency, FeedbackLink, ParentDraft, RespondentKind, ReviewStage, utcnow
+from voice_app.parents.local_questions import draft_answers, local_id, set_draft_answer
 from voice_app.parents.questions import (
     COMMENT_MAX,
     NAME_MAX,
@@ -39,10 +40,11 @@ class Step:
     text: object = None  # the question's words for this meeting
 
 
-def steps_for(stage: ReviewStage, kind: RespondentKind = RespondentKind.PARENT) -> list[Step]:
+def steps_for(stage: ReviewStage, kind: RespondentKind = RespondentKind.PARENT, local: list[Question] | tuple = ()) -> list[Step]:
     """The screens for one kind of respondent after a meeting, in order: the questions they are asked,
-    the free text, then their name (optional), or, for a professional, their agency and role."""
-    ids: list[tuple[str, Question | None]] = [(q.id, q) for q in questions_for(stage, kind)]
+    the service's own questions (`local`), the free text, then their name (optional), or, for a
+    professional, their agency and role."""
+    ids: list[tuple[str, Question | None]] = [(q.id, q) for q in (*questions_for(stage, kind), *local)]
     ids += [(COMMENT, None), (ABOUT if kind == RespondentKind.PROFESSIONAL else NAME, None)]
     return [
         Step(step_id, index, len(ids), question, question_text(question, stage) if question else None)
@@ -86,6 +88,8 @@ def answer_of(draft: ParentDraft, step: Step) -> str | None:
     """What the draft holds for a step (for the professional's step, the agency)."""
     if step.id == ABOUT:
         return draft.agency.value if draft.agency else None
+    if local_id(step.id) is not None:
+        return draft_answers(draft).get(step.id)
     return getattr(draft, step.id)
 
 
@@ -108,6 +112,12 @@ def save_step(db: Session, *, draft: ParentDraft, step: Step, value: str | None)
     if step.question is not None:
         if not valid_answer(step.question, value):
             raise ValueError("not one of the answers")
+        if local_id(step.id) is not None:
+            set_draft_answer(draft, step.id, value)
+            draft.updated_at = utcnow()
+            db.add(draft)
+            db.commit()
+            return
     else:
         limit = COMMENT_MAX if step.id == COMMENT else NAME_MAX
         value = value if value and value.strip() else None

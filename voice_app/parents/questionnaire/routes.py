@@ -15,6 +15,7 @@ from voice_app.parents.links import (
     link_state,
     responses_for_link,
 )
+from voice_app.parents.local_questions import active_questions, as_question
 from voice_app.parents.questionnaire import bp
 from voice_app.parents.questionnaire.flow import (
     ABOUT,
@@ -76,8 +77,12 @@ def _link_and_review(token: str) -> tuple[FeedbackLink, Review]:
     return link, review
 
 
+def _local() -> list:
+    return [as_question(q) for q in active_questions(db.session())]
+
+
 def _steps(link: FeedbackLink, review: Review) -> list[Step]:
-    return steps_for(review.stage, RespondentKind(link.respondent_kind))
+    return steps_for(review.stage, RespondentKind(link.respondent_kind), _local())
 
 
 def _state(link: FeedbackLink) -> LinkState:
@@ -253,6 +258,7 @@ def _check_page(token: str, *, missing_error: bool = False):
         token=token,
         steps=steps,
         draft=draft,
+        chosen={step.id: answer_of(draft, step) for step in steps},
         missing=unanswered(draft, steps),
         missing_error=missing_error,
         answers_by_id=ANSWERS,
@@ -273,7 +279,7 @@ def send(token: str):
     draft = _open_draft(link)
     if draft is None:
         return redirect(url_for("parents.start", token=token))
-    outcome = send_online(db.session(), link=link, review=review, draft=draft)
+    outcome = send_online(db.session(), link=link, review=review, draft=draft, local=_local())
     if outcome.result in (SendResult.SENT, SendResult.ALREADY_SENT):
         return redirect(url_for("parents.thanks", token=token))
     if outcome.result == SendResult.CLOSED:

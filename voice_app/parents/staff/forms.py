@@ -61,10 +61,12 @@ class _PaperBase(FlaskForm):
     )
 
 
-def paper_form_class(stage: ReviewStage, kind: RespondentKind = RespondentKind.PARENT) -> type[FlaskForm]:
+def paper_form_class(
+    stage: ReviewStage, kind: RespondentKind = RespondentKind.PARENT, local: list | tuple = ()
+) -> type[FlaskForm]:
     """A paper-questionnaire form with the questions this kind of respondent is asked after this meeting; a professional's has agency and role, not a name."""
     fields = {}
-    for number, question in enumerate(questions_for(stage, kind), start=1):
+    for number, question in enumerate((*questions_for(stage, kind), *local), start=1):
         choices = [(answer, ANSWERS[answer].staff_label) for answer in question.answers] + [(BLANK, "Left blank on the form")]
         fields[question.id] = RadioField(
             f"{number}. {question_text(question, stage)}",
@@ -84,3 +86,18 @@ def paper_form_class(stage: ReviewStage, kind: RespondentKind = RespondentKind.P
             validators=[Optional(), Length(max=ROLE_MAX, message=f"Keep the role under {ROLE_MAX} characters.")],
         )
     return type("PaperResponseForm", (_PaperBase,), fields)
+
+
+class LocalQuestionForm(FlaskForm):
+    """Add one of the service's own questions, or reword one (`question_id` set)."""
+
+    question_id = HiddenField()
+    text = TextAreaField(
+        "The question, in your service's words",
+        description="Written as a statement people agree or disagree with, for example: The meeting started on time.",
+        validators=[DataRequired("Write the question."), Length(max=300, message="Keep the question under 300 characters.")],
+    )
+    short = StringField(
+        "A short label for the results (optional)",
+        validators=[Optional(), Length(max=120, message="Keep the label under 120 characters.")],
+    )

@@ -22,6 +22,7 @@ from voice_app.parents.links import (
     responses_for_link,
     revoke_link,
 )
+from voice_app.parents.local_questions import active_questions, as_question
 from voice_app.parents.questions import questions_for
 from voice_app.parents.responses import (
     SendResult,
@@ -178,7 +179,8 @@ def paper(review_id: int):
         kind = RespondentKind(request.args.get("kind", RespondentKind.PARENT.value))
     except ValueError:
         abort(404)
-    form = paper_form_class(review.stage, kind)()
+    local = [as_question(q) for q in active_questions(session)]
+    form = paper_form_class(review.stage, kind, local)()
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
     elif form.validate_on_submit():
@@ -195,6 +197,8 @@ def paper(review_id: int):
             kind=kind,
             agency=(None if form.agency.data in (None, BLANK) else form.agency.data) if professional else None,
             role=form.role.data if professional else None,
+            local=local,
+            local_answers={q.id: (None if form[q.id].data == BLANK else form[q.id].data) for q in local},
         )
         if outcome.result == SendResult.SENT:
             flash("Paper questionnaire added to the results.", "success")
@@ -202,7 +206,7 @@ def paper(review_id: int):
             flash("That paper questionnaire was already added, so it was not added again.", "info")
         return redirect(url_for("feedback.conference", review_id=review.id))
     status = 422 if request.method == "POST" else 200
-    questions = [form[q.id] for q in questions_for(review.stage, kind)]
+    questions = [form[q.id] for q in (*questions_for(review.stage, kind), *local)]
     return render(
         "feedback/paper.html",
         form=form,
