@@ -13,6 +13,8 @@ from tests.test_parents import Parent
 from voice_app.models import (
     Agency,
     FeedbackLink,
+    FeedbackLocalAnswer,
+    FeedbackLocalQuestion,
     MeetingFormat,
     ParentDraft,
     ParentResponse,
@@ -253,3 +255,118 @@ def test_the_service_reports_parents_views_count_parents_only(app, db, make, peo
     assert returned["responses"] == 1
     q1 = {row.key: row.now.count for row in report.figure("parents-q1").rows}
     assert (q1["agree"], q1["disagree"]) == (1, 0)
+
+
+# A service's own questions ------------------------------------------------------------------------
+
+ACCESS_TESTED_ENDPOINTS = {"feedback.local_questions"}
+
+
+def test_the_service_questions_page_is_for_managers_only(client, signed_in, make, people):
+    assert client.get("/feedback/questions").status_code == 302
+    assert signed_in(people["iro"]).get("/feedback/questions").status_code == 403
+    assert signed_in(make.staff(Role.ADMIN)).get("/feedback/questions").status_code == 403
+    assert signed_in(people["iro"]).post("/feedback/questions", {"action": "add", "text": "Hi"}).status_code == 403
+    page = signed_in(make.staff(Role.MANAGER)).get("/feedback/questions")
+    assert page.status_code == 200, page.data
+    assert b"report before the meeting." in page.data, page.data.decode()[-3000:]
+
+
+def _manager_post(client, data):
+    page = client.get("/feedback/questions")
+    return client.post("/feedback/questions", {"csrf_token": csrf_of(page), **data})
+
+
+def test_questions_are_added_reworded_and_retired_without_losing_past_answers(app, db, signed_in, make, people):
+    manager = signed_in(make.staff(Role.MANAGER))
+    assert _manager_post(manager, {"action": "adopt", "default_key": "report_before"}).status_code == 302
+    assert (
+        _manager_post(manager, {"action": "add", "text": "The meeting started on time.", "short": "Started on time"}).status_code
+        == 302
+    )
+    assert _manager_post(manager, {"action": "add", "text": "   "}).status_code == 422
+    assert _manager_post(manager, {"action": "add", "text": "x" * 301}).status_code == 422
+    assert _manager_post(manager, {"action": "reword", "question_id": "999", "text": "Hello"}).status_code == 404
+    report, on_time = db.exec(select(FeedbackLocalQuestion).order_by(FeedbackLocalQuestion.id)).all()
+    assert (report.default_key, report.text, on_time.text) == ("report_before", None, "The meeting started on time.")
+
+    # A carer answers both after a cared-for review.
+    review = _review(make, people["child"], day=date(2025, 6, 1))
+    item = link(db, review, by=people["iro"], kind=CARER)
+    phone = Parent(app, item.token)
+    assert b"There are 4 questions" in phone.get().data
+    phone.post("/start")
+    assert b"I received the social worker" in phone.get(f"/local-{report.id}").data
+    for step in ("q1", "q2"):
+        phone.answer(step, "agree")
+    phone.get(f"/local-{report.id}")
+    assert phone.post(f"/local-{report.id}", {"answer": "agree"}).headers["Location"].endswith(f"/local-{on_time.id}")
+    phone.answer("comment", "")
+    phone.answer("name", "")
+    assert phone.post("/send").status_code == 422  # the last question is not answered yet
+    phone.get(f"/local-{on_time.id}")
+    phone.post(f"/local-{on_time.id}", {"answer": "not_applicable"})
+    assert phone.post("/send").headers["Location"].endswith("/thanks")
+    stored = {(a.question_id, a.answer) for a in db.exec(select(FeedbackLocalAnswer)).all()}
+    assert stored == {(report.id, "agree"), (on_time.id, "not_applicable")}
+
+    # Reworded and retired: the answers stay with the question, shown under today's words.
+    assert (
+        _manager_post(
+            manager, {"action": "reword", "question_id": str(on_time.id), "text": "We started when we said we would."}
+        ).status_code
+        == 302
+    )
+    assert _manager_post(manager, {"action": "retire", "question_id": str(report.id)}).status_code == 302
+    db.expire_all()
+    assert db.get(FeedbackLocalQuestion, on_time.id).text == "We started when we said we would."
+    found = {c.question.id: c for c in feedback_results(db, period=period_for(2025), today=date(2026, 1, 1)).local}
+    assert found[report.id].counts["agree"] == 1 and found[report.id].question.retired_at is not None
+    assert found[on_time.id].counts["not_applicable"] == 1
+    # Nothing answered the retired question in another year, so it is not listed there; the asked one is, with no answers.
+    later = {c.question.id: c.answered for c in feedback_results(db, period=period_for(2026), today=date(2027, 1, 1)).local}
+    assert later == {on_time.id: 0}
+    # A retired question is no longer asked.
+    fresh = Parent(app, link(db, review, by=people["iro"], kind=CARER).token)
+    assert b"There are 3 questions" in fresh.get().data
+    # A retired default cannot be taken up again, so its answers never mix with a new copy.
+    assert _manager_post(manager, {"action": "adopt", "default_key": "report_before"}).status_code == 302
+    assert len(db.exec(select(FeedbackLocalQuestion)).all()) == 2
+
+
+def test_no_more_than_five_questions_of_its_own(db, signed_in, make):
+    manager = signed_in(make.staff(Role.MANAGER))
+    for number in range(5):
+        assert _manager_post(manager, {"action": "add", "text": f"Question {number}."}).status_code == 302
+    page = _manager_post(manager, {"action": "add", "text": "One too many."})
+    assert page.status_code == 422 and b"up to 5 questions" in page.data
+    assert len(db.exec(select(FeedbackLocalQuestion)).all()) == 5
+
+
+def test_a_paper_form_has_the_service_questions_too(db, signed_in, make, people):
+    question = FeedbackLocalQuestion(text="The room was comfortable.", short="Comfortable room")
+    db.add(question)
+    db.commit()
+    meeting = conference(make, people["child"], stage=ReviewStage.INITIAL_CONFERENCE)
+    client = signed_in(people["iro"])
+    form = client.get(f"/feedback/conferences/{meeting.id}/paper")
+    assert b"The room was comfortable." in form.data
+    data = {"csrf_token": csrf_of(form), "submission_key": "z" * 24, "q1": "agree", "q2": "agree", "q3": "blank", "q4": "agree"}
+    assert client.post(f"/feedback/conferences/{meeting.id}/paper", {**data, f"local-{question.id}": "bogus"}).status_code == 422
+    assert (
+        client.post(f"/feedback/conferences/{meeting.id}/paper", {**data, f"local-{question.id}": "disagree"}).status_code == 302
+    )
+    (answer,) = db.exec(select(FeedbackLocalAnswer)).all()
+    assert (answer.question_id, answer.answer) == (question.id, "disagree")
+
+
+def test_a_suggested_question_is_read_in_each_persons_language_until_the_service_rewords_it(app):
+    from flask_babel import force_locale
+
+    from voice_app.parents.local_questions import wording
+
+    suggested = FeedbackLocalQuestion(default_key="place_and_way", short="Place and way")
+    own = FeedbackLocalQuestion(default_key="place_and_way", text="The venue suited me.", short="Venue")
+    with app.test_request_context(), force_locale("cy"):
+        assert str(wording(suggested)) == "Roedd y lle a'r ffordd y cynhaliwyd y cyfarfod yn gweithio i mi."
+        assert wording(own) == "The venue suited me."
