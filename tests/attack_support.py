@@ -91,6 +91,7 @@ RULES: dict[str, tuple[str, str]] = {
     "feedback.results": ("/feedback/results", "M"),
     "feedback.results_csv": ("/feedback/results/answers.csv", "M"),
     "feedback.local_questions": ("/feedback/questions", "M"),
+    "feedback.changes": ("/feedback/you-said-we-did", "M"),
     "reports.index": ("/reports/", "MD"),
     "reports.report_json": ("/reports/report.json", "MD"),
     "reports.report_csv": ("/reports/report.csv", "MD"),

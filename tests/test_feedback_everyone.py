@@ -12,6 +12,7 @@ from tests.feedback_helpers import conference, csrf_of, link, response
 from tests.test_parents import Parent
 from voice_app.models import (
     Agency,
+    FeedbackChange,
     FeedbackLink,
     FeedbackLocalAnswer,
     FeedbackLocalQuestion,
@@ -259,7 +260,7 @@ def test_the_service_reports_parents_views_count_parents_only(app, db, make, peo
 
 # A service's own questions ------------------------------------------------------------------------
 
-ACCESS_TESTED_ENDPOINTS = {"feedback.local_questions"}
+ACCESS_TESTED_ENDPOINTS = {"feedback.local_questions", "feedback.changes"}
 
 
 def test_the_service_questions_page_is_for_managers_only(client, signed_in, make, people):
@@ -370,3 +371,39 @@ def test_a_suggested_question_is_read_in_each_persons_language_until_the_service
     with app.test_request_context(), force_locale("cy"):
         assert str(wording(suggested)) == "Roedd y lle a'r ffordd y cynhaliwyd y cyfarfod yn gweithio i mi."
         assert wording(own) == "The venue suited me."
+
+
+# "You said, we did" for families and partners -----------------------------------------------------
+
+
+def test_you_said_we_did_is_written_by_managers_and_shown_to_everyone_giving_feedback(app, db, client, signed_in, make, people):
+    assert client.get("/feedback/you-said-we-did").status_code == 302
+    assert signed_in(people["iro"]).get("/feedback/you-said-we-did").status_code == 403
+    manager = signed_in(make.staff(Role.MANAGER))
+    page = manager.get("/feedback/you-said-we-did")
+    token = csrf_of(page)
+    said, did = "Lambton House wasn't an appropriate venue.", "We opened a new conference suite."
+    assert manager.post("/feedback/you-said-we-did", {"csrf_token": token, "you_said": "  ", "we_did": did}).status_code == 422
+    assert (
+        manager.post("/feedback/you-said-we-did", {"csrf_token": token, "you_said": said, "we_did": "x" * 501}).status_code == 422
+    )
+    assert manager.post("/feedback/you-said-we-did", {"csrf_token": token, "you_said": said, "we_did": did}).status_code == 302
+    (change,) = db.exec(select(FeedbackChange)).all()
+
+    item = link(db, _review(make, people["child"]), by=people["iro"], kind=PROFESSIONAL)
+    start = Parent(app, item.token).get()
+    assert b"You said, we did" in start.data and b"We opened a new conference suite." in start.data
+    assert b"Lambton House wasn&#39;t an appropriate venue." in start.data or b"Lambton House wasn&#x27;t" in start.data
+
+    assert (
+        manager.post("/feedback/you-said-we-did", {"csrf_token": token, "action": "withdraw", "change_id": "999"}).status_code
+        == 404
+    )
+    assert (
+        manager.post(
+            "/feedback/you-said-we-did", {"csrf_token": token, "action": "withdraw", "change_id": str(change.id)}
+        ).status_code
+        == 302
+    )
+    assert b"We opened a new conference suite." not in Parent(app, item.token).get().data
+    assert b"Taken down" in manager.get("/feedback/you-said-we-did").data

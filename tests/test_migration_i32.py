@@ -15,7 +15,7 @@ ADDED = {
     "parent_response": {"respondent_kind", "agency", "role"},
     "parent_draft": {"agency", "role", "local_answers"},
 }
-TABLES = {"feedback_local_question", "feedback_local_answer"}
+TABLES = {"feedback_local_question", "feedback_local_answer", "feedback_change"}
 
 
 def _columns(engine, table: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""Feedback from everyone at every meeting: who a link is for, a professional's agency and role, a service's own questions
+"""Feedback from everyone at every meeting: who a link is for, a professional's agency and role, a service's own questions, its "you said, we did" for families and partners
 
 Revision ID: i32_0001
 Revises: i18b_0008

@@ -4,6 +4,7 @@ from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.feedback import (
     Agency,
+    FeedbackChange,
     FeedbackLink,
     FeedbackLocalAnswer,
     FeedbackLocalQuestion,
@@ -76,6 +77,7 @@ __all__ = [
     "ChildResponse",
     "DecisionOutcome",
     "ErasureRequest",
+    "FeedbackChange",
     "FeedbackLink",
     "FeedbackLocalAnswer",
     "FeedbackLocalQuestion",

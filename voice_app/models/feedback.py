@@ -162,3 +162,16 @@ class FeedbackLocalAnswer(SQLModel, table=True):
     response_id: int = Field(foreign_key="parent_response.id", index=True)
     question_id: int = Field(foreign_key="feedback_local_question.id", index=True)
     answer: str = Field(max_length=32)
+
+
+class FeedbackChange(SQLModel, table=True):
+    """The service's "you said, we did" for families and partners: what people told it, and what it changed."""
+
+    __tablename__ = "feedback_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    you_said: str = Field(max_length=500)
+    we_did: str = Field(max_length=500)
+    created_by_id: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from voice_app import db
 from voice_app.i18n import shipped_languages, use_language
 from voice_app.models import FeedbackLink, ParentDraft, RespondentKind, Review, utcnow
+from voice_app.parents.changes import SHOWN, current_changes
 from voice_app.parents.links import (
     LinkState,
     link_by_token,
@@ -119,7 +120,13 @@ def start(token: str):
     link, review = _link_and_review(token)
     state = _state(link)
     if _sent_here(link):
-        return render("parents/thanks.html", token=token, another=state == LinkState.OPEN, form=ActionForm())
+        return render(
+            "parents/thanks.html",
+            changes=current_changes(db.session(), limit=SHOWN),
+            token=token,
+            another=state == LinkState.OPEN,
+            form=ActionForm(),
+        )
     if state != LinkState.OPEN:
         return _closed(state)
     steps = _steps(link, review)
@@ -133,6 +140,7 @@ def start(token: str):
         form=ActionForm(),
         languages=shipped_languages(),
         language=g.parent_language,
+        changes=current_changes(db.session(), limit=SHOWN),
     )
 
 
@@ -293,4 +301,11 @@ def thanks(token: str):
     link, _review = _link_and_review(token)
     if not _sent_here(link):
         return redirect(url_for("parents.start", token=token))
-    return render("parents/thanks.html", token=token, another=_state(link) == LinkState.OPEN, form=ActionForm(), just_sent=True)
+    return render(
+        "parents/thanks.html",
+        changes=current_changes(db.session(), limit=SHOWN),
+        token=token,
+        another=_state(link) == LinkState.OPEN,
+        form=ActionForm(),
+        just_sent=True,
+    )

@@ -101,3 +101,18 @@ class LocalQuestionForm(FlaskForm):
         "A short label for the results (optional)",
         validators=[Optional(), Length(max=120, message="Keep the label under 120 characters.")],
     )
+
+
+class ChangeForm(FlaskForm):
+    """One "you said, we did" for families and partners."""
+
+    you_said = TextAreaField(
+        "You said",
+        description="What parents, carers or professionals told you, in a sentence. For example: Lambton House was not a good place for a meeting.",
+        validators=[DataRequired("Write what people said."), Length(max=500, message="Keep this under 500 characters.")],
+    )
+    we_did = TextAreaField(
+        "We did",
+        description="What the service changed. For example: We opened a new conference suite with a quiet waiting room.",
+        validators=[DataRequired("Write what the service did."), Length(max=500, message="Keep this under 500 characters.")],
+    )

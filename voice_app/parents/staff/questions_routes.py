@@ -1,11 +1,14 @@
-"""Managers' page for the service's own feedback questions: add, reword, retire (past answers are kept)."""
+"""Managers' pages for the service's own feedback questions (add, reword, retire; past answers are kept)
+and its "you said, we did" for families and partners."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
 
 from voice_app import db
-from voice_app.models import FeedbackLocalQuestion, Role
+from voice_app.models import FeedbackChange, FeedbackLocalQuestion, Role
+from voice_app.parents.changes import add_change, all_changes, withdraw_change
 from voice_app.parents.local_questions import (
     MAX_ACTIVE,
     active_questions,
@@ -18,7 +21,7 @@ from voice_app.parents.local_questions import (
     wording,
 )
 from voice_app.parents.staff import bp
-from voice_app.parents.staff.forms import ActionForm, LocalQuestionForm
+from voice_app.parents.staff.forms import ActionForm, ChangeForm, LocalQuestionForm
 from voice_app.rendering import render
 from voice_app.security import roles_required
 
@@ -87,3 +90,32 @@ def local_questions():
         form.text.errors = [str(error)]
         return _page(form, status=422, editing=editing)
     return redirect(url_for("feedback.local_questions"))
+
+
+@bp.route("/you-said-we-did", methods=["GET", "POST"])
+@roles_required(Role.MANAGER)
+def changes():
+    """The service's "you said, we did" for families and partners: add one, or withdraw one (action=withdraw)."""
+    session = db.session()
+    form = ChangeForm()
+    status = 200
+    if request.method == "POST":
+        if request.form.get("action") == "withdraw":
+            if not ActionForm().validate_on_submit():
+                abort(400)
+            change = session.get(FeedbackChange, request.form.get("change_id", type=int) or 0)
+            if change is None:
+                abort(404)
+            withdraw_change(session, change)
+            flash("Taken down. It is no longer shown to people giving feedback.", "success")
+            return redirect(url_for("feedback.changes"))
+        if form.validate_on_submit():
+            try:
+                add_change(session, you_said=form.you_said.data, we_did=form.we_did.data, by=current_user)
+            except ValueError as error:
+                form.you_said.errors = [str(error)]
+            else:
+                flash("Added. People giving feedback see it from now on.", "success")
+                return redirect(url_for("feedback.changes"))
+        status = 422
+    return render("feedback/changes.html", changes=all_changes(session), form=form, status=status)
