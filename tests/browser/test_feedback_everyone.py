@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -101,4 +102,44 @@ def test_staff_make_a_carers_link_for_a_review_and_read_results_split_by_who_ans
     expect(page.get_by_text("Carers: 1 response, fewer than 5, so the answers are not shown.")).to_be_visible()
     expect(page.get_by_role("table", name="Parents and family (5 responses)")).to_be_visible()
     assert_accessible(page, context="results split by who answered")
+    context.close()
+
+
+def test_a_manager_sets_the_service_questions_and_you_said_we_did_and_a_parent_sees_both(browser, live_url, db, world):
+    context = browser.new_context(viewport=TABLET, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, live_url, "morgan@example.org", PASSWORD)
+    page.goto(f"{live_url}/feedback/questions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your service's own feedback questions")
+    assert_accessible(page, context="the service's questions, none yet")
+    page.get_by_role("button", name=re.compile(r"Start asking.*report before the meeting")).click()
+    expect(page.get_by_text("Question added.")).to_be_visible()
+    page.get_by_label("The question, in your service's words").fill("The meeting started on time.")
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.get_by_role("heading", name="The meeting started on time.", exact=False)).to_be_visible()
+    assert_accessible(page, context="the service's questions, two asked")
+
+    page.goto(f"{live_url}/feedback/you-said-we-did")
+    assert_accessible(page, context="you said, we did for families, empty")
+    page.get_by_label("You said").fill("Lambton House wasn't an appropriate venue.")
+    page.get_by_label("We did").fill("We opened a new conference suite.")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("Added. People giving feedback see it from now on.")).to_be_visible()
+    assert_accessible(page, context="you said, we did for families, one")
+    context.close()
+
+    item = link(db, world["meeting"], by=world["chair"])
+    context = browser.new_context(viewport=PHONE, has_touch=True, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_url}/p/{item.token}?lang=ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    _check_page(page, "start page in Arabic with you said, we did")
+    expect(page.get_by_text("We opened a new conference suite.")).to_be_visible()
+    page.locator("button.govuk-button--start").click()
+    for number in range(1, 5):
+        expect(page).to_have_url(re.compile(rf"/q{number}$"))
+        page.locator("button.va-answer").first.click()
+    expect(page).to_have_url(re.compile(r"/local-\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("استلمت تقرير الأخصائي الاجتماعي قبل الاجتماع.")
+    _check_page(page, "the service's suggested question in Arabic")
     context.close()
