@@ -91,7 +91,7 @@ def paper_form_class(
 class LocalQuestionForm(FlaskForm):
     """Add one of the service's own questions, or reword one (`question_id` set)."""
 
-    question_id = HiddenField()
+    question_id = HiddenField(validators=[Optional(), Length(max=12)])
     text = TextAreaField(
         "The question, in your service's words",
         description="Written as a statement people agree or disagree with, for example: The meeting started on time.",
