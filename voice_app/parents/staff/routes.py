@@ -103,7 +103,7 @@ def new_link(review_id: int):
         respondent_kind=RespondentKind(form.respondent_kind.data),
     )
     flash(
-        f"Feedback link for {link.respondent_kind.label.lower()} made. Print the card or show the code on this tablet.", "success"
+        f"Feedback link made for {link.respondent_kind.label.lower()}. Print the card or show the code on this tablet.", "success"
     )
     return redirect(url_for("feedback.conference", review_id=review.id, _anchor=f"link-{link.id}"))
 
