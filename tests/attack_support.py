@@ -94,6 +94,8 @@ RULES: dict[str, tuple[str, str]] = {
     "feedback.qr_file": ("/feedback/links/{link}/qr.svg", "IM"),
     "feedback.results": ("/feedback/results", "M"),
     "feedback.results_csv": ("/feedback/results/answers.csv", "M"),
+    "feedback.local_questions": ("/feedback/questions", "M"),
+    "feedback.changes": ("/feedback/you-said-we-did", "M"),
     "reports.index": ("/reports/", "MD"),
     "reports.report_json": ("/reports/report.json", "MD"),
     "reports.report_csv": ("/reports/report.csv", "MD"),

@@ -65,7 +65,7 @@ def hand_over(make, signed_in):
             data["scribing"] = "y"
         if pin:
             data["pin"] = pin
-        data.update(access or {})  # how the child answers (voice_app/child/access.py): touch unless given
+        data.update(access or {})  # how the child answers (voice_app/questions/access.py): touch unless given
         response = client.post(f"/visits/{visit.id}/hand-over", data)
         assert response.status_code == 302, response.get_data(as_text=True)[:800]
         statement_id = int(response.headers["Location"].split("/statements/")[1].split("#")[0])

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from voice_app.models import (
     FeedbackLink,
     ParentResponse,
+    RespondentKind,
     ResponseSource,
     ReviewKind,
     ReviewStage,
@@ -18,7 +19,9 @@ from voice_app.models import (
 from voice_app.parents.links import new_token
 
 
-def conference(make, child, *, stage=ReviewStage.REVIEW_CONFERENCE, day: date | None = None, chair=None, status=ReviewStatus.HELD):
+def conference(
+    make, child, *, stage=ReviewStage.REVIEW_CONFERENCE, day: date | None = None, chair=None, status=ReviewStatus.HELD
+):
     """A child protection conference, held on `day` (today by default)."""
     day = day or date.today()
     return make.review(
@@ -32,8 +35,18 @@ def conference(make, child, *, stage=ReviewStage.REVIEW_CONFERENCE, day: date | 
     )
 
 
-def link(db, review, *, by, days: int = 28, max_responses: int = 2, revoked: bool = False, expired: bool = False):
-    """A feedback link, open unless told otherwise."""
+def link(
+    db,
+    review,
+    *,
+    by,
+    days: int = 28,
+    max_responses: int = 2,
+    revoked: bool = False,
+    expired: bool = False,
+    kind=RespondentKind.PARENT,
+):
+    """A feedback link (for parents unless told otherwise), open unless told otherwise."""
     now = utcnow()
     item = FeedbackLink(
         review_id=review.id,
@@ -43,6 +56,7 @@ def link(db, review, *, by, days: int = 28, max_responses: int = 2, revoked: boo
         expires_at=now - timedelta(minutes=1) if expired else now + timedelta(days=days),
         max_responses=max_responses,
         revoked_at=now if revoked else None,
+        respondent_kind=kind,
     )
     db.add(item)
     db.commit()
@@ -50,7 +64,18 @@ def link(db, review, *, by, days: int = 28, max_responses: int = 2, revoked: boo
     return item
 
 
-def response(db, review, answers: str, *, link_id=None, comment=None, name=None, source=ResponseSource.ONLINE):
+def response(
+    db,
+    review,
+    answers: str,
+    *,
+    link_id=None,
+    comment=None,
+    name=None,
+    source=ResponseSource.ONLINE,
+    kind=RespondentKind.PARENT,
+    agency=None,
+):
     """A response; answers as "SA A D SD NA -" for q1..q5 ("-" is blank)."""
     codes = {"SA": "strongly_agree", "A": "agree", "D": "disagree", "SD": "strongly_disagree", "NA": "not_applicable", "-": None}
     values = [codes[code] for code in answers.split()] + [None] * 5
@@ -61,6 +86,8 @@ def response(db, review, answers: str, *, link_id=None, comment=None, name=None,
         comment=comment,
         name=name,
         submission_key=secrets.token_urlsafe(24),
+        respondent_kind=kind,
+        agency=agency,
         **{f"q{n}": values[n - 1] for n in range(1, 6)},
     )
     db.add(item)

@@ -5,9 +5,9 @@ import re
 from sqlmodel import select
 
 from tests.conftest import PASSWORD
-from voice_app.child.access import AccessSettings, settings_from, stored_settings
 from voice_app.child.handover import ACCESS_ACTION
 from voice_app.models import AuditEvent, Handover
+from voice_app.questions.access import AccessSettings, settings_from, stored_settings
 
 pytest_plugins = ["tests.child_support"]
 
@@ -141,7 +141,7 @@ def test_the_statement_says_how_the_child_answered_on_its_page_and_in_its_json(h
 
 
 def test_two_ways_in_one_statement_are_both_said_in_the_order_used(hand_over, db):
-    from voice_app.child.access import access_used
+    from voice_app.questions.access import access_used
     from voice_app.statements.access import load_context
     from voice_app.statements.reading import how_they_answered, read_statement
 

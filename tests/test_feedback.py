@@ -92,9 +92,11 @@ def test_the_chair_the_childs_iro_and_managers_may_manage(signed_in, world, who,
     assert signed_in(world[who]).get(_url(url, world)).status_code == 200
 
 
-def test_a_cared_for_review_has_no_feedback_page(signed_in, make, world):
+def test_a_cared_for_review_has_a_feedback_page_for_its_iro_and_managers_only(signed_in, make, world):
     review = make.review(world["child"])
-    assert signed_in(world["manager"]).get(f"/feedback/conferences/{review.id}").status_code == 404
+    assert signed_in(world["manager"]).get(f"/feedback/conferences/{review.id}").status_code == 200
+    assert signed_in(world["iro"]).get(f"/feedback/conferences/{review.id}").status_code == 200
+    assert signed_in(world["other"]).get(f"/feedback/conferences/{review.id}").status_code == 404
 
 
 def test_the_conference_list_shows_only_conferences_this_iro_may_manage(signed_in, make, world):
@@ -116,7 +118,7 @@ def test_making_a_link_uses_the_configured_days_and_the_chosen_maximum(database_
     client.sign_in(iro.email)
     page = client.get(f"/feedback/conferences/{review.id}")
     assert b"stays open for 10 days" in page.data
-    made = client.post(f"/feedback/conferences/{review.id}/links", {"max_responses": "3"})
+    made = client.post(f"/feedback/conferences/{review.id}/links", {"max_responses": "3", "respondent_kind": "parent"})
     assert made.status_code == 302
     (item,) = db.exec(select(FeedbackLink)).all()
     assert item.max_responses == 3 and len(item.token) >= 43
@@ -127,7 +129,7 @@ def test_making_a_link_uses_the_configured_days_and_the_chosen_maximum(database_
 def test_the_default_is_28_days_and_two_answers(signed_in, db, world):
     client = signed_in(world["chair"])
     assert b'value="2"' in client.get(_url("/feedback/conferences/{review}", world)).data
-    client.post(_url("/feedback/conferences/{review}/links", world), {"max_responses": "2"})
+    client.post(_url("/feedback/conferences/{review}/links", world), {"max_responses": "2", "respondent_kind": "parent"})
     newest = db.exec(select(FeedbackLink).order_by(FeedbackLink.id.desc())).first()
     assert newest.max_responses == 2
     assert abs((newest.expires_at - utcnow()) - timedelta(days=28)) < timedelta(minutes=1)

@@ -201,8 +201,10 @@ def test_answers_csv_holds_every_count(db, seeded):
     assert q3_agree == [["2025/26", "All", "All responses", "8", "Q3", "The concerns were clearly explained", "Agree", "3", "43", "7", "1"]]
     assert {r[2] for r in body if r[1] == "Chair"} == {"Ann Chair", OTHER_CHAIRS}
     assert {r[2] for r in body if r[1] == "Quarter"} == {period_for(2025, q).label for q in (1, 2, 3, 4)}
-    # 3 questions x 4 answers + q4 x 5 + q5 x 4 = 21 rows per group; groups: all, 3 types, 4 quarters, 2 chairs
-    assert len(body) == 21 * 10
+    # 3 questions x 4 answers + q4 x 5 + q5 x 4 = 21 rows per group; groups: all, 3 types, 4 quarters, 2 chairs,
+    # and the eight conference responses again as one kind of meeting, one kind of respondent, one (unrecorded) format
+    assert len(body) == 21 * 13
+    assert {r[2] for r in body if r[1] == "Who answered"} == {"Parents and family"}
 
 
 def test_rates_csv(db, seeded):

@@ -23,6 +23,7 @@ FIELD_NAMES = [
     "skip", "mode", "sharing", "answer", "comment", "name", "submission_key", "max_responses", "q1", "q2", "q3", "q4", "q5",
     "code", "rule",
     "profession", "organisation",
+    "respondent_kind", "agency", "action", "question_id", "default_key", "short", "you_said", "we_did", "change_id",
 ]
 TRICKY = [
     "", "0", "-1", "9" * 30, "1e309", "NaN", "2025-02-30", "99999-12-31", "0001-01-01", "2025-13-01", "y", "on",
@@ -45,6 +46,8 @@ VALID = {
                            "allowed_domains": "example.org", "role_claim": "roles", "unknown_staff": "approve", "check_minutes": "15"},
     "practitioners.invitations": {"name": "Sam Worker", "email": "sam@example.org", "profession": "social_worker", "organisation": "Team"},
     "practitioners.join": {"new": "a long enough password", "confirm": "a long enough password"},
+    "feedback.local_questions": {"action": "add", "text": "The meeting started on time."},
+    "feedback.changes": {"you_said": "The venue was hard to reach.", "we_did": "We moved it."},
 }
 values = st.one_of(
     st.sampled_from(TRICKY),

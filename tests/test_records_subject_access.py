@@ -114,6 +114,7 @@ def test_subject_access_gives_everything_about_the_child_and_nothing_about_anoth
     assert third["parents_feedback"] == [{
         "review_id": world["conference"].id, "submitted_at": third["parents_feedback"][0]["submitted_at"], "source": "online",
         "answers": {"q1": "agree", "q2": "disagree", "q3": None, "q4": None, "q5": None}, "name": "Ana's mum", "comment": "The chair listened to me",
+        "respondent": "parent", "agency": None, "role": None,
     }]
     assert third["other_children_named"] == [{"where": f"statement {s}, feel-today: the child's words", "names": ["Bella"], "text": ANA_WORDS}]
 

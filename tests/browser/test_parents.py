@@ -195,7 +195,7 @@ def test_a_chair_makes_a_link_prints_a_card_shows_the_tablet_view_and_enters_a_p
     sign_in(page, live_url, "chris@example.org", PASSWORD)
     page.goto(f"{live_url}/children/{world['child'].id}")
     page.get_by_role("link", name="Parents' feedback on the conference").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Parents' feedback")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Feedback from parents, carers and professionals")
     assert_accessible(page, context="conference feedback page")
     page.get_by_role("button", name="Make a link").click()
     expect(page.get_by_role("status")).to_contain_text("Feedback link made")
@@ -214,7 +214,7 @@ def test_a_chair_makes_a_link_prints_a_card_shows_the_tablet_view_and_enters_a_p
     assert_accessible(page, context="tablet QR view")
     page.get_by_role("link", name="Finished: back to the conference page").click()
 
-    page.get_by_role("link", name="Add a paper questionnaire").click()
+    page.get_by_role("link", name="Add a paper questionnaire (parents and family)").click()
     assert_accessible(page, context="paper form")
     page.get_by_role("button", name="Add to the results").click()
     expect(page.get_by_role("alert")).to_contain_text("Choose the answer to question 1")
@@ -229,7 +229,7 @@ def test_a_chair_makes_a_link_prints_a_card_shows_the_tablet_view_and_enters_a_p
     assert stored.source == ResponseSource.PAPER and stored.q3 is None and stored.entered_by_id == world["chair"].id
 
     page.get_by_role("link", name="Parents' feedback", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Parents' feedback on conferences")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Feedback on conferences and reviews")
     assert_accessible(page, context="conference list")
 
 

@@ -11,9 +11,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, RadioField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from voice_app.child.access import KEYS, MODE_LABELS, AccessSettings, settings_from
 from voice_app.child.flow import Sent
 from voice_app.models import FlowVersion, utcnow
+from voice_app.questions.access import KEYS, MODE_LABELS, AccessSettings, settings_from
 
 VERSION_CHOICES = [
     (FlowVersion.YOUNGER.value, "Younger: pictures and read-aloud first, fewer questions, no typing needed"),

@@ -13,7 +13,6 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
 from voice_app.audit_labels import label_actions
-from voice_app.child.access import AccessSettings
 from voice_app.child.store import commit_retrying
 from voice_app.config import PROJECT_ROOT
 from voice_app.i18n import LANGUAGES, Language
@@ -29,6 +28,7 @@ from voice_app.models import (
     utcnow,
 )
 from voice_app.passwords import hash_password, verify_password
+from voice_app.questions.access import AccessSettings
 from voice_app.security import CHILD_MODE_KEY
 
 TOKEN_BYTES = 32
@@ -52,7 +52,7 @@ class HandoverOptions:
     parts: str
     scribing: bool
     about_review_id: int | None = None  # the held review an "after" part asks about
-    access: AccessSettings = AccessSettings()  # touch, switches or dwell (voice_app/child/access.py)
+    access: AccessSettings = AccessSettings()  # touch, switches or dwell (voice_app/questions/access.py)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from voice_app import db
 from voice_app.child import handover_bp
-from voice_app.child.access import MODES
 from voice_app.child.after import asked_about, last_held_review
 from voice_app.child.forms import HandoverForm
 from voice_app.child.handover import (
@@ -24,6 +23,7 @@ from voice_app.child.handover import (
 )
 from voice_app.child.late import NotWaitingAnswer, take_waiting
 from voice_app.models import FlowVersion, ReviewKind, Role, Statement, VisitStatus
+from voice_app.questions.access import MODES
 from voice_app.questions.bank import default_bank
 from voice_app.rendering import render
 from voice_app.security import child_for, roles_required

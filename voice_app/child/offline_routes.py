@@ -8,7 +8,7 @@ from flask import current_app, g, jsonify, send_file, url_for
 from flask_wtf.csrf import generate_csrf
 
 from voice_app.child import bp
-from voice_app.child.access import stored_settings
+from voice_app.questions.access import stored_settings
 from voice_app.rendering import render
 from voice_app.web_assets import SPRITE
 

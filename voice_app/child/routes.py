@@ -22,7 +22,6 @@ from flask_wtf.csrf import CSRFError
 
 from voice_app import db
 from voice_app.child import bp
-from voice_app.child.access import AccessSettings, stored_settings
 from voice_app.child.flow import (
     AnswerProblem,
     Step,
@@ -60,6 +59,7 @@ from voice_app.extensions import limiter
 from voice_app.i18n import use_language
 from voice_app.i18n.terms import current_terms, term_words
 from voice_app.models import Role, Sharing, StatementEnd, utcnow
+from voice_app.questions.access import AccessSettings, stored_settings
 from voice_app.questions.bank import default_bank
 from voice_app.rendering import render, wants_fragment
 from voice_app.sessions import sign_in_browser

@@ -3,7 +3,17 @@
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.escalations import Escalation, EscalationStep, PlanKind
-from voice_app.models.feedback import FeedbackLink, ParentDraft, ParentResponse, ResponseSource
+from voice_app.models.feedback import (
+    Agency,
+    FeedbackChange,
+    FeedbackLink,
+    FeedbackLocalAnswer,
+    FeedbackLocalQuestion,
+    ParentDraft,
+    ParentResponse,
+    RespondentKind,
+    ResponseSource,
+)
 from voice_app.models.mail import OutboxEmail, OutboxStatus
 from voice_app.models.mfa import AuthenticatorApp, RecoveryCode, SecondFactorPolicy, SecondFactorRule
 from voice_app.models.participation import DFE_PARTICIPATED, LateReason, Participation, VisitPurpose
@@ -57,6 +67,7 @@ __all__ = [
     "DFE_PARTICIPATED",
     "NOT_YET",
     "STAGES_FOR_KIND",
+    "Agency",
     "Answer",
     "AnswerChoice",
     "AttentionAction",
@@ -70,7 +81,10 @@ __all__ = [
     "ErasureRequest",
     "Escalation",
     "EscalationStep",
+    "FeedbackChange",
     "FeedbackLink",
+    "FeedbackLocalAnswer",
+    "FeedbackLocalQuestion",
     "FlowVersion",
     "GivenVia",
     "Handover",
@@ -93,6 +107,7 @@ __all__ = [
     "OutboxStatus",
     "ParentDraft",
     "ParentResponse",
+    "RespondentKind",
     "PractitionerInvitation",
     "Profession",
     "Participation",

@@ -17,8 +17,49 @@ class ResponseSource(str, enum.Enum):
     PAPER = "paper"
 
 
+class RespondentKind(str, enum.Enum):
+    """Who a feedback link is for, and who gave a response: one questionnaire, three audiences."""
+
+    PARENT = "parent"  # parents and family
+    CARER = "carer"  # foster carers, residential staff, kinship carers
+    PROFESSIONAL = "professional"  # anyone there for an agency: no name, an agency and a role
+
+    @property
+    def label(self) -> str:
+        return {"parent": "Parents and family", "carer": "Carers", "professional": "Professionals"}[self.value]
+
+
+class Agency(str, enum.Enum):
+    """The agency a professional answers for (a fixed list, so results can be split without free text)."""
+
+    SOCIAL_CARE = "social_care"
+    HEALTH = "health"
+    EDUCATION = "education"
+    POLICE = "police"
+    PROBATION = "probation"
+    HOUSING = "housing"
+    VOLUNTARY = "voluntary"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return AGENCY_LABELS[self.value]
+
+
+AGENCY_LABELS = {
+    "social_care": "Children's social care",
+    "health": "Health",
+    "education": "School or education",
+    "police": "Police",
+    "probation": "Probation or youth justice",
+    "housing": "Housing",
+    "voluntary": "Voluntary or community organisation",
+    "other": "Another agency",
+}
+
+
 class FeedbackLink(SQLModel, table=True):
-    """An unguessable link for one conference's parents to give feedback."""
+    """An unguessable link for one meeting's parents and family, carers or professionals to give feedback."""
 
     __tablename__ = "feedback_link"
 
@@ -30,10 +71,14 @@ class FeedbackLink(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     max_responses: int = 2
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    respondent_kind: RespondentKind = Field(
+        default=RespondentKind.PARENT,
+        sa_column=sa.Column(enum_type(RespondentKind), nullable=False, server_default=RespondentKind.PARENT.value),
+    )
 
 
 class ParentResponse(SQLModel, table=True):
-    """One parent's answers about one conference, given online or copied from paper."""
+    """One person's answers about one meeting (a parent's, a carer's or a professional's), given online or copied from paper."""
 
     __tablename__ = "parent_response"
 
@@ -53,6 +98,13 @@ class ParentResponse(SQLModel, table=True):
     # Makes a double tap or a resent form harmless.
     submission_key: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
     entered_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    respondent_kind: RespondentKind = Field(
+        default=RespondentKind.PARENT,
+        sa_column=sa.Column(enum_type(RespondentKind), nullable=False, server_default=RespondentKind.PARENT.value),
+    )
+    # Professionals only: their agency (a fixed list) and, if they give it, their role (free text, encrypted).
+    agency: Agency | None = Field(default=None, sa_type=enum_type(Agency))
+    role: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_response.role"), nullable=True))
 
 
 class ParentDraft(SQLModel, table=True):
@@ -72,5 +124,54 @@ class ParentDraft(SQLModel, table=True):
     q5: str | None = Field(default=None, max_length=32)
     comment: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.comment"), nullable=True))
     name: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.name"), nullable=True))
+    agency: Agency | None = Field(default=None, sa_type=enum_type(Agency))
+    role: str | None = Field(default=None, sa_column=sa.Column(EncryptedText("parent_draft.role"), nullable=True))
+    # Answers to the service's own questions in progress: JSON {"<question id>": "<answer id>"}.
+    local_answers: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class FeedbackLocalQuestion(SQLModel, table=True):
+    """One of a service's own optional questions, asked of everyone after every meeting after the standard ones.
+
+    `default_key` names one of the defaults the service started with (its words translated for
+    everyone until the service rewords it); `text` holds the service's own words once it has any.
+    Rewording keeps the id, so past answers stay with the question; retiring stops it being asked.
+    """
+
+    __tablename__ = "feedback_local_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    default_key: str | None = Field(default=None, max_length=32)
+    text: str | None = Field(default=None, max_length=300)
+    short: str = Field(max_length=120)  # staff-facing label in results
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    reworded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class FeedbackLocalAnswer(SQLModel, table=True):
+    """One person's answer to one of the service's own questions, part of their response."""
+
+    __tablename__ = "feedback_local_answer"
+    __table_args__ = (sa.UniqueConstraint("response_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="parent_response.id", index=True)
+    question_id: int = Field(foreign_key="feedback_local_question.id", index=True)
+    answer: str = Field(max_length=32)
+
+
+class FeedbackChange(SQLModel, table=True):
+    """The service's "you said, we did" for families and partners: what people told it, and what it changed."""
+
+    __tablename__ = "feedback_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    you_said: str = Field(max_length=500)
+    we_did: str = Field(max_length=500)
+    created_by_id: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

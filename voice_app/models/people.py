@@ -84,7 +84,7 @@ class Child(SQLModel, table=True):
     passport_helps: str = Field(default="", sa_column=sa.Column(EncryptedText("child.passport_helps"), nullable=False, default="", server_default=""))
     passport_upsets: str = Field(default="", sa_column=sa.Column(EncryptedText("child.passport_upsets"), nullable=False, default="", server_default=""))
     passport_choosing: str = Field(default="", sa_column=sa.Column(EncryptedText("child.passport_choosing"), nullable=False, default="", server_default=""))
-    # How they answer on the tablet (voice_app/child/access.py MODES): pre-selected at hand-over; "" when not known.
+    # How they answer on the tablet (voice_app/questions/access.py MODES): pre-selected at hand-over; "" when not known.
     passport_access: str = Field(default="", sa_column=sa.Column(sa.String(8), nullable=False, default="", server_default=""))
     iro_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
     cared_for: bool = False

@@ -182,7 +182,7 @@ class Handover(SQLModel, table=True):
     # Wrong hand-back tries, counted here and not in the cookie, so putting an old cookie back resets nothing.
     handback_failures: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
     last_handback_failure_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # How the child answers (voice_app/child/access.py, as JSON): None is touch with nothing changed.
+    # How the child answers (voice_app/questions/access.py, as JSON): None is touch with nothing changed.
     access: str | None = Field(default=None, sa_column=sa.Column(sa.String(400), nullable=True))
 
 

@@ -1,4 +1,4 @@
-"""Feedback links for conferences: making, checking and revoking them, and who may manage them."""
+"""Feedback links for meetings (conferences and cared-for reviews): making, checking and revoking them, and who may manage them."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from voice_app.models import (
     Child,
     FeedbackLink,
     ParentResponse,
+    RespondentKind,
     Review,
     ReviewKind,
     ReviewStatus,
@@ -58,11 +59,18 @@ def link_state(link: FeedbackLink, *, responses: int, now: datetime) -> LinkStat
 
 
 def create_link(
-    db: Session, *, review: Review, created_by: StaffUser, days: int, max_responses: int = DEFAULT_MAX_RESPONSES, now: datetime | None = None
+    db: Session,
+    *,
+    review: Review,
+    created_by: StaffUser,
+    days: int,
+    max_responses: int = DEFAULT_MAX_RESPONSES,
+    respondent_kind: RespondentKind = RespondentKind.PARENT,
+    now: datetime | None = None,
 ) -> FeedbackLink:
-    """A new link for a conference's parents, open for `days` days and `max_responses` answers."""
-    if review.kind != ReviewKind.CP_CONFERENCE:
-        raise ValueError("Feedback links are for child protection conferences.")
+    """A new link for one kind of respondent at a meeting (parents and family, carers or professionals), open for `days` days and `max_responses` answers."""
+    if review.kind not in (ReviewKind.CP_CONFERENCE, ReviewKind.CARED_FOR):
+        raise ValueError("Feedback links are for conferences and cared-for reviews.")
     if not 1 <= max_responses <= MAX_RESPONSES_LIMIT:
         raise ValueError(f"A link takes between 1 and {MAX_RESPONSES_LIMIT} answers.")
     now = now or utcnow()
@@ -73,6 +81,7 @@ def create_link(
         created_at=now,
         expires_at=now + timedelta(days=days),
         max_responses=max_responses,
+        respondent_kind=RespondentKind(respondent_kind),
     )
     db.add(link)
     db.commit()
@@ -129,9 +138,9 @@ def may_manage(user: StaffUser, *, review: Review, child: Child) -> bool:
 
 
 def conference_for(db: Session, user: StaffUser, review_id: int) -> tuple[Review, Child]:
-    """A child protection conference this user may manage feedback for; 404 otherwise, so nothing leaks."""
+    """A meeting (conference or cared-for review) this user may manage feedback for; 404 otherwise, so nothing leaks."""
     review = db.get(Review, review_id)
-    if review is None or review.kind != ReviewKind.CP_CONFERENCE:
+    if review is None:
         abort(404)
     child = db.get(Child, review.child_id)
     if child is None or not child.active or not may_manage(user, review=review, child=child):
@@ -163,12 +172,11 @@ class ConferenceRow:
 
 
 def recent_conferences(db: Session, *, user: StaffUser, today: date, days_back: int, days_ahead: int = 14) -> list[ConferenceRow]:
-    """Conferences from `days_back` days ago to `days_ahead` days ahead that this user may manage, with feedback so far."""
+    """Meetings (conferences and cared-for reviews) from `days_back` days ago to `days_ahead` days ahead that this user may manage, with feedback so far."""
     query = (
         select(Review, Child)
         .join(Child, Child.id == Review.child_id)
         .where(
-            Review.kind == ReviewKind.CP_CONFERENCE,
             Review.status != ReviewStatus.CANCELLED,
             Child.active == True,  # noqa: E712
             func.coalesce(Review.held_on, Review.scheduled_for) >= today - timedelta(days=days_back),
@@ -188,7 +196,16 @@ def recent_conferences(db: Session, *, user: StaffUser, today: date, days_back: 
         for link in links:
             if link_state(link, responses=link_counts.get(link.id, 0), now=now) == LinkState.OPEN:
                 open_links[link.review_id] = open_links.get(link.review_id, 0) + 1
-    chairs = {user.id: user for user in db.exec(select(StaffUser).where(col(StaffUser.id).in_({r.chair_id for r, _c in pairs if r.chair_id}))).all()} if pairs else {}
+    chairs = (
+        {
+            user.id: user
+            for user in db.exec(
+                select(StaffUser).where(col(StaffUser.id).in_({r.chair_id for r, _c in pairs if r.chair_id}))
+            ).all()
+        }
+        if pairs
+        else {}
+    )
     rows = [
         ConferenceRow(review, child, chairs.get(review.chair_id), responses.get(review.id, 0), open_links.get(review.id, 0))
         for review, child in pairs

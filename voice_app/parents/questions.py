@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from voice_app.models import ReviewStage
+from voice_app.models import STAGES_FOR_KIND, RespondentKind, ReviewKind, ReviewStage
 
 STRONGLY_AGREE = "strongly_agree"
 AGREE = "agree"
@@ -17,6 +17,7 @@ AGREE_SCALE = (STRONGLY_AGREE, AGREE, DISAGREE, STRONGLY_DISAGREE)
 
 COMMENT_MAX = 2000
 NAME_MAX = 120
+ROLE_MAX = 80
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Question:
     short: str  # the staff-facing label in results and CSV
     answers: tuple[str, ...] = AGREE_SCALE
     review_only: bool = False
+    # Who is asked: parents and family are asked every question; carers and professionals only these.
+    everyone: bool = False
+    # Asked after cared-for reviews too (with `review_text`, which says "meeting", not "conference").
+    cared_for: bool = False
+    review_text: object = None
 
     @property
     def options(self) -> list[AnswerOption]:
@@ -55,16 +61,41 @@ class Question:
 
 # Wording from the service's own parent questionnaire (2016/17 annual report, appendix 1).
 QUESTIONS = (
-    Question("q1", _l("The chair explained to me before the meeting what was going to happen."), "The chair explained beforehand what would happen"),
-    Question("q2", _l("The chair supported me so I was able to share my views within the conference."), "The chair supported me to share my views"),
-    Question("q3", _l("The concerns for my children were clearly explained within the conference."), "The concerns were clearly explained"),
+    Question(
+        "q1",
+        _l("The chair explained to me before the meeting what was going to happen."),
+        "The chair explained beforehand what would happen",
+        everyone=True,
+        cared_for=True,
+    ),
+    Question(
+        "q2",
+        _l("The chair supported me so I was able to share my views within the conference."),
+        "The chair supported me to share my views",
+        everyone=True,
+        cared_for=True,
+        review_text=_l("The chair supported me so I was able to share my views in the meeting."),
+    ),
+    Question(
+        "q3",
+        _l("The concerns for my children were clearly explained within the conference."),
+        "The concerns were clearly explained",
+    ),
     Question(
         "q4",
-        _l("I am clear about what needs to change or happen for the conference to be able to consider ending the child protection plan."),
+        _l(
+            "I am clear about what needs to change or happen for the conference to be able to consider ending the child protection plan."
+        ),
         "I am clear what needs to change to end the plan",
         answers=(*AGREE_SCALE, NOT_APPLICABLE),
+        everyone=True,
     ),
-    Question("q5", _l("The child protection plan helped my family achieve positive change."), "The plan helped my family achieve positive change", review_only=True),
+    Question(
+        "q5",
+        _l("The child protection plan helped my family achieve positive change."),
+        "The plan helped my family achieve positive change",
+        review_only=True,
+    ),
 )
 QUESTIONS_BY_ID = {question.id: question for question in QUESTIONS}
 
@@ -74,9 +105,43 @@ COMMENT_QUESTION = _l(
 )
 
 
-def questions_for(stage: ReviewStage) -> tuple[Question, ...]:
-    """The questions for a conference: question 5 only after a review conference, never otherwise."""
-    return tuple(q for q in QUESTIONS if not q.review_only or stage == ReviewStage.REVIEW_CONFERENCE)
+# The same question for carers and professionals, and for anyone after a cared-for review.
+MEETING_COMMENT_QUESTION = _l("Is there anything else you would like to tell us which might help us improve these meetings?")
+
+CARED_FOR_STAGES = frozenset(STAGES_FOR_KIND[ReviewKind.CARED_FOR])
+
+
+def is_asked(question: Question, stage: ReviewStage, kind: RespondentKind = RespondentKind.PARENT) -> bool:
+    """Whether this question is put to this kind of respondent after a meeting of this stage."""
+    if stage in CARED_FOR_STAGES:
+        return question.cared_for
+    if question.review_only and stage != ReviewStage.REVIEW_CONFERENCE:
+        return False
+    return kind == RespondentKind.PARENT or question.everyone
+
+
+def questions_for(stage: ReviewStage, kind: RespondentKind = RespondentKind.PARENT) -> tuple[Question, ...]:
+    """The questions for a meeting and a kind of respondent.
+
+    Parents and family at a conference: all five (question 5 only after a review conference).
+    Carers and professionals at a conference: questions 1, 2 and 4. Anyone after a cared-for
+    review: questions 1 and 2, which fit any meeting.
+    """
+    return tuple(q for q in QUESTIONS if is_asked(q, stage, kind))
+
+
+def question_text(question: Question, stage: ReviewStage):
+    """The words of a question for this meeting (a cared-for review is a meeting, not a conference)."""
+    if stage in CARED_FOR_STAGES and question.review_text is not None:
+        return question.review_text
+    return question.text
+
+
+def comment_question(stage: ReviewStage, kind: RespondentKind = RespondentKind.PARENT):
+    """The free-text question: the parents' own words at a conference, a general one otherwise."""
+    if kind == RespondentKind.PARENT and stage not in CARED_FOR_STAGES:
+        return COMMENT_QUESTION
+    return MEETING_COMMENT_QUESTION
 
 
 def valid_answer(question: Question, value: str | None) -> bool:

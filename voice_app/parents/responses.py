@@ -10,18 +10,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from voice_app.models import (
+    Agency,
     FeedbackLink,
     ParentDraft,
     ParentResponse,
+    RespondentKind,
     ResponseSource,
     Review,
     StaffUser,
     utcnow,
 )
 from voice_app.parents.links import LinkState, link_state, responses_for_link
+from voice_app.parents.local_questions import draft_answers, store_answers
 from voice_app.parents.questions import (
     COMMENT_MAX,
     NAME_MAX,
+    ROLE_MAX,
+    Question,
     questions_for,
     valid_answer,
 )
@@ -56,10 +61,12 @@ def _clean_text(value: str | None, limit: int) -> str | None:
     return value
 
 
-def checked_answers(*, review: Review, answers: dict[str, str | None], allow_blank: bool = False) -> dict[str, str | None]:
-    """The answers to this conference's questions, each valid (or blank, if allowed); ValueError otherwise."""
+def checked_answers(
+    *, review: Review, answers: dict[str, str | None], allow_blank: bool = False, kind: RespondentKind = RespondentKind.PARENT
+) -> dict[str, str | None]:
+    """The answers to the questions this kind of respondent is asked about this meeting, each valid (or blank, if allowed); ValueError otherwise."""
     checked = {}
-    for question in questions_for(review.stage):
+    for question in questions_for(review.stage, kind):
         value = answers.get(question.id)
         if value is None and allow_blank:
             checked[question.id] = None
@@ -70,6 +77,15 @@ def checked_answers(*, review: Review, answers: dict[str, str | None], allow_bla
     return checked
 
 
+def checked_about(kind: RespondentKind, agency: str | None, role: str | None) -> tuple[Agency | None, str | None]:
+    """A professional's agency (one of the list, or none given) and role (short text); nothing for anyone else."""
+    if kind != RespondentKind.PROFESSIONAL:
+        return None, None
+    if agency and agency not in {a.value for a in Agency}:
+        raise ValueError("not an agency")
+    return (Agency(agency) if agency else None), _clean_text(role, ROLE_MAX)
+
+
 def _lock_link(db: Session, link_id: int) -> None:
     # The transaction's first statement is a write to the link's row, so concurrent sends for one
     # link queue here (a row lock on PostgreSQL, the write lock on SQLite, which waits on
@@ -78,13 +94,25 @@ def _lock_link(db: Session, link_id: int) -> None:
     db.execute(sa.update(table).where(table.c.id == link_id).values(max_responses=table.c.max_responses))
 
 
-def send_online(db: Session, *, link: FeedbackLink, review: Review, draft: ParentDraft) -> SendOutcome:
-    """Store a draft as the parent's response, once, if the link is still open; the draft is then deleted."""
+def send_online(
+    db: Session, *, link: FeedbackLink, review: Review, draft: ParentDraft, local: list[Question] | tuple = ()
+) -> SendOutcome:
+    """Store a draft as the response, once, if the link is still open; the draft is then deleted.
+
+    `local` are the service's own questions asked today: each must be answered, like the standard ones.
+    """
     key = draft.key
     try:
-        answers = checked_answers(review=review, answers={f"q{n}": getattr(draft, f"q{n}") for n in range(1, 6)})
+        local_answers = draft_answers(draft)
+        for question in local:
+            if local_answers.get(question.id) not in question.answers:
+                raise ValueError(f"{question.id} is not answered")
+        kind = RespondentKind(link.respondent_kind)
+        answers = checked_answers(review=review, answers={f"q{n}": getattr(draft, f"q{n}") for n in range(1, 6)}, kind=kind)
         comment = _clean_text(draft.comment, COMMENT_MAX)
-        name = _clean_text(draft.name, NAME_MAX)
+        # Professionals are never asked their name: their agency and role are enough.
+        name = _clean_text(draft.name, NAME_MAX) if kind != RespondentKind.PROFESSIONAL else None
+        agency, role = checked_about(kind, draft.agency.value if draft.agency else None, draft.role)
     except ValueError:
         return SendOutcome(SendResult.INCOMPLETE)
     try:
@@ -99,9 +127,20 @@ def send_online(db: Session, *, link: FeedbackLink, review: Review, draft: Paren
             db.rollback()
             return SendOutcome(SendResult.CLOSED, state=state)
         response = ParentResponse(
-            review_id=review.id, link_id=link.id, source=ResponseSource.ONLINE, comment=comment, name=name, submission_key=key, **answers
+            review_id=review.id,
+            link_id=link.id,
+            source=ResponseSource.ONLINE,
+            comment=comment,
+            name=name,
+            submission_key=key,
+            respondent_kind=kind,
+            agency=agency,
+            role=role,
+            **answers,
         )
         db.add(response)
+        db.flush()
+        store_answers(db, response=response, questions=list(local), answers=local_answers)
         db.execute(sa.delete(ParentDraft.__table__).where(ParentDraft.__table__.c.key == key))
         db.commit()
         return SendOutcome(SendResult.SENT, response)
@@ -123,10 +162,20 @@ def add_paper_response(
     name: str | None,
     entered_by: StaffUser,
     submission_key: str,
+    kind: RespondentKind = RespondentKind.PARENT,
+    agency: str | None = None,
+    role: str | None = None,
+    local: list[Question] | tuple = (),
+    local_answers: dict[str, str | None] | None = None,
 ) -> SendOutcome:
     """Copy a paper questionnaire into the results, once (the form's submission key makes resending harmless)."""
     # Paper forms come back with questions left blank, so a blank (None) answer is kept as blank.
-    checked = checked_answers(review=review, answers=answers, allow_blank=True)
+    checked = checked_answers(review=review, answers=answers, allow_blank=True, kind=kind)
+    agency_value, role_value = checked_about(kind, agency, role)
+    for question in local:
+        value = (local_answers or {}).get(question.id)
+        if value is not None and value not in question.answers:
+            raise ValueError(f"{question.id} is not an answer")
     earlier = existing_response(db, submission_key)
     if earlier is not None:
         return SendOutcome(SendResult.ALREADY_SENT, earlier)
@@ -134,13 +183,18 @@ def add_paper_response(
         review_id=review.id,
         source=ResponseSource.PAPER,
         comment=_clean_text(comment, COMMENT_MAX),
-        name=_clean_text(name, NAME_MAX),
+        name=_clean_text(name, NAME_MAX) if kind != RespondentKind.PROFESSIONAL else None,
         submission_key=submission_key,
         entered_by_id=entered_by.id,
+        respondent_kind=kind,
+        agency=agency_value,
+        role=role_value,
         **checked,
     )
     db.add(response)
     try:
+        db.flush()
+        store_answers(db, response=response, questions=list(local), answers=local_answers or {})
         db.commit()
     except IntegrityError:
         db.rollback()
@@ -154,7 +208,9 @@ def add_paper_response(
 def responses_for_conference(db: Session, *, review_id: int) -> dict[ResponseSource, int]:
     """How many answers a conference has, online and on paper (counts only: staff pages never list them)."""
     rows = db.exec(
-        select(ParentResponse.source, sa.func.count()).where(ParentResponse.review_id == review_id).group_by(ParentResponse.source)
+        select(ParentResponse.source, sa.func.count())
+        .where(ParentResponse.review_id == review_id)
+        .group_by(ParentResponse.source)
     ).all()
     counts = {source: 0 for source in ResponseSource}
     counts.update({ResponseSource(source): count for source, count in rows})

@@ -188,7 +188,11 @@ def plan(connection: Connection, *, rules: dict[str, Rule], today: date) -> Plan
 
     feedback = rules["parents_feedback"]
     before = months_before(today, feedback.amount)
-    has_words = sa.or_(sa.and_(parent_t.c.name.is_not(None), parent_t.c.name != ""), sa.and_(parent_t.c.comment.is_not(None), parent_t.c.comment != ""))
+    has_words = sa.or_(
+        sa.and_(parent_t.c.name.is_not(None), parent_t.c.name != ""),
+        sa.and_(parent_t.c.comment.is_not(None), parent_t.c.comment != ""),
+        sa.and_(parent_t.c.role.is_not(None), parent_t.c.role != ""),  # a professional's role (issue 32)
+    )
     _add_rows(result, connection, feedback, parent_t, parent_t.c.submitted_at < _cutoff(before), has_words, reason=f"sent before {before.isoformat()} ({feedback.amount} months)")
     for kind, table, column in (("parent_drafts", draft_t, draft_t.c.updated_at), ("handovers", handover_t, handover_t.c.expires_at)):
         rule = rules[kind]
@@ -228,7 +232,7 @@ def _apply_rows(connection: Connection, item: Due) -> None:
         if item.action == "delete":
             connection.execute(sa.delete(table).where(table.c.id.in_(chunk)))
         else:
-            connection.execute(sa.update(parent_t).where(parent_t.c.id.in_(chunk)).values(name=None, comment=None))
+            connection.execute(sa.update(parent_t).where(parent_t.c.id.in_(chunk)).values(name=None, comment=None, role=None))
 
 
 def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> None:
@@ -246,7 +250,7 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
         .where(visit_t.c.review_id.in_(reviews), visit_t.c.declined_reason.is_not(None), visit_t.c.declined_reason != "")
         .values(declined_reason=REMOVED)
     )
-    connection.execute(sa.update(parent_t).where(parent_t.c.review_id.in_(reviews)).values(name=None, comment=None))
+    connection.execute(sa.update(parent_t).where(parent_t.c.review_id.in_(reviews)).values(name=None, comment=None, role=None))
     connection.execute(sa.delete(draft_t).where(draft_t.c.link_id.in_(links)))
     _forget_phone(connection, child_id=child_id, now=now)
     anonymise_escalations(connection, child_id=child_id, removed=REMOVED)

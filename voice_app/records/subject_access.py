@@ -153,6 +153,7 @@ def _parents_feedback(db: Session, review_ids: list[int]) -> list[dict[str, Any]
         {
             "review_id": r.review_id, "submitted_at": _when(r.submitted_at), "source": r.source.value,
             "answers": {q: getattr(r, q) for q in ("q1", "q2", "q3", "q4", "q5")}, "name": r.name, "comment": r.comment,
+            "respondent": r.respondent_kind.value, "agency": r.agency.value if r.agency else None, "role": r.role,
         }
         for r in responses
     ]

@@ -1,4 +1,4 @@
-"""How children answered: statements by touch, one switch, two switches or dwell (voice_app/child/access.py).
+"""How children answered: statements by touch, one switch, two switches or dwell (voice_app/questions/access.py).
 
 Counted live from the statements and their hand-overs for the period and the one before (one query each), never
 kept by month: a statement answered two ways (a change during the conversation, or two visits' hand-overs) counts
@@ -12,8 +12,8 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from voice_app.child.access import stored_settings
 from voice_app.models import Handover, Statement
+from voice_app.questions.access import stored_settings
 from voice_app.reports.figures import rows_for
 from voice_app.reports.model import Figure
 from voice_app.reports.period import Period

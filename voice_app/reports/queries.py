@@ -23,6 +23,7 @@ from voice_app.models import (
     IntroLetter,
     MenuDecision,
     ParentResponse,
+    RespondentKind,
     Review,
     ReviewKind,
     ReviewStatus,
@@ -225,11 +226,11 @@ def _queries(chosen: Span, dialect: str, today: date) -> list[tuple[object, str]
     parents = (
         _grouped(which, review_t.c.stage, *(parent_t.c[name] for name in PARENT_ANSWERS))
         .select_from(parent_t.join(review_t, parent_t.c.review_id == review_t.c.id))
-        .where(conference)
+        .where(conference, parent_t.c.respondent_kind == RespondentKind.PARENT)
     )
     came = sa.and_(conference, review_t.c.status != ReviewStatus.CANCELLED, CONFERENCE_DAY <= today)
     conferences = _grouped(which, review_t.c.stage).where(came)
-    answered = _grouped(which, review_t.c.stage).where(came, sa.exists().where(parent_t.c.review_id == review_t.c.id))
+    answered = _grouped(which, review_t.c.stage).where(came, sa.exists().where(parent_t.c.review_id == review_t.c.id, parent_t.c.respondent_kind == RespondentKind.PARENT))
     return [
         (held_visits, "visits"),
         (declined, "visits"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from voice_app.child.access import ACCESS_WORDS, SWITCH_OR_DWELL, access_used
 from voice_app.models import Answer, AnswerChoice, Participation, Review, Statement, Visit
+from voice_app.questions.access import ACCESS_WORDS, SWITCH_OR_DWELL, access_used
 
 # What the child asked for in their Child's Menu (wishes, not what happened: the IRO decides).
 ATTEND, SHARE = "menu-attend", "menu-share"

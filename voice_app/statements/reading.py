@@ -11,7 +11,6 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from voice_app.child.access import ACCESS_WORDS, access_used
 from voice_app.models import (
     Answer,
     AnswerChoice,
@@ -23,6 +22,7 @@ from voice_app.models import (
     VisitPurpose,
 )
 from voice_app.practitioners.gathered import Gatherer, gatherer_for_visit
+from voice_app.questions.access import ACCESS_WORDS, access_used
 from voice_app.questions.bank import Question, QuestionBank, default_bank
 from voice_app.statements.access import StatementContext
 
@@ -134,7 +134,7 @@ class StatementRecord:
     explain: list[AnswerView] = field(default_factory=list)
     # Given on a practitioner's device for a conference: who gathered it (voice_app/practitioners).
     gathered_by: Gatherer | None = None
-    # How the child answered: touch, one switch, two switches, dwell (voice_app/child/access.py), as first used.
+    # How the child answered: touch, one switch, two switches, dwell (voice_app/questions/access.py), as first used.
     access_used: tuple[str, ...] = ()
 
     @property

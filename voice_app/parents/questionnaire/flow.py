@@ -9,17 +9,21 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from voice_app.models import FeedbackLink, ParentDraft, ReviewStage, utcnow
+from voice_app.models import Agency, FeedbackLink, ParentDraft, RespondentKind, ReviewStage, utcnow
+from voice_app.parents.local_questions import draft_answers, local_id, set_draft_answer
 from voice_app.parents.questions import (
     COMMENT_MAX,
     NAME_MAX,
+    ROLE_MAX,
     Question,
+    question_text,
     questions_for,
     valid_answer,
 )
 
 COMMENT = "comment"
 NAME = "name"
+ABOUT = "about"  # a professional's agency and role, in place of a name
 CHECK = "check"
 # Unsent answers are deleted a week after they were last changed: nobody's words linger.
 DRAFT_DAYS = 7
@@ -33,13 +37,19 @@ class Step:
     number: int
     total: int
     question: Question | None = None
+    text: object = None  # the question's words for this meeting
 
 
-def steps_for(stage: ReviewStage) -> list[Step]:
-    """The screens for a conference's parents, in order (question 5 only after a review conference)."""
-    ids: list[tuple[str, Question | None]] = [(q.id, q) for q in questions_for(stage)]
-    ids += [(COMMENT, None), (NAME, None)]
-    return [Step(step_id, index, len(ids), question) for index, (step_id, question) in enumerate(ids, start=1)]
+def steps_for(stage: ReviewStage, kind: RespondentKind = RespondentKind.PARENT, local: list[Question] | tuple = ()) -> list[Step]:
+    """The screens for one kind of respondent after a meeting, in order: the questions they are asked,
+    the service's own questions (`local`), the free text, then their name (optional), or, for a
+    professional, their agency and role."""
+    ids: list[tuple[str, Question | None]] = [(q.id, q) for q in (*questions_for(stage, kind), *local)]
+    ids += [(COMMENT, None), (ABOUT if kind == RespondentKind.PROFESSIONAL else NAME, None)]
+    return [
+        Step(step_id, index, len(ids), question, question_text(question, stage) if question else None)
+        for index, (step_id, question) in enumerate(ids, start=1)
+    ]
 
 
 def find_step(steps: list[Step], step_id: str) -> Step | None:
@@ -75,8 +85,26 @@ def start_draft(db: Session, *, link: FeedbackLink) -> ParentDraft:
 
 
 def answer_of(draft: ParentDraft, step: Step) -> str | None:
-    """What the draft holds for a step."""
+    """What the draft holds for a step (for the professional's step, the agency)."""
+    if step.id == ABOUT:
+        return draft.agency.value if draft.agency else None
+    if local_id(step.id) is not None:
+        return draft_answers(draft).get(step.id)
     return getattr(draft, step.id)
+
+
+def save_about(db: Session, *, draft: ParentDraft, agency: str | None, role: str | None) -> None:
+    """Keep a professional's agency (one of the list, or none) and role; ValueError on anything else."""
+    if agency and agency not in {a.value for a in Agency}:
+        raise ValueError("not an agency")
+    role = role.strip() if role and role.strip() else None
+    if role is not None and len(role) > ROLE_MAX:
+        raise ValueError("too long")
+    draft.agency = Agency(agency) if agency else None
+    draft.role = role
+    draft.updated_at = utcnow()
+    db.add(draft)
+    db.commit()
 
 
 def save_step(db: Session, *, draft: ParentDraft, step: Step, value: str | None) -> None:
@@ -84,6 +112,12 @@ def save_step(db: Session, *, draft: ParentDraft, step: Step, value: str | None)
     if step.question is not None:
         if not valid_answer(step.question, value):
             raise ValueError("not one of the answers")
+        if local_id(step.id) is not None:
+            set_draft_answer(draft, step.id, value)
+            draft.updated_at = utcnow()
+            db.add(draft)
+            db.commit()
+            return
     else:
         limit = COMMENT_MAX if step.id == COMMENT else NAME_MAX
         value = value if value and value.strip() else None

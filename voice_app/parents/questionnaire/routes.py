@@ -8,15 +8,18 @@ from flask_wtf.csrf import CSRFError
 
 from voice_app import db
 from voice_app.i18n import shipped_languages, use_language
-from voice_app.models import FeedbackLink, ParentDraft, Review, utcnow
+from voice_app.models import FeedbackLink, ParentDraft, RespondentKind, Review, utcnow
+from voice_app.parents.changes import SHOWN, current_changes
 from voice_app.parents.links import (
     LinkState,
     link_by_token,
     link_state,
     responses_for_link,
 )
+from voice_app.parents.local_questions import active_questions, as_question
 from voice_app.parents.questionnaire import bp
 from voice_app.parents.questionnaire.flow import (
+    ABOUT,
     CHECK,
     COMMENT,
     NAME,
@@ -26,13 +29,14 @@ from voice_app.parents.questionnaire.flow import (
     find_step,
     next_step_id,
     previous_step_id,
+    save_about,
     save_step,
     start_draft,
     steps_for,
     unanswered,
 )
-from voice_app.parents.questionnaire.forms import ActionForm, ChoiceForm, CommentForm, NameForm
-from voice_app.parents.questions import ANSWERS
+from voice_app.parents.questionnaire.forms import AGENCY_CHOICES, AboutForm, ActionForm, ChoiceForm, CommentForm, NameForm
+from voice_app.parents.questions import ANSWERS, CARED_FOR_STAGES, comment_question
 from voice_app.parents.responses import SendResult, existing_response, send_online
 from voice_app.rendering import render
 
@@ -74,6 +78,14 @@ def _link_and_review(token: str) -> tuple[FeedbackLink, Review]:
     return link, review
 
 
+def _local() -> list:
+    return [as_question(q) for q in active_questions(db.session())]
+
+
+def _steps(link: FeedbackLink, review: Review) -> list[Step]:
+    return steps_for(review.stage, RespondentKind(link.respondent_kind), _local())
+
+
 def _state(link: FeedbackLink) -> LinkState:
     return link_state(link, responses=responses_for_link(db.session(), link.id), now=utcnow())
 
@@ -108,19 +120,27 @@ def start(token: str):
     link, review = _link_and_review(token)
     state = _state(link)
     if _sent_here(link):
-        return render("parents/thanks.html", token=token, another=state == LinkState.OPEN, form=ActionForm())
+        return render(
+            "parents/thanks.html",
+            changes=current_changes(db.session(), limit=SHOWN),
+            token=token,
+            another=state == LinkState.OPEN,
+            form=ActionForm(),
+        )
     if state != LinkState.OPEN:
         return _closed(state)
-    steps = steps_for(review.stage)
+    steps = _steps(link, review)
     questions = sum(1 for step in steps if step.question)
     return render(
         "parents/start.html",
         token=token,
         questions=questions,
+        parents_conference=link.respondent_kind == RespondentKind.PARENT and review.stage not in CARED_FOR_STAGES,
         resuming=_open_draft(link) is not None,
         form=ActionForm(),
         languages=shipped_languages(),
         language=g.parent_language,
+        changes=current_changes(db.session(), limit=SHOWN),
     )
 
 
@@ -135,7 +155,7 @@ def begin(token: str):
         abort(400)
     draft = _open_draft(link) or start_draft(db.session(), link=link)
     _remember(link, draft.key)
-    steps = steps_for(review.stage)
+    steps = _steps(link, review)
     todo = unanswered(draft, steps)
     return redirect(url_for("parents.step", token=token, step_id=(todo[0] if todo else steps[0]).id))
 
@@ -144,7 +164,7 @@ def begin(token: str):
 def step(token: str, step_id: str):
     """One question on its own screen; answering it goes to the next (or back to the check page)."""
     link, review = _link_and_review(token)
-    steps = steps_for(review.stage)
+    steps = _steps(link, review)
     current = find_step(steps, step_id)
     if current is None:
         abort(404)
@@ -155,12 +175,15 @@ def step(token: str, step_id: str):
     if draft is None:
         return redirect(url_for("parents.start", token=token))
     changing = request.args.get("change") == "1"
-    form = _form_for(current, draft)
+    form = _form_for(current, draft, review, link)
     if request.method == "POST":
         if form.validate_on_submit():
-            value = form.answer.data if current.question else form.data[current.id]
+            value = form.answer.data if current.question else form.data.get(current.id)
             try:
-                save_step(db.session(), draft=draft, step=current, value=value)
+                if current.id == ABOUT:
+                    save_about(db.session(), draft=draft, agency=form.agency.data, role=form.role.data)
+                else:
+                    save_step(db.session(), draft=draft, step=current, value=value)
             except ValueError:
                 # The form's own checks match save_step's, so this is a forged or odd answer.
                 _field(form, current).errors = [_choose_message() if current.question else _shorter_message()]
@@ -181,19 +204,36 @@ def step(token: str, step_id: str):
     )
     template = "parents/question.html" if current.question else f"parents/{current.id}.html"
     status = 422 if request.method == "POST" else 200
-    return render(template, token=token, step=current, form=form, chosen=answer_of(draft, current), back=back, changing=changing, status=status)
+    return render(
+        template,
+        token=token,
+        step=current,
+        form=form,
+        chosen=answer_of(draft, current),
+        back=back,
+        changing=changing,
+        status=status,
+    )
 
 
-def _form_for(current: Step, draft: ParentDraft):
+def _form_for(current: Step, draft: ParentDraft, review: Review, link: FeedbackLink):
     if current.question:
         return ChoiceForm()
     if current.id == COMMENT:
-        return CommentForm(data=None if request.method == "POST" else {"comment": draft.comment})
+        form = CommentForm(data=None if request.method == "POST" else {"comment": draft.comment})
+        form.comment.label.text = comment_question(review.stage, RespondentKind(link.respondent_kind))
+        return form
+    if current.id == ABOUT:
+        return AboutForm(
+            data=None if request.method == "POST" else {"agency": draft.agency.value if draft.agency else "", "role": draft.role}
+        )
     assert current.id == NAME
     return NameForm(data=None if request.method == "POST" else {"name": draft.name})
 
 
 def _field(form, current: Step):
+    if current.id == ABOUT:
+        return form.role
     return form.answer if current.question else form[current.id]
 
 
@@ -220,15 +260,17 @@ def _check_page(token: str, *, missing_error: bool = False):
         return redirect(url_for(target, token=token))
     if state != LinkState.OPEN:
         return _closed(state)
-    steps = steps_for(review.stage)
+    steps = _steps(link, review)
     return render(
         "parents/check.html",
         token=token,
         steps=steps,
         draft=draft,
+        chosen={step.id: answer_of(draft, step) for step in steps},
         missing=unanswered(draft, steps),
         missing_error=missing_error,
         answers_by_id=ANSWERS,
+        agencies=dict(AGENCY_CHOICES),
         form=ActionForm(),
         status=422 if missing_error else 200,
     )
@@ -245,7 +287,7 @@ def send(token: str):
     draft = _open_draft(link)
     if draft is None:
         return redirect(url_for("parents.start", token=token))
-    outcome = send_online(db.session(), link=link, review=review, draft=draft)
+    outcome = send_online(db.session(), link=link, review=review, draft=draft, local=_local())
     if outcome.result in (SendResult.SENT, SendResult.ALREADY_SENT):
         return redirect(url_for("parents.thanks", token=token))
     if outcome.result == SendResult.CLOSED:
@@ -259,4 +301,11 @@ def thanks(token: str):
     link, _review = _link_and_review(token)
     if not _sent_here(link):
         return redirect(url_for("parents.start", token=token))
-    return render("parents/thanks.html", token=token, another=_state(link) == LinkState.OPEN, form=ActionForm(), just_sent=True)
+    return render(
+        "parents/thanks.html",
+        changes=current_changes(db.session(), limit=SHOWN),
+        token=token,
+        another=_state(link) == LinkState.OPEN,
+        form=ActionForm(),
+        just_sent=True,
+    )

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
-from voice_app.parents.staff import results_routes, routes  # noqa: E402,F401
+from voice_app.parents.staff import questions_routes, results_routes, routes  # noqa: E402,F401

@@ -31,7 +31,19 @@ def to_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     return out.getvalue()
 
 
-ANSWERS_HEADER = ["Period", "Breakdown", "Group", "Responses in group", "Question", "Question wording", "Answer", "Count", "Percent of answers", "Answered", "Left blank"]
+ANSWERS_HEADER = [
+    "Period",
+    "Breakdown",
+    "Group",
+    "Responses in group",
+    "Question",
+    "Question wording",
+    "Answer",
+    "Count",
+    "Percent of answers",
+    "Answered",
+    "Left blank",
+]
 
 
 def _group_rows(period: str, breakdown: str, group: Group):
@@ -56,17 +68,44 @@ def answers_csv(results: FeedbackResults) -> str:
     """Every question's answer counts and percentages: overall, by conference type, by quarter, by chair."""
     period = results.period.short_label
     rows = list(_group_rows(period, "All", results.overall))
-    for breakdown, groups in (("Conference type", results.stages), ("Quarter", results.quarters), ("Chair", results.chairs)):
+    breakdowns = (
+        ("Conference type", results.stages),
+        ("Quarter", results.quarters),
+        ("Chair", results.chairs),
+        ("Kind of meeting", results.meetings),
+        ("Who answered", results.respondents),
+        ("How the meeting was held", results.formats),
+        ("Agency", results.agencies),
+    )
+    for breakdown, groups in breakdowns:
         for group in groups:
+            if group.suppressed:  # too few to show: left out, as on the page
+                continue
             rows.extend(_group_rows(period, breakdown, group))
     return to_csv(ANSWERS_HEADER, rows)
 
 
 def rates_csv(results: FeedbackResults) -> str:
     """Response rate: conferences held, responses, responses per conference, share of conferences answered."""
-    header = ["Period", "Group", "Conferences held", "Responses", "Responses per conference", "Conferences with a response", "Percent of conferences with a response"]
+    header = [
+        "Period",
+        "Group",
+        "Conferences held",
+        "Responses",
+        "Responses per conference",
+        "Conferences with a response",
+        "Percent of conferences with a response",
+    ]
     rows = [
-        [results.period.short_label, rate.label, rate.conferences, rate.responses, rate.per_conference, rate.answered_conferences, rate.percent_answered]
+        [
+            results.period.short_label,
+            rate.label,
+            rate.conferences,
+            rate.responses,
+            rate.per_conference,
+            rate.answered_conferences,
+            rate.percent_answered,
+        ]
         for rate in results.rates
     ]
     return to_csv(header, rows)
@@ -75,7 +114,9 @@ def rates_csv(results: FeedbackResults) -> str:
 def comments_csv(results: FeedbackResults) -> str:
     """The parents' comments as written, with the quarter and conference type only (never names or dates)."""
     header = ["Period", "Quarter", "Conference type", "Comment"]
-    rows = [[results.period.short_label, comment.quarter_label, comment.stage.label, comment.text] for comment in results.comments]
+    rows = [
+        [results.period.short_label, comment.quarter_label, comment.stage.label, comment.text] for comment in results.comments
+    ]
     return to_csv(header, rows)
 
 

@@ -17,6 +17,7 @@ from voice_app.parents.periods import (
 from voice_app.parents.questions import ANSWERS
 from voice_app.parents.results import (
     MIN_CHAIR_RESPONSES,
+    MIN_GROUP_RESPONSES,
     feedback_results,
     years_with_conferences,
 )
@@ -56,6 +57,7 @@ def results():
         overall_chart=answers_chart(found.overall, chart_id="chart-answers", title=f"Parents' answers, {period.label}"),
         rates_chart=rates_chart(found.rates, chart_id="chart-rates", title=f"Conferences held and responses, {period.label}"),
         min_chair=MIN_CHAIR_RESPONSES,
+        min_group=MIN_GROUP_RESPONSES,
         query={"year": period.year, "quarter": period.quarter or ""},
     )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from flask import current_app, flash, make_response, redirect, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from voice_app import db
-from voice_app.models import Review, Role, StaffUser, utcnow
+from voice_app.models import RespondentKind, Review, Role, StaffUser, utcnow
 from voice_app.parents.links import (
     LinkState,
     conference_date,
@@ -22,6 +22,7 @@ from voice_app.parents.links import (
     responses_for_link,
     revoke_link,
 )
+from voice_app.parents.local_questions import active_questions, as_question
 from voice_app.parents.questions import questions_for
 from voice_app.parents.responses import (
     SendResult,
@@ -74,6 +75,7 @@ def _conference_page(review: Review, child, *, form: NewLinkForm, status: int = 
         links=links_for_conference(session, review_id=review.id, now=utcnow()),
         counts=responses_for_conference(session, review_id=review.id),
         questions=len(questions_for(review.stage)),
+        kinds={kind: len(questions_for(review.stage, kind)) for kind in RespondentKind},
         form=form,
         action_form=ActionForm(),
         link_days=_link_days(),
@@ -92,8 +94,17 @@ def new_link(review_id: int):
     form = NewLinkForm()
     if not form.validate_on_submit():
         return _conference_page(review, child, form=form, status=422)
-    link = create_link(session, review=review, created_by=current_user, days=_link_days(), max_responses=form.max_responses.data)
-    flash("Feedback link made. Print the card or show the code on this tablet.", "success")
+    link = create_link(
+        session,
+        review=review,
+        created_by=current_user,
+        days=_link_days(),
+        max_responses=form.max_responses.data,
+        respondent_kind=RespondentKind(form.respondent_kind.data),
+    )
+    flash(
+        f"Feedback link made for {link.respondent_kind.label.lower()}. Print the card or show the code on this tablet.", "success"
+    )
     return redirect(url_for("feedback.conference", review_id=review.id, _anchor=f"link-{link.id}"))
 
 
@@ -161,22 +172,33 @@ def qr_file(link_id: int):
 @bp.route("/conferences/<int:review_id>/paper", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def paper(review_id: int):
-    """Copy a parent's paper questionnaire into the results."""
+    """Copy a paper questionnaire (a parent's, a carer's or a professional's: ?kind=) into the results."""
     session = db.session()
     review, child = conference_for(session, current_user, review_id)
-    form = paper_form_class(review.stage)()
+    try:
+        kind = RespondentKind(request.args.get("kind", RespondentKind.PARENT.value))
+    except ValueError:
+        abort(404)
+    local = [as_question(q) for q in active_questions(session)]
+    form = paper_form_class(review.stage, kind, local)()
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
     elif form.validate_on_submit():
-        answers = {q.id: (None if form[q.id].data == BLANK else form[q.id].data) for q in questions_for(review.stage)}
+        answers = {q.id: (None if form[q.id].data == BLANK else form[q.id].data) for q in questions_for(review.stage, kind)}
+        professional = kind == RespondentKind.PROFESSIONAL
         outcome = add_paper_response(
             session,
             review=review,
             answers=answers,
             comment=form.comment.data,
-            name=form.name.data,
+            name=None if professional else form.name.data,
             entered_by=current_user,
             submission_key=form.submission_key.data,
+            kind=kind,
+            agency=(None if form.agency.data in (None, BLANK) else form.agency.data) if professional else None,
+            role=form.role.data if professional else None,
+            local=local,
+            local_answers={q.id: (None if form[q.id].data == BLANK else form[q.id].data) for q in local},
         )
         if outcome.result == SendResult.SENT:
             flash("Paper questionnaire added to the results.", "success")
@@ -184,5 +206,15 @@ def paper(review_id: int):
             flash("That paper questionnaire was already added, so it was not added again.", "info")
         return redirect(url_for("feedback.conference", review_id=review.id))
     status = 422 if request.method == "POST" else 200
-    questions = [form[q.id] for q in questions_for(review.stage)]
-    return render("feedback/paper.html", form=form, questions=questions, review=review, child=child, day=conference_date(review), status=status)
+    questions = [form[q.id] for q in (*questions_for(review.stage, kind), *local)]
+    return render(
+        "feedback/paper.html",
+        form=form,
+        questions=questions,
+        review=review,
+        child=child,
+        day=conference_date(review),
+        kind=kind,
+        kinds=RespondentKind,
+        status=status,
+    )
