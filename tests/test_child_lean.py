@@ -49,3 +49,25 @@ def test_each_mount_point_names_its_own_sprite_in_a_step(tmp_path):
             assert str(app.jinja_env.globals["symbol_svg"]("star", "sym")) == symbol.replace("#guide", "#star")
         with app.test_request_context("/", base_url=f"http://localhost{root}/"):  # a page without the sprite: drawn inline
             assert "<use" not in str(app.jinja_env.globals["symbol_svg"]("guide", "sym"))
+
+
+def test_templates_say_what_flask_babel_says_in_every_language_even_when_the_language_changes_mid_request(tmp_path):
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext
+
+    from voice_app.i18n import LANGUAGES, use_language
+
+    app = create_app(settings=make_settings(f"sqlite:///{tmp_path}/lean.db"))
+    template = "{{ _('Choose your language') }}|{{ _('%(number)s of %(total)s', number=2, total=9) }}"
+    seen = set()
+    with app.test_request_context("/"):
+        for lang in LANGUAGES:
+            use_language(lang.code)
+            said = render_template_string(template)
+            assert said == f"{gettext('Choose your language')}|{gettext('%(number)s of %(total)s', number=2, total=9)}"
+            seen.add(said)
+            with force_locale("cy"):  # a letter in another language, in the middle of a request
+                welsh = render_template_string(template)
+                assert welsh == f"{gettext('Choose your language')}|{gettext('%(number)s of %(total)s', number=2, total=9)}"
+            assert render_template_string(template) == said
+    assert len(seen) > 1  # the languages really differ
