@@ -1,10 +1,14 @@
 """Time answering questions under 20 simultaneous tablets on SQLite, and weigh the first screen and one step.
 
 Run: /work/venv/bin/python bench/child_answers.py [--tablets 20] [--answers 23]
-Prints the server time per answer (measured around the WSGI app, in-process) and the round trip
-seen by each simulated tablet, as median and p95, then the bytes the server really sends (brotli, as
-a browser asks; status line and headers included) for the first screen (the page and every static
-file it names) and one step's htmx fragment. Targets: p95 < 25 ms, first screen <= 30 KB, one step <= 4 KB.
+Each tablet asks as the browser does (htmx headers, brotli, and the X-Symbol-Sprite header once it keeps
+the sprite, static/js/child.js). Prints the server time per answer (measured around the WSGI app,
+in-process; CPU from time.thread_time, steadier than wall time on a shared machine) and the round trip
+seen by each simulated tablet, as median and p95; the CPU of a conversation GET (a reload) with 5 and
+25 answers given; then the bytes the server really sends (brotli; status line and headers included)
+for the first screen (the page and every static file it names) and the largest step of a whole
+younger and a whole older conversation. Targets (issue 33): CPU per answer median <= 3 ms, p95 <= 6 ms;
+GET <= 4 ms at 5 answers, <= 7 ms at 25; first screen <= 30 KB; every step <= 4 KB.
 """
 
 from __future__ import annotations
@@ -36,17 +40,18 @@ from voice_app import create_app
 from voice_app.child.flow import asked_questions
 from voice_app.config import Settings
 from voice_app.db import make_engine
-from voice_app.models import Child, FlowVersion, Role, StaffUser
+from voice_app.models import Child, FlowVersion, Role, StaffUser, Statement
 from voice_app.passwords import hash_password, use_fast_hashing_for_tests
 from voice_app.questions.bank import default_bank
 from voice_app.security import CHILD_MODE_KEY
 from voice_app.serving import stop_in_thread
 
 COOKIE = "voice_app_session"
+GET_REPEATS = 10
 
 
-def seed(url: str, tablets: int) -> list[dict]:
-    """An IRO per tablet, each with a child, a review, a visit and a live hand-over."""
+def seed(url: str, tablets: int, versions: tuple[FlowVersion, ...] = ()) -> list[dict]:
+    """An IRO per tablet, each with a child, a review, a visit and a live hand-over (younger, then `versions`)."""
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     states = []
@@ -58,20 +63,28 @@ def seed(url: str, tablets: int) -> list[dict]:
             db.commit()
             statement_id, state, child = hand_over_tablet(db, iro=iro, reference=f"B-{n:04d}", name=f"Child {n}")
             states.append({"statement": statement_id, "state": state, "child": child})
+        for n, version in enumerate(versions, start=tablets):
+            iro = StaffUser(email=f"iro{n}@example.org", display_name=f"IRO {n}", role=Role.IRO, password_hash=password)
+            db.add(iro)
+            db.commit()
+            statement_id, state, child = hand_over_tablet(db, iro=iro, reference=f"B-{n:04d}", name=f"Child {n}", version=version)
+            states.append({"statement": statement_id, "state": state, "child": child, "version": version})
     engine.dispose()
     return states
 
 
-def answer_plan(child: Child) -> list[tuple[str, dict]]:
-    """Each question a younger cared-for child is asked, with a first-card answer, following show_if as the
+def answer_plan(child: Child, version: FlowVersion = FlowVersion.YOUNGER) -> list[tuple[str, dict]]:
+    """Each question a cared-for child is asked, with a first-card answer, following show_if as the
     flow does (a first card that opens a follow-up brings it in), each with its own client id."""
     from voice_app.child.flow import SavedAnswer
-    from voice_app.models import Statement
 
-    statement = Statement(child_id=1, visit_id=1, version=FlowVersion.YOUNGER, parts="views,menu")
+    statement = Statement(child_id=1, visit_id=1, version=version, parts="views,menu")
     plan: list[tuple[str, dict]] = []
     answers: dict[str, SavedAnswer] = {}
-    while question := next((q for q in asked_questions(default_bank(), statement=statement, child=child, answers=answers) if q.id not in answers), None):
+    while question := next(
+        (q for q in asked_questions(default_bank(), statement=statement, child=child, answers=answers) if q.id not in answers),
+        None,
+    ):
         if question.kind == "scale":
             fields, saved = {"scale": "5"}, SavedAnswer(question.id, scale=5)
         elif question.kind == "text":
@@ -85,22 +98,27 @@ def answer_plan(child: Child) -> list[tuple[str, dict]]:
 
 
 class Timing:
-    """WSGI middleware that records how long the app takes for each answer POST."""
+    """WSGI middleware that records how long the app takes for each answer POST and each conversation GET."""
 
     def __init__(self, app) -> None:
         self.app = app
         self.times: list[float] = []
         self.cpu: list[float] = []
+        self.gets: list[tuple[str, float]] = []  # (the X-Bench-Label header, CPU) of each conversation GET
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         started, cpu_started = time.perf_counter(), time.thread_time()
         body = b"".join(self.app(environ, start_response))
-        if environ["REQUEST_METHOD"] == "POST" and "/questions/" in environ.get("PATH_INFO", ""):
-            wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
+        wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
+        path = environ.get("PATH_INFO", "")
+        if environ["REQUEST_METHOD"] == "POST" and "/questions/" in path:
             with self.lock:
                 self.times.append(wall)
                 self.cpu.append(cpu)
+        elif environ["REQUEST_METHOD"] == "GET" and environ.get("HTTP_X_BENCH_LABEL"):
+            with self.lock:
+                self.gets.append((environ["HTTP_X_BENCH_LABEL"], cpu))
         return [body]
 
 
@@ -111,10 +129,13 @@ class Tablet:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookie = cookie
         self.csrf = ""
+        self.sprite = ""  # once set, sent as X-Symbol-Sprite on every request, as child.js does once it keeps it
 
     def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> bytes:
         """The response body, decoded; what it cost on the wire (status line, headers, body as sent) is in self.wire."""
         all_headers = {"Cookie": f"{COOKIE}={self.cookie}", "Accept-Encoding": "br, gzip", **(headers or {})}
+        if self.sprite:
+            all_headers["X-Symbol-Sprite"] = self.sprite
         data = None
         if body is not None:
             data = urlencode(body)
@@ -127,15 +148,28 @@ class Tablet:
                 self.cookie = value.split(";", 1)[0].split("=", 1)[1]
         if response.status >= 400:
             raise RuntimeError(f"{method} {path} -> {response.status}")
-        head = f"HTTP/1.1 {response.status} {response.reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in response.getheaders()) + "\r\n"
+        head = (
+            f"HTTP/1.1 {response.status} {response.reason}\r\n"
+            + "".join(f"{k}: {v}\r\n" for k, v in response.getheaders())
+            + "\r\n"
+        )
         self.wire = len(head.encode("latin-1")) + len(payload)
         encoding = response.getheader("Content-Encoding")
         return brotli.decompress(payload) if encoding == "br" else gzip.decompress(payload) if encoding == "gzip" else payload
 
 
-def run_tablet(tablet: Tablet, statement: int, plan, answers: int, round_trips: list, lock, barrier) -> None:
+def open_page(tablet: Tablet, statement: int) -> None:
+    """The first page, then (as child.js does) the sprite: from then on each request says the tablet keeps it."""
     page = tablet.request("GET", f"/child/statements/{statement}").decode()
     tablet.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    sprite = re.search(r'data-sprite="([^"]+)"', page)
+    if sprite:
+        tablet.request("GET", sprite.group(1))
+        tablet.sprite = sprite.group(1)
+
+
+def run_tablet(tablet: Tablet, statement: int, plan, answers: int, round_trips: list, lock, barrier) -> None:
+    open_page(tablet, statement)
     barrier.wait()
     for question_id, fields in plan[:answers]:
         started = time.perf_counter()
@@ -173,7 +207,7 @@ def serve(url: str, threads: int, ready, done, results) -> None:
     serving.start()
     ready.put(server.effective_port)
     done.wait()
-    results.put((timing.times, timing.cpu))
+    results.put((timing.times, timing.cpu, timing.gets))
     stop_in_thread(server, serving)
 
 
@@ -186,7 +220,9 @@ def main() -> int:
     use_fast_hashing_for_tests()
     folder = tempfile.mkdtemp(prefix="voice-bench-")
     url = f"sqlite:///{folder}/bench.db"
-    tablets_state = seed(url, args.tablets)
+    tablets_state = seed(url, args.tablets, versions=(FlowVersion.YOUNGER, FlowVersion.OLDER))
+    whole = tablets_state[args.tablets :]  # one tablet per version, to answer a whole conversation after the crowd
+    tablets_state = tablets_state[: args.tablets]
     plan = answer_plan(tablets_state[0]["child"])
 
     # The server runs in its own process, so the simulated tablets do not share its interpreter lock.
@@ -200,10 +236,11 @@ def main() -> int:
 
     weigh = Tablet(port, serializer.dumps({CHILD_MODE_KEY: tablets_state[0]["state"]}))
     first_total, first_parts = first_screen_bytes(weigh, tablets_state[0]["statement"])
-    weigh.csrf = re.search(rb'name="csrf-token" content="([^"]+)"', weigh.request("GET", f"/child/statements/{tablets_state[0]['statement']}")).group(1).decode()
+    open_page(weigh, tablets_state[0]["statement"])
     question_id, fields = plan[0]
-    fragment = weigh.request("POST", f"/child/statements/{tablets_state[0]['statement']}/questions/{question_id}", fields, {"HX-Request": "true"})
-    fragment_wire = weigh.wire
+    weigh.request(
+        "POST", f"/child/statements/{tablets_state[0]['statement']}/questions/{question_id}", fields, {"HX-Request": "true"}
+    )
     warm_up = len(plan[:1])
 
     round_trips: list[float] = []
@@ -212,28 +249,86 @@ def main() -> int:
     threads = []
     for entry in tablets_state:
         tablet = Tablet(port, serializer.dumps({CHILD_MODE_KEY: entry["state"]}))
-        threads.append(threading.Thread(target=run_tablet, args=(tablet, entry["statement"], plan, args.answers, round_trips, lock, barrier)))
+        threads.append(
+            threading.Thread(target=run_tablet, args=(tablet, entry["statement"], plan, args.answers, round_trips, lock, barrier))
+        )
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+
+    # Then, one at a time, a whole younger and a whole older conversation: every step's bytes, and the reload
+    # (a full page) and the htmx conversation (going back from changing an answer) after 5 and 25 answers.
+    largest: dict[str, tuple[int, str]] = {}
+    for entry in whole:
+        tablet = Tablet(port, serializer.dumps({CHILD_MODE_KEY: entry["state"]}))
+        statement = entry["statement"]
+        html = tablet.request("GET", f"/child/statements/{statement}").decode()
+        open_page(tablet, statement)
+        given = 0
+        # Follow the server: answer whichever question it shows next (first card, 5, or a few words), to the end.
+        while step := re.search(r'id="step"[^>]*data-question="([^"]+)" data-kind="([^"]+)"', html):
+            question_id, kind = step.groups()
+            given += 1
+            if kind == "scale":
+                fields = {"scale": "5"}
+            elif kind == "text":
+                fields = {"text": "words"}
+            else:
+                fields = {"choice": re.search(r'name="choice" value="([^"]+)"', html).group(1)}
+            fields["client_id"] = f"whole{entry['version'].value}{given:022d}"
+            html = tablet.request(
+                "POST", f"/child/statements/{statement}/questions/{question_id}", fields, {"HX-Request": "true"}
+            ).decode()
+            if tablet.wire > largest.get(entry["version"].value, (0, ""))[0]:
+                largest[entry["version"].value] = (tablet.wire, question_id)
+            if given in (5, 25) and entry["version"] == FlowVersion.OLDER:
+                for _ in range(GET_REPEATS):
+                    tablet.request("GET", f"/child/statements/{statement}", headers={"X-Bench-Label": f"reload@{given}"})
+                    tablet.request(
+                        "GET", f"/child/statements/{statement}", headers={"X-Bench-Label": f"htmx@{given}", "HX-Request": "true"}
+                    )
+        largest[entry["version"].value + " steps"] = (given, "")
     done.set()
-    all_times, all_cpu = results.get(timeout=30)
+    all_times, all_cpu, gets = results.get(timeout=30)
     server.join(timeout=10)
-    server_times, cpu_times = all_times[warm_up:], all_cpu[warm_up:]
+    crowd = slice(warm_up, warm_up + args.tablets * len(plan[: args.answers]))  # not the whole conversations after
+    server_times, cpu_times = all_times[crowd], all_cpu[crowd]
 
     ms = lambda seconds: f"{seconds * 1000:.1f} ms"
     load = os.getloadavg()[0]
-    print(f"{args.tablets} tablets x {len(plan[: args.answers])} answers = {len(server_times)} answers in {elapsed:.1f} s ({len(server_times) / elapsed:.0f} answers/s), SQLite, Waitress {args.threads} threads, {os.cpu_count()} cores, load average {load:.1f} at the end")
-    print(f"server time per answer (wall, in the app): median {ms(statistics.median(server_times))}, p95 {ms(percentile(server_times, 0.95))} (target p95 < 25 ms)")
-    print(f"server CPU time per answer (this thread):  median {ms(statistics.median(cpu_times))}, p95 {ms(percentile(cpu_times, 0.95))}")
-    print(f"round trip per answer:  median {ms(statistics.median(round_trips))}, p95 {ms(percentile(round_trips, 0.95))} (includes queueing behind other tablets)")
-    print(f"first screen: {first_total / 1024:.1f} KB on the wire, headers included (target <= 30 KB; Chromium's own count: bench/wire_bytes.py)")
+    print(
+        f"{args.tablets} tablets x {len(plan[: args.answers])} answers = {len(server_times)} answers in {elapsed:.1f} s ({len(server_times) / elapsed:.0f} answers/s), SQLite, Waitress {args.threads} threads, {os.cpu_count()} cores, load average {load:.1f} at the end"
+    )
+    print(
+        f"server time per answer (wall, in the app): median {ms(statistics.median(server_times))}, p95 {ms(percentile(server_times, 0.95))} (target p95 < 25 ms)"
+    )
+    print(
+        f"server CPU time per answer (this thread):  median {ms(statistics.median(cpu_times))}, p95 {ms(percentile(cpu_times, 0.95))} (target median <= 3 ms, p95 <= 6 ms)"
+    )
+    for label, target in (("reload@5", 4), ("htmx@5", 4), ("reload@25", 7), ("htmx@25", 7)):
+        cpu = [seconds for name, seconds in gets if name == label]
+        if cpu:
+            kind, given = label.split("@")
+            print(
+                f"conversation GET ({kind}, {given} answers given, older): CPU median {ms(statistics.median(cpu))} over {len(cpu)} (target <= {target} ms)"
+            )
+    print(
+        f"round trip per answer:  median {ms(statistics.median(round_trips))}, p95 {ms(percentile(round_trips, 0.95))} (includes queueing behind other tablets)"
+    )
+    print(
+        f"first screen: {first_total / 1024:.1f} KB on the wire, headers included (target <= 30 KB; Chromium's own count: bench/wire_bytes.py)"
+    )
     for name, size in first_parts.items():
         print(f"  {name}: {size:,} bytes")
-    print(f"one step (htmx fragment after an answer): {fragment_wire:,} bytes on the wire, {len(fragment):,} decoded (target <= 4 KB)")
+    for version in ("younger", "older"):
+        if version in largest:
+            size, question_id = largest[version]
+            print(
+                f"largest step of a whole {version} conversation ({largest[version + ' steps'][0]} answers): {size:,} bytes on the wire, after {question_id} (target <= 4 KB)"
+            )
     return 0
 
 

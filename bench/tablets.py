@@ -10,8 +10,10 @@ from voice_app.child.handover import HandoverOptions, start_handover
 from voice_app.models import Child, FlowVersion, Review, ReviewKind, ReviewStage, StaffUser, Visit
 
 
-def hand_over_tablet(db: Session, *, iro: StaffUser, reference: str, name: str) -> tuple[int, dict, Child]:
-    """A younger cared-for child (views and menu) handed over: the statement id, the child-mode session state, the child."""
+def hand_over_tablet(
+    db: Session, *, iro: StaffUser, reference: str, name: str, version: FlowVersion = FlowVersion.YOUNGER
+) -> tuple[int, dict, Child]:
+    """A cared-for child (views and menu; younger unless asked) handed over: the statement id, the child-mode session state, the child."""
     child = Child(preferred_name=name, case_reference=reference, date_of_birth=date(2017, 1, 1), iro_id=iro.id, cared_for=True)
     db.add(child)
     db.commit()
@@ -26,7 +28,7 @@ def hand_over_tablet(db: Session, *, iro: StaffUser, reference: str, name: str) 
     visit = Visit(review_id=review.id, iro_id=iro.id)
     db.add(visit)
     db.commit()
-    options = HandoverOptions(FlowVersion.YOUNGER, "en-GB", "views,menu", False)
+    options = HandoverOptions(version, "en-GB", "views,menu", False)
     handover, token = start_handover(db, visit=visit, child=child, user=iro, options=options, minutes=120)
     state = {"handover": handover.id, "token": token, "scribing": False, "recap_done": True, "failures": []}
     return handover.statement_id, state, child

@@ -12,6 +12,7 @@ from voice_app import crypto, db
 from voice_app.config import PROJECT_ROOT, Settings
 from voice_app.cookies import SessionCookieInterface
 from voice_app.extensions import babel, csrf, limiter, login_manager
+from voice_app.i18n.lookup import install_translation_lookup
 from voice_app.inputs import install_input_rules
 from voice_app.operations import install_operations
 from voice_app.security import install_child_mode_lock, install_security_headers, install_temporary_password_gate
@@ -64,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     db.init_app(app, settings.database_url)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    install_translation_lookup(app)  # one look-up of the translations per request, not one per string
     limiter.init_app(app)
     _init_mail(app)
     _init_login(app)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_compress import Compress
 from markupsafe import Markup, escape
 from rjsmin import jsmin
@@ -298,6 +298,16 @@ def inline_svg(static_root: Path, filename: str, class_: str = "", size: int = 4
     return Markup(_SVGS[key].replace("<svg ", f"<svg {attributes}", 1))
 
 
+def _sprite_url() -> str:
+    """The sprite's hashed URL: fixed for the app's life (its manifest is made at start-up), so looked up once per
+    app and script root rather than once per symbol (a step draws a dozen)."""
+    known = current_app.extensions.setdefault("voice_sprite_urls", {})
+    root = request.script_root if has_request_context() else ""
+    if root not in known:
+        known[root] = url_for("static", filename=SPRITE)
+    return known[root]
+
+
 def _sprite_kept(sprite_url: str) -> bool:
     """Whether this request comes from a page that keeps this release's sprite (its script says so)."""
     return has_request_context() and request.headers.get(SPRITE_HEADER) == sprite_url
@@ -309,7 +319,7 @@ def symbol_svg(static_root: Path, name: str, class_: str = "", size: int = 40, *
     Either way it is an <svg aria-hidden="true"> with no request of its own after the page or step: the word
     beside it is what a screen reader reads.
     """
-    sprite_url = url_for("static", filename=SPRITE)
+    sprite_url = _sprite_url()
     if not _sprite_kept(sprite_url):
         return inline_svg(static_root, f"icons/{name}.svg", class_, size)
     if name not in sprite_ids:

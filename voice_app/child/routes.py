@@ -165,7 +165,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
     statement = g.statement
     if answers is None:
         answers = load_answers(session_db, statement_id=statement.id)
-    questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers, meeting=meeting_of(session_db, statement=statement))
+    questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers, meeting=_meeting())
     recap_pending = not g.child_mode.get("recap_done")
     recap = recap_for(session_db, statement=statement, bank=default_bank()) if recap_pending and not answers else []
     if step is None and editing:
@@ -195,6 +195,13 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
     )
     screen["s"] = screen  # the macros take the whole screen as one argument
     return screen
+
+
+def _meeting() -> str | None:
+    """Which meeting this statement is for: read once per request (an answer builds its screen twice)."""
+    if "meeting" not in g:
+        g.meeting = meeting_of(db.session(), statement=g.statement)
+    return g.meeting
 
 
 def _forced(kind: str) -> Step:

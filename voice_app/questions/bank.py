@@ -111,6 +111,8 @@ class Question:
 class QuestionBank:
     questions: tuple[Question, ...]
     by_id: dict[str, Question] = field(default_factory=dict)
+    # for_child's answers, kept for the bank's life: a bank never changes once read (a new catalogue means a new bank).
+    _asked: dict[tuple, tuple[Question, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, question_id: str) -> Question | None:
         return self.by_id.get(question_id)
@@ -126,6 +128,14 @@ class QuestionBank:
         houses_for_cared_for: bool = True,
     ) -> list[Question]:
         """The questions this child is asked before this meeting, part by part in the order of `parts` (show_if later)."""
+        key = (tuple(parts), version, cared_for, on_cp_plan, meeting, houses_for_cared_for)
+        if key not in self._asked:
+            self._asked[key] = tuple(self._for_child(*key))
+        return list(self._asked[key])
+
+    def _for_child(
+        self, parts: tuple[str, ...], version: str, cared_for: bool, on_cp_plan: bool, meeting: str | None, houses_for_cared_for: bool
+    ) -> list[Question]:
         asked = [
             q
             for q in self.questions
