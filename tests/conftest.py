@@ -15,6 +15,8 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
@@ -27,6 +29,27 @@ from voice_app.db import make_engine
 from voice_app.passwords import use_fast_hashing_for_tests
 
 use_fast_hashing_for_tests()
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per worker, not once per app: every test makes its own app from the same templates.
+
+    Jinja keys each entry by the template's name and a checksum of its source, so an edited template compiles afresh.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _CompiledTemplates()}
 
 POSTGRES_URL = os.environ.get("VOICE_APP_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
