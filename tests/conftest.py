@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
 import voice_app.models  # noqa: F401 - every table on the metadata
+from tests.clock import DAYS, PINNED_DAY, travel_to
 from tests.factories import Factory
 from voice_app import create_app
 from voice_app.config import Settings
@@ -58,12 +60,16 @@ PASSWORD = "correct horse battery staple"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def pytest_generate_tests(metafunc):
-    """Every test on a database runs on each configured backend, unless it is marked any_database (SQLite only)."""
-    if "database_url" not in metafunc.fixturenames:
-        return
-    backends = ["sqlite"] if metafunc.definition.get_closest_marker("any_database") else BACKENDS
-    metafunc.parametrize("database_url", backends, indirect=True)
+def pytest_generate_tests(metafunc) -> None:
+    """Every test on a database runs on each configured backend, unless it is marked any_database (SQLite only).
+
+    Tests marked every_day and using `today` run once on each fixed day of tests/clock.py.
+    """
+    if "database_url" in metafunc.fixturenames:
+        backends = ["sqlite"] if metafunc.definition.get_closest_marker("any_database") else BACKENDS
+        metafunc.parametrize("database_url", backends, indirect=True)
+    if "today" in metafunc.fixturenames and metafunc.definition.get_closest_marker("every_day"):
+        metafunc.parametrize("today", list(DAYS.values()), ids=list(DAYS), indirect=True)
 
 
 def _worker_postgres_url() -> str:
@@ -98,6 +104,14 @@ def _sqlite_template(tmp_path_factory) -> str:
     SQLModel.metadata.create_all(engine)
     engine.dispose()  # the last connection closing folds the write-ahead log into the file
     return str(path)
+
+
+@pytest.fixture
+def today(request) -> Iterator[date]:
+    """Set Python's clock to a fixed day (noon in London, then running): PINNED_DAY, or each of DAYS."""
+    day = getattr(request, "param", PINNED_DAY)
+    with travel_to(day):
+        yield day
 
 
 @pytest.fixture

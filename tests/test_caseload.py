@@ -8,6 +8,8 @@ from sqlmodel import select
 from voice_app.models import Review, ReviewStatus, Role, Visit, VisitMethod, VisitStatus
 from voice_app.staff.caseload import VisitState, visit_state
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 
 def _review(days_ahead: int) -> Review:
     return Review(child_id=1, kind="cared_for", stage="subsequent", scheduled_for=date(2026, 6, 15) + timedelta(days=days_ahead))

@@ -2,10 +2,13 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from voice_app.child.handover import EXPIRY_GRACE, LONGEST_HANDOVER, slide_expiry, within_grace
 from voice_app.models import Answer, Handover, utcnow
+
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
 
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 HX = {"HX-Request": "true"}

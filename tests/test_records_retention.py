@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from tests.reports_seed import PERIOD, seed
 from voice_app import cli
+from voice_app.dates import anniversary
 from voice_app.models import (
     AuditEvent,
     Child,
@@ -22,10 +23,12 @@ from voice_app.models import (
     Statement,
     Visit,
 )
-from voice_app.records.retention import DEFAULT_FILE, REMOVED, RetentionError, anniversary, apply, load_rules, months_before, plan
+from voice_app.records.retention import DEFAULT_FILE, REMOVED, RetentionError, apply, load_rules, months_before, plan
 from voice_app.reports.export import to_json
 from voice_app.reports.report import build_report
 from voice_app.reports.rollup import forget, prepare
+
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
 
 TODAY = date(2026, 11, 30)
 RULES = load_rules()

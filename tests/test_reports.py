@@ -20,6 +20,8 @@ from voice_app.reports.period import (
 )
 from voice_app.reports.report import build_report
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 
 @pytest.fixture
 def connection(app):

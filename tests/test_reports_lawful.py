@@ -23,6 +23,8 @@ from voice_app.models import (
 from voice_app.reports.period import financial_year
 from voice_app.reports.report import build_report
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 ACCESS_TESTED_ENDPOINTS = {"reports.ssda903_reviews_csv"}
 PERIOD = financial_year(2024)  # 1 April 2024 to 31 March 2025
 CSV_URL = "/reports/ssda903-reviews.csv?period=fy-2024"

@@ -31,6 +31,8 @@ from voice_app.reports.report import build_report
 from voice_app.reports.rollup import forget, segments
 from voice_app.reports.staleness import Touched, months_of
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 
 @pytest.fixture
 def engine(app):

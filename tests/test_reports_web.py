@@ -13,6 +13,8 @@ from tests.reports_seed import EXPECTED, PERIOD, SECRET_WORDS, seed
 from voice_app import cli
 from voice_app.models import Role
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 ACCESS_TESTED_ENDPOINTS = {"reports.index", "reports.report_json", "reports.report_csv", "reports.figure_csv", "reports.figure_svg"}
 QUERY = f"from={PERIOD.start.isoformat()}&to={PERIOD.end.isoformat()}"
 URLS = [

@@ -12,6 +12,8 @@ from voice_app.reports.report import build_report
 
 ACCESS_TESTED_ENDPOINTS = {"staff.record_review_outcome"}  # and in test_access.py: sign-in, other IROs' children
 
+pytestmark = pytest.mark.usefixtures("today")  # a fixed day; the service figures test runs on every fixed day
+
 
 # The factory's child became cared for in January 2024, so a first review held now is late: it needs a reason too.
 CODED = {"participation": "PN1", "late_reason": "administration_error"}
@@ -46,13 +48,15 @@ def test_record_a_review_as_held(signed_in, make, db):
     ("data", "message"),
     [
         ({"outcome": "held"}, b"Enter the date the meeting was held"),
-        ({"outcome": "held", "held_on": (date.today() + timedelta(days=1)).isoformat()}, b"cannot be in the future"),
+        ({"outcome": "held", "held_on": "tomorrow"}, b"cannot be in the future"),
         ({"outcome": "held", "held_on": "31/02/2025"}, b"There is a problem"),
-        ({"outcome": "held", "held_on": date.today().isoformat(), "format_used": "carrier-pigeon"}, b"There is a problem"),
+        ({"outcome": "held", "held_on": "today", "format_used": "carrier-pigeon"}, b"There is a problem"),
         ({}, b"Choose what happened"),
     ],
 )
 def test_bad_input_is_a_clear_error_and_changes_nothing(signed_in, make, db, data, message):
+    days = {"today": date.today().isoformat(), "tomorrow": (date.today() + timedelta(days=1)).isoformat()}
+    data = {name: days.get(value, value) for name, value in data.items()}  # relative days, read under the test's clock
     iro = make.staff()
     review = _past_review(make, iro)
     response = signed_in(iro).post(f"/reviews/{review.id}/record", data)
@@ -87,6 +91,7 @@ def test_a_manager_may_record_any_childs_review(signed_in, make, db):
     assert response.status_code == 302
 
 
+@pytest.mark.every_day
 def test_a_review_recorded_as_held_reaches_the_service_figures(signed_in, make, db, app):
     iro = make.staff()
     review = _past_review(make, iro)

@@ -26,6 +26,8 @@ from voice_app.schedule import initial_conference_due
 from voice_app.staff.due import next_reviews_to_book
 from voice_app.staff.services import due_for, refresh_due_dates, statutory_due_dates
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 CONF = dict(kind=ReviewKind.CP_CONFERENCE)
 
 
@@ -37,6 +39,7 @@ def _held(make, child, day, **fields):
 # --- Due dates per episode ------------------------------------------------------------------
 
 
+@pytest.mark.every_day
 def test_a_repeat_plan_is_reviewed_three_months_after_its_own_initial_conference(make, db):
     """The issue's case: a plan in 2023, a new initial conference on 3 March 2025: first review due 3 June 2025."""
     child = make.child(None, cared_for=False, cared_for_since=None, on_cp_plan=True, cp_plan_since=date(2025, 3, 3))
@@ -87,12 +90,14 @@ def test_a_pre_birth_conference_takes_an_expected_date_of_birth(signed_in, make,
     assert too_far.status_code == 422 and b"within a year" in too_far.data
 
 
+@pytest.mark.every_day
 def test_transfer_in_conference_is_due_fifteen_working_days_after_notice(make):
     child = make.child(None, cared_for=False, on_cp_plan=True)
     review = make.review(child, stage=ReviewStage.TRANSFER_IN, transfer_notified_on=date(2026, 1, 9), **CONF)
     assert due_for(child=child, review=review, reviews=[review]) == date(2026, 1, 30)
 
 
+@pytest.mark.every_day
 def test_re_entry_to_care_counts_only_the_current_period(make):
     child = make.child(None, cared_for_since=date(2025, 9, 1))
     earlier = [_held(make, child, date(2025, 1, 20)), _held(make, child, date(2025, 4, 14))]
@@ -102,6 +107,7 @@ def test_re_entry_to_care_counts_only_the_current_period(make):
     assert due_for(child=child, review=old, reviews=earlier) is None  # an earlier period's start is not kept: not known
 
 
+@pytest.mark.every_day
 def test_short_breaks_follow_their_own_schedule(make):
     child = make.child(None, cared_for_since=date(2025, 11, 30), short_breaks=True)
     assert statutory_due_dates(child=child, reviews=[])[ReviewKind.CARED_FOR] == date(2026, 2, 28)
@@ -128,12 +134,14 @@ def test_the_nation_setting(app):
     assert app.config["VOICE_APP"].nation == "england"
 
 
+@pytest.mark.every_day
 def test_the_nation_setting_moves_due_dates(make):
     child = make.child(None, cared_for_since=date(2024, 12, 22))
     assert statutory_due_dates(child=child, reviews=[], nation="england")[ReviewKind.CARED_FOR] == date(2025, 1, 22)
     assert statutory_due_dates(child=child, reviews=[], nation="scotland")[ReviewKind.CARED_FOR] == date(2025, 1, 23)
 
 
+@pytest.mark.every_day
 def test_refreshing_due_dates_follows_a_change_of_episode(make, db):
     child = make.child(None, cared_for_since=date(2025, 9, 1))
     review = make.review(child, days_ahead=10, stage=ReviewStage.INITIAL)
@@ -185,6 +193,7 @@ def test_pn0_is_set_for_a_child_under_four_and_refused_for_an_older_one(signed_i
     assert response.status_code == 422 and b"PN0 is only for a child under 4" in response.data
 
 
+@pytest.mark.every_day
 def test_a_late_review_asks_for_the_reason(signed_in, make, db):
     iro = make.staff()
     review, _child = _recordable(make, iro, since=date.today() - timedelta(days=120))
@@ -201,6 +210,7 @@ def test_a_late_review_asks_for_the_reason(signed_in, make, db):
     assert "Late: Other (Carer was in hospital)" in page and "Participation: PN1" in page
 
 
+@pytest.mark.every_day
 def test_a_reason_is_not_kept_for_a_review_held_in_time(signed_in, make, db):
     iro = make.staff()
     review, _child = _recordable(make, iro)

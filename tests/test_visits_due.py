@@ -9,6 +9,8 @@ from voice_app.schedule import cared_for_review_due, visit_due_by
 from voice_app.staff.caseload import CaseloadRow, VisitState
 from voice_app.staff.due import next_reviews_to_book, rows_due_soon, visit_due_soon
 
+pytestmark = pytest.mark.usefixtures("today")  # "today" is a fixed day (tests/clock.py), never the day the suite runs
+
 TODAY = date(2026, 6, 1)
 
 
@@ -44,12 +46,14 @@ def test_visit_due_by_over_year_end_and_easter(review, expected):
 # --- The next review to book ------------------------------------------------------------------
 
 
+@pytest.mark.every_day
 def test_a_newly_cared_for_child_needs_the_initial_review(make):
     child = make.child(None, cared_for_since=date(2026, 12, 21))
     (suggestion,) = next_reviews_to_book(child=child, reviews=[])
     assert (suggestion.kind, suggestion.stage, suggestion.due) == (ReviewKind.CARED_FOR, ReviewStage.INITIAL, date(2027, 1, 21))
 
 
+@pytest.mark.every_day
 def test_after_the_first_review_comes_the_second_then_subsequent(make):
     child = make.child(None, cared_for_since=date(2026, 1, 5))
     first = _held(ReviewKind.CARED_FOR, date(2026, 1, 30), ReviewStage.INITIAL)
@@ -59,6 +63,7 @@ def test_after_the_first_review_comes_the_second_then_subsequent(make):
     assert (suggestion.stage, suggestion.due) == (ReviewStage.SUBSEQUENT, date(2026, 10, 28))
 
 
+@pytest.mark.every_day
 def test_child_protection_review_conferences(make):
     child = make.child(None, cared_for=False, cared_for_since=None, on_cp_plan=True)
     assert next_reviews_to_book(child=child, reviews=[])[0].stage == ReviewStage.INITIAL_CONFERENCE
@@ -67,6 +72,7 @@ def test_child_protection_review_conferences(make):
     assert (suggestion.stage, suggestion.due) == (ReviewStage.REVIEW_CONFERENCE, date(2026, 5, 10))
 
 
+@pytest.mark.every_day
 def test_a_booked_review_is_not_suggested_again_and_the_soonest_comes_first(make):
     child = make.child(None, cared_for_since=date(2025, 1, 6), on_cp_plan=True)
     reviews = [_held(ReviewKind.CARED_FOR, date(2026, 1, 6)), _held(ReviewKind.CARED_FOR, date(2025, 10, 6)), _held(ReviewKind.CP_CONFERENCE, date(2026, 3, 2), ReviewStage.INITIAL_CONFERENCE)]
@@ -76,6 +82,7 @@ def test_a_booked_review_is_not_suggested_again_and_the_soonest_comes_first(make
     assert [s.kind for s in next_reviews_to_book(child=child, reviews=[*reviews, booked])] == [ReviewKind.CARED_FOR]
 
 
+@pytest.mark.every_day
 def test_book_the_next_review_is_prefilled(signed_in, make):
     iro = make.staff()
     since = date.today() - timedelta(days=10)
@@ -120,6 +127,7 @@ def test_overdue_visits_come_first():
     assert [r.visit_state for r in rows_due_soon(rows, today=TODAY)] == [VisitState.OVERDUE, VisitState.NOT_PLANNED]
 
 
+@pytest.mark.every_day
 def test_the_caseload_lists_visits_due(signed_in, make):
     iro = make.staff(Role.IRO)
     soon = make.child(iro, name="Soon")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from voice_app.dates import anniversary
 from voice_app.models import (
     Answer,
     AnswerChoice,
@@ -97,7 +98,7 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
         child = Child(
             preferred_name=name,
             case_reference=ref,
-            date_of_birth=today.replace(year=today.year - age) - timedelta(days=37 + len(name) * 11),
+            date_of_birth=anniversary(today, -age) - timedelta(days=37 + len(name) * 11),
             preferred_language=language,
             communication_needs=needs,
             iro_id=iro.id,

@@ -19,6 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from voice_app.dates import anniversary
 from voice_app.models import (
     Answer,
     AuditEvent,
@@ -100,14 +101,6 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
     if unknown_kinds:
         raise RetentionError(f"{path.name}: unknown rules {', '.join(sorted(unknown_kinds))}; known: {', '.join(KINDS)}.")
     return rules
-
-
-def anniversary(day: date, years: int) -> date:
-    """The day `years` years after `day`; 29 February falls on 1 March in other years (kept a day longer)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
 
 
 def months_before(day: date, months: int) -> date:

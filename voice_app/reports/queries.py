@@ -125,6 +125,11 @@ def _which(column, bounds: list, low: int = 0, high: int | None = None):
     return sa.case((column < bounds[middle], _which(column, bounds, low, middle)), else_=_which(column, bounds, middle, high))
 
 
+def any_of(conditions: list) -> sa.ColumnElement[bool]:
+    """OR of the conditions; false when there are none (an empty `or_()` would match every row)."""
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
 class Segments:
     """SQL for "which of these segments", by day or by instant, over the chosen segments only."""
 
@@ -140,13 +145,13 @@ class Segments:
     def by_day(self, column):
         """(which segment, condition) for a date column."""
         which = _which(column, [segment.first for segment in self.cut])
-        inside = sa.or_(*[column.between(self.cut[a].first, self.cut[b].last) for a, b in self.runs])
+        inside = any_of([column.between(self.cut[a].first, self.cut[b].last) for a, b in self.runs])
         return which, inside
 
     def by_instant(self, column):
         """(which segment, condition) for a timestamp column."""
         which = _which(column, [segment.start for segment in self.cut])
-        inside = sa.or_(*[sa.and_(column >= self.cut[a].start, column < self.cut[b].end) for a, b in self.runs])
+        inside = any_of([sa.and_(column >= self.cut[a].start, column < self.cut[b].end) for a, b in self.runs])
         return which, inside
 
 
@@ -270,9 +275,12 @@ def started_by_end_of(instant, day, dialect: str, chosen: Segments):
         return instant < sa.func.timezone(LOCAL_TIME.key, sa.cast(day, sa.DateTime) + timedelta(days=1))
     # SQLite has no time zones: the local midnight after `day` is UTC midnight, an hour earlier in summer.
     summer = summer_days(chosen.cut[0].first, chosen.cut[-1].last)
+    winter_bound = sa.func.datetime(day, "+1 day")
+    if not summer:  # a period wholly in winter time: a CASE with no WHEN is not SQL
+        return instant < winter_bound
     after = sa.case(
         *[(day.between(first, last), sa.func.datetime(day, "+1 day", "-1 hour")) for first, last in summer],
-        else_=sa.func.datetime(day, "+1 day"),
+        else_=winter_bound,
     )
     return instant < after
 
