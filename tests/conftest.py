@@ -123,10 +123,23 @@ def database_url(request, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{path}"
         return
     engine, url = request.getfixturevalue("_postgres_engine")
-    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _empty_postgres(connection)
     yield url
+
+
+def _empty_postgres(connection) -> None:
+    """Every table empty and every id sequence back at 1, as after TRUNCATE of them all (which takes 30 times longer).
+
+    Only the tables holding a row are truncated; a sequence some test used, even for rows since deleted, restarts.
+    """
+    names = [table.name for table in SQLModel.metadata.sorted_tables]
+    holding_rows = " UNION ALL ".join(f"SELECT '{name}' FROM (SELECT 1 FROM \"{name}\" LIMIT 1) AS one" for name in names)
+    if dirty := connection.execute(text(holding_rows)).scalars().all():
+        connection.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in dirty) + " RESTART IDENTITY CASCADE"))
+    used = "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences WHERE last_value IS NOT NULL"
+    for sequence in connection.execute(text(used)).scalars().all():
+        connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 def make_settings(database_url: str, **overrides) -> Settings:
