@@ -4,6 +4,8 @@ import pytest
 
 from voice_app.models import Role
 
+pytestmark = pytest.mark.any_database(reason="who may reach what is decided in Python (roles, ownership) after plain look-ups by id")
+
 # Every staff route with an example URL: a new route that is not listed here fails test_every_route_is_listed.
 STAFF_GETS = {
     "staff.caseload": "/caseload",

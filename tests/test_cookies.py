@@ -8,6 +8,8 @@ from voice_app.config import ConfigError, Settings
 from voice_app.cookies import cookies_secure, is_loopback_host
 from voice_app.crypto import new_key
 
+pytestmark = pytest.mark.any_database(reason="the session cookie's flags")
+
 STRONG_SECRET = "s" * 48
 
 

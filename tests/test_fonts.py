@@ -5,10 +5,13 @@ from __future__ import annotations
 import importlib.util
 import re
 
+import pytest
 from flask import url_for
 from fontTools.ttLib import TTFont
 
 from voice_app.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.any_database(reason="the web font's glyphs")
 
 _spec = importlib.util.spec_from_file_location("subset_ethiopic_font", PROJECT_ROOT / "scripts" / "subset_ethiopic_font.py")
 subset_script = importlib.util.module_from_spec(_spec)

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.any_database(reason="response headers and the health check's answer")
+
 
 @pytest.mark.parametrize("url", ["/sign-in", "/healthz", "/no-such-page"])
 def test_strict_headers_on_every_response(client, url):

@@ -8,6 +8,8 @@ from flask_babel import force_locale
 from voice_app.i18n import BY_CODE, LANGUAGES, language, use_language
 from voice_app.i18n.terms import TERM_CHOICES, TermsError, current_terms, load_terms, tgettext
 
+pytestmark = pytest.mark.any_database(reason="catalogues, terms files and the Babel workflow")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

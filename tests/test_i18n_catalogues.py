@@ -14,6 +14,8 @@ from babel.messages.pofile import read_po
 from voice_app.i18n import LANGUAGES
 from voice_app.i18n.terms import TERM_CHOICES
 
+pytestmark = pytest.mark.any_database(reason="the translation catalogues' contents")
+
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
 ROOT = Path(__file__).resolve().parent.parent

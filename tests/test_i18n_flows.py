@@ -12,6 +12,8 @@ from tests.test_parents import Parent
 from voice_app.i18n import LANGUAGES, shipped_languages
 from voice_app.models import Role, Statement, StatementEnd, utcnow
 
+pytestmark = pytest.mark.any_database(reason="which language a page is in (a short code kept as plain text)")
+
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
 ACCESS_TESTED_ENDPOINTS = {"child.choose_language"}

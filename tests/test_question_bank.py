@@ -12,6 +12,8 @@ from voice_app.questions.bank import (
     load_bank,
 )
 
+pytestmark = pytest.mark.any_database(reason="the shipped question bank's data files")
+
 ROOT = Path(__file__).resolve().parent.parent
 ICONS = ROOT / "static" / "icons"
 BANK = default_bank()

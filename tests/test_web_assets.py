@@ -15,6 +15,8 @@ from voice_app.config import PROJECT_ROOT
 from voice_app.models import Role
 from voice_app.web_assets import BUNDLES, SPRITE, SPRITE_HEADER, _round_path, hashed_name, static_manifest, symbol_sprite
 
+pytestmark = pytest.mark.any_database(reason="compression, static files and their caching headers")
+
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
 HX = {"HX-Request": "true"}

@@ -33,6 +33,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc):
+    """Browser tests check what a browser shows and does: they run on SQLite only (docs/testing.md).
+
+    The SQL behind each page runs on both databases in the page's own unit tests; the browser cannot tell them apart.
+    """
+    metafunc.definition.add_marker(pytest.mark.any_database)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS, "headless": True}
