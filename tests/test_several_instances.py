@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
 
-from tests.conftest import PASSWORD, POSTGRES_URL, make_settings
+from tests.conftest import PASSWORD, POSTGRES_URL, WORKER, make_settings
 from tests.mail_support import smtp_server  # noqa: F401 - fixture
 from voice_app import create_app
 from voice_app.child.flow import SavedAnswer, asked_questions
@@ -61,6 +61,8 @@ needs_postgres_and_redis = pytest.mark.skipif(
     not (POSTGRES_URL and REDIS_URL),
     reason="needs VOICE_APP_TEST_POSTGRES_URL and VOICE_APP_TEST_REDIS_URL (scripts/test starts both)",
 )
+# The two instances share one Redis (flushed when they start) and one database: keep the module on one worker.
+pytestmark = pytest.mark.xdist_group("several_instances")
 SECRET = "two-instances-share-this-secret-" + "x" * 16
 KEYS = new_key("k1")
 HOST = "voice.example.org"  # the service's public name, the same for both instances behind the proxy
@@ -75,6 +77,7 @@ def _free_port() -> int:
 
 def _fresh_postgres_database(name: str) -> str:
     """An empty PostgreSQL database beside the suite's one (dropped first if an earlier run left it)."""
+    name = f"{name}_{WORKER}"  # each test worker its own, should two ever run at once
     admin = sa.create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
