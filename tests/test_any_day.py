@@ -9,7 +9,6 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import select
 
 from tests.clock import DAYS, LONDON, travel_to
@@ -19,7 +18,6 @@ from voice_app import cli
 from voice_app.demo import DEMO_PASSWORD, seed_demo
 from voice_app.models import Child, Review, ReviewStatus, StaffUser, Statement, Visit
 from voice_app.reports.period import Period, financial_year
-from voice_app.reports.queries import any_of
 from voice_app.reports.report import build_report
 
 pytestmark = pytest.mark.usefixtures("today")
@@ -138,20 +136,6 @@ def test_the_demo_serves_every_iro_their_caseload_and_children_on_any_day(app, d
     jo = db.exec(select(StaffUser).where(StaffUser.email == "iro@example.org")).one()
     mine = [child for child in children if child.iro_id == jo.id]
     assert mine and all(iro.get(f"/children/{child.id}").status_code == 200 for child in mine)
-
-
-def test_a_condition_built_from_no_runs_matches_nothing(db, app):
-    # An empty `or_()` would be no condition at all (every row); a CASE with no WHEN is not SQL. Both are guarded.
-    s = Seeder(db)
-    s.review(s.child("A", "A-1"), date(2024, 12, 10))
-    db.commit()
-    review_t = Review.__table__
-    with app.extensions["voice_app_engine"].connect() as connection:
-        matched = connection.execute(sa.select(sa.func.count()).select_from(review_t).where(any_of([]))).scalar_one()
-        everything = connection.execute(
-            sa.select(sa.func.count()).select_from(review_t).where(any_of([review_t.c.id > 0]))
-        ).scalar_one()
-    assert (matched, everything) == (0, 1)
 
 
 @pytest.mark.parametrize("day", [DAYS["leap-day"], DAYS["clocks-go-forward"]], ids=["leap-day", "clocks-go-forward"])

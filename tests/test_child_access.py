@@ -7,7 +7,7 @@ from sqlmodel import select
 from tests.conftest import PASSWORD
 from voice_app.child.handover import ACCESS_ACTION
 from voice_app.models import AuditEvent, Handover
-from voice_app.questions.access import AccessSettings, settings_from, stored_settings
+from voice_app.questions.access import AccessSettings, note_access, settings_from, stored_settings
 
 pytest_plugins = ["tests.child_support"]
 
@@ -156,10 +156,16 @@ def test_two_ways_in_one_statement_are_both_said_in_the_order_used(hand_over, db
             access=AccessSettings(mode="dwell").to_json(),
         )
     )
+    note_access(db, statement_id=tablet.statement_id, settings=AccessSettings(mode="dwell"))  # as a second hand-over does
     db.commit()
     assert access_used(db, statement_id=tablet.statement_id) == ("touch", "dwell")
     record = read_statement(db, load_context(db, tablet.statement_id))
     assert how_they_answered(record) == "By touch (tapping the pictures) and by dwell (eye-gaze or a head pointer)"
+    # Hand-overs are disposed of after a while (retention); the statement keeps how the child answered.
+    for row in db.exec(select(Handover).where(Handover.statement_id == tablet.statement_id)).all():
+        db.delete(row)
+    db.commit()
+    assert access_used(db, statement_id=tablet.statement_id) == ("touch", "dwell")
 
 
 def test_a_child_who_answered_with_switches_and_asks_to_come_is_suggested_pn3(make, db):
@@ -186,6 +192,7 @@ def test_a_child_who_answered_with_switches_and_asks_to_come_is_suggested_pn3(ma
             access=AccessSettings(mode="step").to_json(),
         )
     )
+    note_access(db, statement_id=statement.id, settings=AccessSettings(mode="step"))
     db.commit()
     code, why = suggested_participation(db, review=review)
     assert code == Participation.PN3 and "with two switches (step scanning)" in why and "choose PN1" in why
@@ -217,6 +224,7 @@ def test_the_report_counts_statements_by_how_the_child_answered_live(app, make, 
                     access=access,
                 )
             )
+            note_access(db, statement_id=statement.id, settings=AccessSettings(mode=mode))
     db.commit()
     with app.extensions["voice_app_engine"].connect() as connection:
         report = build_report(connection, financial_year(financial_year_of(date.today())))

@@ -90,6 +90,8 @@ def test_subject_access_gives_everything_about_the_child_and_nothing_about_anoth
         "id": ana.id, "preferred_name": "Ana", "case_reference": "LL-1001", "date_of_birth": "2012-05-17", "age_years": None,
         "preferred_language": "en-GB", "communication_needs": "Likes pictures", "cared_for": True, "cared_for_since": "2024-01-08",
         "on_cp_plan": False, "cp_plan_since": None, "active": True, "created_at": ana.created_at.isoformat(), "allocated_iro": "Jo Iro (IRO)",
+        # The communication passport: how the child says yes and no, what helps, what upsets them, how they choose.
+        "passport_yes_no": "", "passport_helps": "", "passport_upsets": "", "passport_choosing": "", "passport_access": "",
     }
     assert record["made_by"] == "Mo Manager (Manager)"
     assert [(r["id"], r["kind"], r["status"]) for r in record["reviews"]] == sorted(

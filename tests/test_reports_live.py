@@ -71,6 +71,12 @@ def live(engine, period: Period) -> Report:
         return build_report(connection, period)
 
 
+def _as_cached(live_figures: dict, cached: dict) -> dict:
+    """The live figures the cached report had; figures added since (escalations, how children answered...) have
+    no cached twin and are tested on hand-made data in their own tests."""
+    return {key: value for key, value in json.loads(json.dumps(live_figures)).items() if key in cached}
+
+
 def _demo(db) -> None:
     assert seed_demo(db, today=DEMO_TODAY)
     db.commit()
@@ -85,14 +91,14 @@ def _generated(engine) -> None:
 @pytest.mark.parametrize("name", PERIODS)
 def test_live_figures_are_the_ones_the_month_cache_gave_on_the_demo_service(db, engine, name):
     _demo(db)
-    assert json.loads(json.dumps(figures(live(engine, PERIODS[name])))) == SNAPSHOT["demo"][name]
+    assert _as_cached(figures(live(engine, PERIODS[name])), SNAPSHOT["demo"][name]) == SNAPSHOT["demo"][name]
 
 
 @pytest.mark.parametrize("name", PERIODS)
 def test_live_figures_are_the_ones_the_month_cache_gave_on_generated_data(engine, name):
     _generated(engine)
     report = live(engine, PERIODS[name])
-    assert json.loads(json.dumps(figures(report))) == SNAPSHOT["generated"][name]
+    assert _as_cached(figures(report), SNAPSHOT["generated"][name]) == SNAPSHOT["generated"][name]
     assert sum(row.now.count for row in report.figure("statements").rows if row.key == "completed") > 0
     if name == "month":
         hidden = [

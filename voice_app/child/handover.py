@@ -28,7 +28,7 @@ from voice_app.models import (
     utcnow,
 )
 from voice_app.passwords import hash_password, verify_password
-from voice_app.questions.access import AccessSettings
+from voice_app.questions.access import AccessSettings, note_access
 from voice_app.security import CHILD_MODE_KEY
 
 TOKEN_BYTES = 32
@@ -135,6 +135,7 @@ def start_handover(
             access=options.access.to_json(),
         )
         db.add(handover)
+        note_access(db, statement_id=statement.id, settings=options.access)
         db.flush()
         return handover
 
@@ -275,6 +276,7 @@ def verify_handback(user: StaffUser | None, secret: str, *, pin: bool = True) ->
 def set_access(db: Session, *, handover: Handover, settings: AccessSettings) -> None:
     """Change how the child answers for the rest of this hand-over."""
     db.execute(update(Handover).where(col(Handover.id) == handover.id).values(access=settings.to_json()))
+    note_access(db, statement_id=handover.statement_id, settings=settings)
     db.commit()
     db.refresh(handover)
 

@@ -41,6 +41,7 @@ ACTIONS = {
     "escalation.told_child": 'Put an escalation\'s outcome in "you said, we did" for the child',
     "escalation.example": "Chose (or unchose) an escalation as an example for the annual report",
     "escalation.view": "Viewed an escalation",
+    "escalation.tracker_csv": "Downloaded the escalations tracker (CSV)",
 }
 label_actions(ACTIONS)
 

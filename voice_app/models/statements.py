@@ -63,6 +63,9 @@ class Statement(SQLModel, table=True):
     )
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # How the child answered (voice_app/questions/access.py modes, comma-separated, in the order first used), kept on
+    # the statement itself: hand-over rows are disposed of after a while, the statement and its figures are not.
+    access_modes: str | None = Field(default=None, sa_column=sa.Column(sa.String(40), nullable=True))
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: StatementEnd | None = Field(default=None, sa_type=enum_type(StatementEnd))
     sharing: Sharing | None = Field(default=None, sa_type=enum_type(Sharing))

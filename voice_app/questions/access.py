@@ -11,9 +11,9 @@ import json
 from dataclasses import asdict, dataclass, replace
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from voice_app.models import Handover
+from voice_app.models import Statement
 
 MODES = ("touch", "auto", "step", "dwell")
 # Keys a switch interface may send (KeyboardEvent.key), with the names the IRO sees.
@@ -137,14 +137,22 @@ SWITCH_OR_DWELL = frozenset({"auto", "step", "dwell"})
 
 
 def access_used(db: Session, *, statement_id: int) -> tuple[str, ...]:
-    """The ways of answering this statement's hand-overs were set to, in the order first used (touch if never changed).
+    """The ways of answering this statement's hand-overs were set to, in the order first used."""
+    stored = db.exec(select(Statement.access_modes).where(Statement.id == statement_id)).first()
+    return modes_of(stored)
 
-    A change made during child mode replaces the hand-over's setting, so only the last one of each hand-over is known.
-    """
-    stored = db.exec(select(Handover.access).where(Handover.statement_id == statement_id).order_by(col(Handover.id))).all()
-    modes: list[str] = []
-    for value in stored:
-        mode = stored_settings(value).mode
-        if mode not in modes:
-            modes.append(mode)
-    return tuple(modes)
+
+def modes_of(stored: str | None) -> tuple[str, ...]:
+    """A statement's access_modes column as a tuple of modes (empty when no hand-over set one)."""
+    return tuple(mode for mode in (stored or "").split(",") if mode in MODES)
+
+
+def note_access(db: Session, *, statement_id: int, settings: AccessSettings) -> None:
+    """Add this way of answering to the statement's record of them (once each, in the order first used); not committed."""
+    statement = db.get(Statement, statement_id)
+    if statement is None:
+        return
+    modes = modes_of(statement.access_modes)
+    if settings.mode not in modes:
+        statement.access_modes = ",".join((*modes, settings.mode))
+        db.add(statement)

@@ -1,6 +1,6 @@
 """How children answered: statements by touch, one switch, two switches or dwell (voice_app/questions/access.py).
 
-Counted live from the statements and their hand-overs for the period and the one before (one query each), never
+Counted live from the statements' own record of how the child answered, for the period and the one before (one query each), never
 kept by month: a statement answered two ways (a change during the conversation, or two visits' hand-overs) counts
 under each way it used.
 """
@@ -12,8 +12,8 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from voice_app.models import Handover, Statement
-from voice_app.questions.access import stored_settings
+from voice_app.models import Statement
+from voice_app.questions.access import modes_of
 from voice_app.reports.figures import rows_for
 from voice_app.reports.model import Figure
 from voice_app.reports.period import Period
@@ -27,19 +27,25 @@ ACCESS_LABELS = [
 
 
 def statements_by_access(connection: Connection, period: Period) -> Counter:
-    """Statements completed in the period, counted under each way of answering their hand-overs were set to ("all": each once)."""
+    """Statements completed in the period, counted under each way of answering they used ("all": each once).
+
+    One grouped query over the statement's own record of how the child answered (a handful of distinct values).
+    """
     start, end = period.utc_bounds()
-    statement, handover = Statement.__table__, Handover.__table__
+    statement = Statement.__table__
     rows = connection.execute(
-        sa.select(statement.c.id, handover.c.access)
-        .join(handover, handover.c.statement_id == statement.c.id)
+        sa.select(statement.c.access_modes, sa.func.count())
         .where(statement.c.ended_at >= start, statement.c.ended_at < end, statement.c.end_reason.is_not(None))
+        .where(statement.c.access_modes.is_not(None))
+        .group_by(statement.c.access_modes)
     ).all()
-    ways: dict[int, set[str]] = {}
-    for statement_id, access in rows:
-        ways.setdefault(statement_id, set()).add(stored_settings(access).mode)
-    counter = Counter(mode for modes in ways.values() for mode in modes)
-    counter["all"] = len(ways)
+    counter: Counter = Counter()
+    for stored, count in rows:
+        modes = modes_of(stored)
+        if modes:
+            counter["all"] += count
+            for mode in modes:
+                counter[mode] += count
     return counter
 
 
