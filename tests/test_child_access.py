@@ -11,6 +11,9 @@ from voice_app.questions.access import AccessSettings, note_access, settings_fro
 
 pytest_plugins = ["tests.child_support"]
 
+# Child mode only, with the IRO's password or PIN: tested here (and in the route x role matrix's rules).
+ACCESS_TESTED_ENDPOINTS = {"child.access"}
+
 ONE_SWITCH = {
     "access": "auto",
     "scan_s": "2.5",

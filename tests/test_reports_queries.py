@@ -67,8 +67,9 @@ def _more_of_everything(db, copies: int) -> None:
 PHONE_LIVE = 4
 # How children answered (reports/access_ways.py): one live query for each of the two periods.
 ACCESS_LIVE = 2
-# Escalations, permanence, tracking and caseloads (reports/oversight.py): a fixed number of live queries.
-OVERSIGHT_LIVE = 25
+# Escalations, permanence, tracking and caseloads (reports/oversight.py): a fixed number of live queries
+# (25; PostgreSQL's report transaction also takes one more planner setting than SQLite's).
+OVERSIGHT_LIVE = 26
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(db, engine):
