@@ -133,6 +133,16 @@ def test_answer_sent_reads_the_id_and_time():
         answer_sent({"client_id": "../../etc"}, now=now)
 
 
+def test_a_tap_in_the_same_second_as_the_server_clock_is_believed():
+    """The server's timestamps drop milliseconds, the tablet's do not: a tap a moment "after" the server's
+    now (same second, or a tablet a little fast) is the child's moment, kept as no later than now."""
+    now = datetime(2026, 11, 30, 12, 0, 0, 100000, tzinfo=UTC)
+    tapped = now + timedelta(milliseconds=300)
+    assert answer_sent({"client_id": "c" * 20, "given_at": str(int(tapped.timestamp() * 1000))}, now=now).given_at == now
+    ahead = now + timedelta(minutes=2)
+    assert answer_sent({"client_id": "c" * 20, "given_at": str(int(ahead.timestamp() * 1000))}, now=now).given_at is None
+
+
 # ----- the rules as functions, and races ------------------------------------------------------------
 
 

@@ -12,10 +12,6 @@ from tests.browser.test_child_offline import KEYS, QUEUE, expire_hand_over, queu
 from tests.conftest import PASSWORD
 from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Statement, StatementEnd
 
-# Known leak (to fix): run after the scanning tests in one process, the offline give-back test finds a
-# receipt whose given_at the server did not believe. One worker, file order (offline first), until it is found.
-pytestmark = pytest.mark.xdist_group("child_offline_and_scanning")
-
 # What the screen shows the child said, question by question, in order.
 ON_SCREEN = """() => [...document.querySelectorAll('#conversation li[id^="answer-"]')].map(li => ({
   question: li.id.slice(7), choices: li.dataset.choices.split(' ').filter(Boolean),

@@ -13,10 +13,6 @@ from tests.browser.test_child_conversation import ENGLISH, SPEECH_STUB
 from tests.conftest import PASSWORD
 from voice_app.models import Answer, Role, Statement
 
-# Known leak (to fix): run after the scanning tests in one process, the offline give-back test finds a
-# receipt whose given_at the server did not believe. One worker, file order (offline first), until it is found.
-pytestmark = pytest.mark.xdist_group("child_offline_and_scanning")
-
 ONE_SWITCH = "One switch: the highlight moves by itself, a press chooses"
 TWO_SWITCHES = "Two switches: one moves the highlight, the other chooses"
 DWELL = "Dwell (eye-gaze or head pointer): resting on a picture chooses it"

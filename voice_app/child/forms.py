@@ -12,7 +12,7 @@ from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, Rad
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from voice_app.child.flow import Sent
-from voice_app.models import FlowVersion, utcnow
+from voice_app.models import FlowVersion
 from voice_app.questions.access import KEYS, MODE_LABELS, AccessSettings, settings_from
 
 VERSION_CHOICES = [
@@ -134,6 +134,8 @@ def answer_fields(form: MultiDict) -> dict:
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 OLDEST_GIVEN = timedelta(days=31)  # a queue older than this is the tablet's clock, not the child
+# A tablet's clock a little ahead of ours (and our own whole-second timestamps) is still the child's moment.
+AHEAD_ALLOWED = timedelta(seconds=5)
 
 
 def answer_sent(form: MultiDict, *, now: datetime | None = None) -> Sent | None:
@@ -144,12 +146,14 @@ def answer_sent(form: MultiDict, *, now: datetime | None = None) -> Sent | None:
         return None
     if not CLIENT_ID.match(client_id):
         raise ValueError("malformed client id")
-    moment = now or utcnow()
+    moment = now or datetime.now(UTC)
     given_at = None
     raw = form.get("given_at") or ""
     if raw.isdigit() and len(raw) <= 15:
         given = datetime.fromtimestamp(int(raw) / 1000, tz=UTC)
-        # A tablet's clock can be wrong: a time ahead of ours, or long ago, is not believed.
-        if moment - OLDEST_GIVEN <= given <= moment:
-            given_at = given
+        # A tablet's clock can be wrong: a time well ahead of ours, or long ago, is not believed.
+        # A few seconds ahead (drift, or the same second as `utcnow`, which drops milliseconds)
+        # is still the child's tap: kept, but never later than now.
+        if moment - OLDEST_GIVEN <= given <= moment + AHEAD_ALLOWED:
+            given_at = min(given, moment)
     return Sent(client_id, given_at)

@@ -28,7 +28,7 @@ from voice_app.child.flow import (
 )
 from voice_app.child.forms import answer_fields, answer_sent
 from voice_app.child.handover import available_languages
-from voice_app.models import Child, Sharing, Statement, StatementEnd, utcnow
+from voice_app.models import Child, Sharing, Statement, StatementEnd
 from voice_app.questions.bank import QuestionBank
 
 # The child pages a waiting request may have been going to (the language choice, the recap, an answer, the end).
@@ -85,7 +85,7 @@ def _answer(
     db: Session, *, statement: Statement, child: Child, question_id: str, form: MultiDict, bank: QuestionBank
 ) -> LateOutcome:
     try:
-        sent = answer_sent(form, now=utcnow())
+        sent = answer_sent(form)
     except ValueError as exc:
         raise NotWaitingAnswer("malformed client id") from exc
     if sent is None:
