@@ -67,6 +67,20 @@ def _raise(
     )
 
 
+def _close(db, escalation, *, by, on=FRIDAY, outcome="You can smile.", response="Agreed.", tell_child=False):
+    """Close it on `on` (also the day it is done) with the IRO's response and the outcome for the child."""
+    return close_escalation(
+        db,
+        escalation=escalation,
+        closed_on=on,
+        response=response,
+        outcome_for_child=outcome,
+        tell_child=tell_child,
+        by=by,
+        today=on,
+    )
+
+
 # ----- the procedure as data ------------------------------------------------------------------------
 
 
@@ -216,16 +230,7 @@ def test_closing_without_an_outcome_for_the_child_is_refused(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
     with pytest.raises(EscalationError, match="outcome for the child"):
-        close_escalation(
-            db,
-            escalation=escalation,
-            closed_on=FRIDAY,
-            response="Agreed.",
-            outcome_for_child="   ",
-            tell_child=False,
-            by=iro,
-            today=FRIDAY,
-        )
+        _close(db, escalation, by=iro, outcome="   ")
     assert db.get(Escalation, escalation.id).closed_on is None
 
 
@@ -242,16 +247,7 @@ def test_closing_records_the_stage_and_the_working_days_taken(db, make):
         by=iro,
         today=date(2026, 12, 21),
     )
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=date(2026, 12, 30),
-        response="Finance panel agreed.",
-        outcome_for_child="You can have your teeth fixed.",
-        tell_child=False,
-        by=iro,
-        today=date(2026, 12, 30),
-    )
+    _close(db, escalation, by=iro, on=date(2026, 12, 30), outcome="You can have your teeth fixed.", response="Finance panel agreed.")
     assert (escalation.closed_stage, escalation.next_due_on) == ("stage_1", None)
     assert working_days_to_resolve(escalation) == 6  # 21, 22, 23, 24, 29 and 30 December: Christmas and the weekends do not count
     assert not is_overdue(escalation, today=date(2027, 6, 1))
@@ -300,16 +296,7 @@ def test_telling_the_child_puts_the_outcome_in_you_said_we_did_on_the_answer_tha
         raised_on=today,
         source=Source(statement_id=statement.id, question_id="tell-iro"),
     )
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=today,
-        response="Agreed.",
-        outcome_for_child="Your dentist visit is booked.",
-        tell_child=True,
-        by=iro,
-        today=today,
-    )
+    _close(db, escalation, by=iro, on=today, outcome="Your dentist visit is booked.", tell_child=True)
     response = db.exec(select(ChildResponse).where(ChildResponse.statement_id == statement.id)).one()
     assert (response.question_id, response.we_did, response.shown_to_child_at) == (
         "tell-iro",
@@ -330,16 +317,7 @@ def test_telling_the_child_keeps_what_the_iro_already_wrote_there(db, make, bank
     escalation = _raise(
         db, child=child, by=iro, identified_on=today, raised_on=today
     )  # from the child's page: the latest statement's general item
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=today,
-        response="Agreed.",
-        outcome_for_child="You will see your sister every week.",
-        tell_child=True,
-        by=iro,
-        today=today,
-    )
+    _close(db, escalation, by=iro, on=today, outcome="You will see your sister every week.", tell_child=True)
     response = db.exec(
         select(ChildResponse).where(ChildResponse.statement_id == statement.id, ChildResponse.question_id == "general")
     ).one()
@@ -350,16 +328,7 @@ def test_with_no_statement_to_answer_through_it_closes_and_says_so(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
     with pytest.raises(EscalationError, match="no statement"):
-        close_escalation(
-            db,
-            escalation=escalation,
-            closed_on=FRIDAY,
-            response="Agreed.",
-            outcome_for_child="Done.",
-            tell_child=True,
-            by=iro,
-            today=FRIDAY,
-        )
+        _close(db, escalation, by=iro, outcome="Done.", tell_child=True)
     db.refresh(escalation)
     assert escalation.closed_on == FRIDAY
 
@@ -388,16 +357,7 @@ def service(db, make):
         today=FRIDAY,
     )
     closed = _raise(db, child=cal, by=sam, today=FRIDAY)
-    close_escalation(
-        db,
-        escalation=closed,
-        closed_on=FRIDAY,
-        response="Yes.",
-        outcome_for_child="Sorted.",
-        tell_child=False,
-        by=sam,
-        today=FRIDAY,
-    )
+    _close(db, closed, by=sam, outcome="Sorted.", response="Yes.")
     return dict(jo=jo, sam=sam, manager=manager, late=late, cp=cp, sams=sams, closed=closed)
 
 
@@ -557,16 +517,7 @@ def test_escalations_are_in_the_childs_subject_access_export(db, make, bank):
         raised_on=today,
         source=Source(statement_id=statement.id, question_id="tell-iro"),
     )
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=today,
-        response="Agreed at once.",
-        outcome_for_child="You can smile.",
-        tell_child=False,
-        by=iro,
-        today=today,
-    )
+    _close(db, escalation, by=iro, on=today, response="Agreed at once.")
     access = gather(db, child_id=child.id, made_by=None)
     (found,) = access.record["escalations"]
     assert found["the_worry"].startswith("The dental treatment")
@@ -582,16 +533,7 @@ def test_retention_takes_the_words_out_and_keeps_what_the_figures_count(db, make
     iro = make.staff(Role.IRO)
     child = make.child(iro)
     escalation = _raise(db, child=child, by=iro)
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=FRIDAY,
-        response="Agreed.",
-        outcome_for_child="You can smile.",
-        tell_child=False,
-        by=iro,
-        today=FRIDAY,
-    )
+    _close(db, escalation, by=iro)
     with app.extensions["voice_app_engine"].begin() as connection:
         anonymise_child(connection, child_id=child.id, now=escalation.created_at)
     db.expire_all()
@@ -615,16 +557,7 @@ def test_the_outcome_is_in_the_recap_the_child_sees_at_their_next_visit(db, make
         raised_on=today,
         source=Source(statement_id=statement.id, question_id="tell-iro"),
     )
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=today,
-        response="Agreed.",
-        outcome_for_child="Your dentist visit is booked.",
-        tell_child=True,
-        by=iro,
-        today=today,
-    )
+    _close(db, escalation, by=iro, on=today, outcome="Your dentist visit is booked.", tell_child=True)
     next_review = make.review(child, days_ahead=120)
     next_visit = make.visit(next_review, iro=iro, status=VisitStatus.DONE, held_on=today, method=VisitMethod.FACE_TO_FACE)
     later = make_statement(db, child=child, visit=next_visit, answers=[AnswerSpec("tell-iro", text="Thank you")], finished=False)
