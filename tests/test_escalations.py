@@ -81,6 +81,20 @@ def _close(db, escalation, *, by, on=FRIDAY, outcome="You can smile.", response=
     )
 
 
+def _move(db, escalation, stage, *, by, on=FRIDAY, with_whom="Team manager", response="No."):
+    """Move it to `stage` on `on` (also the day it is done), with the response at the stage it leaves."""
+    return move_to_stage(
+        db,
+        escalation=escalation,
+        stage=stage,
+        started_on=on,
+        with_whom=with_whom,
+        response_so_far=response,
+        by=by,
+        today=on,
+    )
+
+
 # ----- the procedure as data ------------------------------------------------------------------------
 
 
@@ -166,16 +180,7 @@ def test_raising_refuses_what_cannot_be_right(db, make, changes, message):
 def test_moving_to_stage_1_records_the_alerts_response_and_the_new_deadline(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
-    move_to_stage(
-        db,
-        escalation=escalation,
-        stage="stage_1",
-        started_on=FRIDAY,
-        with_whom="Team manager",
-        response_so_far="Not resolved on the phone.",
-        by=iro,
-        today=FRIDAY,
-    )
+    _move(db, escalation, "stage_1", by=iro, response="Not resolved on the phone.")
     assert escalation.stage == "stage_1"
     assert escalation.stage_due_on == date(2027, 1, 6)
     assert escalation.next_due_on == date(2027, 1, 6)  # sooner than the whole procedure's
@@ -186,16 +191,7 @@ def test_moving_to_stage_1_records_the_alerts_response_and_the_new_deadline(db, 
 def test_a_later_stage_is_due_no_later_than_the_whole_procedure(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
-    move_to_stage(
-        db,
-        escalation=escalation,
-        stage="stage_4",
-        started_on=date(2027, 1, 18),
-        with_whom="Director",
-        response_so_far="No.",
-        by=iro,
-        today=date(2027, 1, 18),
-    )
+    _move(db, escalation, "stage_4", by=iro, on=date(2027, 1, 18), with_whom="Director")
     assert escalation.stage_due_on == date(2027, 1, 25)
     assert escalation.next_due_on == escalation.overall_due_on == date(2027, 1, 20)
 
@@ -203,27 +199,9 @@ def test_a_later_stage_is_due_no_later_than_the_whole_procedure(db, make):
 def test_it_cannot_go_back_a_stage(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
-    move_to_stage(
-        db,
-        escalation=escalation,
-        stage="stage_2",
-        started_on=FRIDAY,
-        with_whom="Service manager",
-        response_so_far="No.",
-        by=iro,
-        today=FRIDAY,
-    )
+    _move(db, escalation, "stage_2", by=iro, with_whom="Service manager")
     with pytest.raises(EscalationError, match="later stage"):
-        move_to_stage(
-            db,
-            escalation=escalation,
-            stage="stage_1",
-            started_on=FRIDAY,
-            with_whom="Team manager",
-            response_so_far="No.",
-            by=iro,
-            today=FRIDAY,
-        )
+        _move(db, escalation, "stage_1", by=iro)
 
 
 def test_closing_without_an_outcome_for_the_child_is_refused(db, make):
@@ -237,31 +215,13 @@ def test_closing_without_an_outcome_for_the_child_is_refused(db, make):
 def test_closing_records_the_stage_and_the_working_days_taken(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
-    move_to_stage(
-        db,
-        escalation=escalation,
-        stage="stage_1",
-        started_on=date(2026, 12, 21),
-        with_whom="Team manager",
-        response_so_far="No.",
-        by=iro,
-        today=date(2026, 12, 21),
-    )
+    _move(db, escalation, "stage_1", by=iro, on=date(2026, 12, 21))
     _close(db, escalation, by=iro, on=date(2026, 12, 30), outcome="You can have your teeth fixed.", response="Finance panel agreed.")
     assert (escalation.closed_stage, escalation.next_due_on) == ("stage_1", None)
     assert working_days_to_resolve(escalation) == 6  # 21, 22, 23, 24, 29 and 30 December: Christmas and the weekends do not count
     assert not is_overdue(escalation, today=date(2027, 6, 1))
     with pytest.raises(EscalationError, match="closed"):
-        move_to_stage(
-            db,
-            escalation=escalation,
-            stage="stage_2",
-            started_on=date(2026, 12, 30),
-            with_whom="x",
-            response_so_far="x",
-            by=iro,
-            today=date(2026, 12, 30),
-        )
+        _move(db, escalation, "stage_2", by=iro, on=date(2026, 12, 30), with_whom="x", response="x")
 
 
 def test_overdue_is_the_day_after_the_next_deadline(db, make):
