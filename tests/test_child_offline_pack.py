@@ -128,6 +128,9 @@ def test_the_shared_markup_gives_back_every_piece_as_rendered():
     assert shown(pack, pack["questions"][0]["said"]["a"]) == before["questions"][0]["said"]["a"]
     assert shown(pack, pack["done"]["stopped"]) == "<p>Stop</p>"
     assert shown(pack, "<p>@@total@@</p>") == "<p>@@total@@</p>"  # the stand-ins are not shared markup
+    named = {"header": "<p>Ana @@0@@</p>", "questions": [], "done": {}}  # a name that reads like one of the pack's
+    compact(named)
+    assert shown(named, named["header"]) == "<p>Ana &#64;@0@@</p>"  # shown as typed, never as shared markup
 
 
 def test_other_languages_only_while_the_child_may_choose_one(hand_over):

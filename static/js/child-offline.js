@@ -255,6 +255,8 @@
       node.removeAttribute("inert");
       node.removeAttribute("aria-busy");
     });
+    var missing = copy.querySelector("#language-missing");  // said once, not again after a reload
+    if (missing) missing.remove();
     var header = document.querySelector(".child-header");
     return keep("where", {
       language: languageOnScreen(),

@@ -106,8 +106,11 @@ def _html_pieces(pack: dict):
 
 def _tokens(html: str) -> list[str]:
     # Runs of white space between tags are one line end (the page reads them alike: no step has preformatted
-    # text around its tags; the child's words come in later, in place of @@words@@).
-    return [("\n" if not _SPACE.sub("", token) else token) for token in _TAGS.split(html) if token]
+    # text around its tags; the child's words come in later, in place of @@words@@). Anything already reading
+    # like a name ("@@7@@" in a name typed by staff) is written as the same characters with an entity for
+    # its first "@", so that only the pack's own names are put back.
+    return [("\n" if not _SPACE.sub("", token) else _REFERENCE.sub(r"&#64;@\1@@", token))
+            for token in _TAGS.split(html) if token]
 
 
 def compact(pack: dict) -> dict:
@@ -177,7 +180,7 @@ def offline_pack(statement_id: int, code: str):
     use_language(chosen.code)
     g.pop("say_with", None)  # say() caches the language it looked up for this request
     # The pack's pictures always name their drawing in the sprite: it is kept with the files for time offline
-    # (offline_routes.SHELL), so the pack never carries a drawing (a quarter of the bytes).
+    # (offline_routes.SHELL), so the pack never carries a drawing (they were three quarters of its bytes).
     g.symbols_by_reference = True
     screen = _screen()
     if code != g.statement.language and not screen["languages"]:
