@@ -39,6 +39,7 @@ from voice_app.statements.reading import read_statement
 pytestmark = pytest.mark.usefixtures("today")  # a fixed day (tests/clock.py)
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
+ACCESS_TESTED_ENDPOINTS = {"staff.equality"}  # below, and in the route x role matrix (tests/attack_support.py)
 DETAILS = dict(disability="yes", ethnicity="BAFR", gender="2")
 SHOWN_TO_STAFF = ["Disabled", "Black African", "BAFR"]
 
@@ -82,8 +83,10 @@ def test_a_code_that_is_not_the_dfes_is_a_clear_message_not_a_500(make, signed_i
     assert (child.disability, child.ethnicity, child.gender) == ("", "", "")
 
 
-def test_another_iro_and_an_admin_never_see_them(make, signed_in):
+def test_another_iro_and_an_admin_never_see_them(make, signed_in, client):
     child = make.child(make.staff(Role.IRO), **DETAILS)
+    assert "/sign-in" in client.get(f"/children/{child.id}/equality").headers["Location"]
+    assert "/sign-in" in client.post(f"/children/{child.id}/equality", DETAILS).headers["Location"]
     assert signed_in(make.staff(Role.IRO)).get(f"/children/{child.id}/equality").status_code == 404
     assert signed_in(make.staff(Role.ADMIN)).get(f"/children/{child.id}/equality").status_code == 403
     assert signed_in(make.staff(Role.MANAGER)).get(f"/children/{child.id}/equality").status_code == 200
