@@ -243,3 +243,19 @@ def test_the_splits_are_in_the_page_the_json_and_the_csv(make, signed_in, heard_
     assert any("equality-escalations" in line and "ethnicity:white" in line and "<5" in line for line in table)
     figure_csv = manager.get(f"/reports/figures/equality-timeliness.csv?{query}")
     assert figure_csv.status_code == 200 and "gender:1" in figure_csv.get_data(as_text=True)
+
+
+def test_the_age_band_is_the_age_on_the_day_from_a_birthday_or_an_age_recorded(make, db, engine, today):
+    iro = make.staff(Role.IRO)
+    held = today - timedelta(days=10)
+    five_that_day = date(held.year - 5, held.month, held.day)
+    children = [
+        make.child(iro, date_of_birth=five_that_day),  # 5 on the day itself: 5 to 9
+        make.child(iro, date_of_birth=five_that_day + timedelta(days=1)),  # 5 the day after: 0 to 4
+        make.child(iro, date_of_birth=None, age_years=15, age_recorded_on=held - timedelta(days=2 * 366)),  # 15 then, 17 now
+    ]
+    for child in children:
+        make.review(child, scheduled_for=held, held_on=held, status=ReviewStatus.HELD)
+    with engine.connect() as connection:
+        rows = _rows(build_report(connection, _period(today)), "equality-statement")
+    assert {key: rows[key][1] for key in rows if key.startswith("age:")} == {"age:0_4": 1, "age:5_9": 1, "age:10_15": 0, "age:16_plus": 1, "age:not_known": 0}
