@@ -70,6 +70,8 @@ RULES: dict[str, tuple[str, str]] = {
     "staff.child": ("/children/{child}", "IM"),
     "staff.new_child": ("/children/new", "M"),
     "staff.edit_child": ("/children/{child}/edit", "M"),
+    # Special-category data: the child's own IRO and managers; never another IRO, an admin, a practitioner or the child.
+    "staff.equality": ("/children/{child}/equality", "IM"),
     "staff.add_review": ("/children/{child}/reviews", "IM"),
     "staff.add_visit": ("/reviews/{review}/visits", "IM"),
     "staff.record_review_outcome": ("/reviews/{review}/record", "IM"),

@@ -96,13 +96,13 @@ def test_staff_actions_need_sign_in(client, world, endpoint):
     assert "/sign-in" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("url", ["/children/{child}", "/visits/{visit}/record", "/reviews/{review}/record"])
+@pytest.mark.parametrize("url", ["/children/{child}", "/children/{child}/equality", "/visits/{visit}/record", "/reviews/{review}/record"])
 def test_an_iro_gets_404_for_another_iros_child(signed_in, world, url):
     client = signed_in(world["other_iro"])
     assert client.get(_fill(url, world["ids"])).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/children/{child}/reviews", "/reviews/{review}/visits", "/reviews/{review}/record"])
+@pytest.mark.parametrize("url", ["/children/{child}/reviews", "/children/{child}/equality", "/reviews/{review}/visits", "/reviews/{review}/record"])
 def test_an_iro_cannot_change_another_iros_child(signed_in, world, url):
     client = signed_in(world["other_iro"])
     assert client.post(_fill(url, world["ids"]), {"scheduled_for": "2030-01-01", "planned_for": "2030-01-01"}).status_code == 404

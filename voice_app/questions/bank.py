@@ -24,6 +24,9 @@ ATTENTION_KINDS = frozenset({"", "worry", "request"})
 MEETINGS = frozenset({"any", "cared_for_review", "conference"})
 # Offered by the flow on every Child's Menu item; stored as choice ids, so no question may use them.
 MENU_EXTRA_CHOICES = ("dont_mind", "dont_say")
+# Views questions that staff see in a section of their own: "identity" is the child's "Who I am" card
+# (family, faith, culture, language, food, hair and skin, pride in where they come from: issue 32).
+SECTIONS = frozenset({"", "identity"})
 
 
 class BankError(ValueError):
@@ -74,6 +77,8 @@ class Question:
     show_menu: bool = False
     # Scale questions: an answer at or below this number needs the IRO's attention (e.g. 3 on "how safe").
     attention_at_most: int | None = None
+    # "" or "identity": the statement page, the PDF and the JSON show identity answers as "Who I am".
+    section: str = ""
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the question has it."""
@@ -176,6 +181,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             attention_at_most=int(raw["attention_at_most"]) if "attention_at_most" in raw else None,
             show_menu=bool(raw.get("show_menu", False)),
             explain=raw.get("explain", ""),
+            section=raw.get("section", ""),
         )
     except KeyError as exc:
         raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
@@ -187,6 +193,10 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
         raise BankError(f"{where} has audience {question.audience!r}; use all, cared_for, cp or houses")
     if question.meeting not in MEETINGS:
         raise BankError(f"{where} has meeting {question.meeting!r}; use any, cared_for_review or conference")
+    if question.section not in SECTIONS:
+        raise BankError(f"{where} has section {question.section!r}; use identity or leave it out")
+    if question.section and question.part != "views":
+        raise BankError(f"{where} has a section, which only a views question may have")
     if any(c.attention not in ATTENTION_KINDS for c in question.choices):
         raise BankError(f"{where} has a card whose attention is not one of {sorted(ATTENTION_KINDS)}")
     if question.attention_at_most is not None and (question.kind != "scale" or not 0 <= question.attention_at_most <= 10):

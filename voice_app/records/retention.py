@@ -269,6 +269,9 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
             passport_upsets="",
             passport_choosing="",
             passport_access="",
+            disability="",  # equality details: special-category data, taken out with the child's identity
+            ethnicity="",
+            gender="",
             cared_for_since=None,
             cp_plan_since=None,
             active=False,

@@ -89,6 +89,7 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
                 "id", "preferred_name", "case_reference", "date_of_birth", "age_years", "preferred_language",
                 "communication_needs", "passport_yes_no", "passport_helps", "passport_upsets", "passport_choosing",
                 "passport_access", "cared_for", "cared_for_since", "on_cp_plan", "cp_plan_since", "active", "created_at",
+                "disability", "ethnicity", "gender",  # equality details (DfE codes; "" when not recorded)
             )
         }
         | {"allocated_iro": name(child.iro_id)},

@@ -12,6 +12,7 @@ from voice_app.parents import report_share
 from voice_app.questions.bank import QuestionBank, default_bank
 from voice_app.reports import queries
 from voice_app.reports.access_ways import access_figures
+from voice_app.reports.equality import equality_figures
 from voice_app.reports.figures import (
     participation_figure,
     statements_figures,
@@ -103,6 +104,7 @@ def assemble(
         *access_figures(connection, period=period, previous=window.before),
         participation_figure(now, before),
         *lawful_figures(now, before),
+        *equality_figures(connection, period=period, previous=window.before),
         *menu_figures(bank, now, before),
         *views_figures(bank, now, before),
         *views_figures(bank, now, before, part="after"),

@@ -149,6 +149,7 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
         if record.after
         else None,
         "what_happens_at_my_meeting": [{**_answer(item), "response": None} for item in record.explain],
+        "who_i_am": [{**_answer(item), "response": _response(record, item.question_id)} for item in record.identity],
         "general_response": _response(record, GENERAL_ITEM),
         "items_kept_out_of_meeting": kept_out,
         "iro_notes": statement.iro_notes if audience == Audience.CASE_RECORD else None,

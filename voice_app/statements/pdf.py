@@ -105,6 +105,23 @@ def _views(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
         w.gap(2)
 
 
+def _identity(w: PdfWriter, record: StatementRecord) -> None:
+    """The "Who I am" card, in a section of its own so the review can show it was considered."""
+    if not record.identity:
+        return
+    w.heading("Who I am")
+    for item in record.identity:
+        w.symbol_line(item.symbol, item.prompt, bold=True, size=12.5, icon=11)
+        if item.asked_as:
+            w.text(item.asked_as, size=9.5, indent=4, color=(80, 90, 95))
+        _answer(w, item)
+        response = record.responses.get(item.question_id)
+        if response:
+            w.text("You said, we did:", size=9.5, indent=4, color=BRAND)
+            w.text(response.we_did, fill=REPLY_BG, indent=4)
+        w.gap(2)
+
+
 def _plan(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
     items = [item for item in record.menu if included_in(item, audience)]
     if not items and not record.menu:
@@ -154,6 +171,7 @@ def render_statement_pdf(record: StatementRecord, *, audience: Audience) -> byte
     for label, value in _facts(record, audience):
         w.text(f"{label}: {value}", size=10)
     _views(w, record, audience)
+    _identity(w, record)
     _more_parts(w, record)
     _plan(w, record, audience)
     general = record.responses.get(GENERAL_ITEM)

@@ -94,6 +94,7 @@ class AnswerView:
     # Whether the scale answer is at or below the bank's attention line.
     scale_attention: bool = False
     show_menu: bool = False  # after the meeting: shown beside what the child asked for on the menu
+    section: str = ""  # "identity": one of the child's "Who I am" answers, shown in a section of its own
 
     @property
     def attention(self) -> str:
@@ -132,6 +133,8 @@ class StatementRecord:
     after: list[AnswerView] = field(default_factory=list)
     # "What happens at my meeting": what the child understood, asked about, and whether they want an advocate.
     explain: list[AnswerView] = field(default_factory=list)
+    # "Who I am": the views answers of the identity card (family, faith, culture, language...), in bank order.
+    identity: list[AnswerView] = field(default_factory=list)
     # Given on a practitioner's device for a conference: who gathered it (voice_app/practitioners).
     gathered_by: Gatherer | None = None
     # How the child answered: touch, one switch, two switches, dwell (voice_app/questions/access.py), as first used.
@@ -150,7 +153,7 @@ class StatementRecord:
     @property
     def attention(self) -> list[AnswerView]:
         """Answers that need the IRO's attention, in question order: the page lists these first."""
-        return [item for item in [*self.after, *self.views, *self.explain, *self.menu] if item.attention]
+        return [item for item in [*self.after, *self.views, *self.identity, *self.explain, *self.menu] if item.attention]
 
     @property
     def attention_open(self) -> int:
@@ -158,8 +161,8 @@ class StatementRecord:
 
     @property
     def raised(self) -> list[str]:
-        """The ids the IRO answers in "you said, we did": each answered views question, then the general item."""
-        return [item.question_id for item in self.views if not item.skipped] + [GENERAL_ITEM]
+        """The ids the IRO answers in "you said, we did": each answered views question, "Who I am", then the general item."""
+        return [item.question_id for item in [*self.views, *self.identity] if not item.skipped] + [GENERAL_ITEM]
 
     @property
     def answered_count(self) -> int:
@@ -211,6 +214,7 @@ def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question 
         keep_out_of_meeting=(question is not None and question.keep_out_of_meeting) or answer.question_id in KEPT_OUT_OF_MEETING,
         scale_attention=question is not None and not answer.skipped and question.needs_attention(scale=answer.scale),
         show_menu=question is not None and question.show_menu,
+        section=question.section if question else "",
     )
 
 
@@ -260,7 +264,8 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         names = {user.id: user.display_name for user in db.exec(select(StaffUser).where(col(StaffUser.id).in_(staff_ids))).all()}
     return StatementRecord(
         context=context,
-        views=_ordered([item for item in shown if item.part == "views"], bank),
+        views=_ordered([item for item in shown if item.part == "views" and not item.section], bank),
+        identity=_ordered([item for item in shown if item.part == "views" and item.section == "identity"], bank),
         menu=_ordered([item for item in shown if item.part == "menu"], bank),
         after=_ordered([item for item in shown if item.part == "after"], bank),
         explain=_ordered([item for item in shown if item.part == "explain"], bank),
@@ -286,5 +291,5 @@ def raised_label(record: StatementRecord, item_id: str) -> str:
     """How the page names a thing the child raised."""
     if item_id == GENERAL_ITEM:
         return GENERAL_LABEL
-    item = next((i for i in record.views if i.question_id == item_id), None)
+    item = next((i for i in [*record.views, *record.identity] if i.question_id == item_id), None)
     return item.prompt if item else item_id
