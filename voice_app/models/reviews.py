@@ -124,6 +124,9 @@ class Review(SQLModel, table=True):
     # conference 15 working days after the service was told of the transfer.
     strategy_discussion_on: date | None = None
     transfer_notified_on: date | None = None
+    # A young person's conference (a child protection conference shaped by and with a teenager: the
+    # service sets who qualifies, voice_app/staff/young_person.py): their own conversation and menu before it.
+    young_persons: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
