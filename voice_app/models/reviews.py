@@ -129,6 +129,11 @@ class Review(SQLModel, table=True):
     young_persons: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
+    @property
+    def meeting_words(self) -> str:
+        """What staff pages and exports call this meeting: its kind, and whether it is a young person's conference."""
+        return f"{self.kind.label} (young person's conference)" if self.young_persons else self.kind.label
+
 
 # Parents' feedback (results page and service report) dates a conference by the day it was held, else
 # the day it was set for: an index on that very expression lets a month of conferences be found directly.
