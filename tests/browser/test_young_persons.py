@@ -1,4 +1,4 @@
-"""A young person's conference in the browser: the IRO marks it, and a 14-year-old answers their own conversation and menu on a phone, in Arabic."""
+"""A young person's conference in the browser: the IRO marks it, and Ana, 14, answers their own conversation and menu on a phone, in Arabic."""
 
 from __future__ import annotations
 
@@ -36,26 +36,26 @@ def _answer(page) -> None:
 
 def test_a_young_person_shapes_their_conference_on_a_phone_in_arabic(browser, live_url, make, db):
     iro = make.staff(Role.IRO, name="Jo Reviewer", email="jo@example.org")
-    kai = make.child(iro, name="Kai", date_of_birth=date.today() - timedelta(days=14 * 366), cared_for=False, on_cp_plan=True)
-    review = make.review(kai, kind=ReviewKind.CP_CONFERENCE, stage=ReviewStage.REVIEW_CONFERENCE, days_ahead=14)
+    ana = make.child(iro, name="Ana", date_of_birth=date.today() - timedelta(days=14 * 366), cared_for=False, on_cp_plan=True)
+    review = make.review(ana, kind=ReviewKind.CP_CONFERENCE, stage=ReviewStage.REVIEW_CONFERENCE, days_ahead=14)
     make.visit(review, iro=iro)
     context = browser.new_context(viewport=PHONE, has_touch=True, locale="en-GB")
     page = context.new_page()
 
-    # The IRO makes it Kai's young person's conference, then hands the phone over (the older version, the menu too).
+    # The IRO makes it Ana's young person's conference, then hands the phone over (the older version, the menu too).
     sign_in(page, live_url, "jo@example.org", PASSWORD)
-    page.goto(f"{live_url}/children/{kai.id}")
+    page.goto(f"{live_url}/children/{ana.id}")
     expect(page.locator("#young-person-title")).to_be_visible()
     assert_accessible(page, context="the child's page with the young person's conference card")
     page.get_by_role("button", name="Make it a young person’s conference").click()
     expect(page.get_by_role("status")).to_contain_text("It is now a young person's conference.")
-    page.get_by_role("link", name="Hand the tablet to Kai").first.click()
-    expect(page.get_by_text("This is Kai’s young person’s conference.")).to_be_visible()
+    page.get_by_role("link", name="Hand the tablet to Ana").first.click()
+    expect(page.get_by_text("This is Ana’s young person’s conference.")).to_be_visible()
     assert_accessible(page, context="hand-over for a young person's conference")
-    page.get_by_role("button", name="Start: hand the tablet to Kai").click()
+    page.get_by_role("button", name="Start: hand the tablet to Ana").click()
     expect(page.locator("#step")).to_be_visible()
 
-    # Kai chooses Arabic and answers everything; every young person's step is right to left, translated and accessible.
+    # Ana chooses Arabic and answers everything; every young person's step is right to left, translated and accessible.
     page.get_by_role("button", name="العربية").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     asked = []
@@ -70,7 +70,7 @@ def test_a_young_person_shapes_their_conference_on_a_phone_in_arabic(browser, li
         assert question in asked
     assert "menu-chair" not in asked
     page.locator("#step button.card").first.click()
-    expect(page.locator("#question-title")).to_have_text("شكراً يا Kai!")
+    expect(page.locator("#question-title")).to_have_text("شكراً يا Ana!")
     context.close()
 
     db.expire_all()
