@@ -15,10 +15,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("review", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("young_persons", sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("child", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("young_peoples_pathway", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN (SQLite has it for a column with a constant default): a batch copy of the review
+    # table would lose its expression index ix_review_conference_day, which batch mode cannot reflect.
+    op.add_column("review", sa.Column("young_persons", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("child", sa.Column("young_peoples_pathway", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
@@ -26,3 +26,6 @@ def downgrade() -> None:
         batch_op.drop_column("young_peoples_pathway")
     with op.batch_alter_table("review", schema=None) as batch_op:
         batch_op.drop_column("young_persons")
+    if op.get_bind().dialect.name == "sqlite":  # the batch copy above dropped the expression index: make it again
+        op.execute("DROP INDEX IF EXISTS ix_review_conference_day")
+        op.create_index("ix_review_conference_day", "review", ["kind", sa.text("coalesce(held_on, scheduled_for)")], unique=False)
