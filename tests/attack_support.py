@@ -74,6 +74,7 @@ RULES: dict[str, tuple[str, str]] = {
     "staff.equality": ("/children/{child}/equality", "IM"),
     "staff.add_review": ("/children/{child}/reviews", "IM"),
     "staff.add_visit": ("/reviews/{review}/visits", "IM"),
+    "staff.young_persons_conference": ("/reviews/{review}/young-person", "IM"),
     "staff.record_review_outcome": ("/reviews/{review}/record", "IM"),
     "staff.record_visit": ("/visits/{visit}/record", "IM"),
     "statements.show": ("/statements/{statement}", "IM"),

@@ -95,6 +95,8 @@ class Child(SQLModel, table=True):
     cp_conference_pending: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     # Cared for through a series of short breaks (reg. 48): reviews follow the short-break timescale.
     short_breaks: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
+    # On the service's young people's pathway (harm outside the home): may have a young person's conference at any age.
+    young_peoples_pathway: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     active: bool = True
     # Equality details (voice_app/models/equality.py): optional DfE codes, never shown to the child, special-category
     # data seen only by the child's IRO and managers; "" when not recorded. Plain short codes so the report can count them.

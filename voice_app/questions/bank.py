@@ -21,7 +21,11 @@ AUDIENCES = frozenset({"all", "cared_for", "cp", "houses"})
 OPTIONAL_PARTS = frozenset({"after", "explain"})
 ATTENTION_KINDS = frozenset({"", "worry", "request"})
 # Which meeting a statement is for: some menu items fit only one (a conference's chair is never the child).
-MEETINGS = frozenset({"any", "cared_for_review", "conference"})
+# A young person's conference is a conference too: it is asked the conference's questions and its own.
+YOUNG_PERSONS_CONFERENCE = "young_persons_conference"
+MEETINGS = frozenset({"any", "cared_for_review", "conference", YOUNG_PERSONS_CONFERENCE})
+# The meetings a question marked with a meeting is asked before.
+ASKED_BEFORE = {"conference": ("conference", YOUNG_PERSONS_CONFERENCE)}
 # Offered by the flow on every Child's Menu item; stored as choice ids, so no question may use them.
 MENU_EXTRA_CHOICES = ("dont_mind", "dont_say")
 # Views questions that staff see in a section of their own: "identity" is the child's "Who I am" card
@@ -59,7 +63,7 @@ class Question:
     choices: tuple[Choice, ...] = ()
     versions: frozenset[str] = VERSIONS
     audience: str = "all"  # all | cared_for | cp
-    meeting: str = "any"  # any | cared_for_review | conference: the meeting the statement is for
+    meeting: str = "any"  # any | cared_for_review | conference | young_persons_conference: the meeting the statement is for
     allow_text: bool = False  # older children may add their own words
     text_prompt: str = ""
     scale_low: str = ""  # labels for the ends of a 0-10 scale
@@ -90,7 +94,9 @@ class Question:
         """Whether a child with this version and status is asked this question, before this meeting (None: not known)."""
         if version not in self.versions:
             return False
-        if meeting is not None and self.meeting not in ("any", meeting):
+        if self.meeting == YOUNG_PERSONS_CONFERENCE and meeting != YOUNG_PERSONS_CONFERENCE:
+            return False  # the young person's own questions are never asked of anyone else
+        if meeting is not None and self.meeting != "any" and meeting not in ASKED_BEFORE.get(self.meeting, (self.meeting,)):
             return False
         if self.audience == "cp":
             return on_cp_plan

@@ -30,6 +30,7 @@ from voice_app.reports.voices import (
     reasons_figure,
     views_figures,
 )
+from voice_app.reports.young_persons import young_persons_figure
 
 PAGE_QUOTES = 50  # the page shows the newest
 REPORT_QUOTES = 200  # the whole report (JSON, CSV) carries this many; the figure's own CSV has them all
@@ -106,6 +107,7 @@ def assemble(
         *lawful_figures(now, before),
         *equality_figures(connection, period=period, previous=window.before),
         *menu_figures(bank, now, before),
+        young_persons_figure(now, before),
         *views_figures(bank, now, before),
         *views_figures(bank, now, before, part="after"),
         *views_figures(bank, now, before, part="explain"),

@@ -105,6 +105,7 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
             "stage": review.stage.value,
             "scheduled_for": _when(review.scheduled_for),
             "held_on": _when(review.held_on),
+            "young_persons": review.young_persons,
             "format_used": review.format_used.value if review.format_used else None,
             "chaired_by": review.chaired_by.value if review.chaired_by else None,
         },

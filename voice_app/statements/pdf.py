@@ -43,7 +43,7 @@ def _facts(record: StatementRecord, audience: Audience) -> list[tuple[str, str]]
     return [
         ("Case record reference", ctx.child.case_reference),
         ("Child", ctx.child.preferred_name),
-        ("Review", f"{review.kind.label}, {review.stage.label.lower()}, {review.scheduled_for:%-d %B %Y}"),
+        ("Review", f"{review.meeting_words}, {review.stage.label.lower()}, {review.scheduled_for:%-d %B %Y}"),
         *who,
         ("Started", f"{statement.started_at:%-d %B %Y %H:%M} UTC"),
         ("Ended", ended),
@@ -126,7 +126,7 @@ def _plan(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
     items = [item for item in record.menu if included_in(item, audience)]
     if not items and not record.menu:
         return
-    w.heading("How I want my meeting (the meeting plan)")
+    w.heading("How I want my conference (my young person's plan)" if record.context.review.young_persons else "How I want my meeting (the meeting plan)")
     for item in items:
         w.symbol_line(item.symbol, item.title, bold=True, size=12.5, icon=11)
         if item.plan_label:
@@ -165,7 +165,7 @@ def render_statement_pdf(record: StatementRecord, *, audience: Audience) -> byte
     pdf.set_author("voice-app")
     pdf.add_page()
     w = PdfWriter(pdf)
-    meeting = "review" if ctx.review.kind == ReviewKind.CARED_FOR else "conference"
+    meeting = "review" if ctx.review.kind == ReviewKind.CARED_FOR else "young person's conference" if ctx.review.young_persons else "conference"
     w.symbol_line("guide", f"{ctx.child.preferred_name}'s views before their {meeting}", bold=True, size=18, icon=14)
     w.gap(1)
     for label, value in _facts(record, audience):
