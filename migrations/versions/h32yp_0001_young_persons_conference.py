@@ -1,7 +1,7 @@
 """Young people's conferences: a conference marked as the young person's own, and the young people's pathway on the child
 
 Revision ID: h32yp_0001
-Revises: i32_0001
+Revises: h32who_0001
 Create Date: 2026-12-07
 """
 
