@@ -163,6 +163,8 @@ def test_an_observed_child_is_suggested_pn3_or_pn6_when_they_asked_not_to_come(w
     assert code == Participation.PN3 and "by observation" in why and "a carer and a speech and language therapist" in why and "PN6" in why
 
     not_coming = make_statement(db, child=world["child"], visit=world["visit"], answers=[AnswerSpec("menu-attend", ["not"])])
+    not_coming.started_at = world["statement"].started_at + timedelta(minutes=5)  # the latest statement is the one used
+    db.add(not_coming)
     db.add(Observation(statement_id=not_coming.id, topic="general", what="Cried at the word meeting", certainty="sure", recorded_by_id=world["iro"].id))
     db.commit()
     code, why = suggested_participation(db, review=world["review"])

@@ -89,6 +89,9 @@ def step_changed(before):
 
 def answer_with_one_switch(page, *, scan_ms):
     target = target_for(page)
+    # Past the moment after a choice when presses are ignored (0.5 s), before the highlight moves on: a new step's
+    # first card is highlighted at once, and a press at once would be ignored, as it is meant to be.
+    page.clock.run_for(600)
     for _ in range(40):
         if highlighted_matches(page, target):
             break
