@@ -375,7 +375,7 @@ def raised_label(record: StatementRecord, item_id: str) -> str:
     """How the page names a thing the child raised."""
     if item_id == GENERAL_ITEM:
         return GENERAL_LABEL
-    item = next((i for i in record.views if i.question_id == item_id), None)
+    item = next((i for i in record.views if i.question_id == item_id and not i.skipped), None)
     if item is not None:
         return item.prompt
     seen = next((i for i in record.observations if i.topic == item_id), None)
