@@ -86,6 +86,7 @@ RULES: dict[str, tuple[str, str]] = {
     "statements.export": ("/statements/{statement}/export.json", "IM"),
     "statements.child_audit": ("/children/{child}/audit", "M"),
     "statements.observations": ("/statements/{statement}/observations", "IM"),
+    "statements.observe_visit": ("/visits/{visit}/observe", "IM"),
     "statements.remove_observation_route": ("/statements/{statement}/observations/{observation}/remove", "IM"),
     "feedback.conferences": ("/feedback/conferences", "IOM"),
     "feedback.conference": ("/feedback/conferences/{conference}", "IM"),

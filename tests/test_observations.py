@@ -21,7 +21,7 @@ from voice_app.models import AuditEvent, Observation, Participation, Role, Visit
 from voice_app.statements.exports import export_schema
 
 # The route x role matrix (tests/attack_support.RULES) covers every kind of visitor; these cover whose statement.
-ACCESS_TESTED_ENDPOINTS = {"statements.observations", "statements.remove_observation_route"}
+ACCESS_TESTED_ENDPOINTS = {"statements.observations", "statements.remove_observation_route", "statements.observe_visit"}
 
 SEEN = {
     "topic": "school",
@@ -207,3 +207,34 @@ def test_subject_access_includes_observations_and_retention_wipes_their_words(wo
     wiped = db.exec(select(Observation)).one()
     assert (wiped.what, wiped.place, wiped.with_whom, wiped.helper_names) == (REMOVED, "", "", "")
     assert (wiped.topic, wiped.helpers) == ("school", "carer,salt")  # what the report counts stays
+
+
+def test_a_child_who_never_uses_the_tablet_gets_a_statement_of_what_the_iro_observed(make, signed_in, db, app):
+    from voice_app.models import Statement, VisitPurpose
+    from voice_app.reports.period import financial_year, financial_year_of
+    from voice_app.reports.report import build_report
+
+    iro = make.staff(Role.IRO)
+    child = make.child(iro, name="Noor")
+    visit = make.visit(make.review(child, days_ahead=10), iro=iro, status=VisitStatus.DONE, held_on=date.today(), method=VisitMethod.FACE_TO_FACE)
+    client = signed_in(iro)
+    assert f'action="/visits/{visit.id}/observe"' in client.get(f"/children/{child.id}").get_data(as_text=True)
+    assert signed_in(make.staff(Role.IRO)).post(f"/visits/{visit.id}/observe").status_code == 404  # another IRO's child
+    started = client.post(f"/visits/{visit.id}/observe")
+    statement = db.exec(select(Statement).where(Statement.visit_id == visit.id)).one()
+    assert started.status_code == 302 and started.headers["Location"].endswith(f"/statements/{statement.id}/observations")
+    assert statement.end_reason is not None and statement.access_modes is None
+    assert client.post(f"/visits/{visit.id}/observe").headers["Location"] == started.headers["Location"]  # the same one again
+    assert _observe(client, statement.id, topic="home", helpers=["parent"]).status_code == 302
+    page = client.get(f"/statements/{statement.id}").get_data(as_text=True)
+    assert "By observation (the IRO saw what they did, 1 observation), interpreted with the help of a parent" in page
+    with app.extensions["voice_app_engine"].connect() as connection:
+        report = build_report(connection, financial_year(financial_year_of(date.today())))
+    rows = {row.key: (row.now.count, row.now.base) for row in report.figure("statements-access").rows}
+    assert rows["observation"] == (1, 1) and rows["observation-helped"] == (1, 1)
+    # Handing the tablet over afterwards carries on in the same statement.
+    handed = client.post(f"/visits/{visit.id}/hand-over", {"version": "younger", "language": "en-GB", "parts": "views"})
+    assert handed.status_code == 302 and f"/child/statements/{statement.id}" in handed.headers["Location"]
+    # A practitioner's visit is not the IRO's to observe at.
+    practitioners = make.visit(make.review(child, days_ahead=20), iro=iro, purpose=VisitPurpose.PRACTITIONER)
+    assert signed_in(iro).post(f"/visits/{practitioners.id}/observe").status_code == 404

@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from voice_app import db
 from voice_app.child.flow import late_arrivals
-from voice_app.models import ChairRole, DecisionOutcome, MeetingFormat, Role
+from voice_app.models import ChairRole, DecisionOutcome, MeetingFormat, Role, VisitStatus
 from voice_app.rendering import wants_fragment
 from voice_app.security import child_for, roles_required
+from voice_app.staff.services import visit_for
 from voice_app.statements import bp
 from voice_app.statements.access import statement_for, statements_for_visit
 from voice_app.statements.after_meeting import after_meeting
@@ -42,6 +43,7 @@ from voice_app.statements.services import (
     save_notes,
     save_response,
     set_review_record,
+    statement_to_observe,
     withdraw_release,
 )
 
@@ -233,6 +235,20 @@ def observations(statement_id: int):
                 flash("Your observation is saved.", "success")
                 return redirect(url_for("statements.show", statement_id=statement_id, _anchor="observed"))
     return _fragment("statements/observations.html", record=record, form=form, action_form=ActionForm(), status=status)
+
+
+@bp.post("/visits/<int:visit_id>/observe")
+@roles_required(*STAFF_ROLES)
+def observe_visit(visit_id: int):
+    """Record what the IRO observed at a visit: into its statement, or a new one for a child who does not use the tablet."""
+    session = db.session()
+    visit, _review, child = visit_for(session, current_user, visit_id)  # 404 unless the user may see this child
+    if not visit.purpose.by_iro or visit.status not in (VisitStatus.PLANNED, VisitStatus.DONE):
+        abort(404)  # a practitioner's visit, the child's own phone, or a visit declined or cancelled
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    statement = statement_to_observe(session, visit=visit, child=child)
+    return redirect(url_for("statements.observations", statement_id=statement.id))
 
 
 @bp.post("/statements/<int:statement_id>/observations/<int:observation_id>/remove")

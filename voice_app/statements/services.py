@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlalchemy import update as sa_update
+from sqlmodel import Session, col, select
 
 from voice_app.models import (
     AttentionAction,
     ChairRole,
+    Child,
     ChildResponse,
     DecisionOutcome,
     MeetingFormat,
@@ -16,6 +18,8 @@ from voice_app.models import (
     Sharing,
     StaffUser,
     Statement,
+    StatementEnd,
+    Visit,
     utcnow,
 )
 from voice_app.questions.observed import CERTAINTY, HELPERS, NAMES_MAX, PLACE_MAX, WHAT_MAX
@@ -169,6 +173,24 @@ def add_observation(
     return observation
 
 
+def statement_to_observe(db: Session, *, visit: Visit, child: Child) -> Statement:
+    """The visit's statement, or (for a child who does not use the tablet at all) a new one holding only what the IRO
+    observes: ended at once, so the service report counts it, and reopened as usual should the tablet be handed over."""
+    # The visit's row lock first, as a hand-over takes it, so a double press (or a hand-over at the same moment) waits
+    # here and then finds the statement just made.
+    db.execute(sa_update(Visit).where(col(Visit.id) == visit.id).values(updated_at=Visit.updated_at))
+    statement = db.exec(select(Statement).where(Statement.visit_id == visit.id).order_by(col(Statement.id).desc())).first()
+    if statement is None:
+        now = utcnow()
+        statement = Statement(
+            child_id=child.id, visit_id=visit.id, parts="views", started_at=now, updated_at=now, ended_at=now, end_reason=StatementEnd.FINISHED
+        )
+        db.add(statement)
+    db.commit()
+    db.refresh(statement)
+    return statement
+
+
 def remove_observation(db: Session, *, record: StatementRecord, observation_id: int) -> None:
     """Remove one of this statement's observations (a mistake); "you said, we did" written about its topic stays.
 
@@ -273,6 +295,7 @@ __all__ = [
     "save_attention_action",
     "add_observation",
     "remove_observation",
+    "statement_to_observe",
     "save_notes",
     "save_response",
     "set_review_record",
