@@ -55,9 +55,13 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_the_iro_records_what_they_saw_and_it_is_kept_encrypted(world, signed_in, db, database_url):
+    world["child"].passport_yes_no = "Looks at the card for yes, turns away for no"
+    db.add(world["child"])
+    db.commit()
     client = signed_in(world["iro"])
     form_page = client.get(f"/statements/{world['statement'].id}/observations").get_data(as_text=True)
     assert "How is school or college?" in form_page and "A speech and language therapist" in form_page
+    assert "Mia’s communication passport" in form_page and "turns away for no" in form_page  # beside the form
     saved = _observe(client, world["statement"].id)
     assert saved.status_code == 302 and saved.headers["Location"].endswith("#observed")
 
