@@ -183,6 +183,9 @@ def _free_text(record: dict[str, Any]) -> list[tuple[str, str]]:
             found.append((f"statement {sid}: you said, we did (general)", document["general_response"]["we_did"]))
         if document.get("iro_notes"):
             found.append((f"statement {sid}: the IRO's notes", document["iro_notes"]))
+        for n, seen in enumerate(document.get("observations", []), start=1):
+            texts = (seen["what"], seen["where"], seen["with_whom"], seen["helper_names"], (seen["response"] or {}).get("we_did", ""))
+            found.extend((f"statement {sid}: the IRO's observation {n} ({seen['topic']})", text) for text in texts if text)
     return found
 
 

@@ -48,7 +48,7 @@ def _facts(record: StatementRecord, audience: Audience) -> list[tuple[str, str]]
         ("Started", f"{statement.started_at:%-d %B %Y %H:%M} UTC"),
         ("Ended", ended),
         ("Language", language_name(statement.language, "en_GB")),
-        *([("How they answered", answered)] if (answered := how_they_answered(record)) else []),
+        *([("How their views were gathered", answered)] if (answered := how_they_answered(record)) else []),
         ("Written by", f"The IRO wrote the child's words for them ({scribe})" if statement.scribed else "The child"),
         ("Who the child wants to see this", sharing),
         ("This copy is", "For the case record" if audience == Audience.CASE_RECORD else "For the review meeting"),
@@ -143,6 +143,30 @@ def _plan(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
         w.gap(2)
 
 
+def _observed(w: PdfWriter, record: StatementRecord) -> None:
+    """What the IRO saw the child say without words, with who helped interpret it, and "you said, we did" on it."""
+    if not record.observations:
+        return
+    w.heading("What the IRO observed (views shown without words)")
+    answered = {item.question_id for item in record.views if not item.skipped}
+    answered_here: set[str] = set()
+    for seen in record.observations:
+        w.text(seen.topic_label, bold=True, size=12.5)
+        w.text(seen.what, size=12, fill=WORDS_BG, indent=4)
+        details = [("Where", seen.place), ("Who they were with", seen.with_whom), ("How sure of what it meant", seen.certainty_label),
+                   ("Who helped interpret", seen.helped_by or "Nobody else")]
+        for label, value in details:
+            if value:
+                w.text(f"{label}: {value}", size=10, indent=4)
+        w.text(f"Observed by {record.name(seen.recorded_by_id)}, {seen.recorded_at:%-d %B %Y}", size=9.5, indent=4, color=(80, 90, 95))
+        response = record.responses.get(seen.topic)
+        if response and seen.topic not in answered and seen.topic != GENERAL_ITEM and seen.topic not in answered_here:
+            answered_here.add(seen.topic)
+            w.text("You said, we did:", size=9.5, indent=4, color=BRAND)
+            w.text(response.we_did, fill=REPLY_BG, indent=4)
+        w.gap(2)
+
+
 def _more_parts(w: PdfWriter, record: StatementRecord) -> None:
     """How my last meeting went, and "What happens at my meeting", when the child was asked them."""
     for title, items in (("How my last meeting went", record.after), ("What happens at my meeting", record.explain)):
@@ -172,6 +196,7 @@ def render_statement_pdf(record: StatementRecord, *, audience: Audience) -> byte
         w.text(f"{label}: {value}", size=10)
     _views(w, record, audience)
     _identity(w, record)
+    _observed(w, record)
     _more_parts(w, record)
     _plan(w, record, audience)
     general = record.responses.get(GENERAL_ITEM)
