@@ -98,6 +98,8 @@ class Review(SQLModel, table=True):
         sa.Index("ix_review_report", "held_on", "status", "kind", "format_used", "chaired_by"),
         # ... and by kind, stage, participation code, timeliness and late reason.
         sa.Index("ix_review_timeliness", "held_on", "status", "kind", "stage", "participation", "due_on", "late_reason"),
+        # ... and, with their ids, which reviews held had a statement begun by the day (participation).
+        sa.Index("ix_review_held", "held_on", "status", "kind", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -39,9 +39,13 @@ class Statement(SQLModel, table=True):
     """One child's views (and Child's Menu) given at one pre-review visit."""
 
     __tablename__ = "statement"
-    # The service report finds completed statements by when they ended (covering its fingerprint).
+    # The service report finds completed statements by when they ended, and counts them by every column it groups
+    # them by from this index alone (reports/queries.py, phone.py, access_ways.py).
     __table_args__ = (
-        sa.Index("ix_statement_report", "ended_at", "end_reason", "updated_at", "id"),
+        sa.Index(
+            "ix_statement_report",
+            "ended_at", "end_reason", "id", "version", "scribed", "language", "sharing", "given_via", "access_modes",
+        ),
         # ... and whether a review had a statement begun before it, visit by visit.
         sa.Index("ix_statement_visit_started", "visit_id", "started_at"),
     )
