@@ -91,7 +91,9 @@ def _sample_answer(question):
 def _kept_pieces(question):
     """Each kept piece of a question's step and answer, with its arguments, for both ways of answering
     (`picking`: cards to tick and a button, as for older children and scribing; or one tap per card)."""
-    pieces = [("question_head", (question,)), ("answered_bubble", (7, question, _sample_answer(question)))]
+    said = _sample_answer(question)
+    pieces = [("question_head", (question,)), ("answered_bubble", (7, question, said)), ("answered_prompt", (question,)),
+              ("answered_said", (question, said))]
     for picking in (False, True):
         if question.kind == "scale":
             pieces.append(("scale_numbers", (question, picking)))
