@@ -249,3 +249,27 @@ def test_a_refused_step_without_javascript_says_why_on_a_whole_page(hand_over):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" in page and 'id="problem"' in page
     assert tablet.client.post(tablet.url(f"/questions/{question_id}"), {"skip": "1"}, csrf=False).status_code == 400
+
+
+def test_templates_fill_in_the_service_s_words_as_tgettext_does_in_every_language(tmp_path, monkeypatch):
+    from flask import render_template_string
+    from markupsafe import escape
+
+    from voice_app.i18n import LANGUAGES, use_language
+    from voice_app.i18n.terms import tgettext
+
+    app = create_app(settings=make_settings(f"sqlite:///{tmp_path}/lean.db"))
+    hello, where = "Hi, I'm %(name)s. I'm your %(iro)s.", "Do you want to say more about %(home)s?"
+    terms = tmp_path / "terms.toml"
+    terms.write_text('[terms]\niro = "reviewing officer"\nhome = "placement"\n', encoding="utf-8")
+    seen = set()
+    for terms_file in (None, terms):  # the shipped words, then a service's own
+        if terms_file:
+            monkeypatch.setenv("VOICE_APP_TERMS_FILE", str(terms_file))
+        with app.test_request_context("/"):
+            for lang in LANGUAGES:
+                use_language(lang.code)
+                said = render_template_string("{{ _t(hello, name='Sam') }}|{{ _t(where) }}", hello=hello, where=where)
+                assert said == f"{escape(tgettext(hello, name='Sam'))}|{escape(tgettext(where))}"
+                seen.add(said)
+    assert len(seen) > len(LANGUAGES)  # the languages and the service's words really differ
