@@ -8,7 +8,8 @@ seen by each simulated tablet, as median and p95; the CPU of a conversation GET 
 25 answers given; then the bytes the server really sends (brotli; status line and headers included)
 for the first screen (the page and every static file it names) and the largest step of a whole
 younger and a whole older conversation. Targets (issue 33): CPU per answer median <= 3 ms, p95 <= 6 ms;
-GET <= 4 ms at 5 answers, <= 7 ms at 25; first screen <= 30 KB; every step <= 4 KB.
+GET <= 4 ms at 5 answers, <= 7 ms at 25; first screen <= 30 KB; every step <= 4 KB. Also the SQL statements
+each answer POST sends (counted on the engine).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import brotli
+from sqlalchemy import event
 from sqlmodel import Session, SQLModel
 from waitress.server import create_server
 
@@ -101,14 +103,22 @@ def answer_plan(child: Child, version: FlowVersion = FlowVersion.YOUNGER, *, ids
 class Timing:
     """WSGI middleware that records how long the app takes for each answer POST and each conversation GET."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, engine=None) -> None:
         self.app = app
         self.times: list[float] = []
         self.cpu: list[float] = []
+        self.statements: list[int] = []  # SQL statements sent by each answer POST
+        self.counting = threading.local()
+        if engine is not None:
+            event.listen(engine, "before_cursor_execute", self._count)
         self.gets: list[tuple[str, float]] = []  # (the X-Bench-Label header, CPU) of each conversation GET
         self.lock = threading.Lock()
 
+    def _count(self, *_args, **_kwargs) -> None:
+        self.counting.statements = getattr(self.counting, "statements", 0) + 1
+
     def __call__(self, environ, start_response):
+        self.counting.statements = 0
         started, cpu_started = time.perf_counter(), time.thread_time()
         body = b"".join(self.app(environ, start_response))
         wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
@@ -117,6 +127,7 @@ class Timing:
             with self.lock:
                 self.times.append(wall)
                 self.cpu.append(cpu)
+                self.statements.append(self.counting.statements)
         elif environ["REQUEST_METHOD"] == "GET" and environ.get("HTTP_X_BENCH_LABEL"):
             with self.lock:
                 self.gets.append((environ["HTTP_X_BENCH_LABEL"], cpu))
@@ -201,14 +212,14 @@ def bench_settings(url: str) -> Settings:
 def serve(url: str, threads: int, ready, done, results) -> None:
     """The server process: the app under Waitress with the timing middleware, until told to stop."""
     app = create_app(settings=bench_settings(url))
-    timing = Timing(app.wsgi_app)
+    timing = Timing(app.wsgi_app, app.extensions["voice_app_engine"])
     app.wsgi_app = timing
     server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="voice-app-bench")
     serving = threading.Thread(target=server.run, daemon=True)
     serving.start()
     ready.put(server.effective_port)
     done.wait()
-    results.put((timing.times, timing.cpu, timing.gets))
+    results.put((timing.times, timing.cpu, timing.gets, timing.statements))
     stop_in_thread(server, serving)
 
 
@@ -293,10 +304,10 @@ def main() -> int:
                     )
         largest[entry["version"].value + " steps"] = (given, "")
     done.set()
-    all_times, all_cpu, gets = results.get(timeout=30)
+    all_times, all_cpu, gets, all_statements = results.get(timeout=30)
     server.join(timeout=10)
     crowd = slice(warm_up, warm_up + args.tablets * len(plan[: args.answers]))  # not the whole conversations after
-    server_times, cpu_times = all_times[crowd], all_cpu[crowd]
+    server_times, cpu_times, statements = all_times[crowd], all_cpu[crowd], all_statements[crowd]
 
     ms = lambda seconds: f"{seconds * 1000:.1f} ms"
     load = os.getloadavg()[0]
@@ -309,6 +320,7 @@ def main() -> int:
     print(
         f"server CPU time per answer (this thread):  median {ms(statistics.median(cpu_times))}, p95 {ms(percentile(cpu_times, 0.95))} (target median <= 3 ms, p95 <= 6 ms)"
     )
+    print(f"SQL statements per answer POST: median {statistics.median(statements):.0f}, most {max(statements)} (fewer round trips: each costs CPU in SQLAlchemy and the driver)")
     for label, target in (("reload@5", 4), ("htmx@5", 4), ("reload@25", 7), ("htmx@25", 7)):
         cpu = [seconds for name, seconds in gets if name == label]
         if cpu:

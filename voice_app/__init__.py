@@ -170,11 +170,12 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from voice_app.i18n import language_name
-    from voice_app.i18n.terms import tgettext
+    from voice_app.i18n.lookup import request_tgettext
     from voice_app.words import part_names, words
 
-    # {{ _t("... %(home)s ...") }}: a translated sentence with the service's own words filled in.
-    app.jinja_env.globals["_t"] = tgettext
+    # {{ _t("... %(home)s ...") }}: a translated sentence with the service's own words filled in (terms.tgettext,
+    # its look-ups kept for the request).
+    app.jinja_env.globals["_t"] = request_tgettext
     # Codes as words: {{ language_name("ti") }} (in the reader's language), {{ words(message.kind) }}, {{ part_names(parts) }}.
     app.jinja_env.globals.update(language_name=language_name, words=words, part_names=part_names)
 

@@ -27,7 +27,7 @@ from rjsmin import jsmin
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
-__all__ = ["BUNDLES", "SPRITE", "SPRITE_HEADER", "inline_svg", "install_web_assets", "static_manifest", "symbol_sprite"]
+__all__ = ["BUNDLES", "SPRITE", "SPRITE_HEADER", "inline_svg", "install_web_assets", "static_manifest", "symbol_mode", "symbol_sprite"]
 
 YEAR = 365 * 24 * 60 * 60
 HASH_LENGTH = 12
@@ -312,6 +312,13 @@ def _sprite_kept(sprite_url: str) -> bool:
     """Whether this request comes from a page that keeps this release's sprite (its script says so), or is for
     something only ever shown once the sprite is kept (the offline pack sets g.symbols_by_reference)."""
     return has_request_context() and (request.headers.get(SPRITE_HEADER) == sprite_url or g.get("symbols_by_reference", False))
+
+
+def symbol_mode() -> str | None:
+    """How this request's symbols are drawn: the sprite's URL when the page keeps the sprite, None when inlined
+    (what a rendering kept for later must be keyed on, beside its language)."""
+    sprite_url = _sprite_url()
+    return sprite_url if _sprite_kept(sprite_url) else None
 
 
 def symbol_svg(static_root: Path, name: str, class_: str = "", size: int = 40, *, sprite_ids: frozenset[str]) -> Markup:

@@ -129,9 +129,13 @@ def meeting_of(db: Session, *, statement: Statement) -> str | None:
     row = db.exec(
         select(Review.kind, Review.young_persons).join(Visit, col(Visit.review_id) == col(Review.id)).where(Visit.id == statement.visit_id)
     ).first()
-    if row is None:
+    return None if row is None else meeting_for(*row)
+
+
+def meeting_for(kind: ReviewKind | None, young_persons: bool | None = False) -> str | None:
+    """The meeting a review of this kind holds (None: no review known)."""
+    if kind is None:
         return None
-    kind, young_persons = row
     if kind != ReviewKind.CP_CONFERENCE:
         return "cared_for_review"
     return YOUNG_PERSONS_CONFERENCE if young_persons else "conference"
@@ -321,11 +325,14 @@ def is_current(questions: list[Question], answers: dict[str, SavedAnswer], *, qu
     return False
 
 
+_RECEIPT_QUERY = select(AnswerReceipt).where(
+    col(AnswerReceipt.statement_id) == bindparam("statement_id"), col(AnswerReceipt.client_id) == bindparam("client_id")
+)
+
+
 def find_receipt(db: Session, *, statement_id: int, client_id: str) -> AnswerReceipt | None:
     """The record of an answer already received with this client id, if any."""
-    return db.exec(
-        select(AnswerReceipt).where(AnswerReceipt.statement_id == statement_id, AnswerReceipt.client_id == client_id)
-    ).first()
+    return db.exec(_RECEIPT_QUERY, params={"statement_id": statement_id, "client_id": client_id}).first()
 
 
 def save_answer(
@@ -373,7 +380,8 @@ def save_answer(
             if receipt_id is not None:
                 db.execute(statements.drop_receipt, {"receipt_id": receipt_id})
             return SaveResult(False, current, outcome="stale")
-        db.execute(statements.clear_choices, {"for_answer": answer_id})
+        if edit:  # a first answer's row is new: it has no cards to clear
+            db.execute(statements.clear_choices, {"for_answer": answer_id})
         if given.choices:
             db.execute(
                 statements.add_choice,

@@ -23,6 +23,7 @@ from voice_app.models import (
     FlowVersion,
     Handover,
     Review,
+    ReviewKind,
     StaffUser,
     Statement,
     Visit,
@@ -65,6 +66,8 @@ class HandoverCheck:
     statement: Statement | None = None
     child: Child | None = None
     iro: StaffUser | None = None  # whoever handed the tablet over, who takes it back
+    review_kind: ReviewKind | None = None  # the kind of review the statement's visit is for (which meeting)
+    young_persons: bool | None = None  # and whether that conference is the young person's own
 
 
 def token_hash(token: str) -> str:
@@ -145,12 +148,15 @@ def start_handover(
     return commit_retrying(db, work), token
 
 
-# Built once: every child page runs it, and building a select costs more than running it.
+# Built once: every child page runs it, and building a select costs more than running it. The review's kind
+# comes in the same round trip: every step needs to know which meeting the child is asked about.
 _HANDOVER_QUERY = (
-    select(Handover, Statement, Child, StaffUser)
+    select(Handover, Statement, Child, StaffUser, Review.kind, Review.young_persons)
     .join(Statement, col(Statement.id) == col(Handover.statement_id))
     .join(Child, col(Child.id) == col(Statement.child_id))
     .join(StaffUser, col(StaffUser.id) == col(Handover.created_by_id))
+    .outerjoin(Visit, col(Visit.id) == col(Statement.visit_id))
+    .outerjoin(Review, col(Review.id) == col(Visit.review_id))
     .where(col(Handover.id) == bindparam("handover_id"))
 )
 

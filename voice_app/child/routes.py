@@ -19,21 +19,22 @@ from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound
 
 from voice_app import db
 from voice_app.child import bp
 from voice_app.child.flow import (
+    EXTRA_CHOICES,
     AnswerProblem,
     Step,
     asked_questions,
-    choice_view,
     end_statement,
     extras_for,
     find_receipt,
     is_current,
     load_answers,
     mark_recap_shown,
-    meeting_of,
+    meeting_for,
     next_step,
     parse_answer,
     question_step,
@@ -55,6 +56,7 @@ from voice_app.child.handover import (
     update_child_mode,
     within_grace,
 )
+from voice_app.child.kept import kept
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
 from voice_app.i18n.terms import current_terms, term_words
@@ -81,6 +83,7 @@ def _enter_child_mode():
         session.clear()
         return redirect(url_for("auth.sign_in"))
     g.child_mode, g.handover, g.statement, g.child, g.iro = state, check.handover, check.statement, check.child, check.iro
+    g.meeting = meeting_for(check.review_kind, check.young_persons)  # read with the hand-over, in the same round trip
     use_language(check.statement.language)
     wanted = (request.view_args or {}).get("statement_id")
     if wanted is not None and wanted != check.statement.id:
@@ -131,6 +134,17 @@ def say(message: str) -> str:
     return translations.ugettext(message) % words
 
 
+def choice_view(question, choice_id: str) -> tuple[str, str]:
+    """The words and symbol of a chosen card, as flow.choice_view says them, with this request's translations."""
+    if choice_id in EXTRA_CHOICES:
+        label, symbol = EXTRA_CHOICES[choice_id]
+        return str(label), symbol
+    choice = question.choice(choice_id)
+    if choice is None:  # a card removed from the bank since: show its id rather than lose it
+        return choice_id, "question"
+    return say(choice.label), choice.symbol
+
+
 def child_icon(name: str) -> str:
     """The (content-hashed) URL of a symbol."""
     return url_for("static", filename=f"icons/{name}.svg")
@@ -142,7 +156,7 @@ def new_client_id() -> str:
 
 
 # Globals, so the macros can be imported without context (and cached by Jinja).
-for _helper in (say, child_icon, choice_view, extras_for, new_client_id):
+for _helper in (say, child_icon, choice_view, extras_for, new_client_id, kept):
     bp.add_app_template_global(_helper)
 
 
@@ -198,9 +212,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
 
 
 def _meeting() -> str | None:
-    """Which meeting this statement is for: read once per request (an answer builds its screen twice)."""
-    if "meeting" not in g:
-        g.meeting = meeting_of(db.session(), statement=g.statement)
+    """Which meeting this statement is for: read with the hand-over (_enter_child_mode)."""
     return g.meeting
 
 
@@ -241,14 +253,25 @@ def answer(statement_id: int, question_id: str):
         sent = answer_sent(request.form)
     except ValueError:
         abort(400)
-    if sent is not None and find_receipt(db.session(), statement_id=g.statement.id, client_id=sent.client_id):
-        return _as_it_is(status=200)
+
+    def repeat() -> bool:
+        # Looked up only when the answer would be refused: a repeat of the current question's answer is
+        # found by save_answer's own receipt (one round trip fewer for every answer).
+        return sent is not None and find_receipt(db.session(), statement_id=g.statement.id, client_id=sent.client_id) is not None
+
     if g.statement.ended_at is not None:
+        if repeat():
+            return _as_it_is(status=200)
         return render(TEMPLATE, block="conversation" if editing else "step", status=409, **_screen())
-    screen = _screen(editing=question_id)
+    try:
+        screen = _screen(editing=question_id)
+    except NotFound:
+        if repeat():  # a follow-up answered, then hidden by a changed answer: the repeat is acknowledged
+            return _as_it_is(status=200)
+        raise
     step = screen["step"]
     if not editing and not is_current(screen["questions"], screen["answers"], question_id=question_id):
-        return _as_it_is(status=409)
+        return _as_it_is(status=200 if repeat() else 409)
     fields = answer_fields(request.form)
     try:
         given = parse_answer(step.question, **fields, words_allowed=screen["words_allowed"](step.question))

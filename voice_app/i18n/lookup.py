@@ -11,6 +11,8 @@ from __future__ import annotations
 from flask import Flask, g, has_request_context
 from flask_babel import get_locale, get_translations
 
+from voice_app.i18n.terms import current_terms, term_words, tgettext
+
 
 def request_translations():
     """Flask-Babel's translations for the current locale, kept for the rest of this request."""
@@ -21,6 +23,18 @@ def request_translations():
     if kept is None or kept[0] is not locale:
         kept = g._translations_for = (locale, get_translations())
     return kept[1]
+
+
+def request_tgettext(message: str, **variables) -> str:
+    """What terms.tgettext says (a sentence with the service's own words filled in), with this request's
+    translations and the terms' words worked out once per request and locale, not a dozen look-ups a sentence."""
+    if not has_request_context():
+        return tgettext(message, **variables)
+    translations, terms = request_translations(), current_terms()
+    kept = g.get("_term_words_for")
+    if kept is None or kept[0] is not translations or kept[1] is not terms:
+        kept = g._term_words_for = (translations, terms, term_words(terms, translations.upgettext))
+    return translations.ugettext(message) % {**kept[2], **variables}
 
 
 def install_translation_lookup(app: Flask) -> None:

@@ -70,11 +70,11 @@ def current_terms(path: str | None = None) -> dict[str, str]:
     return _cached(path or os.environ.get("VOICE_APP_TERMS_FILE") or str(DEFAULT_FILE))
 
 
-def term_words(terms: dict[str, str]) -> dict[str, str]:
+def term_words(terms: dict[str, str], translate=pgettext) -> dict[str, str]:
     """Every term in today's language, lower case as chosen and capitalised (%(Home)s)."""
     words: dict[str, str] = {}
     for name, english in terms.items():
-        word = pgettext("term", english)
+        word = translate("term", english)
         words[name] = word
         words[name[0].upper() + name[1:]] = word[:1].upper() + word[1:]
     return words
