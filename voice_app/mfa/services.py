@@ -11,12 +11,14 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from voice_app.audit_labels import label_actions
-from voice_app.auth.services import SIGN_IN_FAILED
+from voice_app.auth.services import FAILED_TRIES_EMAIL, SIGN_IN_FAILED
 from voice_app.auth.throttle import (
     ACCOUNT_MEMORY,
     ADDRESS_FREE_FAILURES,
+    ALERT_AFTER,
     Limits,
     account_limited_until,
+    failures_of,
     forget,
     is_known_address,
     record_failure,
@@ -24,6 +26,7 @@ from voice_app.auth.throttle import (
     throttle_key,
     wait_for,
 )
+from voice_app.mail import queue_email
 from voice_app.mfa import recovery, totp
 from voice_app.mfa.policy import required_for
 from voice_app.models import AuditEvent, AuthenticatorApp, StaffUser
@@ -153,6 +156,8 @@ def check_code(
     if not ok:
         record_failure(db, keys=list(keys), now=now)  # a spent code counts as a try too, so replays are throttled
         record_failure(db, keys=[_account_key(secret, user.id)], now=now, remember=ACCOUNT_MEMORY)
+        if failures_of(db, _account_key(secret, user.id), remember=ACCOUNT_MEMORY, now=now) == ALERT_AFTER:
+            _tell_owner(db, user=user)
         if purpose == "sign-in":
             # Shown to the person on their sessions page: a right password with a wrong code means the password is known.
             db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED, detail=f"factor={factor.value}"))
@@ -162,6 +167,23 @@ def check_code(
     remember_address(db, key=_known_key(secret, user.id, address), now=now)
     db.commit()
     return Check(ok=True)
+
+
+def _tell_owner(db: Session, *, user: StaffUser) -> None:
+    """Email the owner once per burst of wrong codes: only someone who knew their password could send them."""
+    queue_email(
+        db,
+        to=user.email,
+        subject="voice-app: someone with your password entered wrong codes",
+        text=(
+            f"The code from your authenticator app was entered wrongly {ALERT_AFTER} times after your right password "
+            "was given, since your last sign-in.\n\n"
+            "If this was not you, someone knows your password: change it now from your account page. They still "
+            "cannot sign in without your phone.\n\n"
+            "You can still sign in as usual: the tries slow down only the place they come from.\n"
+        ),
+        kind=FAILED_TRIES_EMAIL,
+    )
 
 
 def confirm_setup(db: Session, *, user: StaffUser, code: str, now: datetime, keep_session_id: int | None) -> list[str] | None:
