@@ -179,9 +179,42 @@ def test_wrong_codes_bring_growing_waits_like_passwords(app, enrolled):
         assert client.post("/sign-in/code", {"code": wrong}).status_code == 422
     waiting = client.post("/sign-in/code", {"code": factor.code(1)})
     assert waiting.status_code == 429 and "Wait" in waiting.get_data(as_text=True)
-    # Starting again from the password does not clear it: the wait belongs to the account.
+    # Starting again from the password does not clear it: the wait belongs to the account from this address.
     _, again = second_step(app, user, factor.code(1))
     assert again.status_code == 429
+    # The owner elsewhere (another network address) is not held by these tries: their right code signs them in.
+    raw = app.test_client()
+    raw.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    elsewhere = Client(raw)
+    elsewhere.sign_in(user.email)
+    assert elsewhere.post("/sign-in/code", {"code": factor.code(1)}).status_code == 302
+
+
+def test_wrong_codes_from_many_addresses_reach_the_account_bound_then_only_the_owners_addresses_are_checked(app, db, enrolled):
+    """Nobody who knows the password can lock the owner out, and nobody gets more than ACCOUNT_BOUND codes a day checked."""
+    from voice_app.auth.throttle import ACCOUNT_BOUND, ACCOUNT_MEMORY, Limits
+    from voice_app.mfa.services import Factor, check_code
+
+    user, factor = enrolled(Role.IRO)
+    limits, now = Limits(free_failures=5, longest_wait=timedelta(minutes=15)), datetime.now(UTC)
+
+    def check(code: str, address: str, at: datetime):
+        with app.app_context():
+            return check_code(db, user=user, code=code, factor=Factor.TOTP, address=address, secret=app.secret_key, limits=limits, now=at)
+
+    office = "198.51.100.7"
+    assert check(factor.code(1), office, now).ok  # the owner completes a sign-in at the office once
+    wrong = "000000" if factor.code(2) != "000000" else "111111"
+    for n in range(ACCOUNT_BOUND):  # one wrong code from each of many addresses: no address ever waits
+        result = check(wrong, f"10.0.{n // 256}.{n % 256}", now + timedelta(seconds=n))
+        assert not result.ok and not result.wait
+    later = now + timedelta(seconds=ACCOUNT_BOUND + 1)
+    # Past the bound a new address is not checked at all, not even with the right code; it is told how long to wait.
+    stranger = check(factor.code(2), "203.0.113.9", later)
+    assert not stranger.ok and timedelta(hours=23) < stranger.wait <= ACCOUNT_MEMORY
+    # The owner's office still signs in with the right code, and that starts the count again.
+    assert check(factor.code(2), office, later).ok
+    assert check(factor.code(3), "203.0.113.9", later + timedelta(seconds=31)).ok
 
 
 # ----- recovery codes -----------------------------------------------------------------------------------

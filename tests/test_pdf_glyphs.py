@@ -69,7 +69,10 @@ def _answers(code: str) -> list[AnswerSpec]:
         AnswerSpec("home", ["ok"], text=WORDS[code]),
         AnswerSpec("home-people", ["mum", "dad"]),
         AnswerSpec("safe-scale", scale=7),
-        AnswerSpec("anything-else-tell", ["yes"], text=WORDS[code]),
+        AnswerSpec("anything-else-tell", ["yes"]),
+        # The child's own words for "anything else", right under the question asked in their language: the label
+        # "In my own words:" then follows a line that began in a fallback font (issue 28's garbage glyphs in Tigrinya).
+        AnswerSpec("anything-else", text=WORDS[code]),
         AnswerSpec("menu-who", ["mum"], not_wanted=["dad"]),
     ]
 
@@ -87,9 +90,12 @@ def world(make, db):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES, ids=lambda lang: lang.code)
-def test_statement_pdfs_draw_every_character_and_every_label(db, world, drawn, lang):
+def test_statement_pdfs_draw_every_character_and_every_label(app, db, world, drawn, lang):
     statement = make_statement(db, child=world["child"], visit=world["visit"], language=lang.code, answers=_answers(lang.code))
-    record = read_statement(db, load_context(db, statement.id))
+    with app.test_request_context():  # as the export route reads it: each question also as the child read it
+        record = read_statement(db, load_context(db, statement.id))
+    if lang.code != "en-GB":
+        assert all(item.asked_as for item in record.views), lang.code
     for audience in (Audience.MEETING, Audience.CASE_RECORD):
         text = pdf_text(render_statement_pdf(record, audience=audience))
         for label in (
@@ -102,8 +108,28 @@ def test_statement_pdfs_draw_every_character_and_every_label(db, world, drawn, l
         ):
             assert label in text, (lang.code, audience, label)
         assert f"Language: {lang.code}\n" not in text
+        assert text.count("In my own words:") == 2, (lang.code, audience, text)  # one per item with the child's words
         if lang.direction == "ltr" and lang.code != "ti":  # pypdf reads back left-to-right scripts as typed
             assert WORDS[lang.code].split()[0] in text
+    assert drawn == [], drawn[:5]
+
+
+def test_the_label_under_a_question_in_the_childs_script_is_drawn_in_its_own_font(app, db, world, drawn):
+    """Issue 28: in Tigrinya, "In my own words:" under the question as the child read it printed as garbage.
+
+    fpdf2 believed the label's font was already set on the page after a line that began in the Ethiopic fallback
+    font, so the label's glyphs were drawn with the Ethiopic font. A short statement keeps the two on one page.
+    """
+    for lang in LANGUAGES:
+        statement = make_statement(
+            db, child=world["child"], visit=world["visit"], language=lang.code,
+            answers=[AnswerSpec("anything-else-tell", ["yes"]), AnswerSpec("anything-else", text=WORDS[lang.code])],
+        )
+        with app.test_request_context():
+            record = read_statement(db, load_context(db, statement.id))
+        data = render_statement_pdf(record, audience=Audience.CASE_RECORD)
+        first_page = PdfReader(BytesIO(data)).pages[0].extract_text()
+        assert "In my own words:" in first_page, (lang.code, first_page)
     assert drawn == [], drawn[:5]
 
 

@@ -157,6 +157,10 @@ def test_not_safe_shows_the_safety_help_and_alerts_in_app_without_email(app, db,
     sent = tell(phone, "wrong", safety="not_safe", text="Someone hurt me")
     page = phone.get(sent.headers["Location"]).get_data(as_text=True)
     assert "call 999" in page and "0800 1111" in page and "not read straight away" in page
+    # Read-aloud sits after the red box, never inside it between its calls, and reads the box's words first.
+    box = page.split('id="safety-help"')[1].split("</section>")[0]
+    assert "data-read-aloud" not in box
+    assert 'data-read-aloud="safety-title safety-1 safety-2 sent-title sent-help"' in page
     alert = db.exec(select(SafetyAlert)).one()
     assert alert.emails_queued == 0 and db.exec(select(OutboxEmail)).all() == []  # no SMTP: the in-app alert still stands
     tablet = signed_in(iro)

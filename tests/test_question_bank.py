@@ -1,5 +1,6 @@
 """The shipped question bank and Child's Menu: valid data that the flow can render for every child."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,26 @@ def test_a_question_using_a_kept_choice_id_is_refused(tmp_path):
     (tmp_path / "menu.toml").write_text("")
     with pytest.raises(BankError, match="kept for the menu"):
         load_bank(tmp_path)
+
+
+# Symbols that say something: a thumbs-up reads as "yes, good", a thumbs-down as "no, bad", the neutral face as "so-so".
+SAYS_YES = re.compile(r"^(yes|good|i like|i feel well|i understand)\b", re.I)
+SAYS_NO = re.compile(r"^(no|not|hard|i don't like)\b", re.I)
+SAYS_SO_SO = re.compile(r"^(it's ok|ok|a bit|some of it|sometimes)$", re.I)
+
+
+def test_every_cards_symbol_says_what_its_words_say():
+    """Issue 28: "No" to "anything you don't want talked about?" showed a thumbs-up; each card is checked once here."""
+    wrong = []
+    for question in BANK.questions:
+        for choice in question.choices:
+            words = choice.label
+            if choice.symbol == "thumbs-up" and not SAYS_YES.match(words):
+                wrong.append(f"{question.id}/{choice.id}: thumbs-up on {words!r}")
+            if choice.symbol == "thumbs-down" and not SAYS_NO.match(words):
+                wrong.append(f"{question.id}/{choice.id}: thumbs-down on {words!r}")
+            if SAYS_SO_SO.match(words) and choice.symbol not in {"in-between", "feel-ok"}:
+                wrong.append(f"{question.id}/{choice.id}: {choice.symbol} on {words!r}, not the neutral face")
+            if choice.symbol == "in-between" and not SAYS_SO_SO.match(words):
+                wrong.append(f"{question.id}/{choice.id}: the neutral face on {words!r}")
+    assert not wrong, "\n".join(wrong)

@@ -104,6 +104,16 @@ def test_unknown_question_ids_are_shown_by_id(report):
     assert {row.key: row.label for row in figure.rows}["0:happy"] == "happy"
 
 
+def test_figures_read_the_services_words_never_a_placeholder(report):
+    """Issue 28: "Do you understand why you are %(cared_for)s..." was a figure's title; the terms are filled in."""
+    figures = [figure for figure in report.figures if isinstance(figure, Figure)]
+    assert figures
+    for figure in figures:
+        assert "%(" not in figure.title, figure.title
+        assert not [row.label for row in figure.rows if "%(" in row.label], figure.id
+    assert "Do you understand why you are cared for, and what your plan is?" in {figure.title for figure in figures}
+
+
 def test_you_said_we_did_lists_the_period_without_the_childs_name_or_reference(report):
     quotes = report.figure("you-said-we-did")
     assert (quotes.total_now, quotes.total_before) == (1, 1)

@@ -167,3 +167,39 @@ def test_the_owner_is_emailed_once_per_burst_not_per_try(database_url, smtp_serv
             assert attempt(PASSWORD, OWNER_HOME).user is None  # never signed in from there: past the bound
     finally:
         app.extensions["voice_app_engine"].dispose()
+
+
+def test_the_owner_is_emailed_when_wrong_codes_follow_their_right_password(database_url, smtp_server):  # noqa: F811
+    """Wrong codes after a right password mean someone knows it: the owner hears once per burst (issue 28)."""
+    from datetime import UTC, datetime
+
+    from tests.factories import Factory
+    from voice_app.mfa import totp
+    from voice_app.mfa.services import Factor, check_code
+    from voice_app.models import AuthenticatorApp
+
+    app = create_app(settings=mail_settings(database_url, smtp_server))
+    clock = Clock()
+    try:
+        with Session(app.extensions["voice_app_engine"], expire_on_commit=False) as db:
+            iro = Factory(db, password=PASSWORD).staff(Role.IRO)
+            db.add(AuthenticatorApp(user_id=iro.id, secret=totp.new_secret(), confirmed_at=datetime.now(UTC)))
+            db.commit()
+
+            def wrong_code(address: str) -> None:
+                clock.tick(seconds=1)
+                with app.app_context():
+                    check_code(db, user=iro, code="abcdef", factor=Factor.TOTP, address=address, secret=app.secret_key, limits=LIMITS, now=clock.now)
+
+            def warnings() -> list[OutboxEmail]:
+                return list(db.exec(select(OutboxEmail).where(OutboxEmail.kind == FAILED_TRIES_EMAIL)).all())
+
+            for n in range(ALERT_AFTER - 1):
+                wrong_code(f"10.0.0.{n}")
+            assert warnings() == []
+            for n in range(ALERT_AFTER - 1, ALERT_AFTER + 20):
+                wrong_code(f"10.0.0.{n}")
+            (told,) = warnings()
+            assert told.to_address == iro.email and "knows your password" in told.text_body and "10.0.0." not in told.text_body
+    finally:
+        app.extensions["voice_app_engine"].dispose()

@@ -99,6 +99,14 @@ def new_document():
             self.set_text_color(80, 90, 95)
             self.cell(0, 5, f"{self.footer_text} · page {self.page_no()}", align="C")
 
+        def set_font(self, family=None, style="", size=0) -> None:
+            super().set_font(family, style, size)
+            # fpdf2 (2.8.9) can believe the font is already set on the page after a line that began in a fallback
+            # font (Tigrinya, Arabic...), when the page's text state holds that fallback font: the next line in the
+            # same font and size ("In my own words:" under a Tigrinya question) was then drawn with the Ethiopic
+            # font's glyph numbers, as garbage. Setting the font on the page again each time costs a few bytes.
+            self.current_font_is_set_on_page = False
+
     pdf = VoicePDF(format="A4", unit="mm")
     for (family, style), file_name in FONT_FILES.items():
         pdf.add_font(family, style, str(FONTS / file_name))

@@ -1,8 +1,10 @@
 """A look at every screen, in the suite (issue 28): what a person sees, not only what axe-core reads.
 
-The walk opens the screens a child (on the IRO's tablet, younger and older, and on their own phone), a parent
-and the staff reach, at 360 px and 1024 px wide, in English, Arabic and Tigrinya (the staff pages are English
-only, so they are walked in English), and fails when:
+The walk opens every screen a child (every question of the IRO's tablet, younger and older, with the Child's
+Menu, the meeting explained and how the last meeting went; every screen of their own phone, getting ready for a
+meeting on it included), a parent (every question of the questionnaire) and the staff (IROs, managers, admins and
+invited practitioners) reach, at 360 px and 1024 px wide, in English, Arabic and Tigrinya (the staff pages are
+English only, so they are walked in English), and fails when:
 
 - a control keeps the browser's own look (a grey bevelled button, an inset input: no style of ours reached it);
 - a list keeps the browser's default 40 px indent;
@@ -12,7 +14,9 @@ only, so they are walked in English), and fails when:
   page (WCAG 2.5.8, the size GOV.UK Frontend's radios and links are built to); links inside a sentence excepted.
 
 Every screen is saved as a PNG under test-results/screens/ (or $VOICE_APP_SCREENS) for a person to look
-through: README.md, "Looking at every screen".
+through: README.md, "Looking at every screen". A tablet step is saved as the step itself (the conversation
+above it was saved already). The walk is one test per language (one browser session each, both widths in it) and
+one for the staff, so pytest-xdist spreads them over the workers; nothing in it waits on a clock.
 """
 
 from __future__ import annotations
@@ -32,10 +36,15 @@ from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.feedback_helpers import conference, link
 from tests.phone_support import new_code
+from tests.statement_factories import EVERY_KIND, make_statement
 from voice_app.config import PROJECT_ROOT
 from voice_app.i18n import LANGUAGES
-from voice_app.models import Role, VisitMethod, VisitStatus
+from voice_app.models import Profession, ReviewStatus, Role, VisitMethod, VisitStatus
+from voice_app.practitioners.services import invite
 from voice_app.questions.bank import default_bank
+
+# The exhaustive walk: deselect it with -m "not screens" while working on something else (docs/testing.md).
+pytestmark = pytest.mark.screens
 
 SIZES = {"360": {"width": 360, "height": 740}, "1024": {"width": 1024, "height": 768}}
 CHILD_LANGUAGES = ("en-GB", "ar", "ti")
@@ -77,7 +86,13 @@ LOOK = r"""
     if (visible(e) && getComputedStyle(e).paddingInlineStart === '40px') problems.push('default 40px list indent: ' + name(e));
   }
   // 3. Wider than the page, or than its own box.
-  if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) problems.push('page scrolls sideways: ' + document.documentElement.scrollWidth + 'px');
+  const page = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > page + 1) {
+    // Name the innermost things that reach past the page's edge: where the fix goes.
+    const past = [...document.querySelectorAll('body *')].filter((e) => visible(e) && e.getBoundingClientRect().right > page + 1);
+    const innermost = past.filter((e) => !past.some((other) => other !== e && e.contains(other))).slice(0, 2).map(name);
+    problems.push('page scrolls sideways: ' + document.documentElement.scrollWidth + 'px, by ' + innermost.join(', '));
+  }
   for (const e of document.querySelectorAll('main button, main a, main label, main h1, main h2, main p, main td, main dd')) {
     if (!visible(e)) continue;
     const s = getComputedStyle(e);
@@ -85,8 +100,12 @@ LOOK = r"""
     if (e.scrollWidth > e.clientWidth + 2 && s.display !== 'inline') problems.push('overflows its box: ' + name(e));
   }
   // 4. Raw codes among the visible words.
-  const words = (document.body.innerText || '').split(/[\s,.;:()“”"'!?·]+/);
-  for (const w of words) if (codes.includes(w)) problems.push('raw code shown: ' + w);
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    const holder = node.parentElement;
+    if (!holder || !visible(holder) || holder.closest('script, style, code, .govuk-visually-hidden')) continue;
+    for (const w of node.textContent.split(/[\s,.;:()“”"'!?·]+/)) if (codes.includes(w)) problems.push('raw code shown: ' + w + ' in ' + name(holder));
+  }
   // 5. Targets under 44 x 44 px; a link inside a sentence is exempt (WCAG 2.5.8).
   for (const e of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, summary')) {
     if (!visible(e)) continue;
@@ -115,12 +134,18 @@ class Walk:
         self.seen: list[str] = []
         SCREENS.mkdir(parents=True, exist_ok=True)
 
-    def look(self, page, label: str) -> None:
+    def look(self, page, label: str, *, element: str | None = None) -> None:
         page.wait_for_load_state()
         page.evaluate("() => document.fonts && document.fonts.ready")
-        smallest = 24 if "-iro-" in label or "-manager-" in label else 44
+        # Read-aloud shows only where the browser can speak; show it, so its look is checked too.
+        page.evaluate("() => document.querySelectorAll('[data-read-aloud], [data-speak]').forEach(e => e.hidden = false)")
+        smallest = 24 if any(f"-{who}-" in label for who in ("iro", "manager", "admin", "practitioner", "staff")) else 44
         found = page.evaluate(LOOK, [sorted(RAW_CODES), smallest])
-        page.screenshot(path=str(SCREENS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', label)}.png"), full_page=True)
+        path = str(SCREENS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', label)}.png")
+        if element:
+            page.locator(element).screenshot(path=path)
+        else:
+            page.screenshot(path=path, full_page=True)
         self.seen.append(label)
         if found:
             self.problems[label] = found
@@ -128,22 +153,38 @@ class Walk:
     def report(self) -> str:
         return "\n".join(f"{label}:\n  " + "\n  ".join(found) for label, found in self.problems.items())
 
+    def passed(self) -> None:
+        assert not self.problems, (
+            f"{len(self.problems)} of {len(self.seen)} screens have problems (screenshots in {SCREENS}):\n{self.report()}"
+        )
+
 
 @pytest.fixture
 def world(make, db):
     iro = make.staff(Role.IRO, name="Jo Reviewer", email="jo@example.org")
     make.staff(Role.MANAGER, name="Mo Manager", email="mo@example.org")
-    children = {}
+    make.staff(Role.ADMIN, name="Ade Admin", email="ade@example.org")
+    children, visits = {}, {}
     for code, (first, second) in zip(CHILD_LANGUAGES, (("Ana", "Ben"), ("Amal", "Bilal"), ("Tesfay", "Bereket")), strict=True):
         younger = make.child(iro, name=first, date_of_birth=date.today() - timedelta(days=8 * 366), preferred_language=code)
         older = make.child(
             iro, name=second, date_of_birth=date.today() - timedelta(days=14 * 366), preferred_language=code, on_cp_plan=True
         )
+        # The older child's last review was held: the tablet can first ask how it went.
+        make.review(older, days_ahead=-100, status=ReviewStatus.HELD, held_on=date.today() - timedelta(days=100))
         for child in (younger, older):
-            make.visit(make.review(child), iro=iro)
+            review = make.review(child)
+            # One visit for each width, so each width walks a conversation of its own from the first question.
+            visits[child.id] = {size: make.visit(review, iro=iro) for size in SIZES}
         children[code] = (younger, older)
     parent_child = make.child(iro, name="Cal", on_cp_plan=True)
     feedback = link(db, conference(make, parent_child), by=iro)
+    upcoming = conference(make, parent_child, day=date.today() + timedelta(days=10), status=ReviewStatus.SCHEDULED)
+    invited = invite(
+        db, review=upcoming, child=parent_child, email="sam.worker@example.org", name="Sam Worker",
+        profession=Profession.SOCIAL_WORKER, organisation="Riverside team", invited_by=iro,
+    )
+    db.commit()
     done = make.visit(
         make.review(children["en-GB"][0], days_ahead=40),
         iro=iro,
@@ -151,29 +192,61 @@ def world(make, db):
         held_on=date.today(),
         method=VisitMethod.FACE_TO_FACE,
     )
-    return dict(iro=iro, children=children, feedback=feedback, done=done)
+    statement = make_statement(db, child=children["en-GB"][0], visit=done, answers=EVERY_KIND)
+    return dict(
+        iro=iro, children=children, visits=visits, feedback=feedback, done=done, statement=statement, upcoming=upcoming,
+        invited=invited, parent_child=parent_child,
+    )
 
 
-def _tablet(page, live_url, walk: Walk, child, *, version: str, tag: str) -> None:
-    """Hand the tablet over in the child's language and look at the first questions of the conversation."""
-    sign_in(page, live_url, "jo@example.org", PASSWORD)
-    page.goto(f"{live_url}/children/{child.id}")
-    page.get_by_role("link", name=f"Hand the tablet to {child.preferred_name}").first.click()
-    page.get_by_label(version).check()
-    page.get_by_role("button", name=f"Start: hand the tablet to {child.preferred_name}").click()
-    expect(page.locator("#step")).to_be_visible()
-    for n in range(3):
-        walk.look(page, f"{tag}-tablet-{version.lower()}-{n}")
-        step = page.locator("#step")
-        before = page.locator("#question-title").inner_text()
-        if step.locator("button.card[name=choice]").count():
-            step.locator("button.card[name=choice]").first.click()
+def _answer_step(step, kind: str) -> None:
+    """Give the step an answer as a child would: the first picture, a number, or a few words."""
+    if kind in ("recap", "stop"):
+        step.locator("button.button-main").click()
+    elif kind == "sharing":
+        step.locator("button.card").first.click()
+    elif step.locator("button.card[name=choice]").count():
+        step.locator("button.card[name=choice]").first.click()
+    elif step.locator("button.scale__n").count():
+        step.locator("button.scale__n").nth(7).click()
+    else:
+        if step.locator("label.scale__n").count():
+            step.locator("label.scale__n").nth(7).click()
         elif step.locator("label.card").count():
             step.locator("label.card").first.click()
-            step.locator("button.button-main").click()
-        else:
-            break
-        expect(page.locator("#question-title")).not_to_have_text(before)
+        if step.locator("textarea").count():
+            step.locator("textarea").fill("…")
+        step.locator("button.button-main").click()
+
+
+def _conversation(page, walk: Walk, tag: str) -> None:
+    """Every step of a conversation, each answered with its first picture, to the end."""
+    for n in range(120):
+        step = page.locator("#step")
+        expect(step).to_be_visible()
+        kind = step.get_attribute("data-kind") or ""
+        walk.look(page, f"{tag}-{n:02d}-{step.get_attribute('data-question') or kind}", element="#step")
+        if kind == "done":
+            return
+        step.evaluate("e => e.setAttribute('data-walked', '')")
+        _answer_step(step, kind)
+        expect(page.locator("#step:not([data-walked])")).to_have_count(1)  # htmx swapped in the next step
+    raise AssertionError(f"{tag}: the conversation never ended")
+
+
+def _tablet(page, live_url, walk: Walk, child, visit, *, version: str, tag: str) -> None:
+    """Hand the tablet over in the child's language, with every part, and look at every step to the end."""
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.goto(f"{live_url}/visits/{visit.id}/hand-over")
+    page.get_by_label(version).check()
+    page.get_by_label("Their views, then the Child's Menu").check()
+    page.get_by_label("Add “What happens at my meeting”", exact=False).check()
+    page.get_by_role("button", name=f"Start: hand the tablet to {child.preferred_name}").click()
+    expect(page.locator("#step")).to_be_visible()
+    walk.look(page, f"{tag}-tablet-{version.lower()}-first")
+    _conversation(page, walk, f"{tag}-tablet-{version.lower()}")
+    page.locator("#step a[href$='/give-back']").click()
+    walk.look(page, f"{tag}-tablet-{version.lower()}-give-back")
     page.context.clear_cookies()
 
 
@@ -190,62 +263,158 @@ def _phone(page, live_url, db, walk: Walk, world, child, *, tag: str) -> None:
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/phone/$"))
     walk.look(page, f"{tag}-phone-home")
-    for kind in ("feeling", "wrong"):
+    for kind in ("feeling", "good", "talk", "wrong"):
         page.goto(f"{live_url}/phone/tell/{kind}")
         walk.look(page, f"{tag}-phone-tell-{kind}")
-    page.locator("label[for^='safety-'][for$='not_safe'], label[for='safety-not_safe']").first.click()
+    page.locator("label[for='safety-not_safe']").click()
     page.locator("form button[type=submit]").last.click()
     walk.look(page, f"{tag}-phone-sent-not-safe")
+    page.goto(f"{live_url}/phone/tell/good")
+    page.locator("textarea").first.fill("…")
+    page.locator("form button[type=submit]").last.click()
+    walk.look(page, f"{tag}-phone-sent")
     page.goto(f"{live_url}/phone/replies")
     walk.look(page, f"{tag}-phone-replies")
+    # Getting ready for the next meeting, on the phone: the Child's Menu, step by step.
+    page.goto(f"{live_url}/phone/")
+    page.locator("form button.button-main").first.click()
+    _conversation(page, walk, f"{tag}-phone-meeting")
+    page.goto(f"{live_url}/phone/off")
+    walk.look(page, f"{tag}-phone-off")
+    page.locator("main form button[type=submit]").last.click()
+    walk.look(page, f"{tag}-phone-ended")
     page.context.clear_cookies()
 
 
 def _parents(page, live_url, walk: Walk, world, *, code: str, tag: str) -> None:
+    """Every step of the questionnaire, in the parent's language, to the thank-you page."""
     token = world["feedback"].token
     page.goto(f"{live_url}/p/{token}?lang={code}")
     walk.look(page, f"{tag}-parents-start")
-    page.locator("form button[type=submit]").first.click()
-    walk.look(page, f"{tag}-parents-question")
+    page.locator("main form button[type=submit]").first.click()
+    for n in range(20):
+        main = page.locator("main")
+        if page.locator("#thanks-title").count():
+            walk.look(page, f"{tag}-parents-thanks")
+            break
+        if main.locator("button[name=answer]").count():
+            walk.look(page, f"{tag}-parents-{n:02d}-question")
+            main.locator("button[name=answer]").first.click()
+            continue
+        name = "check" if page.locator("#check-title").count() else "words"
+        walk.look(page, f"{tag}-parents-{n:02d}-{name}")
+        if main.locator("input[type=radio]").count():
+            main.locator("input[type=radio]").first.check()
+        main.locator("form button[type=submit]").last.click()
+    else:
+        raise AssertionError(f"{tag}: the questionnaire never ended")
+    page.goto(f"{live_url}/p/not-a-link?lang={code}")
+    walk.look(page, f"{tag}-parents-closed")
     page.context.clear_cookies()
 
 
-def _staff(page, live_url, walk: Walk, world, *, tag: str) -> None:
+def _staff_pages(world) -> dict[str, list[tuple[str, str]]]:
     child = world["children"]["en-GB"][0]
-    sign_in(page, live_url, "jo@example.org", PASSWORD)
-    for name, path in (
-        ("caseload", "/caseload"),
-        ("child", f"/children/{child.id}"),
-        ("record-visit", f"/visits/{world['done'].id}/record"),
-        ("letter", f"/children/{child.id}/letter"),
-        ("sessions", "/account/sessions"),
-        ("two-factor", "/account/two-factor"),
-        ("away", "/account/away"),
-    ):
-        page.goto(f"{live_url}{path}")
-        walk.look(page, f"{tag}-iro-{name}")
-    page.context.clear_cookies()
-    sign_in(page, live_url, "mo@example.org", PASSWORD)
-    page.goto(f"{live_url}/caseload")
-    walk.look(page, f"{tag}-manager-caseload")
-    page.context.clear_cookies()
+    statement, done, upcoming = world["statement"], world["done"], world["upcoming"]
+    review = world["feedback"].review_id
+    return {
+        "jo@example.org": [
+            ("iro-caseload", "/caseload"),
+            ("iro-child", f"/children/{child.id}"),
+            ("iro-hand-over", f"/visits/{world['visits'][child.id]['360'].id}/hand-over"),
+            ("iro-record-visit", f"/visits/{done.id}/record"),
+            ("iro-record-review", f"/reviews/{done.review_id}/record"),
+            ("iro-letter", f"/children/{child.id}/letter"),
+            ("iro-statement", f"/statements/{statement.id}"),
+            ("iro-statement-response", f"/statements/{statement.id}/responses/feel-today"),
+            ("iro-statement-release", f"/statements/{statement.id}/release"),
+            ("iro-invite-practitioners", f"/conferences/{upcoming.id}/practitioners"),
+            ("iro-feedback-conferences", "/feedback/conferences"),
+            ("iro-feedback-conference", f"/feedback/conferences/{review}"),
+            ("iro-feedback-paper", f"/feedback/conferences/{review}/paper"),
+            ("iro-feedback-card", f"/feedback/links/{world['feedback'].id}/card"),
+            ("iro-long-plans", "/plans-over-a-year"),
+            ("iro-escalations", "/escalations"),
+            ("iro-profile", "/profile"),
+            ("iro-sessions", "/account/sessions"),
+            ("iro-password", "/account/password"),
+            ("iro-two-factor", "/account/two-factor"),
+            ("iro-two-factor-set-up", "/account/two-factor/set-up"),
+            ("iro-away", "/account/away"),
+            ("iro-credits", "/credits"),
+        ],
+        "mo@example.org": [
+            ("manager-caseload", "/caseload"),
+            ("manager-child-audit", f"/children/{child.id}/audit"),
+            ("manager-reports", "/reports/"),
+            ("manager-escalations", "/escalations"),
+            ("manager-feedback-results", "/feedback/results"),
+            ("manager-feedback-questions", "/feedback/questions"),
+            ("manager-you-said-we-did", "/feedback/you-said-we-did"),
+            ("manager-records", "/records"),
+            ("manager-record", f"/records/children/{child.id}"),
+        ],
+        "ade@example.org": [
+            ("admin-staff", "/admin/staff"),
+            ("admin-new-staff", "/admin/staff/new"),
+            ("admin-service-contact", "/admin/service-contact"),
+            ("admin-single-sign-on", "/admin/single-sign-on"),
+            ("admin-two-factor", "/admin/two-factor"),
+        ],
+    }
 
 
-def test_every_screen_looks_finished(browser, live_url, db, world):
+def test_every_staff_and_practitioner_page_looks_finished(browser, live_url, world):
     walk = Walk()
+    context = browser.new_context(viewport=SIZES["360"], has_touch=True, locale="en-GB")
+    page = context.new_page()
     for size, viewport in SIZES.items():
-        context = browser.new_context(viewport=viewport, has_touch=True, locale="en-GB")
-        page = context.new_page()
-        for code in CHILD_LANGUAGES:
-            tag = f"{size}-{code}"
-            younger, older = world["children"][code]
-            _tablet(page, live_url, walk, younger, version="Younger", tag=tag)
-            _tablet(page, live_url, walk, older, version="Older", tag=tag)
-            _phone(page, live_url, db, walk, world, younger, tag=tag)
-            _parents(page, live_url, walk, world, code=code, tag=tag)
-        _staff(page, live_url, walk, world, tag=f"{size}-en-GB")
-        context.close()
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_url}/sign-in")
+        walk.look(page, f"{size}-en-GB-staff-sign-in")
+        for email, pages in _staff_pages(world).items():
+            sign_in(page, live_url, email, PASSWORD)
+            for name, path in pages:
+                response = page.goto(f"{live_url}{path}")
+                walk.look(page, f"{size}-en-GB-{name}")
+                if response is None or not response.ok:
+                    walk.problems.setdefault(f"{size}-en-GB-{name}", []).append(f"{path} answered {response and response.status}")
+            page.context.clear_cookies()
+        # The invited practitioner: the link, their page, and setting up the hand-over to the child.
+        if size == "360":
+            page.goto(f"{live_url}/practitioner/join/{world['invited'].token}")
+            walk.look(page, f"{size}-en-GB-practitioner-join")
+            page.locator("input[type=password]").nth(0).fill(PASSWORD)
+            page.locator("input[type=password]").nth(1).fill(PASSWORD)
+            page.locator("main form button[type=submit]").last.click()
+            page.wait_for_url(re.compile(r"/practitioner/$"))
+        else:
+            sign_in(page, live_url, "sam.worker@example.org", PASSWORD)
+        page.goto(f"{live_url}/practitioner/")
+        walk.look(page, f"{size}-en-GB-practitioner-home")
+        page.goto(f"{live_url}/practitioner/invitations/{world['invited'].invitation.id}/hand-over")
+        walk.look(page, f"{size}-en-GB-practitioner-hand-over")
+        page.context.clear_cookies()
+    context.close()
     assert len(walk.seen) >= 80, walk.seen
-    assert not walk.problems, (
-        f"{len(walk.problems)} of {len(walk.seen)} screens have problems (screenshots in {SCREENS}):\n{walk.report()}"
-    )
+    walk.passed()
+
+
+@pytest.mark.parametrize("code", CHILD_LANGUAGES)
+def test_every_child_and_parent_screen_looks_finished(browser, live_url, db, world, code):
+    """One browser session for the language; both widths in it."""
+    walk = Walk()
+    context = browser.new_context(viewport=SIZES["360"], has_touch=True, locale="en-GB")
+    page = context.new_page()
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        tag = f"{size}-{code}"
+        younger, older = world["children"][code]
+        _tablet(page, live_url, walk, younger, world["visits"][younger.id][size], version="Younger", tag=tag)
+        _tablet(page, live_url, walk, older, world["visits"][older.id][size], version="Older", tag=tag)
+        # Each width joins a phone of its own child: getting ready for the meeting starts afresh on each.
+        _phone(page, live_url, db, walk, world, younger if size == "360" else older, tag=tag)
+        _parents(page, live_url, walk, world, code=code, tag=tag)
+    context.close()
+    assert len(walk.seen) >= 280, len(walk.seen)  # 288 today: a step that stops being reached shows here
+    walk.passed()

@@ -80,6 +80,20 @@ def term_words(terms: dict[str, str], translate=pgettext) -> dict[str, str]:
     return words
 
 
+def english_wording(text: str) -> str:
+    """Bank wording with the service's own terms filled in (%(Mum)s, %(cared_for)s), in English, for staff pages."""
+    if "%(" not in text:
+        return text
+    words: dict[str, str] = {}
+    for name, word in current_terms().items():
+        words[name] = word
+        words[name[0].upper() + name[1:]] = word[:1].upper() + word[1:]
+    try:
+        return text % words
+    except (KeyError, ValueError, TypeError):
+        return text  # a placeholder this version does not know: show the wording as written
+
+
 def tgettext(message: str, terms: dict[str, str] | None = None, **variables) -> str:
     """gettext with the service's terms filled in, plus any other named variables."""
     return gettext(message, **term_words(terms or current_terms()), **variables)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from voice_app.i18n.terms import english_wording
 from voice_app.models import ChairRole, MeetingFormat, Sharing
 from voice_app.questions.bank import Question, QuestionBank
 from voice_app.reports.anonymise import scrub
@@ -52,7 +53,7 @@ def _part_of(bank: QuestionBank, question_id: str) -> str:
 
 def _choice_label(question: Question | None, question_id: str, choice_id: str) -> str:
     choice = question.choice(choice_id) if question else None
-    return choice.label if choice else FALLBACK_LABELS.get((question_id, choice_id), choice_id)
+    return english_wording(choice.label) if choice else FALLBACK_LABELS.get((question_id, choice_id), choice_id)
 
 
 def answer_rows(question_id: str, question: Question | None, now: Counts, before: Counts) -> list[Row]:
@@ -105,7 +106,7 @@ def views_figures(bank: QuestionBank, now: Counts, before: Counts, *, part: str 
             Figure(
                 f"{part}-{question_id}",
                 PART_SECTIONS[part],
-                question.prompt if question else question_id,
+                english_wording(question.prompt) if question else question_id,
                 "Answers in statements completed in the period. A child may pick more than one card on some "
                 "questions. Children's own words are never shown here.",
                 answer_rows(question_id, question, now, before),
@@ -122,7 +123,7 @@ def menu_figures(bank: QuestionBank, now: Counts, before: Counts) -> list[Figure
     for question_id in _question_ids(bank, now, before, part="menu"):
         question = bank.get(question_id)
         rows = answer_rows(question_id, question, now, before)
-        title = question.prompt if question else question_id
+        title = english_wording(question.prompt) if question else question_id
         if question_id == MENU_IDS["format"]:
             rows = _relabel(rows, "Chose: ") + _review_rows(now, before, 1, MeetingFormat, "Meeting held: ")
             title = "Meeting formats chosen, and the formats reviews were held in"
@@ -186,7 +187,7 @@ def decisions_figure(bank: QuestionBank, now: Counts, before: Counts) -> Figure:
     rows: list[Row] = []
     for item in items:
         question = bank.get(item)
-        label = (question.plan_label or question.prompt) if question else item
+        label = english_wording(question.plan_label or question.prompt) if question else item
         rows += rows_for(
             [(f"{item}:agreed", f"{label}: agreed"), (f"{item}:not_possible", f"{label}: not possible")],
             now,
@@ -220,7 +221,7 @@ def quotes_figure(bank: QuestionBank, named: list[Named], now: Counts, before: C
     items = []
     for item in named:
         question = bank.get(item.about)
-        about = (question.plan_label or question.prompt) if question else item.about
+        about = english_wording(question.plan_label or question.prompt) if question else item.about
         items.append(Quote(about, scrub(item.text, name=item.name, reference=item.reference)))
     return TextFigure(
         "you-said-we-did",

@@ -47,18 +47,9 @@ KEPT_OUT_OF_MEETING = frozenset({"menu-private"})
 
 def wording(text: str) -> str:
     """Bank wording with the service's own terms filled in (%(Mum)s, %(iro)s), in English for staff."""
-    if "%(" not in text:
-        return text
-    from voice_app.i18n.terms import current_terms
+    from voice_app.i18n.terms import english_wording
 
-    words: dict[str, str] = {}
-    for name, word in current_terms().items():
-        words[name] = word
-        words[name[0].upper() + name[1:]] = word[:1].upper() + word[1:]
-    try:
-        return text % words
-    except (KeyError, ValueError, TypeError):
-        return text  # a placeholder this version does not know: show the wording as written
+    return english_wording(text)
 
 
 @dataclass(frozen=True)
