@@ -33,6 +33,9 @@ from voice_app.child.flow import (
     is_current,
     load_answers,
     mark_recap_shown,
+    mat_board,
+    mat_progress,
+    mat_step,
     meeting_of,
     next_step,
     parse_answer,
@@ -142,7 +145,7 @@ def new_client_id() -> str:
 
 
 # Globals, so the macros can be imported without context (and cached by Jinja).
-for _helper in (say, child_icon, choice_view, extras_for, new_client_id):
+for _helper in (say, child_icon, choice_view, extras_for, new_client_id, mat_board):
     bp.add_app_template_global(_helper)
 
 
@@ -159,7 +162,9 @@ def _names() -> dict:
 bp.context_processor(_names)
 
 
-def _screen(*, step: Step | None = None, editing: str | None = None, answers: dict | None = None, **extra) -> dict:
+def _screen(
+    *, step: Step | None = None, editing: str | None = None, answers: dict | None = None, mat_id: str | None = None, **extra
+) -> dict:
     """Everything the conversation template needs, from the database as it is now (or these answers)."""
     session_db = db.session()
     statement = g.statement
@@ -168,15 +173,25 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
     questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers, meeting=_meeting())
     recap_pending = not g.child_mode.get("recap_done")
     recap = recap_for(session_db, statement=statement, bank=default_bank()) if recap_pending and not answers else []
+    bank = default_bank()
+    if step is None and mat_id is not None and statement.ended_at is None:
+        mat = bank.mat(mat_id)
+        step = mat_step(questions, answers, mat=mat) if mat is not None else None
+        if step is None:
+            abort(404)
     if step is None and editing:
         step = question_step(questions, editing)
         if step is None:
             abort(404)
+        if step.question.mat:  # moving a card on a sorting mat: numbered within its mat
+            cards = [q for q in questions if q.mat == step.question.mat]
+            step = Step("question", step.question, cards.index(step.question) + 1, len(cards), mat=bank.mat(step.question.mat))
     step = step or next_step(questions, answers, statement=statement, recap_pending=bool(recap))
     if step.kind == "recap":
         mark_recap_shown(session_db, items=recap)
     scribing = bool(g.child_mode.get("scribing"))
-    log = [(q, answers[q.id]) for q in questions if q.id in answers]
+    # A sorting mat's placements are shown on the mat itself, not as bubbles of the conversation.
+    log = [(q, answers[q.id]) for q in questions if q.id in answers and not q.mat]
     screen = dict(
         statement=statement,
         answers=answers,
@@ -190,6 +205,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
         problem=None,
         languages=available_languages() if not answers and statement.ended_at is None else (),
         posted={},
+        mats=mat_progress(questions, answers, bank) if step.kind == "topics" else [],
         **_names(),
         **extra,
     )
@@ -220,6 +236,12 @@ def resume():
 def conversation(statement_id: int):
     """The conversation so far and the next step (the first unanswered question)."""
     return render(TEMPLATE, block="conversation", **_screen())
+
+
+@bp.get("/statements/<int:statement_id>/mats/<mat_id>")
+def mat(statement_id: int, mat_id: str):
+    """One sorting mat: its next card to place, or (all placed) the whole mat to look at together."""
+    return render(TEMPLATE, block="conversation", **_screen(mat_id=mat_id))
 
 
 @bp.get("/statements/<int:statement_id>/questions/<question_id>")
@@ -270,11 +292,16 @@ def answer(statement_id: int, question_id: str):
     )
     if result.outcome != "saved":
         return _as_it_is(status=409 if result.outcome == "stale" else 200)
+    mat_id = step.question.mat or None
     if not wants_fragment():
+        if mat_id:  # on a sorting mat: its next card, or the whole mat
+            return redirect(url_for("child.mat", statement_id=g.statement.id, mat_id=mat_id, _anchor="step"))
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
     # The answers as now stored, without reading them all back.
     answers = {qid: saved for qid, saved in screen["answers"].items() if qid not in result.forgotten}
     answers[step.question.id] = result.saved
+    if mat_id:  # the mat grows: the next card (or the whole mat), with this card in its place
+        return render(TEMPLATE, block="conversation" if editing else "step", **_screen(answers=answers, mat_id=mat_id))
     after = _screen(answers=answers)
     if editing:
         return render(TEMPLATE, block="conversation", **after)

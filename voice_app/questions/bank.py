@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("views", "menu", "after", "explain")
+PARTS = ("views", "menu", "after", "explain")  # and the sorting mats (mats.toml, part "mat")
 KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
 VERSIONS = frozenset({"younger", "older"})
 # "houses": the three houses (Signs of Safety), asked on a child protection plan and, when the service
@@ -74,6 +74,8 @@ class Question:
     show_menu: bool = False
     # Scale questions: an answer at or below this number needs the IRO's attention (e.g. 3 on "how safe").
     attention_at_most: int | None = None
+    # Sorting-mat cards (mats.toml): the mat this card is on; its choices are the mat's scale points.
+    mat: str = ""
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the question has it."""
@@ -83,6 +85,8 @@ class Question:
         self, *, version: str, cared_for: bool, on_cp_plan: bool, meeting: str | None = None, houses_for_cared_for: bool = True
     ) -> bool:
         """Whether a child with this version and status is asked this question, before this meeting (None: not known)."""
+        if version == "mat" and self.part != "mat":
+            version = "younger"  # the sorting mat's child gets the younger version of every other part
         if version not in self.versions:
             return False
         if meeting is not None and self.meeting not in ("any", meeting):
@@ -111,11 +115,16 @@ class Question:
 class QuestionBank:
     questions: tuple[Question, ...]
     by_id: dict[str, Question] = field(default_factory=dict)
+    mats: tuple = ()  # the sorting mats (voice_app/questions/mats.py), whose cards are also in `questions`
     # for_child's answers, kept for the bank's life: a bank never changes once read (a new catalogue means a new bank).
     _asked: dict[tuple, tuple[Question, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, question_id: str) -> Question | None:
         return self.by_id.get(question_id)
+
+    def mat(self, mat_id: str | None):
+        """The sorting mat with this id, if the bank has it."""
+        return next((m for m in self.mats if m.id == mat_id), None)
 
     def for_child(
         self,
@@ -202,7 +211,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
 
 
 def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank:
-    """Read and check views.toml, menu.toml, after.toml and explain.toml; every symbol must exist when `icons` is given."""
+    """Read and check views.toml, menu.toml, after.toml, explain.toml and mats.toml; every symbol must exist when `icons` is given."""
     questions: list[Question] = []
     for part in PARTS:
         path = folder / f"{part}.toml"
@@ -212,6 +221,12 @@ def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank
             data = tomllib.load(handle)
         for raw in data.get("question", []):
             questions.append(_parse_question(raw, part=part, source=path.name))
+    mats = ()
+    if (folder / "mats.toml").exists():  # a service's own bank from before the sorting mats has none
+        from voice_app.questions.mats import load_mats
+
+        mats = load_mats(folder / "mats.toml")
+        questions.extend(card for mat in mats for card in mat.cards)
     by_id: dict[str, Question] = {}
     for question in questions:
         if question.id in by_id:
@@ -224,7 +239,11 @@ def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank
             for symbol in [question.symbol, *(c.symbol for c in question.choices)]:
                 if not (icons / f"{symbol}.svg").is_file():
                     raise BankError(f"{question.id!r} uses symbol {symbol!r}, which is not in {icons}")
-    return QuestionBank(questions=tuple(questions), by_id=by_id)
+    if icons is not None:
+        for mat in mats:
+            if not (icons / f"{mat.symbol}.svg").is_file():
+                raise BankError(f"mat {mat.id!r} uses symbol {mat.symbol!r}, which is not in {icons}")
+    return QuestionBank(questions=tuple(questions), by_id=by_id, mats=mats)
 
 
 @lru_cache(maxsize=1)
