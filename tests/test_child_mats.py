@@ -85,3 +85,16 @@ def test_younger_and_older_conversations_never_offer_the_mats(hand_over):
     tablet = hand_over(version="younger", parts="views")
     assert tablet.client.get(tablet.url("/mats/school")).status_code == 404
     assert tablet.answer("mat.school.lessons", {"choice": "like"}).status_code == 404
+
+
+def test_the_offline_pack_holds_every_mat_card_in_the_mat_layout(hand_over):
+    tablet = hand_over(version="mat", parts="views,menu")
+    pack = tablet.client.get(tablet.url("/pack/en-GB.json")).get_json()
+    cards = [q for q in pack["questions"] if q["id"].startswith("mat.")]
+    assert len(cards) == 39 and cards[0]["id"] == "mat.home.bedroom"  # every mat, in the bank's order
+    lessons = next(q for q in cards if q["id"] == "mat.school.lessons")
+    assert lessons["choices"] == ["like", "ok", "not_like"] and 'data-kind="mat-card"' in lessons["step"]
+    assert 'class="mat__point mat__point--button' in lessons["step"]
+    # The Child's Menu is asked (younger version) before the mats.
+    ids = [q["id"] for q in pack["questions"]]
+    assert any(i.startswith("menu-") for i in ids) and ids.index(cards[0]["id"]) > max(i for i, q in enumerate(ids) if q.startswith("menu-"))

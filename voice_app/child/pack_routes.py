@@ -1,5 +1,8 @@
 """The offline pack: every step this child may be asked, rendered by the same macros as the online flow.
 
+Offline, a sorting mat's cards come one mat after another in the bank's order (choosing a topic, and the
+whole mat read back, need the server); every placement is queued and judged like any answer.
+
 The tablet fetches it while the hand-over still has a network (one language per request: the chosen one,
 then, before the first answer, the others the child may switch to) and keeps it encrypted with the
 hand-over's key. Without a network, static/js/child-offline.js shows the next step from it, with the same
@@ -55,7 +58,8 @@ def _question_pack(screen: dict, question: Question) -> dict:
         "choices": [choice.id for choice in question.choices],
         "extras": list(extras_for(question)),
         "words": screen["words_allowed"](question),
-        "step": _macro("step_item")(screen, Step("question", question, NUMBER, TOTAL)),
+        # A sorting mat's card offline: the same mat layout, its cards placed in turn, one mat after another.
+        "step": _macro("step_item")(screen, Step("question", question, NUMBER, TOTAL, mat=default_bank().mat(question.mat) if question.mat else None)),
         "answered": _macro("answered_item")(screen, question, SavedAnswer(qid, skipped=True)),
         "said": said,
         "skip": _macro("answer_content")(question, SavedAnswer(qid, skipped=True)),
