@@ -136,6 +136,10 @@ class StatementRecord:
     gathered_by: Gatherer | None = None
     # How the child answered: touch, one switch, two switches, dwell (voice_app/questions/access.py), as first used.
     access_used: tuple[str, ...] = ()
+    # Sorting mats: each placement as an answer (in "you said, we did" and attention), and each mat laid out
+    # with what moved since the child's last mat on the topic (voice_app/statements/mats.py).
+    mat_items: list[AnswerView] = field(default_factory=list)
+    mats: list = field(default_factory=list)
 
     @property
     def statement(self) -> Statement:
@@ -150,7 +154,7 @@ class StatementRecord:
     @property
     def attention(self) -> list[AnswerView]:
         """Answers that need the IRO's attention, in question order: the page lists these first."""
-        return [item for item in [*self.after, *self.views, *self.explain, *self.menu] if item.attention]
+        return [item for item in [*self.after, *self.views, *self.mat_items, *self.explain, *self.menu] if item.attention]
 
     @property
     def attention_open(self) -> int:
@@ -159,7 +163,8 @@ class StatementRecord:
     @property
     def raised(self) -> list[str]:
         """The ids the IRO answers in "you said, we did": each answered views question, then the general item."""
-        return [item.question_id for item in self.views if not item.skipped] + [GENERAL_ITEM]
+        placed = [item.question_id for item in self.mat_items if not item.skipped]
+        return [item.question_id for item in self.views if not item.skipped] + placed + [GENERAL_ITEM]
 
     @property
     def answered_count(self) -> int:
@@ -191,7 +196,9 @@ def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question 
         choices = sorted(choices, key=lambda c: (c.position, order.get(c.choice_id, len(order)), c.choice_id))
     else:
         choices = sorted(choices, key=lambda c: (c.position, c.choice_id))
-    part = question.part if question else ("menu" if answer.question_id.startswith("menu") else "views")
+    part = question.part if question else next(
+        (part for prefix, part in (("menu", "menu"), ("mat.", "mat")) if answer.question_id.startswith(prefix)), "views"
+    )
     return AnswerView(
         question_id=answer.question_id,
         part=part,
@@ -258,8 +265,14 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
     names = {}
     if staff_ids:
         names = {user.id: user.display_name for user in db.exec(select(StaffUser).where(col(StaffUser.id).in_(staff_ids))).all()}
+    from voice_app.statements.mats import earlier_placements, mat_views
+
+    mat_items = _ordered([item for item in shown if item.part == "mat"], bank)
+    mats = mat_views(mat_items, bank=bank, before=earlier_placements(db, statement=statement) if mat_items else None)
     return StatementRecord(
         context=context,
+        mat_items=mat_items,
+        mats=mats,
         views=_ordered([item for item in shown if item.part == "views"], bank),
         menu=_ordered([item for item in shown if item.part == "menu"], bank),
         after=_ordered([item for item in shown if item.part == "after"], bank),
@@ -287,4 +300,10 @@ def raised_label(record: StatementRecord, item_id: str) -> str:
     if item_id == GENERAL_ITEM:
         return GENERAL_LABEL
     item = next((i for i in record.views if i.question_id == item_id), None)
+    if item is None:
+        mat = next((m for m in record.mats if any(c.question_id == item_id for c in m.cards)), None)
+        placed = next((i for i in record.mat_items if i.question_id == item_id), None)
+        if mat is not None and placed is not None:
+            where = placed.choices[0].label if placed.choices else "?"
+            return f"{mat.title}: {placed.prompt} (placed under {where})"
     return item.prompt if item else item_id
