@@ -8,6 +8,7 @@ from sqlmodel import select
 from voice_app.models import Answer, AnswerChoice, AnswerReceipt
 
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
+ACCESS_TESTED_ENDPOINTS = {"child.mat"}  # also in the route x role matrix (tests/attack_support.py)
 
 SCHOOL = ["mat.school.lessons", "mat.school.teacher", "mat.school.friends", "mat.school.lunch", "mat.school.homework", "mat.school.help"]
 
@@ -83,7 +84,9 @@ def test_a_mat_works_as_plain_forms_and_refuses_an_unknown_mat_or_point(hand_ove
 
 def test_younger_and_older_conversations_never_offer_the_mats(hand_over):
     tablet = hand_over(version="younger", parts="views")
-    assert tablet.client.get(tablet.url("/mats/school")).status_code == 404
+    back = tablet.client.get(tablet.url("/mats/school"))
+    assert back.status_code == 302 and back.headers["Location"].endswith(f"/child/statements/{tablet.statement_id}#step")
+    assert tablet.client.get(tablet.url("/mats/nowhere")).status_code == 404
     assert tablet.answer("mat.school.lessons", {"choice": "like"}).status_code == 404
 
 
@@ -98,3 +101,9 @@ def test_the_offline_pack_holds_every_mat_card_in_the_mat_layout(hand_over):
     # The Child's Menu is asked (younger version) before the mats.
     ids = [q["id"] for q in pack["questions"]]
     assert any(i.startswith("menu-") for i in ids) and ids.index(cards[0]["id"]) > max(i for i, q in enumerate(ids) if q.startswith("menu-"))
+
+
+def test_a_mat_is_reached_only_through_this_tablets_hand_over(hand_over, client):
+    tablet = hand_over(version="mat", parts="views")
+    assert client.get(tablet.url("/mats/school")).status_code == 404  # no hand-over in this browser
+    assert tablet.client.get(f"/child/statements/{tablet.statement_id + 1}/mats/school").status_code == 404  # not this statement

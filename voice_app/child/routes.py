@@ -241,6 +241,11 @@ def conversation(statement_id: int):
 @bp.get("/statements/<int:statement_id>/mats/<mat_id>")
 def mat(statement_id: int, mat_id: str):
     """One sorting mat: its next card to place, or (all placed) the whole mat to look at together."""
+    if default_bank().mat(mat_id) is None:
+        abort(404)
+    if not any(q.mat == mat_id for q in asked_questions(default_bank(), statement=g.statement, child=g.child, answers={}, meeting=_meeting())):
+        # A mat this conversation does not offer (handed over again as questions): the conversation as it is.
+        return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
     return render(TEMPLATE, block="conversation", **_screen(mat_id=mat_id))
 
 
