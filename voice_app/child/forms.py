@@ -18,7 +18,7 @@ from voice_app.questions.access import KEYS, MODE_LABELS, AccessSettings, settin
 VERSION_CHOICES = [
     (FlowVersion.YOUNGER.value, "Younger: pictures and read-aloud first, fewer questions, no typing needed"),
     (FlowVersion.OLDER.value, "Older: more questions, and they can add their own words"),
-    (FlowVersion.MAT.value, "Sorting mat: one picture card at a time, placed under like / not sure / don't like (no words needed)"),
+    (FlowVersion.MAT.value, "Sorting mat: they choose a topic, then place picture cards one at a time on a mat (like / not sure / don't like); no words needed"),
 ]
 PARTS_CHOICES = [
     ("views,menu", "Their views, then the Child's Menu"),
