@@ -107,3 +107,14 @@ def test_a_mat_is_reached_only_through_this_tablets_hand_over(hand_over, client)
     tablet = hand_over(version="mat", parts="views")
     assert client.get(tablet.url("/mats/school")).status_code == 404  # no hand-over in this browser
     assert tablet.client.get(f"/child/statements/{tablet.statement_id + 1}/mats/school").status_code == 404  # not this statement
+
+
+def test_switch_scanning_meets_the_cards_columns_in_reading_order_before_putting_it_aside(hand_over):
+    # static/js/child-scan.js scans the step's buttons and links in document order: the columns come first,
+    # in the scale's order (mirrored with the columns in right-to-left languages), then "I don't want to say".
+    tablet = hand_over(version="mat", parts="views", access={"access": "auto"})
+    page = _text(tablet.client.get(tablet.url("/mats/feelings")))
+    assert 'data-access="auto"' in page and "child-scan" in page
+    step = page.split('<li id="step"')[1]
+    order = [step.index(f'name="choice" value="{point}"') for point in ("happy", "ok", "sad", "worried")]
+    assert order == sorted(order) and order[-1] < step.index('name="skip"')
