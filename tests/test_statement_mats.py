@@ -98,3 +98,16 @@ def test_the_statement_page_shows_the_mat_as_a_table_with_what_moved(make, db, s
     assert "Lessons: I like it → I don&#39;t like it" in page or "Lessons: I like it → I don't like it" in page
     assert f"/statements/{statement.id}/responses/mat.school.lessons" in page
     assert "No views were saved" not in page
+
+
+def test_the_iro_writes_you_said_we_did_for_a_placement_in_place(make, db, signed_in):
+    iro, statement = _world(make, db)
+    client = signed_in(iro)
+    url = f"/statements/{statement.id}/responses/mat.school.lessons"
+    htmx = {"HX-Request": "true"}
+    form = client.get(url, headers=htmx).get_data(as_text=True)
+    assert 'hx-target="#response-mat_school_lessons"' in form and "School or college: Lessons (placed under I don" in form
+    saved = client.post(url, {"r-mat_school_lessons-we_did": "We asked school about your lessons."}, headers=htmx)
+    assert saved.status_code == 200 and "We asked school about your lessons." in saved.get_data(as_text=True)
+    assert client.get(f"/statements/{statement.id}/responses/mat.school.homework").status_code == 404  # put aside: nothing to answer
+    assert _record(db, statement).responses["mat.school.lessons"].we_did == "We asked school about your lessons."
