@@ -60,7 +60,9 @@ def test_a_card_can_be_moved_and_a_stale_or_repeated_placement_is_not_stored(han
     sent = _id()
     assert tablet.answer("mat.school.lessons", {"choice": "like", "client_id": sent}, htmx=True).status_code == 200
     assert tablet.answer("mat.school.lessons", {"choice": "like", "client_id": sent}, htmx=True).status_code == 200  # the same tap again
-    assert tablet.answer("mat.school.lessons", {"choice": "ok", "client_id": _id()}, htmx=True).status_code == 409  # not the current card
+    stale = tablet.answer("mat.school.lessons", {"choice": "ok", "client_id": _id()}, htmx=True)
+    assert stale.status_code == 409 and stale.headers["HX-Retarget"] == "#conversation"  # not the current card: the mat as it is
+    assert 'data-question="mat.school.teacher"' in _text(stale) and "Lessons" in _text(stale).split('class="mat__cards"')[1]
     assert tablet.answer("mat.school.homework", {"choice": "ok", "client_id": _id()}, htmx=True).status_code == 409  # not yet
     assert _placements(db) == [("mat.school.lessons", ["like"])]
     assert len(db.exec(select(AnswerReceipt)).all()) == 1

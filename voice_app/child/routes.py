@@ -64,6 +64,7 @@ from voice_app.i18n.terms import current_terms, term_words
 from voice_app.models import Role, Sharing, StatementEnd, utcnow
 from voice_app.questions.access import AccessSettings, stored_settings
 from voice_app.questions.bank import default_bank
+from voice_app.questions.mats import mat_id_of
 from voice_app.rendering import render, wants_fragment
 from voice_app.sessions import sign_in_browser
 
@@ -269,13 +270,13 @@ def answer(statement_id: int, question_id: str):
     except ValueError:
         abort(400)
     if sent is not None and find_receipt(db.session(), statement_id=g.statement.id, client_id=sent.client_id):
-        return _as_it_is(status=200)
+        return _as_it_is(status=200, question_id=question_id)
     if g.statement.ended_at is not None:
         return render(TEMPLATE, block="conversation" if editing else "step", status=409, **_screen())
     screen = _screen(editing=question_id)
     step = screen["step"]
     if not editing and not is_current(screen["questions"], screen["answers"], question_id=question_id):
-        return _as_it_is(status=409)
+        return _as_it_is(status=409, question_id=question_id)
     fields = answer_fields(request.form)
     try:
         given = parse_answer(step.question, **fields, words_allowed=screen["words_allowed"](step.question))
@@ -296,7 +297,7 @@ def answer(statement_id: int, question_id: str):
         sent=sent,
     )
     if result.outcome != "saved":
-        return _as_it_is(status=409 if result.outcome == "stale" else 200)
+        return _as_it_is(status=409 if result.outcome == "stale" else 200, question_id=question_id)
     mat_id = step.question.mat or None
     if not wants_fragment():
         if mat_id:  # on a sorting mat: its next card, or the whole mat
@@ -314,12 +315,18 @@ def answer(statement_id: int, question_id: str):
     return render(TEMPLATE, block="step_after_answer", answered=answered, **after)
 
 
-def _as_it_is(*, status: int):
+def _as_it_is(*, status: int, question_id: str | None = None):
     """The whole conversation as stored now, in place of what the tablet shows: after a repeat (200)
-    or a refused late answer (409), the screen must show what is really saved."""
+    or a refused late answer (409), the screen must show what is really saved (on a mat: that mat)."""
+    mat_id = mat_id_of(question_id or "")
+    if mat_id is not None and not any(q.mat == mat_id for q in asked_questions(
+            default_bank(), statement=g.statement, child=g.child, answers={}, meeting=_meeting())):
+        mat_id = None
     if status < 400 and not wants_fragment():
+        if mat_id is not None:
+            return redirect(url_for("child.mat", statement_id=g.statement.id, mat_id=mat_id, _anchor="step"))
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
-    response = render(TEMPLATE, block="conversation", status=status, **_screen())
+    response = render(TEMPLATE, block="conversation", status=status, **_screen(mat_id=mat_id))
     if wants_fragment():
         response.headers["HX-Retarget"] = "#conversation"
         response.headers["HX-Reswap"] = "outerHTML"
