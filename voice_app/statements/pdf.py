@@ -91,8 +91,10 @@ def _answer(w: PdfWriter, item: AnswerView) -> None:
 
 def _views(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
     items = [item for item in record.views if included_in(item, audience)]
+    if not items and record.mats:
+        return  # a sorting mat's child said it on their mats (below)
     w.heading("What I said")
-    if not items and not record.mats:
+    if not items:
         w.text("No answers were saved in this part.")
     for item in items:
         w.symbol_line(item.symbol, item.prompt, bold=True, size=12.5, icon=11)
@@ -125,7 +127,7 @@ def _mat_board(w: PdfWriter, mat) -> None:
         pdf.set_font("dejavu", "B", 10)
         pdf.set_text_color(0, 0, 0)
         pdf.set_xy(left + 12, top + 2)
-        pdf.multi_cell(width - 14, 4.5, printable(label), new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(width - 14, 4.5, printable(label), align="L", new_x="LEFT", new_y="NEXT")
         y = max(pdf.get_y(), top + 11) + 2
         bottoms.append(y)
         for card in cards:
@@ -134,7 +136,7 @@ def _mat_board(w: PdfWriter, mat) -> None:
                 pdf.image(str(card_path), x=left + 2, y=y, w=7, h=7)
             pdf.set_font("dejavu", "", 9.5)
             pdf.set_xy(left + 11, y + 1)
-            pdf.multi_cell(width - 13, 4.2, printable(card.label), new_x="LEFT", new_y="NEXT")
+            pdf.multi_cell(width - 13, 4.2, printable(card.label), align="L", new_x="LEFT", new_y="NEXT")
             y = max(pdf.get_y(), y + 7) + 2
         bottoms[-1] = (bottoms[-1], y)
     header = max(b[0] for b in bottoms)
