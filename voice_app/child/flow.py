@@ -85,7 +85,7 @@ class Step:
     question: Question | None = None
     number: int = 0
     total: int = 0
-    mat: object = None  # a sorting mat (questions/mats.py): its card being placed, or the whole mat ("mat")
+    mat: object = None  # a sorting mat (questions/bank.py): its card being placed, or the whole mat ("mat")
 
 
 # The menu's extra answers, as the child sees them (label, symbol).

@@ -63,8 +63,7 @@ from voice_app.i18n import use_language
 from voice_app.i18n.terms import current_terms, term_words
 from voice_app.models import Role, Sharing, StatementEnd, utcnow
 from voice_app.questions.access import AccessSettings, stored_settings
-from voice_app.questions.bank import default_bank
-from voice_app.questions.mats import mat_id_of
+from voice_app.questions.bank import default_bank, mat_id_of
 from voice_app.rendering import render, wants_fragment
 from voice_app.sessions import sign_in_browser
 

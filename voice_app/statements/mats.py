@@ -1,20 +1,19 @@
 """A statement's sorting mats as staff, the PDF and the export show them: each point of the scale with the cards
 placed under it, the cards put aside, one sentence per card, and what moved since the child's last mat on the topic.
 
-Placements are ordinary answers (question id "mat.<mat>.<card>", the point as the choice: questions/mats.py).
+Placements are ordinary answers (question id "mat.<mat>.<card>", the point as the choice: questions/bank.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from voice_app.models import Answer, AnswerChoice, Statement
-from voice_app.questions.bank import QuestionBank
-from voice_app.questions.mats import mat_id_of
-from voice_app.statements.reading import AnswerView, wording
+from voice_app.questions.bank import QuestionBank, mat_id_of
 
 ASIDE_LABEL = "Did not want to say"
 
@@ -76,16 +75,19 @@ class MatView:
         return said
 
 
-def _point_label(mat, point_id: str | None) -> str:
+def _point_label(mat, point_id: str | None, wording: Callable[[str], str]) -> str:
     if point_id is None:
         return ASIDE_LABEL.lower()
     point = mat.point(point_id)
     return wording(point.label) if point else point_id
 
 
-def mat_views(items: list[AnswerView], *, bank: QuestionBank, before: dict[str, str | None] | None = None) -> list[MatView]:
-    """The mats among a statement's answers, in the bank's order; `before` is each card's last earlier placement."""
-    by_mat: dict[str, list[AnswerView]] = {}
+def mat_views(
+    items: list, *, bank: QuestionBank, wording: Callable[[str], str], before: dict[str, str | None] | None = None
+) -> list[MatView]:
+    """The mats among a statement's answers (reading.AnswerView, worded), in the bank's order, with the bank's words
+    filled in by `wording` (reading.wording); `before` is each card's last earlier placement."""
+    by_mat: dict[str, list] = {}
     for item in items:
         mat_id = mat_id_of(item.question_id)
         if mat_id is not None:
@@ -107,7 +109,7 @@ def mat_views(items: list[AnswerView], *, bank: QuestionBank, before: dict[str, 
         )
         earlier = {card.question_id: before[card.question_id] for card in cards if card.question_id in before}
         moves = tuple(
-            MatMove(card.question_id, card.label, _point_label(mat, earlier[card.question_id]), _point_label(mat, card.point))
+            MatMove(card.question_id, card.label, _point_label(mat, earlier[card.question_id], wording), _point_label(mat, card.point, wording))
             for card in cards
             if card.question_id in earlier and earlier[card.question_id] != card.point
         )

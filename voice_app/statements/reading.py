@@ -25,6 +25,7 @@ from voice_app.practitioners.gathered import Gatherer, gatherer_for_visit
 from voice_app.questions.access import ACCESS_WORDS, access_used
 from voice_app.questions.bank import Question, QuestionBank, default_bank
 from voice_app.statements.access import StatementContext
+from voice_app.statements.mats import earlier_placements, mat_views
 
 # "you said, we did" for anything the child raised that is not one question.
 GENERAL_ITEM = "general"
@@ -265,10 +266,8 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
     names = {}
     if staff_ids:
         names = {user.id: user.display_name for user in db.exec(select(StaffUser).where(col(StaffUser.id).in_(staff_ids))).all()}
-    from voice_app.statements.mats import earlier_placements, mat_views
-
     mat_items = _ordered([item for item in shown if item.part == "mat"], bank)
-    mats = mat_views(mat_items, bank=bank, before=earlier_placements(db, statement=statement) if mat_items else None)
+    mats = mat_views(mat_items, bank=bank, wording=wording, before=earlier_placements(db, statement=statement) if mat_items else None)
     return StatementRecord(
         context=context,
         mat_items=mat_items,
