@@ -1,4 +1,5 @@
-"""Questions as data: one TOML file per part (views.toml, menu.toml, after.toml) that a service can edit.
+"""Questions as data: one TOML file per part (views.toml, menu.toml, after.toml) that a service can edit,
+and the sorting mats (mats.toml), whose option cards become questions of part "mat".
 
 Answers store question and choice *ids*, never wording, so wording and translations can change
 without breaking old statements. Wording is an English msgid that Babel translates at render time.
