@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 import brotli
 from sqlmodel import Session, SQLModel
-from tablets import hand_over_tablet  # bench/tablets.py: the set-up shared with bench/child_field.py
 from waitress.server import create_server
 
 import voice_app.models  # noqa: F401 - every table
+from bench.tablets import hand_over_tablet  # bench/tablets.py: the set-up shared with bench/child_field.py
 from voice_app import create_app
 from voice_app.child.flow import asked_questions
 from voice_app.config import Settings
@@ -73,9 +73,10 @@ def seed(url: str, tablets: int, versions: tuple[FlowVersion, ...] = ()) -> list
     return states
 
 
-def answer_plan(child: Child, version: FlowVersion = FlowVersion.YOUNGER) -> list[tuple[str, dict]]:
+def answer_plan(child: Child, version: FlowVersion = FlowVersion.YOUNGER, *, ids: str = "bench") -> list[tuple[str, dict]]:
     """Each question a cared-for child is asked, with a first-card answer, following show_if as the
-    flow does (a first card that opens a follow-up brings it in), each with its own client id."""
+    flow does (a first card that opens a follow-up brings it in), each with its own 32-character
+    client id starting with `ids`."""
     from voice_app.child.flow import SavedAnswer
 
     statement = Statement(child_id=1, visit_id=1, version=version, parts="views,menu")
@@ -93,7 +94,7 @@ def answer_plan(child: Child, version: FlowVersion = FlowVersion.YOUNGER) -> lis
             fields, saved = {"choice": question.choices[0].id}, SavedAnswer(question.id, (question.choices[0].id,))
         answers[question.id] = saved
         # The same id for the same answer on every tablet: the weighing tablet's first answer, sent again, is a repeat.
-        plan.append((question.id, {**fields, "client_id": f"bench{len(plan):027d}"}))
+        plan.append((question.id, {**fields, "client_id": f"{ids}{len(plan):0{32 - len(ids)}d}"}))
     return plan
 
 

@@ -154,6 +154,13 @@ SYMBOLS: dict[str, str | tuple[str, dict[str, int | bool]]] = {
     "question": "red-question-mark",
     "clock": "alarm-clock",
     "calendar": "calendar",
+    # Who I am (issue 32): the identity card's cards
+    "who-i-am": "identification-card",
+    "faith": "place-of-worship",
+    "culture": "party-popper",
+    "language": "speaking-head",
+    "hair-skin": "lotion-bottle",
+    "where-i-come-from": "world-map",
 }
 
 TRANSFORM_KEYS = ("rotate", "hFlip", "vFlip")

@@ -17,6 +17,7 @@ from voice_app.escalations.services import Source, raise_escalation
 from voice_app.models import (
     ErasureRequest,
     IroProfile,
+    Observation,
     PhoneDevice,
     PhonePairing,
     PlanKind,
@@ -70,8 +71,11 @@ RULES: dict[str, tuple[str, str]] = {
     "staff.child": ("/children/{child}", "IM"),
     "staff.new_child": ("/children/new", "M"),
     "staff.edit_child": ("/children/{child}/edit", "M"),
+    # Special-category data: the child's own IRO and managers; never another IRO, an admin, a practitioner or the child.
+    "staff.equality": ("/children/{child}/equality", "IM"),
     "staff.add_review": ("/children/{child}/reviews", "IM"),
     "staff.add_visit": ("/reviews/{review}/visits", "IM"),
+    "staff.young_persons_conference": ("/reviews/{review}/young-person", "IM"),
     "staff.record_review_outcome": ("/reviews/{review}/record", "IM"),
     "staff.record_visit": ("/visits/{visit}/record", "IM"),
     "statements.show": ("/statements/{statement}", "IM"),
@@ -84,6 +88,9 @@ RULES: dict[str, tuple[str, str]] = {
     "statements.withdraw": ("/statements/{statement}/release/withdraw", "IM"),
     "statements.export": ("/statements/{statement}/export.json", "IM"),
     "statements.child_audit": ("/children/{child}/audit", "M"),
+    "statements.observations": ("/statements/{statement}/observations", "IM"),
+    "statements.observe_visit": ("/visits/{visit}/observe", "IM"),
+    "statements.remove_observation_route": ("/statements/{statement}/observations/{observation}/remove", "IM"),
     "feedback.conferences": ("/feedback/conferences", "IOM"),
     "feedback.conference": ("/feedback/conferences/{conference}", "IM"),
     "feedback.new_link": ("/feedback/conferences/{conference}/links", "IM"),
@@ -251,6 +258,8 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     db.add(IroProfile(staff_id=iro.id, first_name="Jo", photo=clean_photo(_png())))
     erasure = ErasureRequest(child_id=child.id, requested_by_id=make.staff(Role.MANAGER).id, reason="Court order")
     db.add(erasure)
+    observation = Observation(statement_id=statement.id, topic="school", what="Pushed the school photo away", certainty="fairly", helpers="teacher", recorded_by_id=iro.id)
+    db.add(observation)
     db.commit()
     clients = {"A": Client(app.test_client())}
     clients["I"] = signed_in(iro)  # the first sign-in of the test: session 1
@@ -285,7 +294,7 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     ids = dict(
         iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
-        attention_statement=flagged.id, erasure=erasure.id,
+        attention_statement=flagged.id, erasure=erasure.id, observation=observation.id,
         phone_message=phone_message, phone_device=phone_device, phone_pairing=phone_pairing, safety_alert=safety_alert,
         escalation=escalation.id, second_review=second_review.id, live_conference=live_conf.id, practitioner_invitation=joined.invitation.id, invitation=waiting.invitation.id, invite_token=waiting.token,
     )

@@ -29,6 +29,7 @@ STAFF_GETS = {
 STAFF_POSTS = {
     "staff.add_review": "/children/{child}/reviews",
     "staff.add_visit": "/reviews/{review}/visits",
+    "staff.young_persons_conference": "/reviews/{review}/young-person",
     "admin.toggle_active": "/admin/staff/{staff}/active",
     "admin.unlock_account": "/admin/staff/{staff}/unlock",
     "records.subject_access": "/records/children/{child}/subject-access",
@@ -96,13 +97,16 @@ def test_staff_actions_need_sign_in(client, world, endpoint):
     assert "/sign-in" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("url", ["/children/{child}", "/visits/{visit}/record", "/reviews/{review}/record"])
+@pytest.mark.parametrize("url", ["/children/{child}", "/children/{child}/equality", "/visits/{visit}/record", "/reviews/{review}/record"])
 def test_an_iro_gets_404_for_another_iros_child(signed_in, world, url):
     client = signed_in(world["other_iro"])
     assert client.get(_fill(url, world["ids"])).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/children/{child}/reviews", "/reviews/{review}/visits", "/reviews/{review}/record"])
+@pytest.mark.parametrize(
+    "url",
+    ["/children/{child}/reviews", "/children/{child}/equality", "/reviews/{review}/visits", "/reviews/{review}/record", "/reviews/{review}/young-person"],
+)
 def test_an_iro_cannot_change_another_iros_child(signed_in, world, url):
     client = signed_in(world["other_iro"])
     assert client.post(_fill(url, world["ids"]), {"scheduled_for": "2030-01-01", "planned_for": "2030-01-01"}).status_code == 404

@@ -232,5 +232,5 @@ def test_the_report_counts_statements_by_how_the_child_answered_live(app, make, 
     with app.extensions["voice_app_engine"].connect() as connection:
         report = build_report(connection, financial_year(financial_year_of(date.today())))
     rows = {row.key: row.now.count for row in report.figure("statements-access").rows}
-    assert rows == {"touch": 1, "auto": 2, "step": 0, "dwell": 1}
+    assert rows == {"touch": 1, "auto": 2, "step": 0, "dwell": 1, "observation": 0, "observation-helped": 0}
     assert {row.now.base for row in report.figure("statements-access").rows} == {3}

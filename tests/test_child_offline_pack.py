@@ -1,14 +1,17 @@
 """A whole conversation without a network, server side: the offline pack, and answers sent late from a staff page."""
 
+import copy
 import json
 import re
 import time
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from tests.child_support import make_statement  # noqa: F401 - the fixtures' module
 from voice_app.child.flow import late_arrivals
+from voice_app.child.pack_routes import compact, expand_piece
 from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Role, Statement, StatementEnd, utcnow
 
 pytest_plugins = ["tests.child_support"]
@@ -21,6 +24,15 @@ def pack_of(tablet, code="en-GB"):
     assert response.status_code == 200, response.status_code
     assert response.headers["Cache-Control"] == "no-store"
     return json.loads(response.get_data(as_text=True))
+
+
+def shown(pack, piece: str) -> str:
+    """A piece of the pack's markup as the page shows it (shared tags and words back in their place)."""
+    return expand_piece(pack, piece)
+
+
+def sprite_of(tablet) -> str:
+    return re.search(r'data-sprite="([^"]+)"', tablet.client.get(tablet.url()).get_data(as_text=True)).group(1)
 
 
 def _same_step(html: str) -> str:
@@ -37,27 +49,94 @@ def test_the_pack_holds_every_step_the_child_may_be_asked_with_show_if_as_data(h
     assert ids[0] == "feel-today" and "menu-where" in ids  # the branch is there, whatever the child answers
     where = next(q for q in pack["questions"] if q["id"] == "menu-where")
     assert where["show_if"] == {"question": "menu-format", "any_of": ["face_to_face", "hybrid"]}
-    assert all(q["step"].count("@@number@@") >= 2 and "@@total@@" in q["step"] for q in pack["questions"])
-    assert "Thank you, Ana!" in pack["done"]["finished-meeting"] and "Ana" in pack["header"]
-    assert "Only your" in pack["done"]["finished-iro_only"] and "That's OK, Ana." in pack["done"]["stopped"]
-    assert "Who can see what you told us today?" in pack["sharing"] and "Do you want to stop now?" in pack["stop"]
+    steps = [shown(pack, q["step"]) for q in pack["questions"]]
+    assert all(step.count("@@number@@") >= 2 and "@@total@@" in step for step in steps)
+    assert "Thank you, Ana!" in shown(pack, pack["done"]["finished-meeting"]) and "Ana" in shown(pack, pack["header"])
+    assert "Only your" in shown(pack, pack["done"]["finished-iro_only"])
+    assert "That's OK, Ana." in shown(pack, pack["done"]["stopped"])
+    assert "Who can see what you told us today?" in shown(pack, pack["sharing"])
+    assert "Do you want to stop now?" in shown(pack, pack["stop"])
     assert "start" in pack  # no answer yet: the child may still choose a language
+    assert pack["missing_language"] == "That language is not on this tablet yet. You can choose it when the internet is back."
 
 
-def test_the_pack_renders_a_step_exactly_as_the_online_flow(hand_over):
-    tablet = hand_over()
+@pytest.mark.parametrize("version", ["younger", "older"])
+def test_every_step_of_a_whole_conversation_is_in_the_pack_as_the_online_flow_shows_it(hand_over, version):
+    """Walked online as the tablet asks (htmx, the sprite kept), each step is the pack's, once its numbers are in."""
+    tablet = hand_over(version=version)
     pack = pack_of(tablet)
-    page = tablet.client.get(tablet.url(), headers={"HX-Request": "true"}).get_data(as_text=True)
-    online = re.search(r'<li id="step".*?</li>\s*</ol>', page, re.S).group(0).rsplit("</ol>", 1)[0]
-    total = len(re.findall(r'data-question="', page)) and re.search(r'max="(\d+)"', online).group(1)
-    offline = pack["questions"][0]["step"].replace("@@number@@", "1").replace("@@total@@", total)
-    assert _same_step(offline) == _same_step(online)
+    steps = {q["id"]: shown(pack, q["step"]) for q in pack["questions"]}
+    headers = {"HX-Request": "true", "X-Symbol-Sprite": sprite_of(tablet)}
+    html = tablet.client.get(tablet.url(), headers=headers).get_data(as_text=True)
+    online = re.search(r'<li id="step".*?</li>\s*</ol>', html, re.S).group(0).rsplit("</ol>", 1)[0]
+    compared = []
+    while (found := re.search(r'data-question="([^"]+)"', online)) is not None:
+        qid = found.group(1)
+        number, total = re.search(r'<progress max="(\d+)" value="(\d+)"', online).group(2, 1)
+        offline = steps[qid].replace("@@number@@", number).replace("@@total@@", total)
+        assert _same_step(offline) == _same_step(online), qid
+        compared.append(qid)
+        choices = next(q["choices"] for q in pack["questions"] if q["id"] == qid)
+        card = "face_to_face" if qid == "menu-format" else (choices or [None])[0]
+        response = tablet.client.post(tablet.url(f"/questions/{qid}"), {"choice": card} if card else {"skip": "1"}, headers=headers)
+        assert response.status_code == 200, (qid, response.status_code)
+        online = '<li id="step"' + response.get_data(as_text=True).split('<li id="step"', 1)[1].rstrip()
+    assert len(compared) > 15 and "menu-where" in compared  # a whole conversation, down a branch
+    assert _same_step(shown(pack, pack["sharing"])) == _same_step(online)  # then "who can see it"
+
+
+@pytest.mark.parametrize("version", ["younger", "older"])
+def test_a_pack_is_held_lightly_in_every_language(hand_over, version):
+    """<= 250 KB before compression in each language: pictures named from the sprite, and shared markup once."""
+    tablet = hand_over(version=version)
+    page = tablet.client.get(tablet.url()).get_data(as_text=True)
+    codes = re.findall(r'name="language" value="([^"]+)"', page)
+    assert len(codes) == 10
+    for code in codes:
+        body = tablet.client.get(tablet.url(f"/pack/{code}.json")).get_data()
+        assert len(body) <= 250_000, (code, len(body))
+        pack = json.loads(body)
+        assert pack["format"] == 2 and pack["language"] == code
+        assert b"<path" not in body and b"viewBox" not in body  # no drawing: each symbol is a <use> of the sprite
+        assert any(f"{sprite_of(tablet)}#" in entry for entry in pack["shared"])
+        pieces = [pack["header"], pack["sharing"], pack["stop"], pack["start"], *pack["done"].values()]
+        for q in pack["questions"]:
+            pieces += [q["step"], q["answered"], q["skip"], q["scale"], q["text"], *q["said"].values()]
+        named = [int(place) for piece in pieces for place in re.findall(r"@@(\d+)@@", piece)]
+        assert sorted(set(named)) == list(range(len(pack["shared"])))  # each shared piece is used, none is missing
+        assert all(named.count(place) >= 2 for place in set(named))  # written once, named where it comes again
+
+
+def test_the_shared_markup_gives_back_every_piece_as_rendered():
+    step = '<li id="step">\n  <p class="speak">Read it</p>\n  <form><p class="speak">Read it</p></form></li>'
+    pack = {
+        "header": '<header class="child-header"><p class="speak">Read it</p></header>',
+        "questions": [{"step": step, "answered": "<li><p>Hello</p></li>", "skip": "<span>Skip</span>",
+                       "scale": "<span>@@scale@@</span>", "text": "<span>@@words@@</span>",
+                       "said": {"a": '<p class="speak">Read it</p>', "b": "<span>Skip</span>"}}],
+        "sharing": "<p>Hello</p>", "stop": "<p>Stop</p>", "done": {"stopped": "<p>Stop</p>"},
+    }
+    before = copy.deepcopy(pack)
+    compact(pack)
+    assert '<p class="speak">' in pack["shared"] and "Read it" in pack["shared"]
+    assert pack["questions"][0]["said"]["a"] == "@@0@@@@1@@@@2@@" or "@@" in pack["questions"][0]["said"]["a"]
+    assert "Read it" not in pack["header"]
+    spaced = re.compile(r">\s+<")
+    for key in ("header", "sharing", "stop"):
+        assert shown(pack, pack[key]) == before[key]
+    assert spaced.sub(">\n<", shown(pack, pack["questions"][0]["step"])) == spaced.sub(">\n<", step)
+    assert shown(pack, pack["questions"][0]["said"]["a"]) == before["questions"][0]["said"]["a"]
+    assert shown(pack, pack["done"]["stopped"]) == "<p>Stop</p>"
+    assert shown(pack, "<p>@@total@@</p>") == "<p>@@total@@</p>"  # the stand-ins are not shared markup
+    named = {"header": "<p>Ana @@0@@</p>", "questions": [], "done": {}}  # a name that reads like one of the pack's
+    compact(named)
+    assert shown(named, named["header"]) == "<p>Ana &#64;@0@@</p>"  # shown as typed, never as shared markup
 
 
 def test_other_languages_only_while_the_child_may_choose_one(hand_over):
     tablet = hand_over()
     arabic = pack_of(tablet, "ar")
-    assert arabic["dir"] == "rtl" and "كيف تشعر اليوم؟" in arabic["questions"][0]["step"]
+    assert arabic["dir"] == "rtl" and "كيف تشعر اليوم؟" in shown(arabic, arabic["questions"][0]["step"])
     assert tablet.client.get(tablet.url("/pack/xx.json")).status_code == 404
     assert tablet.answer("feel-today", {"choice": "happy"}).status_code == 302
     assert tablet.client.get(tablet.url("/pack/ar.json")).status_code == 404  # the languages are no longer offered

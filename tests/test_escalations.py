@@ -67,6 +67,34 @@ def _raise(
     )
 
 
+def _close(db, escalation, *, by, on=FRIDAY, outcome="You can smile.", response="Agreed.", tell_child=False):
+    """Close it on `on` (also the day it is done) with the IRO's response and the outcome for the child."""
+    return close_escalation(
+        db,
+        escalation=escalation,
+        closed_on=on,
+        response=response,
+        outcome_for_child=outcome,
+        tell_child=tell_child,
+        by=by,
+        today=on,
+    )
+
+
+def _move(db, escalation, stage, *, by, on=FRIDAY, with_whom="Team manager", response="No."):
+    """Move it to `stage` on `on` (also the day it is done), with the response at the stage it leaves."""
+    return move_to_stage(
+        db,
+        escalation=escalation,
+        stage=stage,
+        started_on=on,
+        with_whom=with_whom,
+        response_so_far=response,
+        by=by,
+        today=on,
+    )
+
+
 # ----- the procedure as data ------------------------------------------------------------------------
 
 
@@ -152,16 +180,7 @@ def test_raising_refuses_what_cannot_be_right(db, make, changes, message):
 def test_moving_to_stage_1_records_the_alerts_response_and_the_new_deadline(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
-    move_to_stage(
-        db,
-        escalation=escalation,
-        stage="stage_1",
-        started_on=FRIDAY,
-        with_whom="Team manager",
-        response_so_far="Not resolved on the phone.",
-        by=iro,
-        today=FRIDAY,
-    )
+    _move(db, escalation, "stage_1", by=iro, response="Not resolved on the phone.")
     assert escalation.stage == "stage_1"
     assert escalation.stage_due_on == date(2027, 1, 6)
     assert escalation.next_due_on == date(2027, 1, 6)  # sooner than the whole procedure's
@@ -172,16 +191,7 @@ def test_moving_to_stage_1_records_the_alerts_response_and_the_new_deadline(db, 
 def test_a_later_stage_is_due_no_later_than_the_whole_procedure(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
-    move_to_stage(
-        db,
-        escalation=escalation,
-        stage="stage_4",
-        started_on=date(2027, 1, 18),
-        with_whom="Director",
-        response_so_far="No.",
-        by=iro,
-        today=date(2027, 1, 18),
-    )
+    _move(db, escalation, "stage_4", by=iro, on=date(2027, 1, 18), with_whom="Director")
     assert escalation.stage_due_on == date(2027, 1, 25)
     assert escalation.next_due_on == escalation.overall_due_on == date(2027, 1, 20)
 
@@ -189,83 +199,29 @@ def test_a_later_stage_is_due_no_later_than_the_whole_procedure(db, make):
 def test_it_cannot_go_back_a_stage(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
-    move_to_stage(
-        db,
-        escalation=escalation,
-        stage="stage_2",
-        started_on=FRIDAY,
-        with_whom="Service manager",
-        response_so_far="No.",
-        by=iro,
-        today=FRIDAY,
-    )
+    _move(db, escalation, "stage_2", by=iro, with_whom="Service manager")
     with pytest.raises(EscalationError, match="later stage"):
-        move_to_stage(
-            db,
-            escalation=escalation,
-            stage="stage_1",
-            started_on=FRIDAY,
-            with_whom="Team manager",
-            response_so_far="No.",
-            by=iro,
-            today=FRIDAY,
-        )
+        _move(db, escalation, "stage_1", by=iro)
 
 
 def test_closing_without_an_outcome_for_the_child_is_refused(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
     with pytest.raises(EscalationError, match="outcome for the child"):
-        close_escalation(
-            db,
-            escalation=escalation,
-            closed_on=FRIDAY,
-            response="Agreed.",
-            outcome_for_child="   ",
-            tell_child=False,
-            by=iro,
-            today=FRIDAY,
-        )
+        _close(db, escalation, by=iro, outcome="   ")
     assert db.get(Escalation, escalation.id).closed_on is None
 
 
 def test_closing_records_the_stage_and_the_working_days_taken(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
-    move_to_stage(
-        db,
-        escalation=escalation,
-        stage="stage_1",
-        started_on=date(2026, 12, 21),
-        with_whom="Team manager",
-        response_so_far="No.",
-        by=iro,
-        today=date(2026, 12, 21),
-    )
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=date(2026, 12, 30),
-        response="Finance panel agreed.",
-        outcome_for_child="You can have your teeth fixed.",
-        tell_child=False,
-        by=iro,
-        today=date(2026, 12, 30),
-    )
+    _move(db, escalation, "stage_1", by=iro, on=date(2026, 12, 21))
+    _close(db, escalation, by=iro, on=date(2026, 12, 30), outcome="You can have your teeth fixed.", response="Finance panel agreed.")
     assert (escalation.closed_stage, escalation.next_due_on) == ("stage_1", None)
     assert working_days_to_resolve(escalation) == 6  # 21, 22, 23, 24, 29 and 30 December: Christmas and the weekends do not count
     assert not is_overdue(escalation, today=date(2027, 6, 1))
     with pytest.raises(EscalationError, match="closed"):
-        move_to_stage(
-            db,
-            escalation=escalation,
-            stage="stage_2",
-            started_on=date(2026, 12, 30),
-            with_whom="x",
-            response_so_far="x",
-            by=iro,
-            today=date(2026, 12, 30),
-        )
+        _move(db, escalation, "stage_2", by=iro, on=date(2026, 12, 30), with_whom="x", response="x")
 
 
 def test_overdue_is_the_day_after_the_next_deadline(db, make):
@@ -300,16 +256,7 @@ def test_telling_the_child_puts_the_outcome_in_you_said_we_did_on_the_answer_tha
         raised_on=today,
         source=Source(statement_id=statement.id, question_id="tell-iro"),
     )
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=today,
-        response="Agreed.",
-        outcome_for_child="Your dentist visit is booked.",
-        tell_child=True,
-        by=iro,
-        today=today,
-    )
+    _close(db, escalation, by=iro, on=today, outcome="Your dentist visit is booked.", tell_child=True)
     response = db.exec(select(ChildResponse).where(ChildResponse.statement_id == statement.id)).one()
     assert (response.question_id, response.we_did, response.shown_to_child_at) == (
         "tell-iro",
@@ -330,16 +277,7 @@ def test_telling_the_child_keeps_what_the_iro_already_wrote_there(db, make, bank
     escalation = _raise(
         db, child=child, by=iro, identified_on=today, raised_on=today
     )  # from the child's page: the latest statement's general item
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=today,
-        response="Agreed.",
-        outcome_for_child="You will see your sister every week.",
-        tell_child=True,
-        by=iro,
-        today=today,
-    )
+    _close(db, escalation, by=iro, on=today, outcome="You will see your sister every week.", tell_child=True)
     response = db.exec(
         select(ChildResponse).where(ChildResponse.statement_id == statement.id, ChildResponse.question_id == "general")
     ).one()
@@ -350,16 +288,7 @@ def test_with_no_statement_to_answer_through_it_closes_and_says_so(db, make):
     iro = make.staff(Role.IRO)
     escalation = _raise(db, child=make.child(iro), by=iro)
     with pytest.raises(EscalationError, match="no statement"):
-        close_escalation(
-            db,
-            escalation=escalation,
-            closed_on=FRIDAY,
-            response="Agreed.",
-            outcome_for_child="Done.",
-            tell_child=True,
-            by=iro,
-            today=FRIDAY,
-        )
+        _close(db, escalation, by=iro, outcome="Done.", tell_child=True)
     db.refresh(escalation)
     assert escalation.closed_on == FRIDAY
 
@@ -388,16 +317,7 @@ def service(db, make):
         today=FRIDAY,
     )
     closed = _raise(db, child=cal, by=sam, today=FRIDAY)
-    close_escalation(
-        db,
-        escalation=closed,
-        closed_on=FRIDAY,
-        response="Yes.",
-        outcome_for_child="Sorted.",
-        tell_child=False,
-        by=sam,
-        today=FRIDAY,
-    )
+    _close(db, closed, by=sam, outcome="Sorted.", response="Yes.")
     return dict(jo=jo, sam=sam, manager=manager, late=late, cp=cp, sams=sams, closed=closed)
 
 
@@ -557,16 +477,7 @@ def test_escalations_are_in_the_childs_subject_access_export(db, make, bank):
         raised_on=today,
         source=Source(statement_id=statement.id, question_id="tell-iro"),
     )
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=today,
-        response="Agreed at once.",
-        outcome_for_child="You can smile.",
-        tell_child=False,
-        by=iro,
-        today=today,
-    )
+    _close(db, escalation, by=iro, on=today, response="Agreed at once.")
     access = gather(db, child_id=child.id, made_by=None)
     (found,) = access.record["escalations"]
     assert found["the_worry"].startswith("The dental treatment")
@@ -582,16 +493,7 @@ def test_retention_takes_the_words_out_and_keeps_what_the_figures_count(db, make
     iro = make.staff(Role.IRO)
     child = make.child(iro)
     escalation = _raise(db, child=child, by=iro)
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=FRIDAY,
-        response="Agreed.",
-        outcome_for_child="You can smile.",
-        tell_child=False,
-        by=iro,
-        today=FRIDAY,
-    )
+    _close(db, escalation, by=iro)
     with app.extensions["voice_app_engine"].begin() as connection:
         anonymise_child(connection, child_id=child.id, now=escalation.created_at)
     db.expire_all()
@@ -615,16 +517,7 @@ def test_the_outcome_is_in_the_recap_the_child_sees_at_their_next_visit(db, make
         raised_on=today,
         source=Source(statement_id=statement.id, question_id="tell-iro"),
     )
-    close_escalation(
-        db,
-        escalation=escalation,
-        closed_on=today,
-        response="Agreed.",
-        outcome_for_child="Your dentist visit is booked.",
-        tell_child=True,
-        by=iro,
-        today=today,
-    )
+    _close(db, escalation, by=iro, on=today, outcome="Your dentist visit is booked.", tell_child=True)
     next_review = make.review(child, days_ahead=120)
     next_visit = make.visit(next_review, iro=iro, status=VisitStatus.DONE, held_on=today, method=VisitMethod.FACE_TO_FACE)
     later = make_statement(db, child=child, visit=next_visit, answers=[AnswerSpec("tell-iro", text="Thank you")], finished=False)

@@ -39,6 +39,7 @@ VALID = {
     "statements.notes": {"iro_notes": "Notes"},
     "statements.response": {"r-feel-today-we_did": "We did it"},
     "statements.decision": {"outcome": "not_possible", "reason_for_child": "Because"},
+    "statements.observations": {"topic": "school", "what": "Pushed the photo away", "place": "At home", "certainty": "sure", "helpers": "teacher", "helper_names": "Ms Khan"},
     "child.answer": {"choice": "happy"},
     "mfa.policy": {"rule": "optional"},
     # Switched off, so saving never reaches out to a provider.

@@ -251,6 +251,28 @@ def test_the_hand_over_is_child_mode_and_the_statement_reaches_the_chair(setting
     assert [e.detail.split(";")[0] for e in db.exec(select(AuditEvent).where(AuditEvent.action == "handover.hand_back")).all()] == ["ok"]
 
 
+def test_the_practitioners_hand_over_shows_the_passport_and_sets_how_the_child_answers(setting, db, signed_in):
+    setting["child"].passport_helps, setting["child"].passport_access = "Time to think", "auto"
+    db.add(setting["child"])
+    db.commit()
+    invitation, client = _joined(db, setting, signed_in)
+    page = client.get(f"/practitioner/invitations/{invitation.id}/hand-over").get_data(as_text=True)
+    assert "Aisha’s communication passport" in page and "Time to think" in page
+    assert re.search(r'<input checked class="govuk-radios__input" id="access-1" name="access" type="radio" value="auto">', page)
+    assert "Switch and dwell settings" in page
+    refused = client.post(
+        f"/practitioner/invitations/{invitation.id}/hand-over",
+        {"version": "younger", "language": "en-GB", "parts": "views", "access": "step", "move_key": "Enter", "choose_key": "Enter"},
+    )
+    assert refused.status_code == 422 and "Two switches need two different keys." in refused.get_data(as_text=True)
+    statement_id = _hand_over(client, invitation.id, access="step", scan_s="2.5", move_key=" ", choose_key="Enter")
+    handover = db.exec(select(Handover).where(Handover.statement_id == statement_id)).one()
+    assert json.loads(handover.access)["mode"] == "step" and json.loads(handover.access)["scan_ms"] == 2500
+    assert 'data-access="step"' in client.get(f"/child/statements/{statement_id}").get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Statement, statement_id).access_modes == "step"
+
+
 # ----- the end of access -------------------------------------------------------------------------
 
 

@@ -76,7 +76,7 @@ def test_the_safety_scale_is_only_for_children_on_a_plan_and_the_houses_follow_t
 
 
 def test_the_menu_has_every_item_of_issue_4_each_with_a_plan_label():
-    assert [q.id for q in MENU] == [
+    assert [q.id for q in MENU if not q.id.startswith("yp-")] == [
         "menu-format", "menu-where", "menu-when", "menu-who", "menu-not-wanted", "menu-attend",
         "menu-chair", "menu-share", "menu-pre-meeting", "menu-meet-chair", "menu-help", "menu-private",
     ]

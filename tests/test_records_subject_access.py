@@ -92,6 +92,8 @@ def test_subject_access_gives_everything_about_the_child_and_nothing_about_anoth
         "on_cp_plan": False, "cp_plan_since": None, "active": True, "created_at": ana.created_at.isoformat(), "allocated_iro": "Jo Iro (IRO)",
         # The communication passport: how the child says yes and no, what helps, what upsets them, how they choose.
         "passport_yes_no": "", "passport_helps": "", "passport_upsets": "", "passport_choosing": "", "passport_access": "",
+        # Equality details (optional DfE and census codes): "" when not recorded.
+        "disability": "", "ethnicity": "", "gender": "",
     }
     assert record["made_by"] == "Mo Manager (Manager)"
     assert [(r["id"], r["kind"], r["status"]) for r in record["reviews"]] == sorted(

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from voice_app.models import (
+    Child,
     Escalation,
     LongPlanReason,
     PermanencePlan,
     PlanKind,
+    ReviewKind,
     ReviewStage,
     ReviewStatus,
     Role,
     TrackingDiscussion,
+    VisitPurpose,
+    VisitStatus,
 )
-from voice_app.reports.oversight import oversight_figures
+from voice_app.reports.oversight import _mid_points, oversight_figures
 from voice_app.reports.period import financial_year
 from voice_app.reports.report import build_report
+from voice_app.tracking.services import mid_points_by_child
 
 YEAR = financial_year(2025)  # 1 April 2025 to 31 March 2026
 
@@ -204,3 +211,49 @@ def test_a_share_of_its_own_is_not_hidden_because_another_one_was(app, year):
     rows = {row.key: row for row in timeliness.rows}
     # One open escalation past its timescale is a small number; the 17 resolved in time are not worked out from it.
     assert (rows["overdue"].this.hidden, rows["within"].this.display) == ("small", "17")
+
+
+def test_mid_points_are_the_tracking_areas_own_whatever_side_of_the_period_they_fall(app, db, make):
+    """The report reads only the reviews that can have a mid-point in the period: it must find the same ones, met
+    or not, as the tracking area's own list of every child's mid-points (reviews held before the period whose
+    mid-point falls in it, ones whose mid-point falls after it, short breaks, plans, contacts on either side)."""
+    iro = make.staff(Role.IRO)
+    children = [
+        make.child(iro),
+        make.child(iro, short_breaks=True),
+        make.child(iro, cared_for=False, on_cp_plan=True, cp_plan_since=date(2024, 10, 1)),
+    ]
+    contacts = iter(range(1000))
+    for n, child in enumerate(children):
+        cp = child.on_cp_plan
+        kind = ReviewKind.CP_CONFERENCE if cp else ReviewKind.CARED_FOR
+        stages = [ReviewStage.INITIAL_CONFERENCE, ReviewStage.REVIEW_CONFERENCE] if cp else [ReviewStage.INITIAL, ReviewStage.SECOND, ReviewStage.SUBSEQUENT]
+        # Reviews every thirteen weeks from January 2025 to autumn 2026: either side of the year and inside it.
+        for k, held in enumerate(date(2025, 1, 6 + n) + timedelta(weeks=13 * k) for k in range(8)):
+            review = make.review(
+                child, kind=kind, stage=stages[min(k, len(stages) - 1)], scheduled_for=held, held_on=held, status=ReviewStatus.HELD
+            )
+            step = next(contacts)
+            if step % 4 == 0:  # tracked soon after the review
+                db.add(TrackingDiscussion(child_id=child.id, held_on=held + timedelta(days=10), with_whom="SW", checked="Plan", recorded_by_id=iro.id))
+            elif step % 4 == 1:  # a mid-way visit held after this review's mid-point (in time for the next review's)
+                make.visit(review, iro=iro, status=VisitStatus.DONE, purpose=VisitPurpose.MID_WAY, held_on=held + timedelta(days=100))
+            elif step % 4 == 2:  # one only planned: no contact
+                make.visit(review, iro=iro, purpose=VisitPurpose.MID_WAY, planned_for=held + timedelta(days=20))
+        make.review(child, kind=kind, scheduled_for=date(2025, 9, 1), status=ReviewStatus.CANCELLED)  # never held: no mid-point
+    db.commit()
+    db.expire_all()
+
+    expected = Counter()
+    everyone = list(db.scalars(sa.select(Child)))
+    for points in mid_points_by_child(db, children=everyone).values():
+        for point in points:
+            if YEAR.contains(point.mid_point):
+                plan = "cp_plan" if point.review.kind == ReviewKind.CP_CONFERENCE else "cared_for"
+                expected[(plan, "due")] += 1
+                expected[(plan, "met")] += point.tracked_on is not None
+    with app.extensions["voice_app_engine"].connect() as connection:
+        counted = _mid_points(connection, YEAR)
+    assert counted == expected
+    # Both plans have mid-points in the year, some met and some not: the comparison says something.
+    assert all(0 < expected[(plan, "met")] < expected[(plan, "due")] for plan in ("cp_plan", "cared_for"))

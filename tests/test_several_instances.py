@@ -26,11 +26,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
 
+from bench.child_answers import answer_plan
+from bench.tablets import hand_over_tablet
 from tests.conftest import PASSWORD, POSTGRES_URL, WORKER, make_settings
 from tests.mail_support import smtp_server  # noqa: F401 - fixture
 from voice_app import create_app
-from voice_app.child.flow import SavedAnswer, asked_questions
-from voice_app.child.handover import HandoverOptions, start_handover
 from voice_app.crypto import new_key
 from voice_app.db import make_engine, normalise_url
 from voice_app.migrate import head_revision
@@ -38,22 +38,15 @@ from voice_app.models import Answer as AnswerRow
 from voice_app.models import (
     AuditEvent,
     Child,
-    FlowVersion,
     OutboxEmail,
     OutboxStatus,
     PhoneDevice,
-    Review,
-    ReviewKind,
-    ReviewStage,
     Role,
     StaffUser,
-    Statement,
-    Visit,
     utcnow,
 )
 from voice_app.passwords import hash_password
 from voice_app.phone.devices import start_pairing
-from voice_app.questions.bank import default_bank
 from voice_app.security import CHILD_MODE_KEY
 
 REDIS_URL = os.environ.get("VOICE_APP_TEST_REDIS_URL", "")
@@ -339,49 +332,10 @@ def _log_has(instance: Instance, text: str) -> bool:
     return any(text in line for line in list(instance.lines))
 
 
-def _answer_plan(child: Child) -> list[tuple[str, dict]]:
-    """The questions a younger cared-for child is asked, each with a first-card answer and its own client id."""
-    statement = Statement(child_id=1, visit_id=1, version=FlowVersion.YOUNGER, parts="views,menu")
-    plan: list[tuple[str, dict]] = []
-    answers: dict[str, SavedAnswer] = {}
-    while question := next(
-        (q for q in asked_questions(default_bank(), statement=statement, child=child, answers=answers) if q.id not in answers),
-        None,
-    ):
-        if question.kind == "scale":
-            fields, saved = {"scale": "5"}, SavedAnswer(question.id, scale=5)
-        elif question.kind == "text":
-            fields, saved = {"text": "words"}, SavedAnswer(question.id, text="words")
-        else:
-            fields, saved = {"choice": question.choices[0].id}, SavedAnswer(question.id, (question.choices[0].id,))
-        answers[question.id] = saved
-        plan.append((question.id, {**fields, "client_id": f"pair{len(plan):028d}"}))
-    return plan
-
-
 def _hand_over_tablet(engine) -> tuple[int, dict, Child]:
     with Session(engine, expire_on_commit=False) as db:
         iro = db.exec(select(StaffUser).where(StaffUser.email == "iro2@example.org")).one()
-        child = Child(
-            preferred_name="Ava", case_reference="TWO-TABLET", date_of_birth=date(2017, 1, 1), iro_id=iro.id, cared_for=True
-        )
-        db.add(child)
-        db.commit()
-        review = Review(
-            child_id=child.id,
-            kind=ReviewKind.CARED_FOR,
-            stage=ReviewStage.SUBSEQUENT,
-            scheduled_for=date.today() + timedelta(days=20),
-        )
-        db.add(review)
-        db.commit()
-        visit = Visit(review_id=review.id, iro_id=iro.id)
-        db.add(visit)
-        db.commit()
-        options = HandoverOptions(FlowVersion.YOUNGER, "en-GB", "views,menu", False)
-        handover, token = start_handover(db, visit=visit, child=child, user=iro, options=options, minutes=120)
-        state = {"handover": handover.id, "token": token, "scribing": False, "recap_done": True, "failures": []}
-        return handover.statement_id, state, child
+        return hand_over_tablet(db, iro=iro, reference="TWO-TABLET", name="Ava")
 
 
 def _stored_answers(engine, statement_id: int) -> list[str]:
@@ -396,7 +350,7 @@ def test_a_childs_answers_survive_one_instance_killed_in_the_middle_of_a_step(se
     """Last in the module: it kills instance a."""
     a, b, engine = service["a"], service["b"], service["engine"]
     statement_id, state, child = _hand_over_tablet(engine)
-    plan = _answer_plan(child)[:10]
+    plan = answer_plan(child, ids="pair")[:10]
     signer = create_app(settings=make_settings("sqlite://", secret_key=SECRET))  # the same secret signs the tablet's session
     tablet = Browser("198.51.100.60")
     tablet.cookies["voice_app_session"] = signer.session_interface.get_signing_serializer(signer).dumps({CHILD_MODE_KEY: state})

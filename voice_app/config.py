@@ -46,6 +46,10 @@ class Settings:
     nation: str = "england"
     # The three houses (Signs of Safety) for children in care as well as children on a plan (2021/22 §19.4).
     houses_for_cared_for: bool = True
+    # Who may have a young person's conference (docs/reviews.md): from this age on the conference day
+    # (0: age alone never qualifies), and/or any child on the service's young people's pathway.
+    young_persons_from_age: int = 13
+    young_persons_pathway: bool = True
     # The address of the reverse proxy that terminates HTTPS (for example 127.0.0.1), whose
     # X-Forwarded-Proto and X-Forwarded-For Waitress then believes. Without it every request looks
     # like plain http from the proxy: no HSTS, and every visitor shares one rate limit.
@@ -88,6 +92,7 @@ class Settings:
         settings.encryption_keys = (get("ENCRYPTION_KEYS") or "").strip()
         settings.nation = (get("NATION") or settings.nation).strip().lower().replace(" ", "_")
         settings.houses_for_cared_for = _flag(get("THREE_HOUSES_FOR_CARED_FOR"), settings.houses_for_cared_for)
+        settings.young_persons_pathway = _flag(get("YOUNG_PERSONS_PATHWAY"), settings.young_persons_pathway)
         settings.trusted_proxy = (get("TRUSTED_PROXY") or "").strip()
         settings.smtp_host = (get("SMTP_HOST") or "").strip()
         settings.smtp_username = get("SMTP_USERNAME") or ""
@@ -101,6 +106,7 @@ class Settings:
             "session_hours", "session_idle_minutes", "login_max_failures", "login_lock_minutes", "handover_minutes",
             "feedback_link_days", "smtp_port", "smtp_timeout_seconds", "mail_max_attempts",
             "phone_join_minutes", "phone_unlock_minutes", "phone_unused_days", "workers", "instances",
+            "young_persons_from_age",
         ):
             raw = get(name.upper())
             if raw:
@@ -134,6 +140,8 @@ class Settings:
             raise ConfigError("VOICE_APP_QUICK_EXIT_URL must be an https:// address of a neutral site.")
         if min(self.phone_join_minutes, self.phone_unlock_minutes, self.phone_unused_days) < 1:
             raise ConfigError("VOICE_APP_PHONE_JOIN_MINUTES, _UNLOCK_MINUTES and _UNUSED_DAYS must be at least 1.")
+        if not 0 <= self.young_persons_from_age <= 18:
+            raise ConfigError("VOICE_APP_YOUNG_PERSONS_FROM_AGE must be between 0 (age alone never qualifies) and 18.")
         if not 1 <= self.feedback_link_days <= 366:
             raise ConfigError("VOICE_APP_FEEDBACK_LINK_DAYS must be between 1 and 366.")
         from voice_app.schedule import NATIONS

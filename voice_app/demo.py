@@ -74,6 +74,20 @@ _CHILDREN = (
     ("Mariam", "LL-101590", 6, "fa", "", 1, False, True, 7, "planned", 0),
 )
 
+# Optional equality details (voice_app/models/equality.py) for some children, so the report's "heard equally"
+# splits have something in them: (disability, DfE ethnicity code, census gender code). The others are "not recorded".
+_EQUALITY = {
+    "Aisha": ("no", "BCRB", "2"),
+    "Ben": ("no", "WBRI", "1"),
+    "Chloe": ("yes", "WBRI", "2"),
+    "Dawit": ("no", "BAFR", "1"),
+    "Farah": ("no", "AOTH", "2"),
+    "Harvey": ("yes", "WBRI", "1"),
+    "Isla": ("not_known", "MWBC", "2"),
+    "Kasia": ("no", "WOTH", "2"),
+    "Mariam": ("", "AOTH", "2"),
+}
+
 
 def seed_demo(db: Session, *, today: date | None = None) -> bool:
     """Add the demo service if the database has no staff yet; True when it seeded."""
@@ -108,6 +122,7 @@ def seed_demo(db: Session, *, today: date | None = None) -> bool:
             # One child (Leo) has been on a plan for over a year, so the long-plan list has someone on it.
             cp_plan_since=today - timedelta(days=min(history_days, 400 if cared_for else 300)) if cp else None,
         )
+        child.disability, child.ethnicity, child.gender = _EQUALITY.get(name, ("", "", ""))
         db.add(child)
         db.flush()
         _add_history(db, child=child, iro=iro, held=held, today=today)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_compress import Compress
 from markupsafe import Markup, escape
 from rjsmin import jsmin
@@ -309,8 +309,9 @@ def _sprite_url() -> str:
 
 
 def _sprite_kept(sprite_url: str) -> bool:
-    """Whether this request comes from a page that keeps this release's sprite (its script says so)."""
-    return has_request_context() and request.headers.get(SPRITE_HEADER) == sprite_url
+    """Whether this request comes from a page that keeps this release's sprite (its script says so), or is for
+    something only ever shown once the sprite is kept (the offline pack sets g.symbols_by_reference)."""
+    return has_request_context() and (request.headers.get(SPRITE_HEADER) == sprite_url or g.get("symbols_by_reference", False))
 
 
 def symbol_svg(static_root: Path, name: str, class_: str = "", size: int = 40, *, sprite_ids: frozenset[str]) -> Markup:

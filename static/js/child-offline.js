@@ -1,7 +1,9 @@
 // voice-app: a whole conversation without a network (loaded after child-queue.js, before child.js).
 // While the tablet is online, the page fetches the offline pack of this hand-over (every step this
 // child may be asked, rendered by the server with the same macros as the online flow, and the show_if
-// rules as data) and keeps it encrypted with the hand-over's key. When an answer cannot reach the
+// rules as data) and keeps it encrypted with the hand-over's key: in the language on screen at once,
+// the others the child may switch to only one at a time while the tablet is idle on a link that does
+// not ask to save data (a language the child switches to online comes with its page). When an answer cannot reach the
 // server, child.js asks respond() for what the server would have shown: the next step comes from the
 // pack, the answer waits in the queue, and the server judges it when the network returns.
 // Where the child is (the conversation on screen) is kept encrypted too, so a reload without a
@@ -104,6 +106,23 @@
 
   function replaceAll(html, from, to) { return html.split(from).join(to); }
 
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // A piece of a pack's markup as it is shown: every tag or text the pack writes once (in "shared") back in
+  // its place (pack_routes.expand_piece does the same), and a fresh id for each answer form.
+  function piece(from, markup) {
+    var shared = from.shared;
+    var html = shared ? markup.replace(/@@(\d+)@@/g, function (all, place) { return shared[Number(place)]; }) : markup;
+    var client = from.stand_ins && from.stand_ins.client;
+    if (!client || html.indexOf(client) === -1) return html;
+    return html.split(client).map(function (part, i) { return i ? newId() + part : part; }).join("");
+  }
+
   // ---- Fetching and keeping the pack (the language on screen first; the others only while the child may choose one).
 
   function languageOnScreen() { return document.documentElement.getAttribute("lang") || "en-GB"; }
@@ -116,15 +135,79 @@
   function fetchPack(code) {
     return read("pack:" + code).then(function (have) {
       if (have) return have;
-      // Once the tablet keeps the symbol sprite, the pack's steps name their pictures from it (as the online
-      // steps do) instead of carrying every drawing: a tenth of the bytes. The sprite is in the worker's cache.
-      var headers = body.getAttribute("data-sprite-kept") === "true" ? { "X-Symbol-Sprite": body.getAttribute("data-sprite") } : {};
-      return window.fetch(packUrl.replace("LANG", encodeURIComponent(code)), { credentials: "same-origin", cache: "no-store", headers: headers })
+      // The pack's steps always name their pictures from the symbol sprite (kept in the worker's cache with the
+      // other files for time offline), never carrying a drawing.
+      return window.fetch(packUrl.replace("LANG", encodeURIComponent(code)), { credentials: "same-origin", cache: "no-store" })
         .then(function (response) {
           if (!response.ok) return null;
           return response.json().then(function (fresh) { return keep("pack:" + code, fresh).then(function () { return fresh; }); });
         });
     }).catch(function () { return null; });
+  }
+
+  // The languages whose pack this tablet holds for this hand-over.
+  function held() {
+    return kv.keys(store).then(function (all) {
+      return all.filter(function (key) {
+        return Array.isArray(key) && key[0] === handover && String(key[1]).indexOf("pack:") === 0;
+      }).map(function (key) { return String(key[1]).slice("pack:".length); });
+    }).catch(function () { return []; });
+  }
+
+  function showHeld() {
+    return held().then(function (codes) {
+      body.setAttribute("data-offline-languages", codes.sort().join(" "));  // what a test waits for
+    });
+  }
+
+  function languagesOffered() {
+    var choices = document.querySelectorAll("form.languages button[name=language]");
+    return Array.prototype.map.call(choices, function (b) { return b.value; });
+  }
+
+  // Idle: nothing touched for a few seconds, the page on screen, and the browser's own idle time.
+  var IDLE_MS = 5000;
+  var touched = Date.now();
+  ["pointerdown", "keydown", "input", "submit"].forEach(function (name) {
+    document.addEventListener(name, function () { touched = Date.now(); }, true);
+  });
+
+  function whenIdle() {
+    return new Promise(function (resolve) {
+      function look() {
+        var quiet = Date.now() - touched;
+        var busy = document.querySelector("#conversation[aria-busy], #step[aria-busy]");
+        if (quiet < IDLE_MS || busy || document.visibilityState === "hidden") {
+          window.setTimeout(look, Math.max(IDLE_MS - quiet, 1000));
+        } else if (window.requestIdleCallback) {
+          window.requestIdleCallback(function () { resolve(); }, { timeout: 2000 });
+        } else {
+          resolve();
+        }
+      }
+      look();
+    });
+  }
+
+  // Whether another language may come now: only while the child may still choose one (before the first
+  // answer), with a network, and never on a link that asks to save data.
+  function mayFetchOthers() {
+    var link = navigator.connection;
+    return Boolean(document.querySelector("form.languages")) && navigator.onLine && !(link && link.saveData);
+  }
+
+  function fetchOthersWhenIdle(here) {
+    return languagesOffered().filter(function (code) { return code !== here; }).reduce(function (chain, code) {
+      return chain.then(function () {
+        if (!mayFetchOthers()) return null;
+        return read("pack:" + code).then(function (have) {
+          if (have) return null;
+          return whenIdle().then(function () {
+            return mayFetchOthers() ? fetchPack(code).then(showHeld) : null;
+          });
+        });
+      });
+    }, Promise.resolve());
   }
 
   function prepare() {
@@ -135,15 +218,11 @@
       if (pack) body.setAttribute("data-offline-pack", "ready");  // what a test waits for
       return afterFilesKept();
     }).then(function () {
-      var choices = document.querySelectorAll("form.languages button[name=language]");
-      var others = Array.prototype.map.call(choices, function (b) { return b.value; }).filter(function (c) { return c !== here; });
-      // One at a time, and only while the languages are still offered (before the first answer).
-      return others.reduce(function (chain, code) {
-        return chain.then(function () { return document.querySelector("form.languages") ? fetchPack(code) : null; });
-      }, Promise.resolve());
-    }).then(function () {
-      if (pack) body.setAttribute("data-offline-languages", "ready");
-    });
+      if (pack && body.getAttribute("data-offline-ready") === "true" && window.performance && performance.mark) {
+        performance.mark("voice:offline-ready");  // the conversation can be held with no network (bench/wire_bytes.py)
+      }
+      return showHeld();
+    }).then(function () { return fetchOthersWhenIdle(here); });
   }
 
   // Resolves when child.js marks the body (attribute="true"), or after ms at the latest.
@@ -176,6 +255,8 @@
       node.removeAttribute("inert");
       node.removeAttribute("aria-busy");
     });
+    var missing = copy.querySelector("#language-missing");  // said once, not again after a reload
+    if (missing) missing.remove();
     var header = document.querySelector(".child-header");
     return keep("where", {
       language: languageOnScreen(),
@@ -215,24 +296,24 @@
   }
 
   function stepHtml(step) {
-    if (step.kind === "sharing") return pack.sharing;
-    var html = replaceAll(step.question.step, pack.stand_ins.number, String(step.number));
+    if (step.kind === "sharing") return piece(pack, pack.sharing);
+    var html = replaceAll(piece(pack, step.question.step), pack.stand_ins.number, String(step.number));
     return replaceAll(html, pack.stand_ins.total, String(step.total));
   }
 
   // The answered bubble, built from the question's pieces in answer_content's order.
   function answeredHtml(q, answer) {
     var holder = document.createElement("template");
-    holder.innerHTML = q.answered.trim();
+    holder.innerHTML = piece(pack, q.answered).trim();
     var item = holder.content.firstElementChild;
     item.setAttribute("data-choices", answer.choices.join(" "));
     var bubble = item.querySelector(".bubble--child");
     Array.prototype.forEach.call(bubble.querySelectorAll(".said"), function (node) { node.remove(); });
     var pieces = [];
-    if (answer.skipped) pieces.push(q.skip);
-    answer.choices.forEach(function (choice) { pieces.push(q.said[choice]); });
-    if (answer.scale !== null) pieces.push(replaceAll(q.scale, pack.stand_ins.scale, String(answer.scale)));
-    if (answer.text) pieces.push(replaceAll(q.text, pack.stand_ins.words, escapeHtml(answer.text)));
+    if (answer.skipped) pieces.push(piece(pack, q.skip));
+    answer.choices.forEach(function (choice) { pieces.push(piece(pack, q.said[choice])); });
+    if (answer.scale !== null) pieces.push(replaceAll(piece(pack, q.scale), pack.stand_ins.scale, String(answer.scale)));
+    if (answer.text) pieces.push(replaceAll(piece(pack, q.text), pack.stand_ins.words, escapeHtml(answer.text)));
     var said = document.createElement("template");
     said.innerHTML = pieces.join("");
     bubble.insertBefore(said.content, bubble.querySelector(".bubble__change"));
@@ -290,14 +371,14 @@
     }
     if (post && what === "recap") return { response: html(stepHtml(nextStep(pack.questions, answers))), queue: true };
     if (post && what === "sharing" && (fields.sharing === "meeting" || fields.sharing === "iro_only")) {
-      return { response: html(pack.done["finished-" + fields.sharing]), queue: true };
+      return { response: html(piece(pack, pack.done["finished-" + fields.sharing])), queue: true };
     }
-    if (post && what === "stop") return { response: html(pack.done.stopped), queue: true };
+    if (post && what === "stop") return { response: html(piece(pack, pack.done.stopped)), queue: true };
     if (post) return null;
     if (what === "finish" || what === "stop") {
       var conversation = document.getElementById("conversation");
       beforeEnding = conversation ? conversation.outerHTML : null;
-      return { response: html(what === "finish" ? pack.sharing : pack.stop), queue: false };
+      return { response: html(piece(pack, what === "finish" ? pack.sharing : pack.stop)), queue: false };
     }
     if (what === "" && beforeEnding) {
       var back = beforeEnding;
@@ -309,11 +390,27 @@
 
   // ---- Choosing a language: a whole-page form. Without a network, the start of the conversation in
   // that language comes from its pack, and the choice waits in the queue with the answers.
+  // A language whose pack is not on the tablet cannot be shown without a network: say so kindly, in the
+  // language on screen (its pack carries the words), beside the languages.
+  function sayMissing(form) {
+    if (!pack || !pack.missing_language) return;
+    var said = form.querySelector("#language-missing");
+    if (!said) {
+      said = document.createElement("p");
+      said.className = "problem";
+      said.id = "language-missing";
+      said.setAttribute("role", "alert");
+      var list = form.querySelector(".languages__list");
+      form.insertBefore(said, list);
+    }
+    said.textContent = "";
+    said.textContent = pack.missing_language;
+  }
 
   function showLanguage(chosen, code) {
     var conversation = document.getElementById("conversation");
     var holder = document.createElement("template");
-    holder.innerHTML = chosen.start.trim();
+    holder.innerHTML = piece(chosen, chosen.start).trim();
     Array.prototype.forEach.call(holder.content.querySelectorAll("button[name=language]"), function (button) {
       var on = button.value === code;
       button.classList.toggle("languages__item--chosen", on);
@@ -321,7 +418,7 @@
       else button.removeAttribute("aria-current");
     });
     conversation.replaceWith(holder.content);
-    showChrome({ language: chosen.language, dir: chosen.dir, title: chosen.title, header: chosen.header });
+    showChrome({ language: chosen.language, dir: chosen.dir, title: chosen.title, header: piece(chosen, chosen.header) });
     pack = chosen;
     settleNew();
   }
@@ -363,6 +460,7 @@
       if (conversation) { conversation.inert = false; conversation.removeAttribute("aria-busy"); }
       packFor(code).then(function (chosen) {
         if (!chosen || !chosen.start) {
+          sayMissing(form);
           document.dispatchEvent(new CustomEvent("voice:offline:unknown"));
           return;
         }

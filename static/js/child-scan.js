@@ -1,7 +1,8 @@
 // voice-app: switches and dwell for the child's conversation (voice_app/child/access.py). Loaded only when
 // the hand-over says the child answers this way; the settings come from <body data-access=...>.
-// A highlight goes over everything the child can do on the step (cards, numbers, the speaker, skip, the end
-// links) in the page's order. One switch: it moves by itself and a press chooses. Two switches: one moves, the
+// A highlight goes over everything the child can do, always in the same order: the step's answers (cards, numbers,
+// "That's all", extra cards) in the page's order, then the speaker, skip, the end links, and the other languages.
+// One switch: it moves by itself and a press chooses. Two switches: one moves, the
 // other chooses. Dwell: resting the pointer on a card chooses it, with a ring filling meanwhile.
 // A press counts only when held for the acceptance time; a long press goes back one; presses just after a
 // choice are ignored. Choosing is a plain click, so htmx, child.js's one-answer-at-a-time and the offline
@@ -55,13 +56,29 @@
     return !el.closest("[hidden]") && el.getClientRects().length > 0;
   }
 
+  function usable(el) {
+    // A label's own input is chosen through the label; a words box is never scanned.
+    return visible(el) && !(el.matches("button") && el.disabled);
+  }
+
+  // Where a control comes in the scanning order: the answers first, then the tools every step has.
+  function rank(el) {
+    if (el.matches("[data-speak]")) return 1;
+    if (el.closest(".step__tools")) return 2;
+    if (el.closest(".step__end, .step__back")) return 3;
+    return 0;
+  }
+
   function collect() {
     var current = step();
     if (!current) return [];
-    return Array.prototype.filter.call(current.querySelectorAll(TARGETS), function (el) {
-      // A label's own input is chosen through the label; a words box is never scanned.
-      return visible(el) && !(el.matches("button") && el.disabled);
+    var groups = [[], [], [], []];
+    Array.prototype.forEach.call(current.querySelectorAll(TARGETS), function (el) {
+      if (usable(el)) groups[rank(el)].push(el);
     });
+    // Last, the languages the child may change to (not the one they are in: choosing it would change nothing).
+    var languages = Array.prototype.filter.call(document.querySelectorAll(".languages button:not([aria-current])"), usable);
+    return groups[0].concat(groups[1], groups[2], groups[3], languages);
   }
 
   // ---- Reading each item aloud as it is highlighted (auditory scanning), in the page's language only.
@@ -217,7 +234,7 @@
     restFrom = null;
     var current = step();
     var target = evt.target.closest ? evt.target.closest(TARGETS) : null;
-    if (target && (!current || !current.contains(target) || items.indexOf(target) < 0)) target = null;
+    if (target && (!current || items.indexOf(target) < 0)) target = null;
     if (target === dwellOn) return;
     stopDwell();
     if (!target || busy()) return;

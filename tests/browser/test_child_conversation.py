@@ -96,15 +96,18 @@ def answer_current(page, *, words=None):
     expect(title(page)).not_to_have_text(before)
 
 
-def answer_until_sharing(page, *, check_kinds=None, words=None):
-    """Answer question after question until "who can see it"; axe once on each kind of question."""
+def answer_until_sharing(page, *, check_kinds=None, words=None, check_questions=()):
+    """Answer question after question until "who can see it"; axe once on each kind of question (and on these questions)."""
     seen = set()
     while page.locator("#step").get_attribute("data-kind") not in ("sharing", "done"):
         kind = page.locator("#step").get_attribute("data-kind")
         mode = "tap" if page.locator("#step button.card[name=choice]").count() else "pick"
+        question = page.locator("#step").get_attribute("data-question")
         if check_kinds is not None and (kind, mode) not in seen:
             seen.add((kind, mode))
             assert_accessible(page, context=f"{kind} question ({mode})")
+        elif question in check_questions:
+            assert_accessible(page, context=f"the {question} step")
         answer_current(page, words=words)
     return seen
 
@@ -157,14 +160,20 @@ def test_an_older_child_on_a_plan_with_words_houses_and_the_safety_scale(page, l
     page.get_by_role("button", name="That's my answer").click()
     expect(title(page)).to_have_text("How is it where you live?")
     expect(page.locator("#answer-feel-today")).to_contain_text("School trip tomorrow!")
-    seen = answer_until_sharing(page, check_kinds=True, words="My own words")
+    # Who I am (issue 32): the identity card, its follow-up and an older child's own words, each checked with axe.
+    seen = answer_until_sharing(page, check_kinds=True, words="My own words", check_questions=("who-i-am", "who-i-am-help", "who-i-am-proud"))
     assert {k for k, _ in seen} >= {"choice", "multi", "people", "scale", "text"}
     page.get_by_role("button", name="Only my IRO").click()
     expect(page.get_by_text("Only your IRO will see what you said.")).to_be_visible()
     hand_back(page)
     expect(page.get_by_role("status")).to_contain_text("Every answer Ben gave that reached voice-app is saved")
+    who = page.locator("#who-i-am")  # the IRO lands on the statement: "Who I am" in a section of its own
+    expect(who.get_by_role("heading", name="Who I am", exact=True)).to_be_visible()
+    expect(who).to_contain_text("My family and where they come from")
+    expect(who).to_contain_text("My own words")
+    assert_accessible(page, context="the statement page with Who I am")
     ids = {a.question_id for a in db.exec(select(Answer)).all()}
-    assert {"house-worries", "house-good", "house-dreams", "safe-scale", "anything-else"} <= ids
+    assert {"house-worries", "house-good", "house-dreams", "safe-scale", "anything-else", "who-i-am", "who-i-am-help", "who-i-am-proud"} <= ids
     assert db.exec(select(Answer).where(Answer.question_id == "safe-scale")).one().scale == 5
     assert db.exec(select(Answer).where(Answer.question_id == "feel-today")).one().text == "Tired, but OK.\nSchool trip tomorrow!"
 

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -19,10 +20,31 @@ ON_SCREEN = """() => [...document.querySelectorAll('#conversation li[id^="answer
 }))"""
 
 
+HELD = "() => (document.body.getAttribute('data-offline-languages') || '').split(' ').filter(Boolean)"
+# A link that asks to save data (navigator.connection.saveData): no other language comes unasked.
+SAVE_DATA = "Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true }) });"
+
+
 def offline_ready(page):
-    """The service worker's files and this conversation's offline pack (in every language offered) are on the tablet."""
+    """The service worker's files and this conversation's offline pack in the language on screen are on the tablet."""
     ready_for_offline(page)
-    page.wait_for_function("() => document.body.getAttribute('data-offline-languages') === 'ready'", timeout=30000)
+    page.wait_for_function("() => document.body.getAttribute('data-offline-pack') === 'ready'", timeout=30000)
+    language = page.locator("html").get_attribute("lang")
+    page.wait_for_function(f"() => ({HELD})().includes('{language}')", timeout=10000)
+
+
+def idle_until_held(page, code):
+    """The tablet left alone on a link that does not ask to save data: the other languages come, one at a time.
+    (The page's clock was installed before the hand-over: a few idle seconds are skipped, not waited for.)"""
+    for _ in range(30):
+        if code in page.evaluate(HELD):
+            return
+        page.clock.fast_forward(6000)
+        try:
+            page.wait_for_function(f"() => ({HELD})().includes('{code}')", timeout=1500)
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError(f"{code} never came while the tablet was idle: {page.evaluate(HELD)}")
 
 
 def go_offline(page):
@@ -105,8 +127,10 @@ def test_a_whole_younger_conversation_with_no_network_is_stored_once_in_order(pa
     [("ar", "rtl", "كيف تشعر اليوم؟", "شكراً يا Ana!"), ("ti", "ltr", "ሎሚ ከመይ ይስምዓካ?", "የቐንየለይ፣ Ana!")],
 )
 def test_an_offline_conversation_in_arabic_and_tigrinya(page, live_url, service, db, code, direction, first, thanks):
+    page.clock.install()
     hand_over(page, live_url, service["ana"])
     offline_ready(page)
+    idle_until_held(page, code)  # the child looks at the languages for a while: theirs comes while the tablet is idle
     statement_id = int(page.url.split("/statements/")[1].split("#")[0].split("/")[0])
     go_offline(page)
     page.locator(f"button[name=language][value={code}]").click()  # chosen with no network: from its pack
@@ -164,3 +188,49 @@ def test_answers_still_waiting_at_give_back_are_sent_from_the_iros_next_staff_pa
     assert page.evaluate(QUEUE) == [] and page.evaluate(KEYS) == 0  # nothing of the hand-over stays on the tablet
     page.reload()
     expect(banner).to_be_hidden()
+
+
+def test_only_the_chosen_language_comes_first_and_one_already_on_the_tablet_works_offline(page, live_url, service, db):
+    page.add_init_script(SAVE_DATA)
+    packs = []
+    page.on("request", lambda request: packs.append(request.url.rsplit("/", 1)[1]) if "/pack/" in request.url else None)
+    hand_over(page, live_url, service["ana"])
+    offline_ready(page)
+    assert packs == ["en-GB.json"]  # English only: ready to go offline without the other nine
+    assert page.evaluate(HELD) == ["en-GB"]
+    statement_id = int(page.url.split("/statements/")[1].split("#")[0].split("/")[0])
+    # The child tries Polish while online: its page comes, and its pack with it; then back to English.
+    page.locator("button[name=language][value=pl]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    offline_ready(page)
+    page.locator("button[name=language][value=en-GB]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en-GB")
+    offline_ready(page)
+    assert page.evaluate(HELD) == ["en-GB", "pl"] and packs == ["en-GB.json", "pl.json"]  # English was kept
+    go_offline(page)
+    page.locator("button[name=language][value=ar]").click()  # not on the tablet: said kindly, nothing changes
+    missing = page.locator("#language-missing")
+    expect(missing).to_have_text("That language is not on this tablet yet. You can choose it when the internet is back.")
+    expect(missing).to_have_attribute("role", "alert")
+    expect(page.locator("html")).to_have_attribute("lang", "en-GB")
+    expect(title(page)).to_have_text("How do you feel today?")
+    assert_accessible(page, context="offline, a language not on the tablet")
+    page.locator("button[name=language][value=pl]").click()  # on the tablet: the conversation in Polish, from its pack
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    expect(title(page)).to_have_text("Jak się dziś czujesz?")
+    expect(page.locator("#language-missing")).to_have_count(0)
+    for _ in range(3):
+        answer_current(page)
+    page.locator("#step a.end-link").nth(1).click()  # "I want to stop"
+    page.locator("#step form button[type=submit]").first.click()
+    expect(title(page)).to_have_text("Nic się nie stało, Ana.")
+    queued(page, 5)  # the language, three answers and the stop
+    screen = page.evaluate(ON_SCREEN)
+    assert packs == ["en-GB.json", "pl.json"]
+    back_online(page)
+    wait_until_stored(db, statement_id, 3)
+    on_the_servers_page(page)
+    expect(title(page)).to_have_text("Nic się nie stało, Ana.")
+    statement = db.get(Statement, statement_id)
+    assert statement.language == "pl" and statement.end_reason == StatementEnd.STOPPED
+    assert stored_in_order(db, statement_id) == [(s["question"], sorted(s["choices"])) for s in screen]

@@ -89,6 +89,9 @@ def step_changed(before):
 
 def answer_with_one_switch(page, *, scan_ms):
     target = target_for(page)
+    # Past the moment after a choice when presses are ignored (0.5 s), before the highlight moves on: a new step's
+    # first card is highlighted at once, and a press at once would be ignored, as it is meant to be.
+    page.clock.run_for(600)
     for _ in range(40):
         if highlighted_matches(page, target):
             break
@@ -135,7 +138,9 @@ def test_one_switch_pauses_after_its_rounds_and_a_press_starts_it_again(page, li
     hand_over(
         page, live_url, service["ana"], access=ONE_SWITCH, settings={"Rounds of scanning before it pauses (one switch)": "1"}
     )
-    count = page.evaluate("() => document.querySelectorAll('#step button:not([hidden]), #step a[href], #step label.card').length")
+    count = page.evaluate(
+        "() => document.querySelectorAll('#step button:not([hidden]), #step a[href], #step label.card, .languages button:not([aria-current])').length"
+    )
     page.clock.run_for(1500 * count)
     expect(page.locator(".is-scanned")).to_have_count(0)
     expect(page.locator("[data-scan-note]")).to_have_text("Scanning has stopped. Press your switch to start again.")
@@ -193,13 +198,46 @@ def test_two_switches_space_moves_and_enter_chooses(page, live_url, service, db)
     assert len(answers_of(db, service["ana"])) >= 3
 
 
-def test_auditory_scanning_reads_each_card_as_it_is_highlighted(page, live_url, service):
+# What the highlighted control is, in the words of the scanning order.
+HIGHLIGHTED_KIND = """() => { const e = document.querySelector('.is-scanned');
+  if (!e) return null;
+  if (e.matches('[data-speak]')) return 'speaker';
+  if (e.closest('.step__tools')) return 'skip';
+  if (e.closest('.step__end')) return 'end';
+  if (e.closest('.languages')) return 'language:' + e.lang;
+  return 'answer'; }"""
+
+
+def test_auditory_scanning_reads_each_card_and_reaches_every_control_in_a_fixed_order(page, live_url, service):
     page.add_init_script(SPEECH_STUB % ENGLISH)
     hand_over(page, live_url, service["ana"], access=TWO_SWITCHES, speak=True)
+    # One round from the first card: the answers, then the speaker, skip, the two end links, the other languages.
+    first = page.evaluate("() => document.querySelector('.is-scanned').outerHTML")
+    kinds = []
+    for _ in range(60):
+        kinds.append(page.evaluate(HIGHLIGHTED_KIND))
+        page.keyboard.press("Space")
+        if page.evaluate("() => document.querySelector('.is-scanned').outerHTML") == first:
+            break
+    else:
+        raise AssertionError(f"the highlight never came back to the first card: {kinds}")
+    groups = [kind.split(":")[0] for kind in kinds]
+    assert [g for n, g in enumerate(groups) if n == 0 or groups[n - 1] != g] == ["answer", "speaker", "skip", "end", "language"]
+    assert groups.count("end") == 2 and groups.count("language") == page.locator(".languages button").count() - 1
+    assert "language:en-GB" not in kinds  # the language they are in is not offered again
     for _ in range(3):
         page.keyboard.press("Space")
     label = page.evaluate("() => document.querySelector('.is-scanned').textContent.replace(/\\s+/g, ' ').trim()")
     assert page.evaluate("() => window.__spoken.map(s => s.text)")[-1] == label
+    # A language button is chosen like a card: the conversation goes on in Welsh, still with two switches.
+    for _ in range(60):
+        if page.evaluate(HIGHLIGHTED_KIND) == "language:cy":
+            break
+        page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(page.locator(".is-scanned")).to_have_count(1)
+    assert page.evaluate(HIGHLIGHTED_KIND) == "answer"
 
 
 def test_dwell_chooses_a_card_the_pointer_rests_on_once(page, live_url, service, db):

@@ -158,3 +158,32 @@ def test_the_statement_page_fits_a_phone(browser, live_url, service):
     assert no_horizontal_scroll(page)
     assert_accessible(page, context="statement page on a phone")
     context.close()
+
+
+def test_an_iro_records_what_they_observed_and_answers_it(page, live_url, service):
+    """A child who showed their views without words: the IRO records what they saw, and who helped, then answers it."""
+    sign_in(page, live_url, "jo@example.org", PASSWORD)
+    page.goto(f"{live_url}/statements/{service['statement'].id}")
+    page.get_by_role("link", name="Record what you observed").click()
+    page.get_by_role("button", name="Save the observation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Write what the child did.")
+    assert_accessible(page, context="the observation form with its errors")
+    page.get_by_label("What it was about").select_option("worries")  # a question Chloe skipped: observed only
+    page.get_by_label("What the child did").fill("Hid under the table when the contact visit was mentioned")
+    page.get_by_label("Where (optional)").fill("At her foster home")
+    page.get_by_label("Fairly sure").check()
+    page.get_by_label("A carer").check()
+    page.get_by_label("A speech and language therapist").check()
+    page.get_by_label("Their names or roles (optional)").fill("Sam, her foster carer")
+    page.get_by_role("button", name="Save the observation").click()
+    expect(page.get_by_role("status")).to_contain_text("Your observation is saved")
+    expect(page.locator("#observed ~ .va-observation").first).to_contain_text("Hid under the table")
+    expect(page.locator("#how-they-answered")).to_contain_text(
+        "by observation (the IRO saw what they did, 1 observation), interpreted with the help of a carer and a speech and language therapist"
+    )
+    # The observed topic joins "you said, we did", answered in place like any other.
+    page.get_by_role("link", name="Write what was done about “Is anything worrying you? (observed)”").click()
+    page.get_by_label("We did (for “Is anything worrying you? (observed)”)").fill("We will talk with your carer before any contact visit.")
+    page.get_by_role("button", name="Save the response").click()
+    expect(page.locator("#response-worries")).to_contain_text("We will talk with your carer before any contact visit.")
+    assert_accessible(page, context="statement page with an observation")

@@ -26,7 +26,7 @@ from voice_app.models import (
     Visit,
     utcnow,
 )
-from voice_app.questions.bank import MENU_EXTRA_CHOICES, Question, QuestionBank
+from voice_app.questions.bank import MENU_EXTRA_CHOICES, YOUNG_PERSONS_CONFERENCE, Question, QuestionBank
 
 TEXT_MAX = 2000
 SCALE_MAX = 10
@@ -130,11 +130,16 @@ def shown(question: Question, answers: dict[str, SavedAnswer]) -> bool:
 
 
 def meeting_of(db: Session, *, statement: Statement) -> str | None:
-    """Which meeting the statement is for ("cared_for_review" or "conference"), from its visit's review."""
-    kind = db.exec(select(Review.kind).join(Visit, col(Visit.review_id) == col(Review.id)).where(Visit.id == statement.visit_id)).first()
-    if kind is None:
+    """Which meeting the statement is for ("cared_for_review", "conference" or a young person's conference), from its visit's review."""
+    row = db.exec(
+        select(Review.kind, Review.young_persons).join(Visit, col(Visit.review_id) == col(Review.id)).where(Visit.id == statement.visit_id)
+    ).first()
+    if row is None:
         return None
-    return "conference" if kind == ReviewKind.CP_CONFERENCE else "cared_for_review"
+    kind, young_persons = row
+    if kind != ReviewKind.CP_CONFERENCE:
+        return "cared_for_review"
+    return YOUNG_PERSONS_CONFERENCE if young_persons else "conference"
 
 
 def houses_setting() -> bool:

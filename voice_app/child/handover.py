@@ -22,6 +22,7 @@ from voice_app.models import (
     Child,
     FlowVersion,
     Handover,
+    Review,
     StaffUser,
     Statement,
     Visit,
@@ -115,7 +116,9 @@ def start_handover(
             # Handing over again reopens it: the child carries on from where they were.
             statement.ended_at = None
             statement.end_reason = None
-        statement.version = options.version
+        review = db.get(Review, visit.review_id)
+        # A young person's conference: the young person's own conversation, always in the older version.
+        statement.version = FlowVersion.OLDER if review is not None and review.young_persons else options.version
         statement.language = options.language
         statement.parts = options.parts
         if options.about_review_id is not None:

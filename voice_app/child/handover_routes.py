@@ -57,10 +57,11 @@ def _form(child, review) -> HandoverForm:
     languages = available_languages()
     form.language.choices = [(lang.code, lang.native_name if lang.native_name == lang.english_name else f"{lang.english_name} ({lang.native_name})") for lang in languages]
     if not form.is_submitted():
-        form.version.data = suggested_version(child, today=date.today()).value
+        form.version.data = FlowVersion.OLDER.value if review.young_persons else suggested_version(child, today=date.today()).value
         codes = {lang.code for lang in languages}
         form.language.data = child.preferred_language if child.preferred_language in codes else "en-GB"
-        form.parts.data = "views,menu" if review.kind == ReviewKind.CARED_FOR else "views"
+        # A young person's conference is shaped by them: their menu is asked as well as their views.
+        form.parts.data = "views,menu" if review.kind == ReviewKind.CARED_FOR or review.young_persons else "views"
         if child.passport_access in MODES:  # their communication passport says how they answer best
             form.access.data = child.passport_access
     return form

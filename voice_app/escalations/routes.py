@@ -63,7 +63,7 @@ def _prompting_answer(session, escalation_or_source):
     if context is None:
         return None, None
     record = read_statement(session, context)
-    items = [*record.after, *record.views, *record.explain, *record.menu]
+    items = [*record.after, *record.views, *record.identity, *record.explain, *record.menu]
     answer = next((item for item in items if item.question_id == escalation_or_source.question_id), None)
     return record, answer
 

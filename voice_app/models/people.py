@@ -95,7 +95,14 @@ class Child(SQLModel, table=True):
     cp_conference_pending: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     # Cared for through a series of short breaks (reg. 48): reviews follow the short-break timescale.
     short_breaks: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
+    # On the service's young people's pathway (harm outside the home): may have a young person's conference at any age.
+    young_peoples_pathway: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     active: bool = True
+    # Equality details (voice_app/models/equality.py): optional DfE codes, never shown to the child, special-category
+    # data seen only by the child's IRO and managers; "" when not recorded. Plain short codes so the report can count them.
+    disability: str = Field(default="", sa_column=sa.Column(sa.String(9), nullable=False, default="", server_default=""))
+    ethnicity: str = Field(default="", sa_column=sa.Column(sa.String(4), nullable=False, default="", server_default=""))
+    gender: str = Field(default="", sa_column=sa.Column(sa.String(1), nullable=False, default="", server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Set when the retention rules took the child's identity out (voice_app/records/retention.py).
     anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

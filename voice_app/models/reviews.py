@@ -98,6 +98,8 @@ class Review(SQLModel, table=True):
         sa.Index("ix_review_report", "held_on", "status", "kind", "format_used", "chaired_by"),
         # ... and by kind, stage, participation code, timeliness and late reason.
         sa.Index("ix_review_timeliness", "held_on", "status", "kind", "stage", "participation", "due_on", "late_reason"),
+        # ... and, with their ids, which reviews held had a statement begun by the day (participation).
+        sa.Index("ix_review_held", "held_on", "status", "kind", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -124,7 +126,15 @@ class Review(SQLModel, table=True):
     # conference 15 working days after the service was told of the transfer.
     strategy_discussion_on: date | None = None
     transfer_notified_on: date | None = None
+    # A young person's conference (a child protection conference shaped by and with a teenager: the
+    # service sets who qualifies, voice_app/staff/young_person.py): their own conversation and menu before it.
+    young_persons: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def meeting_words(self) -> str:
+        """What staff pages and exports call this meeting: its kind, and whether it is a young person's conference."""
+        return f"{self.kind.label} (young person's conference)" if self.young_persons else self.kind.label
 
 
 # Parents' feedback (results page and service report) dates a conference by the day it was held, else

@@ -40,9 +40,13 @@ class Statement(SQLModel, table=True):
     """One child's views (and Child's Menu) given at one pre-review visit."""
 
     __tablename__ = "statement"
-    # The service report finds completed statements by when they ended (covering its fingerprint).
+    # The service report finds completed statements by when they ended, and counts them by every column it groups
+    # them by from this index alone (reports/queries.py, phone.py, access_ways.py).
     __table_args__ = (
-        sa.Index("ix_statement_report", "ended_at", "end_reason", "updated_at", "id"),
+        sa.Index(
+            "ix_statement_report",
+            "ended_at", "end_reason", "id", "version", "scribed", "language", "sharing", "given_via", "access_modes",
+        ),
         # ... and whether a review had a statement begun before it, visit by visit.
         sa.Index("ix_statement_visit_started", "visit_id", "started_at"),
     )
@@ -203,3 +207,28 @@ class AttentionAction(SQLModel, table=True):
     recorded_by_id: int = Field(foreign_key="staff_user.id")
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Observation(SQLModel, table=True):
+    """What the IRO saw a child say without words (issue 29), against one of the conversation's topics.
+
+    For a child who communicates through behaviour, or is very young: what they did, where, who they were with, how
+    sure the IRO is of what it meant, and who helped interpret it. The texts are encrypted like the child's words.
+    """
+
+    __tablename__ = "observation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    # A views question's id (the same topics as the conversation), or "general" for anything else.
+    topic: str = Field(max_length=64)
+    what: str = Field(sa_column=sa.Column(EncryptedText("observation.what"), nullable=False))
+    place: str = Field(default="", sa_column=sa.Column(EncryptedText("observation.place"), nullable=False, server_default=""))
+    with_whom: str = Field(default="", sa_column=sa.Column(EncryptedText("observation.with_whom"), nullable=False, server_default=""))
+    # "sure", "fairly" or "unsure" (voice_app/statements/observations.py).
+    certainty: str = Field(max_length=8)
+    # Who helped interpret, as codes ("parent,teacher"; empty: nobody), and their names or roles if given.
+    helpers: str = Field(default="", max_length=80)
+    helper_names: str = Field(default="", sa_column=sa.Column(EncryptedText("observation.helper_names"), nullable=False, server_default=""))
+    recorded_by_id: int = Field(foreign_key="staff_user.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

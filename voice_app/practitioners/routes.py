@@ -42,6 +42,7 @@ from voice_app.practitioners.services import (
     practitioner_visit,
     withdraw,
 )
+from voice_app.questions.access import MODES
 from voice_app.rendering import render
 from voice_app.security import roles_required
 from voice_app.sessions import sign_in_browser, sign_out_browser
@@ -201,6 +202,8 @@ def _handover_form(child: Child) -> PractitionerHandoverForm:
         form.version.data = suggested_version(child, today=date.today()).value
         form.language.data = child.preferred_language if child.preferred_language in {lang.code for lang in languages} else "en-GB"
         form.parts.data = "views"
+        if child.passport_access in MODES:  # their communication passport says how they answer best
+            form.access.data = child.passport_access
     return form
 
 
@@ -219,7 +222,13 @@ def hand_over(invitation_id: int):
         elif form.forget_pin.data:
             set_handback_pin(session_db, user=current_user, pin=None)
         parts = form.parts.data + (",explain" if form.explain.data else "")
-        options = HandoverOptions(version=FlowVersion(form.version.data), language=form.language.data, parts=parts, scribing=bool(form.scribing.data))
+        options = HandoverOptions(
+            version=FlowVersion(form.version.data),
+            language=form.language.data,
+            parts=parts,
+            scribing=bool(form.scribing.data),
+            access=form.access_settings(),
+        )
         visit = practitioner_visit(session_db, invitation=item.invitation, today=date.today())
         handover, token = start_handover(
             session_db, visit=visit, child=item.child, user=current_user, options=options, minutes=current_app.config["VOICE_APP"].handover_minutes

@@ -22,9 +22,16 @@ AUDIENCES = frozenset({"all", "cared_for", "cp", "houses"})
 OPTIONAL_PARTS = frozenset({"after", "explain"})
 ATTENTION_KINDS = frozenset({"", "worry", "request"})
 # Which meeting a statement is for: some menu items fit only one (a conference's chair is never the child).
-MEETINGS = frozenset({"any", "cared_for_review", "conference"})
+# A young person's conference is a conference too: it is asked the conference's questions and its own.
+YOUNG_PERSONS_CONFERENCE = "young_persons_conference"
+MEETINGS = frozenset({"any", "cared_for_review", "conference", YOUNG_PERSONS_CONFERENCE})
+# The meetings a question marked with a meeting is asked before.
+ASKED_BEFORE = {"conference": ("conference", YOUNG_PERSONS_CONFERENCE)}
 # Offered by the flow on every Child's Menu item; stored as choice ids, so no question may use them.
 MENU_EXTRA_CHOICES = ("dont_mind", "dont_say")
+# Views questions that staff see in a section of their own: "identity" is the child's "Who I am" card
+# (family, faith, culture, language, food, hair and skin, pride in where they come from: issue 32).
+SECTIONS = frozenset({"", "identity"})
 
 
 class BankError(ValueError):
@@ -57,7 +64,7 @@ class Question:
     choices: tuple[Choice, ...] = ()
     versions: frozenset[str] = VERSIONS
     audience: str = "all"  # all | cared_for | cp
-    meeting: str = "any"  # any | cared_for_review | conference: the meeting the statement is for
+    meeting: str = "any"  # any | cared_for_review | conference | young_persons_conference: the meeting the statement is for
     allow_text: bool = False  # older children may add their own words
     text_prompt: str = ""
     scale_low: str = ""  # labels for the ends of a 0-10 scale
@@ -75,6 +82,8 @@ class Question:
     show_menu: bool = False
     # Scale questions: an answer at or below this number needs the IRO's attention (e.g. 3 on "how safe").
     attention_at_most: int | None = None
+    # "" or "identity": the statement page, the PDF and the JSON show identity answers as "Who I am".
+    section: str = ""
     # Sorting-mat cards (mats.toml): the mat this card is on; its choices are the mat's scale points.
     mat: str = ""
 
@@ -90,7 +99,9 @@ class Question:
             version = "younger"  # the sorting mat's child gets the younger version of every other part
         if version not in self.versions:
             return False
-        if meeting is not None and self.meeting not in ("any", meeting):
+        if self.meeting == YOUNG_PERSONS_CONFERENCE and meeting != YOUNG_PERSONS_CONFERENCE:
+            return False  # the young person's own questions are never asked of anyone else
+        if meeting is not None and self.meeting != "any" and meeting not in ASKED_BEFORE.get(self.meeting, (self.meeting,)):
             return False
         if self.audience == "cp":
             return on_cp_plan
@@ -186,6 +197,7 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
             attention_at_most=int(raw["attention_at_most"]) if "attention_at_most" in raw else None,
             show_menu=bool(raw.get("show_menu", False)),
             explain=raw.get("explain", ""),
+            section=raw.get("section", ""),
         )
     except KeyError as exc:
         raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
@@ -197,6 +209,10 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
         raise BankError(f"{where} has audience {question.audience!r}; use all, cared_for, cp or houses")
     if question.meeting not in MEETINGS:
         raise BankError(f"{where} has meeting {question.meeting!r}; use any, cared_for_review or conference")
+    if question.section not in SECTIONS:
+        raise BankError(f"{where} has section {question.section!r}; use identity or leave it out")
+    if question.section and question.part != "views":
+        raise BankError(f"{where} has a section, which only a views question may have")
     if any(c.attention not in ATTENTION_KINDS for c in question.choices):
         raise BankError(f"{where} has a card whose attention is not one of {sorted(ATTENTION_KINDS)}")
     if question.attention_at_most is not None and (question.kind != "scale" or not 0 <= question.attention_at_most <= 10):

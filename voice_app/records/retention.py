@@ -28,6 +28,7 @@ from voice_app.models import (
     FeedbackLink,
     Handover,
     MenuDecision,
+    Observation,
     ParentDraft,
     ParentResponse,
     Review,
@@ -53,6 +54,7 @@ ACTIONS = {"case_record": "anonymise", "child_protection_record": "anonymise", "
 
 child_t, review_t, visit_t, statement_t = Child.__table__, Review.__table__, Visit.__table__, Statement.__table__
 answer_t, decision_t, response_t = Answer.__table__, MenuDecision.__table__, ChildResponse.__table__
+observation_t = Observation.__table__
 parent_t, draft_t, link_t, handover_t, audit_t = (
     ParentResponse.__table__,
     ParentDraft.__table__,
@@ -244,6 +246,10 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
     connection.execute(sa.update(decision_t).where(decision_t.c.statement_id.in_(statements)).values(reason_for_child=""))
     connection.execute(sa.update(response_t).where(response_t.c.statement_id.in_(statements)).values(we_did=REMOVED))
     connection.execute(sa.update(statement_t).where(statement_t.c.child_id == child_id).values(iro_notes=""))
+    # What the IRO observed: the texts go; the rows stay (the report counts statements gathered by observation).
+    connection.execute(
+        sa.update(observation_t).where(observation_t.c.statement_id.in_(statements)).values(what=REMOVED, place="", with_whom="", helper_names="")
+    )
     connection.execute(sa.delete(handover_t).where(handover_t.c.statement_id.in_(statements)))
     connection.execute(
         sa.update(visit_t)
@@ -269,6 +275,9 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
             passport_upsets="",
             passport_choosing="",
             passport_access="",
+            disability="",  # equality details: special-category data, taken out with the child's identity
+            ethnicity="",
+            gender="",
             cared_for_since=None,
             cp_plan_since=None,
             active=False,

@@ -89,6 +89,7 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
                 "id", "preferred_name", "case_reference", "date_of_birth", "age_years", "preferred_language",
                 "communication_needs", "passport_yes_no", "passport_helps", "passport_upsets", "passport_choosing",
                 "passport_access", "cared_for", "cared_for_since", "on_cp_plan", "cp_plan_since", "active", "created_at",
+                "disability", "ethnicity", "gender",  # equality details (DfE codes; "" when not recorded)
             )
         }
         | {"allocated_iro": name(child.iro_id)},
@@ -182,6 +183,9 @@ def _free_text(record: dict[str, Any]) -> list[tuple[str, str]]:
             found.append((f"statement {sid}: you said, we did (general)", document["general_response"]["we_did"]))
         if document.get("iro_notes"):
             found.append((f"statement {sid}: the IRO's notes", document["iro_notes"]))
+        for n, seen in enumerate(document.get("observations", []), start=1):
+            texts = (seen["what"], seen["where"], seen["with_whom"], seen["helper_names"], (seen["response"] or {}).get("we_did", ""))
+            found.extend((f"statement {sid}: the IRO's observation {n} ({seen['topic']})", text) for text in texts if text)
     return found
 
 

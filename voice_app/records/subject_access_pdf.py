@@ -15,6 +15,7 @@ LABELS = {
     "passport_upsets": "What upsets me", "passport_choosing": "My best way to choose", "passport_access": "How I answer on the tablet", "cared_for": "Cared for", "cared_for_since": "Cared for since",
     "on_cp_plan": "On a child protection plan", "cp_plan_since": "On a plan since", "active": "Record open",
     "created_at": "Record made", "allocated_iro": "Allocated IRO",
+    "disability": "Disability (equality details)", "ethnicity": "Ethnicity (the DfE's code)", "gender": "Gender (the census code)",
 }
 
 

@@ -61,7 +61,7 @@ def bar_chart(figure: Figure, *, this_label: str, previous_label: str, standalon
         f'<svg xmlns="http://www.w3.org/2000/svg" class="va-chart" role="img" aria-labelledby="{title_id} {desc_id}" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" font-family="{escape(FONT)}" font-size="15" fill="{INK}">',
         f'<title id="{title_id}">{escape(figure.title)}</title>',
-        f'<desc id="{desc_id}">{escape(_description(bars, unit, this_label, previous_label))}</desc>',
+        f'<desc id="{desc_id}">{escape(_description(bars, unit, this_label, previous_label, listed=standalone))}</desc>',
     ]
     if standalone:
         parts.append(f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>')
@@ -94,6 +94,10 @@ def _legend(this_label: str, previous_label: str) -> list[str]:
     ]
 
 
-def _description(bars: list[Bar], unit: str, this_label: str, previous_label: str) -> str:
-    listed = "; ".join(f"{bar.label}: {bar.text(bar.this)} ({bar.text(bar.previous)} before)" for bar in bars)
-    return f"Bar chart of {unit}, {this_label} beside {previous_label}. {listed}. The same numbers are in the table."
+def _description(bars: list[Bar], unit: str, this_label: str, previous_label: str, *, listed: bool) -> str:
+    """What the chart shows. A downloaded chart lists every bar's numbers (it travels without its table); on the
+    page the table beside it has them, so a screen reader is not read every number twice (and the page is smaller)."""
+    if not listed:
+        return f"Bar chart of {unit}, {this_label} beside {previous_label}. The numbers are in the table after it."
+    numbers = "; ".join(f"{bar.label}: {bar.text(bar.this)} ({bar.text(bar.previous)} before)" for bar in bars)
+    return f"Bar chart of {unit}, {this_label} beside {previous_label}. {numbers}."

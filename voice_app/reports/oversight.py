@@ -9,6 +9,7 @@ from its between-reviews file.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,17 +31,32 @@ from voice_app.models import (
     Role,
     StaffUser,
     TrackingDiscussion,
+    Visit,
+    VisitPurpose,
+    VisitStatus,
 )
 from voice_app.reports.anonymise import scrub
 from voice_app.reports.model import Figure, Quote, Row, TextFigure, Value
 from voice_app.reports.period import Period
-from voice_app.schedule import working_days_between
+from voice_app.schedule import (
+    FIRST_CP_REVIEW_MONTHS,
+    LATER_CP_REVIEW_MONTHS,
+    LATER_REVIEW_MONTHS,
+    SECOND_REVIEW_MONTHS,
+    SHORT_BREAK_LATER_REVIEW_MONTHS,
+    add_months,
+    working_days_between,
+)
 
 SECTION_ESCALATIONS = "Escalations: the dispute resolution procedure"
 SECTION_BETWEEN = "Between reviews: permanence, tracking and long plans"
 SECTION_CASELOADS = "Caseloads"
 PLANS = [("cp_plan", "Children on child protection plans"), ("cared_for", "Cared-for children")]
 LONG_PLAN_MONTHS = 12
+# The longest time from a held review to the next one's due date, under any rule (voice_app/schedule.py).
+LONGEST_REVIEW_MONTHS = max(
+    SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS, SHORT_BREAK_LATER_REVIEW_MONTHS, FIRST_CP_REVIEW_MONTHS, LATER_CP_REVIEW_MONTHS
+)
 
 
 @dataclass
@@ -119,37 +135,21 @@ def _count(connection: Connection, period: Period, *, nation: str) -> OversightC
         sa.select(sa.func.count(sa.distinct(r.c.id))).select_from(r.join(sc, sc.c.review_id == r.c.id)).where(held)
     ).scalar_one()
 
-    from voice_app.tracking.services import mid_points_by_child
-
-    with Session(bind=connection) as session:
-        children = list(session.scalars(sa.select(Child)))
-        for _child_id, points in mid_points_by_child(session, children=children).items():
-            for point in points:
-                if period.contains(point.mid_point):
-                    plan = "cp_plan" if point.review.kind == ReviewKind.CP_CONFERENCE else "cared_for"
-                    counts.mid_points[(plan, "due")] += 1
-                    counts.mid_points[(plan, "met")] += point.tracked_on is not None
-        session.expunge_all()
+    counts.mid_points = _mid_points(connection, period)
 
     from voice_app.models import LongPlanReason
 
     lr = LongPlanReason.__table__
-    on_plans = connection.execute(
-        sa.select(c.c.id, c.c.cp_plan_since).where(
-            c.c.on_cp_plan == sa.true(), c.c.cp_plan_since.is_not(None), c.c.active == sa.true()
+    # Children on a plan for 12 whole months or more by the period's end, and of those, the ones with reasons recorded:
+    # one count in the database (a plan that began on or before this day has lasted that long).
+    begun_by = add_months(period.end, -LONG_PLAN_MONTHS)
+    with_reasons = sa.exists().where(lr.c.child_id == c.c.id)
+    counts.long_plans, counts.long_plans_with_reasons = connection.execute(
+        sa.select(sa.func.count(), sa.func.count(sa.case((with_reasons, 1)))).where(
+            c.c.on_cp_plan == sa.true(), c.c.cp_plan_since <= begun_by, c.c.active == sa.true()
         )
-    ).all()
-    long_ids = [child_id for child_id, since in on_plans if _months(since, period.end) >= LONG_PLAN_MONTHS]
-    counts.long_plans = len(long_ids)
-    if long_ids:
-        counts.long_plans_with_reasons = len(
-            set(connection.execute(sa.select(lr.c.child_id).where(lr.c.child_id.in_(long_ids))).scalars())
-        )
+    ).one()
     return counts
-
-
-def _months(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
 
 def _rows(
@@ -403,6 +403,62 @@ def examples_figure(connection: Connection, period: Period) -> TextFigure:
         total_now=len(items),
         total_before=0,
     )
+
+
+def _mid_points(connection: Connection, period: Period) -> Counter:
+    """(plan, "due" | "met") -> held reviews whose mid-point falls in the period, and of those, the ones tracked by then.
+
+    The rule is the tracking area's own (`mid_point_after`), worked out once for each day, kind and stage of review.
+    Only the reviews that can have a mid-point in the period are read (held at most a review interval before it),
+    counted in the database by day, kind and stage; a child with a contact in that time (a tracking discussion or
+    a mid-way visit) has their reviews read one by one, to find whether the first contact after each came by its
+    mid-point. Two queries, whatever the size of the service.
+    """
+    from voice_app.tracking.services import mid_point_after
+
+    since = add_months(period.start, -LONGEST_REVIEW_MONTHS)  # a mid-point is at most half an interval after its review
+    r, c, t, v = Review.__table__, Child.__table__, TrackingDiscussion.__table__, Visit.__table__
+    contact_rows = sa.union_all(
+        sa.select(t.c.child_id, t.c.held_on.label("day")).where(t.c.held_on > since, t.c.held_on <= period.end),
+        sa.select(r.c.child_id, v.c.held_on.label("day"))
+        .select_from(v.join(r, r.c.id == v.c.review_id))
+        .where(
+            v.c.held_on > since,
+            v.c.held_on <= period.end,
+            v.c.status == VisitStatus.DONE,
+            v.c.purpose == VisitPurpose.MID_WAY,
+        ),
+    )
+    contacts: dict[int, list[date]] = {}
+    for child_id, day in connection.execute(contact_rows):
+        contacts.setdefault(child_id, []).append(day)
+    for days in contacts.values():
+        days.sort()
+    contacted = contact_rows.subquery()
+    # The child's id only where the child had a contact: everyone else's reviews are counted together.
+    child = sa.case((r.c.child_id.in_(sa.select(contacted.c.child_id)), r.c.child_id)).label("child_id")
+    key = (r.c.held_on, r.c.kind, r.c.stage, r.c.status, c.c.short_breaks)
+    counted: Counter = Counter()
+    mids: dict[tuple, date | None] = {}
+    for review in connection.execute(
+        sa.select(*key, child, sa.func.count().label("reviews"))
+        .select_from(r.join(c, c.c.id == r.c.child_id))
+        .where(r.c.status == ReviewStatus.HELD, r.c.held_on.between(since, period.end))
+        .group_by(*key, child)
+    ):
+        day = (review.held_on, review.kind, review.stage, review.short_breaks)
+        if day not in mids:
+            mids[day] = mid_point_after(review, short_breaks=review.short_breaks)
+        mid = mids[day]
+        if mid is None or not period.contains(mid):
+            continue
+        plan = "cp_plan" if review.kind == ReviewKind.CP_CONFERENCE else "cared_for"
+        counted[(plan, "due")] += review.reviews
+        days = contacts.get(review.child_id, ())
+        after = bisect_right(days, review.held_on)  # the first contact after the review: met if by the mid-point
+        if after < len(days) and days[after] <= mid:
+            counted[(plan, "met")] += review.reviews
+    return counted
 
 
 def oversight_figures(

@@ -66,6 +66,8 @@ class Counts:
     timeliness: Counter = field(default_factory=Counter)  # (kind, stage, participation, timing, late_reason) of reviews held
     visit_checks: Counter = field(default_factory=Counter)  # (purpose, seen_alone) of visits held
     letters: Counter = field(default_factory=Counter)  # () -> introduction letters given ("told who their IRO is")
+    young_persons: Counter = field(default_factory=Counter)  # had the young person's statement before -> young person's conferences held
+    young_persons_plan: Counter = field(default_factory=Counter)  # outcome -> the chair's answers on young persons' plans
 
     @property
     def responses_written(self) -> int:
@@ -221,6 +223,21 @@ def _queries(chosen: Span, dialect: str, today: date) -> list[tuple[object, str]
         .where(done)
     )
 
+    # Young people's conferences held, by whether the young person's statement came before; and the
+    # chair's answers to their plans (statements completed in the period, as the menu's decisions).
+    young_persons_held = sa.and_(held, review_t.c.kind == ReviewKind.CP_CONFERENCE, review_t.c.young_persons == sa.true())
+    had_statement = sa.select(before_review.label("had")).where(young_persons_held).subquery()
+    young_persons = _grouped(which, had_statement.c.had).select_from(had_statement)
+    young_persons_plan = (
+        _grouped(which, decision_t.c.outcome)
+        .select_from(
+            decision_t.join(statement_t, decision_t.c.statement_id == statement_t.c.id)
+            .join(visit_t, statement_t.c.visit_id == visit_t.c.id)
+            .join(review_t, visit_t.c.review_id == review_t.c.id)
+        )
+        .where(done, review_t.c.young_persons == sa.true())
+    )
+
     which, inside = chosen.by_day(CONFERENCE_DAY)
     conference = sa.and_(review_t.c.kind == ReviewKind.CP_CONFERENCE, inside)
     parents = (
@@ -248,6 +265,8 @@ def _queries(chosen: Span, dialect: str, today: date) -> list[tuple[object, str]
         (timeliness, "timeliness"),
         (visit_checks, "visit_checks"),
         (letters, "letters"),
+        (young_persons, "young_persons"),
+        (young_persons_plan, "young_persons_plan"),
     ]
 
 

@@ -12,6 +12,7 @@ from voice_app.parents import report_share
 from voice_app.questions.bank import QuestionBank, default_bank
 from voice_app.reports import queries
 from voice_app.reports.access_ways import access_figures
+from voice_app.reports.equality import equality_figures
 from voice_app.reports.figures import (
     participation_figure,
     statements_figures,
@@ -29,6 +30,7 @@ from voice_app.reports.voices import (
     reasons_figure,
     views_figures,
 )
+from voice_app.reports.young_persons import young_persons_figure
 
 PAGE_QUOTES = 50  # the page shows the newest
 REPORT_QUOTES = 200  # the whole report (JSON, CSV) carries this many; the figure's own CSV has them all
@@ -58,12 +60,17 @@ def build_report(
 ) -> Report:
     """Count everything for the period and the one before it, live, in a fixed number of queries."""
     window = queries.window_for(period)
-    _tune(connection)
+    _tune(connection, period)
     counts = queries.count_window(connection, window, today=utcnow().astimezone(LOCAL_TIME).date())
     return assemble(connection, window, counts, quote_limit=quote_limit, bank=bank)
 
 
-def _tune(connection: Connection) -> None:
+# Up to this long, a period's statements are few enough next to ten years' that seeking their answers and cards in
+# the covering indexes beats hashing whole tables; past it, hashing wins (bench/report_speed.py, EXPLAIN ANALYZE).
+SEEK_JOINS_UP_TO_DAYS = 2 * 366
+
+
+def _tune(connection: Connection, period: Period) -> None:
     if connection.dialect.name == "postgresql":
         # Compiling these short aggregate queries to machine code costs more than it saves.
         connection.exec_driver_sql("SET LOCAL jit = off")
@@ -71,10 +78,12 @@ def _tune(connection: Connection) -> None:
         # costs little more than reading in order, and the planner should know it (else it scans
         # every answer of ten years to join the two years' statements).
         connection.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
-        # A period's statements are a small part of ten years: joining them to their answers, cards and
-        # decisions by seeking the covering indexes beats hashing whole tables (measured with
-        # bench/report_speed.py). Only this report's transaction is affected.
-        connection.exec_driver_sql("SET LOCAL enable_hashjoin = off")
+        # A year's statements are a small part of ten years: joining them to their answers, cards and decisions
+        # by seeking the covering indexes beats hashing whole tables (the cards of a year beside the year before:
+        # 1.4 s against 2.8 s under load); for ten years hashing wins (4.1 s against 7.2 s), so the planner keeps
+        # it. Only this report's transaction is affected.
+        if period.days <= SEEK_JOINS_UP_TO_DAYS:
+            connection.exec_driver_sql("SET LOCAL enable_hashjoin = off")
     else:
         # SQLite's default page cache is 2 MB; a year's indexes need more (the setting stays with this
         # pooled connection, which is no harm to other pages). Memory-mapped reads save copying.
@@ -103,7 +112,9 @@ def assemble(
         *access_figures(connection, period=period, previous=window.before),
         participation_figure(now, before),
         *lawful_figures(now, before),
+        *equality_figures(connection, period=period, previous=window.before),
         *menu_figures(bank, now, before),
+        young_persons_figure(now, before),
         *views_figures(bank, now, before),
         *views_figures(bank, now, before, part="after"),
         *views_figures(bank, now, before, part="explain"),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from voice_app.staff import routes  # noqa: E402,F401
+from voice_app.staff import equality_routes, routes  # noqa: E402,F401

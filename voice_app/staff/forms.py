@@ -225,6 +225,7 @@ class ChildForm(FlaskForm):
     cp_plan_since = DateField("On a plan since", validators=[Optional(), _SINCE])
     cp_conference_pending = BooleanField("An initial child protection conference is being arranged (no plan yet)")
     short_breaks = BooleanField("Cared for through a series of short breaks (reviews follow the short-break timescale)")
+    young_peoples_pathway = BooleanField("On the young people’s pathway (harm outside the home): may have a young person’s conference")
 
     def validate(self, extra_validators=None) -> bool:
         """A child needs a date of birth or an age, and at least one reason to be here."""

@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from voice_app.models import Answer, AnswerChoice, Participation, Review, Statement, Visit
 from voice_app.questions.access import ACCESS_WORDS, SWITCH_OR_DWELL, access_used
+from voice_app.questions.observed import observation_words, observations_for
 
 # What the child asked for in their Child's Menu (wishes, not what happened: the IRO decides).
 ATTEND, SHARE = "menu-attend", "menu-share"
@@ -46,8 +47,21 @@ def suggested_participation(db: Session, *, review: Review) -> tuple[Participati
             f"{given} {how}, and asked to come and give their views themselves. If they spoke for themselves at the meeting, "
             "choose PN1; if they did not come, their statement means PN6."
         )
+    observed = observation_words(observations_for(db, statement_id=statement.id))
+    if observed and "not" not in menu[ATTEND]:
+        # The IRO saw the child's views rather than heard them: at the meeting they are likeliest to show them too,
+        # the statutory "conveys his or her view symbolically (non-verbally)".
+        return Participation.PN3, (
+            f"{given}; the IRO gathered their views {observed}. If they came and showed their views without words, PN3 fits; "
+            "if they spoke for themselves, choose PN1; if they did not come, their statement means PN6."
+        )
     if coming and "say" in menu[SHARE]:
         return Participation.PN1, f"{given} and asked to come and speak for themselves. If they did not come, their statement means PN6."
     if "not" in menu[ATTEND] and "advocate" in menu[SHARE]:
         return Participation.PN5, f"{given} and asked an advocate to speak for them without coming."
+    if observed:
+        return Participation.PN6, (
+            f"{given}; the IRO gathered their views {observed}, and they asked not to come. "
+            "If they came after all and showed their views without words, choose PN3."
+        )
     return Participation.PN6, f"{given}. If they also came and spoke, or an advocate or the IRO spoke for them, choose that instead."

@@ -55,6 +55,7 @@ from voice_app.staff.services import (
     statutory_due_dates,
     visit_for,
 )
+from voice_app.staff.young_person import YoungPersonsError, mark_young_persons, qualifies, who_qualifies
 
 STAFF_ROLES = (Role.IRO, Role.MANAGER)
 
@@ -123,9 +124,15 @@ def _child_page(child: Child, *, plan_form=None, review_form=None, status: int =
         wanted = request.args.get("book")
         pick = next((s for s in to_book if s.kind.value == wanted), to_book[0] if to_book else None)
         review_form = ScheduleReviewForm(data={"kind": pick.kind.value, "stage": pick.stage.value, "scheduled_for": pick.due} if pick else None)
+    settings = current_app.config["VOICE_APP"]
+    rule = dict(from_age=settings.young_persons_from_age, pathway=settings.young_persons_pathway)
     return render(
         "staff/child.html",
         child=child,
+        young_persons_rule=who_qualifies(**rule),
+        young_persons_qualifies=(
+            qualifies(child, on=next_review.review.scheduled_for, **rule) if next_review else False
+        ),
         iro=iro,
         history=history,
         next_review=next_review,
@@ -160,6 +167,32 @@ def add_review(child_id: int):
         nation=_nation(),
     )
     flash(f"Review booked for {form.scheduled_for.data:%-d %B %Y}.", "success")
+    return redirect(url_for("staff.child", child_id=child.id))
+
+
+@bp.post("/reviews/<int:review_id>/young-person")
+@roles_required(*STAFF_ROLES)
+def young_persons_conference(review_id: int):
+    """Make a booked conference a young person's conference (if the child qualifies), or an ordinary one again."""
+    session = db.session()
+    review, child = review_for(session, current_user, review_id)
+    wanted = request.form.get("young_persons")
+    if wanted not in {"yes", "no"}:
+        abort(400)
+    settings = current_app.config["VOICE_APP"]
+    try:
+        mark_young_persons(
+            session,
+            review=review,
+            child=child,
+            young_persons=wanted == "yes",
+            from_age=settings.young_persons_from_age,
+            pathway=settings.young_persons_pathway,
+        )
+    except YoungPersonsError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("staff.child", child_id=child.id))
+    flash("It is now a young person's conference." if review.young_persons else "It is now an ordinary conference.", "success")
     return redirect(url_for("staff.child", child_id=child.id))
 
 

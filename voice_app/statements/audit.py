@@ -19,6 +19,8 @@ class Action(str, enum.Enum):
     WITHDRAW = "statement.withdraw_release"
     REVIEWED = "statement.mark_reviewed"
     ATTENTION = "statement.attention_action"
+    OBSERVED = "statement.observation"
+    UNOBSERVED = "statement.observation_removed"
     LETTER = "child.intro_letter"
     LETTER_GIVEN = "child.intro_letter_given"
 
@@ -31,6 +33,8 @@ class Action(str, enum.Enum):
             "statement.withdraw_release": "Withdrew the release for the meeting",
             "statement.mark_reviewed": "Marked it as reviewed",
             "statement.attention_action": "Recorded what was done about an answer needing attention",
+            "statement.observation": "Recorded what they observed the child say without words",
+            "statement.observation_removed": "Removed an observation",
             "child.intro_letter": "Made the introduction letter",
             "child.intro_letter_given": "Recorded the date the introduction letter was given",
         }[self.value]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_app.models import utcnow
-from voice_app.statements.reading import GENERAL_ITEM, GENERAL_LABEL, AnswerView, StatementRecord
+from voice_app.statements.reading import GENERAL_ITEM, GENERAL_LABEL, AnswerView, StatementRecord, ways_gathered
 from voice_app.statements.services import needs_release
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "export_schema.json"
@@ -93,6 +93,7 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
     views = [item for item in record.views if included_in(item, audience)]
     menu = [item for item in record.menu if included_in(item, audience)]
     kept_out = len(record.views) + len(record.menu) - len(views) - len(menu)
+    answered = {item.question_id for item in record.views if not item.skipped} | {GENERAL_ITEM}
     document: dict[str, Any] = {
         "$schema": SCHEMA_ID,
         "format_version": FORMAT_VERSION,
@@ -105,6 +106,7 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
             "stage": review.stage.value,
             "scheduled_for": _when(review.scheduled_for),
             "held_on": _when(review.held_on),
+            "young_persons": review.young_persons,
             "format_used": review.format_used.value if review.format_used else None,
             "chaired_by": review.chaired_by.value if review.chaired_by else None,
         },
@@ -124,6 +126,7 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
             "scribed": statement.scribed,
             "scribed_by": record.name(statement.scribe_id) or None,
             "access": list(record.access_used),
+            "gathered": ways_gathered(record),
             "started_at": _when(statement.started_at),
             "ended_at": _when(statement.ended_at),
             "end": statement.end_reason.value if statement.end_reason else None,
@@ -149,8 +152,26 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
         if record.after
         else None,
         "what_happens_at_my_meeting": [{**_answer(item), "response": None} for item in record.explain],
+        "who_i_am": [{**_answer(item), "response": _response(record, item.question_id)} for item in record.identity],
         "mats": [_mat(record, mat) for mat in record.mats],
         "general_response": _response(record, GENERAL_ITEM),
+        "observations": [
+            {
+                "topic": seen.topic,
+                "topic_label": seen.topic_label,
+                "what": seen.what,
+                "where": seen.place,
+                "with_whom": seen.with_whom,
+                "certainty": seen.certainty,
+                "helped_by": list(seen.helpers),
+                "helper_names": seen.helper_names,
+                "observed_by": record.name(seen.recorded_by_id),
+                "recorded_at": _when(seen.recorded_at),
+                # "You said, we did" on an observed topic the child did not also answer (else it is under views).
+                "response": _response(record, seen.topic) if seen.topic not in answered else None,
+            }
+            for seen in record.observations
+        ],
         "items_kept_out_of_meeting": kept_out,
         "iro_notes": statement.iro_notes if audience == Audience.CASE_RECORD else None,
         # Present only for views gathered on a practitioner's device for a conference.

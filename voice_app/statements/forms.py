@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from voice_app.models import ChairRole, MeetingFormat
+from voice_app.questions.observed import CERTAINTY, HELPERS, NAMES_MAX, PLACE_MAX, WHAT_MAX
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class ResponseForm(FlaskForm):
@@ -56,3 +62,33 @@ class ReleaseForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button-only form (mark reviewed, withdraw a release): just the CSRF token."""
+
+
+class ObservationForm(FlaskForm):
+    """What the IRO saw a child say without words, against one topic of the conversation, and who helped interpret."""
+
+    topic = SelectField("What it was about", validators=[InputRequired("Choose what it was about.")])
+    what = TextAreaField(
+        "What the child did",
+        description="What you saw or heard, as plainly as you can: for example “pushed the photo of school away and turned to the window”.",
+        validators=[DataRequired("Write what the child did."), Length(max=WHAT_MAX, message=f"Keep it under {WHAT_MAX:,} characters.")],
+        filters=[_strip],
+    )
+    place = StringField("Where (optional)", validators=[Optional(), Length(max=PLACE_MAX, message=f"Keep it under {PLACE_MAX} characters.")], filters=[_strip])
+    with_whom = StringField("Who they were with (optional)", validators=[Optional(), Length(max=PLACE_MAX, message=f"Keep it under {PLACE_MAX} characters.")], filters=[_strip])
+    certainty = RadioField(
+        "How sure are you of what it meant?", choices=list(CERTAINTY.items()), validators=[InputRequired("Choose how sure you are of what it meant.")]
+    )
+    helpers = SelectMultipleField(
+        "Who helped you understand it (optional)",
+        choices=list(HELPERS.items()),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[Optional()],
+    )
+    helper_names = StringField(
+        "Their names or roles (optional)",
+        description="For example “Mum” or “Ms Khan, class teacher”.",
+        validators=[Optional(), Length(max=NAMES_MAX, message=f"Keep it under {NAMES_MAX} characters.")],
+        filters=[_strip],
+    )

@@ -44,12 +44,12 @@ def _facts(record: StatementRecord, audience: Audience) -> list[tuple[str, str]]
     return [
         ("Case record reference", ctx.child.case_reference),
         ("Child", ctx.child.preferred_name),
-        ("Review", f"{review.kind.label}, {review.stage.label.lower()}, {review.scheduled_for:%-d %B %Y}"),
+        ("Review", f"{review.meeting_words}, {review.stage.label.lower()}, {review.scheduled_for:%-d %B %Y}"),
         *who,
         ("Started", f"{statement.started_at:%-d %B %Y %H:%M} UTC"),
         ("Ended", ended),
         ("Language", language_name(statement.language, "en_GB")),
-        *([("How they answered", answered)] if (answered := how_they_answered(record)) else []),
+        *([("How their views were gathered", answered)] if (answered := how_they_answered(record)) else []),
         ("Written by", f"The IRO wrote the child's words for them ({scribe})" if statement.scribed else "The child"),
         ("Who the child wants to see this", sharing),
         ("This copy is", "For the case record" if audience == Audience.CASE_RECORD else "For the review meeting"),
@@ -106,6 +106,22 @@ def _views(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
             w.text("You said, we did:", size=9.5, indent=4, color=BRAND)
             w.text(response.we_did, fill=REPLY_BG, indent=4)
         w.gap(2)
+
+
+def _identity(w: PdfWriter, record: StatementRecord) -> None:
+    """The "Who I am" card, in a section of its own so the review can show it was considered."""
+    if not record.identity:
+        return
+    w.heading("Who I am")
+    for item in record.identity:
+        w.symbol_line(item.symbol, item.prompt, bold=True, size=12.5, icon=11)
+        if item.asked_as:
+            w.text(item.asked_as, size=9.5, indent=4, color=(80, 90, 95))
+        _answer(w, item)
+        response = record.responses.get(item.question_id)
+        if response:
+            w.text("You said, we did:", size=9.5, indent=4, color=BRAND)
+            w.text(response.we_did, fill=REPLY_BG, indent=4)
 
 
 def _mat_board(w: PdfWriter, mat) -> None:
@@ -177,7 +193,7 @@ def _plan(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
     items = [item for item in record.menu if included_in(item, audience)]
     if not items and not record.menu:
         return
-    w.heading("How I want my meeting (the meeting plan)")
+    w.heading("How I want my conference (my young person's plan)" if record.context.review.young_persons else "How I want my meeting (the meeting plan)")
     for item in items:
         w.symbol_line(item.symbol, item.title, bold=True, size=12.5, icon=11)
         if item.plan_label:
@@ -191,6 +207,30 @@ def _plan(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
             w.symbol_line("agree" if decision.outcome.value == "agreed" else "disagree", verdict, bold=True, indent=4, icon=7)
             if decision.reason_for_child:
                 w.text(decision.reason_for_child, fill=REPLY_BG, indent=4)
+        w.gap(2)
+
+
+def _observed(w: PdfWriter, record: StatementRecord) -> None:
+    """What the IRO saw the child say without words, with who helped interpret it, and "you said, we did" on it."""
+    if not record.observations:
+        return
+    w.heading("What the IRO observed (views shown without words)")
+    answered = {item.question_id for item in record.views if not item.skipped}
+    answered_here: set[str] = set()
+    for seen in record.observations:
+        w.text(seen.topic_label, bold=True, size=12.5)
+        w.text(seen.what, size=12, fill=WORDS_BG, indent=4)
+        details = [("Where", seen.place), ("Who they were with", seen.with_whom), ("How sure of what it meant", seen.certainty_label),
+                   ("Who helped interpret", seen.helped_by or "Nobody else")]
+        for label, value in details:
+            if value:
+                w.text(f"{label}: {value}", size=10, indent=4)
+        w.text(f"Observed by {record.name(seen.recorded_by_id)}, {seen.recorded_at:%-d %B %Y}", size=9.5, indent=4, color=(80, 90, 95))
+        response = record.responses.get(seen.topic)
+        if response and seen.topic not in answered and seen.topic != GENERAL_ITEM and seen.topic not in answered_here:
+            answered_here.add(seen.topic)
+            w.text("You said, we did:", size=9.5, indent=4, color=BRAND)
+            w.text(response.we_did, fill=REPLY_BG, indent=4)
         w.gap(2)
 
 
@@ -216,13 +256,15 @@ def render_statement_pdf(record: StatementRecord, *, audience: Audience) -> byte
     pdf.set_author("voice-app")
     pdf.add_page()
     w = PdfWriter(pdf)
-    meeting = "review" if ctx.review.kind == ReviewKind.CARED_FOR else "conference"
+    meeting = "review" if ctx.review.kind == ReviewKind.CARED_FOR else "young person's conference" if ctx.review.young_persons else "conference"
     w.symbol_line("guide", f"{ctx.child.preferred_name}'s views before their {meeting}", bold=True, size=18, icon=14)
     w.gap(1)
     for label, value in _facts(record, audience):
         w.text(f"{label}: {value}", size=10)
     _views(w, record, audience)
+    _identity(w, record)
     _mats(w, record)
+    _observed(w, record)
     _more_parts(w, record)
     _plan(w, record, audience)
     general = record.responses.get(GENERAL_ITEM)

@@ -17,6 +17,7 @@ from voice_app.models import (
     AttentionAction,
     ChildResponse,
     MenuDecision,
+    Observation,
     StaffUser,
     Statement,
     VisitPurpose,
@@ -24,6 +25,7 @@ from voice_app.models import (
 from voice_app.practitioners.gathered import Gatherer, gatherer_for_visit
 from voice_app.questions.access import ACCESS_WORDS, access_used
 from voice_app.questions.bank import Question, QuestionBank, default_bank
+from voice_app.questions.observed import CERTAINTY, HELPERS, and_list, helpers_of, observation_words, observations_for
 from voice_app.statements.access import StatementContext
 from voice_app.statements.mats import earlier_placements, mat_views
 
@@ -95,6 +97,7 @@ class AnswerView:
     # Whether the scale answer is at or below the bank's attention line.
     scale_attention: bool = False
     show_menu: bool = False  # after the meeting: shown beside what the child asked for on the menu
+    section: str = ""  # "identity": one of the child's "Who I am" answers, shown in a section of its own
 
     @property
     def attention(self) -> str:
@@ -120,6 +123,66 @@ class AnswerView:
         return self.plan_label or self.prompt
 
 
+@dataclass(frozen=True)
+class ObservationView:
+    """One thing the IRO saw the child say without words, with who helped interpret it."""
+
+    id: int
+    topic: str
+    topic_label: str
+    what: str
+    place: str
+    with_whom: str
+    certainty: str
+    certainty_label: str
+    helpers: tuple[str, ...]
+    helper_labels: tuple[str, ...]
+    helper_names: str
+    recorded_by_id: int
+    recorded_at: datetime
+
+    @property
+    def helped_by(self) -> str:
+        """"A parent and a teacher (Mrs Khan)", or "" when nobody helped interpret."""
+        if not self.helper_labels:
+            return self.helper_names
+        text = and_list([self.helper_labels[0], *(label[0].lower() + label[1:] for label in self.helper_labels[1:])])
+        return text + (f" ({self.helper_names})" if self.helper_names else "")
+
+
+def topic_label(bank: QuestionBank, topic: str) -> str:
+    """An observation's topic as staff read it: the views question's wording, or "Anything else the child raised"."""
+    if topic == GENERAL_ITEM:
+        return GENERAL_LABEL
+    question = bank.get(topic)
+    return wording(question.prompt) if question is not None else topic
+
+
+def observation_topics(bank: QuestionBank | None = None) -> list[tuple[str, str]]:
+    """The topics an observation can be about: the conversation's views questions (each once), then anything else."""
+    bank = bank or default_bank()
+    return [(q.id, wording(q.prompt)) for q in bank.questions if q.part == "views"] + [(GENERAL_ITEM, GENERAL_LABEL)]
+
+
+def observation_view(item: Observation, bank: QuestionBank) -> ObservationView:
+    helpers = helpers_of(item.helpers)
+    return ObservationView(
+        id=item.id,
+        topic=item.topic,
+        topic_label=topic_label(bank, item.topic),
+        what=item.what,
+        place=item.place,
+        with_whom=item.with_whom,
+        certainty=item.certainty,
+        certainty_label=CERTAINTY.get(item.certainty, item.certainty),
+        helpers=helpers,
+        helper_labels=tuple(HELPERS[code] for code in helpers),
+        helper_names=item.helper_names,
+        recorded_by_id=item.recorded_by_id,
+        recorded_at=item.recorded_at,
+    )
+
+
 @dataclass
 class StatementRecord:
     context: StatementContext
@@ -133,6 +196,8 @@ class StatementRecord:
     after: list[AnswerView] = field(default_factory=list)
     # "What happens at my meeting": what the child understood, asked about, and whether they want an advocate.
     explain: list[AnswerView] = field(default_factory=list)
+    # "Who I am": the views answers of the identity card (family, faith, culture, language...), in bank order.
+    identity: list[AnswerView] = field(default_factory=list)
     # Given on a practitioner's device for a conference: who gathered it (voice_app/practitioners).
     gathered_by: Gatherer | None = None
     # How the child answered: touch, one switch, two switches, dwell (voice_app/questions/access.py), as first used.
@@ -141,6 +206,10 @@ class StatementRecord:
     # with what moved since the child's last mat on the topic (voice_app/statements/mats.py).
     mat_items: list[AnswerView] = field(default_factory=list)
     mats: list = field(default_factory=list)
+    # What the IRO saw the child say without words (voice_app/questions/observed.py), in the order recorded.
+    observations: list[ObservationView] = field(default_factory=list)
+    # The model rows behind them (for the words saying how the views were gathered).
+    observed: list[Observation] = field(default_factory=list)
 
     @property
     def statement(self) -> Statement:
@@ -155,7 +224,7 @@ class StatementRecord:
     @property
     def attention(self) -> list[AnswerView]:
         """Answers that need the IRO's attention, in question order: the page lists these first."""
-        return [item for item in [*self.after, *self.views, *self.mat_items, *self.explain, *self.menu] if item.attention]
+        return [item for item in [*self.after, *self.views, *self.identity, *self.mat_items, *self.explain, *self.menu] if item.attention]
 
     @property
     def attention_open(self) -> int:
@@ -163,9 +232,13 @@ class StatementRecord:
 
     @property
     def raised(self) -> list[str]:
-        """The ids the IRO answers in "you said, we did": each answered views question, then the general item."""
+        """The ids the IRO answers in "you said, we did": each answered views question, "Who I am", each card placed on
+        a sorting mat, each other topic the IRO observed the child speak to without words (in the order observed),
+        then the general item."""
+        answered = [item.question_id for item in [*self.views, *self.identity] if not item.skipped]
         placed = [item.question_id for item in self.mat_items if not item.skipped]
-        return [item.question_id for item in self.views if not item.skipped] + placed + [GENERAL_ITEM]
+        observed = [item.topic for item in self.observations if item.topic != GENERAL_ITEM]
+        return list(dict.fromkeys([*answered, *placed, *observed])) + [GENERAL_ITEM]
 
     @property
     def answered_count(self) -> int:
@@ -219,6 +292,7 @@ def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question 
         keep_out_of_meeting=(question is not None and question.keep_out_of_meeting) or answer.question_id in KEPT_OUT_OF_MEETING,
         scale_attention=question is not None and not answer.skipped and question.needs_attention(scale=answer.scale),
         show_menu=question is not None and question.show_menu,
+        section=question.section if question else "",
     )
 
 
@@ -262,6 +336,8 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
     staff_ids = {statement.scribe_id, statement.reviewed_by_id, statement.meeting_release_by_id, context.visit.iro_id}
     staff_ids |= {r.written_by_id for r in responses.values()} | {d.decided_by_id for d in decisions.values()}
     staff_ids |= {a.recorded_by_id for a in actions.values()}
+    observed = observations_for(db, statement_id=statement.id)
+    staff_ids |= {item.recorded_by_id for item in observed}
     staff_ids.discard(None)
     names = {}
     if staff_ids:
@@ -272,7 +348,8 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         context=context,
         mat_items=mat_items,
         mats=mats,
-        views=_ordered([item for item in shown if item.part == "views"], bank),
+        views=_ordered([item for item in shown if item.part == "views" and not item.section], bank),
+        identity=_ordered([item for item in shown if item.part == "views" and item.section == "identity"], bank),
         menu=_ordered([item for item in shown if item.part == "menu"], bank),
         after=_ordered([item for item in shown if item.part == "after"], bank),
         explain=_ordered([item for item in shown if item.part == "explain"], bank),
@@ -282,27 +359,47 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         actions=actions,
         gathered_by=gatherer_for_visit(db, visit_id=context.visit.id) if context.visit.purpose == VisitPurpose.PRACTITIONER else None,
         access_used=access_used(db, statement_id=context.statement.id),
+        observations=[observation_view(item, bank) for item in observed],
+        observed=observed,
     )
 
 
 def how_they_answered(record: StatementRecord) -> str | None:
-    """"With one switch (automatic scanning)", and so on; None when nothing is known (no hand-over)."""
-    words = [ACCESS_WORDS[mode] for mode in record.access_used if mode in ACCESS_WORDS]
-    if not words:
+    """How the child's views were gathered, plainly: "With one switch (automatic scanning), in their own words and by
+    observation (...), interpreted with the help of a parent"; None when nothing is known (no hand-over, no observation)."""
+    ways = [ACCESS_WORDS[mode] for mode in record.access_used if mode in ACCESS_WORDS]
+    if any(item.words for item in [*record.after, *record.views, *record.explain, *record.menu]):
+        scribe = record.name(record.statement.scribe_id) if record.statement.scribed else ""
+        ways.append(f"in their own words, written down by {scribe}" if scribe else "in their own words")
+    if (observed := observation_words(record.observed)) is not None:
+        ways.append(observed)
+    if not ways:
         return None
-    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    text = and_list(ways)
     return text[0].upper() + text[1:]
+
+
+def ways_gathered(record: StatementRecord) -> list[str]:
+    """The same as codes, for the JSON export: the access modes, then "words" and "observation" when they apply."""
+    ways = list(record.access_used)
+    if any(item.words for item in [*record.after, *record.views, *record.explain, *record.menu]):
+        ways.append("words")
+    if record.observations:
+        ways.append("observation")
+    return ways
 
 
 def raised_label(record: StatementRecord, item_id: str) -> str:
     """How the page names a thing the child raised."""
     if item_id == GENERAL_ITEM:
         return GENERAL_LABEL
-    item = next((i for i in record.views if i.question_id == item_id), None)
-    if item is None:
-        mat = next((m for m in record.mats if any(c.question_id == item_id for c in m.cards)), None)
-        placed = next((i for i in record.mat_items if i.question_id == item_id), None)
-        if mat is not None and placed is not None:
-            where = placed.choices[0].label if placed.choices else "?"
-            return f"{mat.title}: {placed.prompt} (placed under {where})"
-    return item.prompt if item else item_id
+    item = next((i for i in [*record.views, *record.identity] if i.question_id == item_id and not i.skipped), None)
+    if item is not None:
+        return item.prompt
+    mat = next((m for m in record.mats if any(c.question_id == item_id for c in m.cards)), None)
+    placed = next((i for i in record.mat_items if i.question_id == item_id), None)
+    if mat is not None and placed is not None:
+        where = placed.choices[0].label if placed.choices else "?"
+        return f"{mat.title}: {placed.prompt} (placed under {where})"
+    seen = next((i for i in record.observations if i.topic == item_id), None)
+    return f"{seen.topic_label} (observed)" if seen else item_id

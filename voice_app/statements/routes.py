@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from voice_app import db
 from voice_app.child.flow import late_arrivals
-from voice_app.models import ChairRole, DecisionOutcome, MeetingFormat, Role
+from voice_app.models import ChairRole, DecisionOutcome, MeetingFormat, Role, VisitStatus
 from voice_app.rendering import wants_fragment
 from voice_app.security import child_for, roles_required
+from voice_app.staff.services import visit_for
 from voice_app.statements import bp
 from voice_app.statements.access import statement_for, statements_for_visit
 from voice_app.statements.after_meeting import after_meeting
@@ -22,23 +23,27 @@ from voice_app.statements.forms import (
     AttentionForm,
     DecisionForm,
     NotesForm,
+    ObservationForm,
     ReleaseForm,
     ResponseForm,
     ReviewRecordForm,
 )
 from voice_app.statements.pdf import PdfUnavailable, pdf_support, render_statement_pdf
-from voice_app.statements.reading import StatementRecord, how_they_answered, raised_label, read_statement
+from voice_app.statements.reading import StatementRecord, how_they_answered, observation_topics, raised_label, read_statement
 from voice_app.statements.services import (
     StatementActionError,
+    add_observation,
     mark_reviewed,
     needs_release,
     plan_item,
     record_decision,
     release_for_meeting,
+    remove_observation,
     save_attention_action,
     save_notes,
     save_response,
     set_review_record,
+    statement_to_observe,
     withdraw_release,
 )
 
@@ -197,6 +202,69 @@ def attention(statement_id: int, item_id: str):
             flash("Saved what you did about it.", "success")
             return redirect(url_for("statements.show", statement_id=statement_id, _anchor=f"attention-{dom_id(item_id)}"))
     return _page(record, status=422, attention_forms={item_id: form})
+
+
+@bp.route("/statements/<int:statement_id>/observations", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def observations(statement_id: int):
+    """Record what the IRO saw the child say without words, with who helped interpret (issue 29)."""
+    record = _record(statement_id)
+    form = ObservationForm()
+    form.topic.choices = [("", "Choose a topic"), *observation_topics()]
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate_on_submit():
+            try:
+                add_observation(
+                    db.session(),
+                    record=record,
+                    topic=form.topic.data,
+                    what=form.what.data,
+                    place=form.place.data or "",
+                    with_whom=form.with_whom.data or "",
+                    certainty=form.certainty.data,
+                    helpers=form.helpers.data or [],
+                    helper_names=form.helper_names.data or "",
+                    by=current_user,
+                )
+            except StatementActionError as exc:
+                form.topic.errors = [*form.topic.errors, str(exc)]
+            else:
+                record_event(db.session(), action=Action.OBSERVED, staff=current_user, child_id=record.context.child.id, statement_id=statement_id)
+                flash("Your observation is saved.", "success")
+                return redirect(url_for("statements.show", statement_id=statement_id, _anchor="observed"))
+    return _fragment("statements/observations.html", record=record, form=form, action_form=ActionForm(), status=status)
+
+
+@bp.post("/visits/<int:visit_id>/observe")
+@roles_required(*STAFF_ROLES)
+def observe_visit(visit_id: int):
+    """Record what the IRO observed at a visit: into its statement, or a new one for a child who does not use the tablet."""
+    session = db.session()
+    visit, _review, child = visit_for(session, current_user, visit_id)  # 404 unless the user may see this child
+    if not visit.purpose.by_iro or visit.status not in (VisitStatus.PLANNED, VisitStatus.DONE):
+        abort(404)  # a practitioner's visit, the child's own phone, or a visit declined or cancelled
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    statement = statement_to_observe(session, visit=visit, child=child)
+    return redirect(url_for("statements.observations", statement_id=statement.id))
+
+
+@bp.post("/statements/<int:statement_id>/observations/<int:observation_id>/remove")
+@roles_required(*STAFF_ROLES)
+def remove_observation_route(statement_id: int, observation_id: int):
+    """Remove one observation recorded by mistake."""
+    record = _record(statement_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        remove_observation(db.session(), record=record, observation_id=observation_id)
+    except StatementActionError:
+        abort(404)
+    record_event(db.session(), action=Action.UNOBSERVED, staff=current_user, child_id=record.context.child.id, statement_id=statement_id)
+    flash("The observation is removed.", "success")
+    return redirect(url_for("statements.show", statement_id=statement_id, _anchor="observed"))
 
 
 @bp.post("/statements/<int:statement_id>/notes")

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlalchemy import update as sa_update
+from sqlmodel import Session, col, select
 
 from voice_app.models import (
     AttentionAction,
     ChairRole,
+    Child,
     ChildResponse,
     DecisionOutcome,
     MeetingFormat,
     MenuDecision,
+    Observation,
     Review,
     Sharing,
     StaffUser,
     Statement,
+    StatementEnd,
+    Visit,
     utcnow,
 )
-from voice_app.statements.reading import GENERAL_ITEM, AnswerView, StatementRecord
+from voice_app.questions.observed import CERTAINTY, HELPERS, NAMES_MAX, PLACE_MAX, WHAT_MAX
+from voice_app.statements.reading import GENERAL_ITEM, AnswerView, StatementRecord, observation_topics
 
 MAX_WORDS = 4000
 
@@ -124,6 +130,80 @@ def save_response(db: Session, *, record: StatementRecord, question_id: str, we_
     return response
 
 
+def add_observation(
+    db: Session,
+    *,
+    record: StatementRecord,
+    topic: str,
+    what: str,
+    place: str = "",
+    with_whom: str = "",
+    certainty: str,
+    helpers: list[str] | tuple[str, ...] = (),
+    helper_names: str = "",
+    by: StaffUser,
+) -> Observation:
+    """Record what the IRO saw the child say without words, against one of the conversation's topics."""
+    if topic not in dict(observation_topics()):
+        raise StatementActionError("Choose what it was about from the list.")
+    what, place, with_whom, helper_names = (what or "").strip(), (place or "").strip(), (with_whom or "").strip(), (helper_names or "").strip()
+    if not what:
+        raise StatementActionError("Write what the child did.")
+    if len(what) > WHAT_MAX or len(place) > PLACE_MAX or len(with_whom) > PLACE_MAX or len(helper_names) > NAMES_MAX:
+        raise StatementActionError("That is too long: keep each part shorter.")
+    if certainty not in CERTAINTY:
+        raise StatementActionError("Choose how sure you are of what it meant.")
+    unknown = set(helpers) - set(HELPERS)
+    if unknown:
+        raise StatementActionError("Choose who helped from the list.")
+    observation = Observation(
+        statement_id=record.statement.id,
+        topic=topic,
+        what=what,
+        place=place,
+        with_whom=with_whom,
+        certainty=certainty,
+        helpers=",".join(code for code in HELPERS if code in set(helpers)),
+        helper_names=helper_names,
+        recorded_by_id=by.id,
+        recorded_at=utcnow(),
+    )
+    db.add(observation)
+    db.commit()
+    return observation
+
+
+def statement_to_observe(db: Session, *, visit: Visit, child: Child) -> Statement:
+    """The visit's statement, or (for a child who does not use the tablet at all) a new one holding only what the IRO
+    observes: ended at once, so the service report counts it, and reopened as usual should the tablet be handed over."""
+    # The visit's row lock first, as a hand-over takes it, so a double press (or a hand-over at the same moment) waits
+    # here and then finds the statement just made.
+    db.execute(sa_update(Visit).where(col(Visit.id) == visit.id).values(updated_at=Visit.updated_at))
+    statement = db.exec(select(Statement).where(Statement.visit_id == visit.id).order_by(col(Statement.id).desc())).first()
+    if statement is None:
+        now = utcnow()
+        statement = Statement(
+            child_id=child.id, visit_id=visit.id, parts="views", started_at=now, updated_at=now, ended_at=now, end_reason=StatementEnd.FINISHED
+        )
+        db.add(statement)
+    db.commit()
+    db.refresh(statement)
+    return statement
+
+
+def remove_observation(db: Session, *, record: StatementRecord, observation_id: int) -> None:
+    """Remove one of this statement's observations (a mistake); "you said, we did" written about its topic stays.
+
+    Removing one already gone does nothing (a second press, or two people at once); another statement's is refused."""
+    observation = db.get(Observation, observation_id)
+    if observation is None:
+        return
+    if observation.statement_id != record.statement.id:
+        raise StatementActionError("That observation is not part of this statement.")
+    db.delete(observation)
+    db.commit()
+
+
 def tell_child_at_next_visit(db: Session, *, statement_id: int, question_id: str | None, words: str, by: StaffUser) -> ChildResponse:
     """Add words for the child to "you said, we did" on one thing they raised (the general item when the question is not
     one they answered), so the recap at their next visit shows it. Earlier words there are kept, the new ones follow."""
@@ -213,6 +293,9 @@ __all__ = [
     "record_decision",
     "release_for_meeting",
     "save_attention_action",
+    "add_observation",
+    "remove_observation",
+    "statement_to_observe",
     "save_notes",
     "save_response",
     "set_review_record",
