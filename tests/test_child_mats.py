@@ -5,6 +5,7 @@ import uuid
 
 from sqlmodel import select
 
+from voice_app.child.pack_routes import expand_piece
 from voice_app.models import Answer, AnswerChoice, AnswerReceipt
 
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
@@ -94,12 +95,15 @@ def test_younger_and_older_conversations_never_offer_the_mats(hand_over):
 
 def test_the_offline_pack_holds_every_mat_card_in_the_mat_layout(hand_over):
     tablet = hand_over(version="mat", parts="views,menu")
-    pack = tablet.client.get(tablet.url("/pack/en-GB.json")).get_json()
+    response = tablet.client.get(tablet.url("/pack/en-GB.json"))
+    pack = response.get_json()
+    assert len(response.get_data()) <= 250_000  # the pack's budget (docs/child.md), with every mat in it
     cards = [q for q in pack["questions"] if q["id"].startswith("mat.")]
     assert len(cards) == 39 and cards[0]["id"] == "mat.home.bedroom"  # every mat, in the bank's order
     lessons = next(q for q in cards if q["id"] == "mat.school.lessons")
-    assert lessons["choices"] == ["like", "ok", "not_like"] and 'data-kind="mat-card"' in lessons["step"]
-    assert 'class="mat__point mat__point--button' in lessons["step"]
+    step = expand_piece(pack, lessons["step"])  # the markup as the page shows it (shared pieces back in place)
+    assert lessons["choices"] == ["like", "ok", "not_like"] and 'data-kind="mat-card"' in step
+    assert 'class="mat__point mat__point--button' in step and 'value="not_like"' in step
     # The Child's Menu is asked (younger version) before the mats.
     ids = [q["id"] for q in pack["questions"]]
     assert any(i.startswith("menu-") for i in ids) and ids.index(cards[0]["id"]) > max(i for i, q in enumerate(ids) if q.startswith("menu-"))
