@@ -112,6 +112,7 @@ RULES: dict[str, tuple[str, str]] = {
     "child.resume": ("/child/", "C"),
     "child.conversation": ("/child/statements/{child_statement}", "C"),
     "child.question": ("/child/statements/{child_statement}/questions/feel-today", "C"),
+    "child.mat": ("/child/statements/{child_statement}/mats/school", "C"),
     "child.answer": ("/child/statements/{child_statement}/questions/feel-today", "C"),
     "child.recap_seen": ("/child/statements/{child_statement}/recap", "C"),
     "child.choose_language": ("/child/statements/{child_statement}/language", "C"),

@@ -31,7 +31,10 @@ def test_every_symbol_exists():
 def test_question_ids_are_unique_and_stable_looking():
     ids = [q.id for q in BANK.questions]
     assert len(ids) == len(set(ids))
-    assert all(qid.replace("-", "").isalnum() and qid == qid.lower() for qid in ids)
+    assert all(qid.replace("-", "").isalnum() and qid == qid.lower() for qid in ids if not qid.startswith("mat."))
+    # A sorting mat's card: "mat.<mat>.<option>", each part lower-case letters, digits and underscores.
+    cards = [qid.split(".") for qid in ids if qid.startswith("mat.")]
+    assert cards and all(len(parts) == 3 and all(p.replace("_", "").isalnum() and p == p.lower() for p in parts) for parts in cards)
 
 
 def test_younger_children_never_need_to_type():

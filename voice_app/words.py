@@ -44,6 +44,7 @@ _LISTED: tuple[tuple[enum.Enum, str], ...] = (
     (DecisionOutcome.NOT_POSSIBLE, "Not possible"),
     (FlowVersion.YOUNGER, "Younger children's questions"),
     (FlowVersion.OLDER, "Older children's questions"),
+    (FlowVersion.MAT, "Sorting mats"),
     (GivenVia.IRO_TABLET, "On the IRO's tablet at a visit"),
     (GivenVia.OWN_PHONE, "On their own phone"),
     (GivenVia.PRACTITIONER, "With a practitioner, for a conference"),

@@ -81,10 +81,11 @@ class SavedAnswer:
 class Step:
     """Where the conversation is: the recap, a question, who may see it, stopping, or done."""
 
-    kind: str  # recap | question | sharing | stop | done
+    kind: str  # recap | question | topics | mat | sharing | stop | done
     question: Question | None = None
     number: int = 0
     total: int = 0
+    mat: object = None  # a sorting mat (questions/bank.py): its card being placed, or the whole mat ("mat")
 
 
 # The menu's extra answers, as the child sees them (label, symbol).
@@ -113,7 +114,11 @@ def choice_view(question: Question, choice_id: str) -> tuple[str, str]:
 def parts_of(statement: Statement) -> tuple[str, ...]:
     """The parts offered, in the order asked: how the last meeting went, views, what happens at a meeting, the menu."""
     chosen = {part.strip() for part in statement.parts.split(",")}
-    return tuple(part for part in ("after", "views", "explain", "menu") if part in chosen)
+    if FlowVersion(statement.version) == FlowVersion.MAT and "views" in chosen:
+        # The sorting mats in place of the views questions, last: the child sorts as many mats as they
+        # like, and "I've finished" ends the conversation wherever they are.
+        chosen = (chosen - {"views"}) | {"mat"}
+    return tuple(part for part in ("after", "views", "explain", "menu", "mat") if part in chosen)
 
 
 def shown(question: Question, answers: dict[str, SavedAnswer]) -> bool:
@@ -197,8 +202,54 @@ def next_step(questions: list[Question], answers: dict[str, SavedAnswer], *, sta
         return Step("recap", total=len(questions))
     for number, question in enumerate(questions, start=1):
         if question.id not in answers:
+            if question.mat:  # sorting mats: the child (or the IRO) chooses which mat next
+                return Step("topics", number=number, total=len(questions))
             return Step("question", question, number, len(questions))
     return Step("sharing", number=len(questions), total=len(questions))
+
+
+def mat_cards(questions: list[Question], mat_id: str) -> list[Question]:
+    """The cards of one sorting mat that this child is offered, in the mat's order."""
+    return [question for question in questions if question.mat == mat_id]
+
+
+def mat_step(questions: list[Question], answers: dict[str, SavedAnswer], *, mat) -> Step | None:
+    """On one sorting mat: its first card not yet placed, else the whole mat to look at together (None: not offered)."""
+    cards = mat_cards(questions, mat.id)
+    if not cards:
+        return None
+    for number, card in enumerate(cards, start=1):
+        if card.id not in answers:
+            return Step("question", card, number, len(cards), mat=mat)
+    return Step("mat", number=len(cards), total=len(cards), mat=mat)
+
+
+@dataclass(frozen=True)
+class MatBoard:
+    """A sorting mat as laid out: each point of its scale with the cards placed under it, and the cards put aside."""
+
+    columns: tuple[tuple[object, tuple[Question, ...]], ...]
+    aside: tuple[Question, ...]
+
+
+def mat_board(questions: list[Question], answers: dict[str, SavedAnswer], mat, placing: str | None = None) -> MatBoard:
+    """Where each card of a mat is now (the card being placed, `placing`, is left out: it is in the child's hand)."""
+    cards = [card for card in mat_cards(questions, mat.id) if card.id in answers and card.id != placing]
+    columns = tuple(
+        (point, tuple(card for card in cards if not answers[card.id].skipped and point.id in answers[card.id].choices))
+        for point in mat.points
+    )
+    return MatBoard(columns, tuple(card for card in cards if answers[card.id].skipped))
+
+
+def mat_progress(questions: list[Question], answers: dict[str, SavedAnswer], bank: QuestionBank) -> list[tuple[object, int, int]]:
+    """Each sorting mat this child is offered, with how many of its cards are placed (or put aside) and how many it has."""
+    found = []
+    for mat in bank.mats:
+        cards = mat_cards(questions, mat.id)
+        if cards:
+            found.append((mat, sum(1 for card in cards if card.id in answers), len(cards)))
+    return found
 
 
 def question_step(questions: list[Question], question_id: str) -> Step | None:
@@ -318,7 +369,10 @@ class Sent:
 
 
 def is_current(questions: list[Question], answers: dict[str, SavedAnswer], *, question_id: str) -> bool:
-    """Whether a question is the one the child is being asked now (the first unanswered one)."""
+    """Whether a question is the one the child is being asked now (the first unanswered one; on a mat, of that mat)."""
+    asked = next((question for question in questions if question.id == question_id), None)
+    if asked is not None and asked.mat:
+        questions = mat_cards(questions, asked.mat)
     for question in questions:
         if question.id not in answers:
             return question.id == question_id

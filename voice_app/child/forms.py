@@ -18,6 +18,7 @@ from voice_app.questions.access import KEYS, MODE_LABELS, AccessSettings, settin
 VERSION_CHOICES = [
     (FlowVersion.YOUNGER.value, "Younger: pictures and read-aloud first, fewer questions, no typing needed"),
     (FlowVersion.OLDER.value, "Older: more questions, and they can add their own words"),
+    (FlowVersion.MAT.value, "Sorting mat: they choose a topic, then place picture cards one at a time on a mat (like / not sure / don't like); no words needed"),
 ]
 PARTS_CHOICES = [
     ("views,menu", "Their views, then the Child's Menu"),
@@ -92,7 +93,7 @@ class AccessFields(FlaskForm):
 class HandoverForm(AccessFields):
     """The IRO sets up the conversation before handing the tablet over (staff wording)."""
 
-    version = RadioField("Which version suits them?", choices=VERSION_CHOICES, validators=[InputRequired("Choose the younger or the older version.")])
+    version = RadioField("Which version suits them?", choices=VERSION_CHOICES, validators=[InputRequired("Choose the younger or the older version, or the sorting mat.")])
     language = SelectField("Language", validators=[InputRequired()])
     parts = RadioField("What to ask", choices=PARTS_CHOICES, validators=[InputRequired("Choose what to ask.")])
     ask_after = BooleanField("First ask how their last meeting went")

@@ -10,6 +10,9 @@ Held lightly (issue 33: <= 250 KB before compression, where it was about 1 MB): 
 their drawing in the cached sprite (the sprite is one of the files kept for time offline), and every tag or
 text that comes more than once is written once, in "shared", and named elsewhere by its place: "@@7@@".
 The page script puts them back (expand_piece here, piece() there) before anything is shown.
+
+Offline, a sorting mat's cards come one mat after another in the bank's order (choosing a topic, and the
+whole mat read back, need the server); every placement is queued and judged like any answer.
 """
 
 from __future__ import annotations
@@ -73,7 +76,8 @@ def _question_pack(screen: dict, question: Question) -> dict:
         "choices": [choice.id for choice in question.choices],
         "extras": list(extras_for(question)),
         "words": screen["words_allowed"](question),
-        "step": _macro("step_item")(screen, Step("question", question, NUMBER, TOTAL)),
+        # A sorting mat's card offline: the same mat layout, its cards placed in turn, one mat after another.
+        "step": _macro("step_item")(screen, Step("question", question, NUMBER, TOTAL, mat=default_bank().mat(question.mat) if question.mat else None)),
         "answered": _macro("answered_item")(screen, question, SavedAnswer(qid, skipped=True)),
         "said": said,
         "skip": _macro("answer_content")(question, SavedAnswer(qid, skipped=True)),

@@ -34,6 +34,9 @@ from voice_app.child.flow import (
     is_current,
     load_answers,
     mark_recap_shown,
+    mat_board,
+    mat_progress,
+    mat_step,
     meeting_for,
     next_step,
     parse_answer,
@@ -62,7 +65,7 @@ from voice_app.i18n import use_language
 from voice_app.i18n.terms import current_terms, term_words
 from voice_app.models import Role, Sharing, StatementEnd, utcnow
 from voice_app.questions.access import AccessSettings, stored_settings
-from voice_app.questions.bank import default_bank
+from voice_app.questions.bank import default_bank, mat_id_of
 from voice_app.rendering import render, wants_fragment
 from voice_app.sessions import sign_in_browser
 
@@ -156,7 +159,7 @@ def new_client_id() -> str:
 
 
 # Globals, so the macros can be imported without context (and cached by Jinja).
-for _helper in (say, child_icon, choice_view, extras_for, new_client_id, kept):
+for _helper in (say, child_icon, choice_view, extras_for, new_client_id, kept, mat_board):
     bp.add_app_template_global(_helper)
 
 
@@ -173,7 +176,9 @@ def _names() -> dict:
 bp.context_processor(_names)
 
 
-def _screen(*, step: Step | None = None, editing: str | None = None, answers: dict | None = None, **extra) -> dict:
+def _screen(
+    *, step: Step | None = None, editing: str | None = None, answers: dict | None = None, mat_id: str | None = None, **extra
+) -> dict:
     """Everything the conversation template needs, from the database as it is now (or these answers)."""
     session_db = db.session()
     statement = g.statement
@@ -182,15 +187,25 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
     questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers, meeting=_meeting())
     recap_pending = not g.child_mode.get("recap_done")
     recap = recap_for(session_db, statement=statement, bank=default_bank()) if recap_pending and not answers else []
+    bank = default_bank()
+    if step is None and mat_id is not None and statement.ended_at is None:
+        mat = bank.mat(mat_id)
+        step = mat_step(questions, answers, mat=mat) if mat is not None else None
+        if step is None:
+            abort(404)
     if step is None and editing:
         step = question_step(questions, editing)
         if step is None:
             abort(404)
+        if step.question.mat:  # moving a card on a sorting mat: numbered within its mat
+            cards = [q for q in questions if q.mat == step.question.mat]
+            step = Step("question", step.question, cards.index(step.question) + 1, len(cards), mat=bank.mat(step.question.mat))
     step = step or next_step(questions, answers, statement=statement, recap_pending=bool(recap))
     if step.kind == "recap":
         mark_recap_shown(session_db, items=recap)
     scribing = bool(g.child_mode.get("scribing"))
-    log = [(q, answers[q.id]) for q in questions if q.id in answers]
+    # A sorting mat's placements are shown on the mat itself, not as bubbles of the conversation.
+    log = [(q, answers[q.id]) for q in questions if q.id in answers and not q.mat]
     screen = dict(
         statement=statement,
         answers=answers,
@@ -204,6 +219,7 @@ def _screen(*, step: Step | None = None, editing: str | None = None, answers: di
         problem=None,
         languages=available_languages() if not answers and statement.ended_at is None else (),
         posted={},
+        mats=mat_progress(questions, answers, bank) if step.kind == "topics" else [],
         **_names(),
         **extra,
     )
@@ -234,6 +250,17 @@ def conversation(statement_id: int):
     return render(TEMPLATE, block="conversation", **_screen())
 
 
+@bp.get("/statements/<int:statement_id>/mats/<mat_id>")
+def mat(statement_id: int, mat_id: str):
+    """One sorting mat: its next card to place, or (all placed) the whole mat to look at together."""
+    if default_bank().mat(mat_id) is None:
+        abort(404)
+    if not any(q.mat == mat_id for q in asked_questions(default_bank(), statement=g.statement, child=g.child, answers={}, meeting=_meeting())):
+        # A mat this conversation does not offer (handed over again as questions): the conversation as it is.
+        return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
+    return render(TEMPLATE, block="conversation", **_screen(mat_id=mat_id))
+
+
 @bp.get("/statements/<int:statement_id>/questions/<question_id>")
 def question(statement_id: int, question_id: str):
     """One question of the conversation, to answer it or change the answer."""
@@ -261,17 +288,17 @@ def answer(statement_id: int, question_id: str):
 
     if g.statement.ended_at is not None:
         if repeat():
-            return _as_it_is(status=200)
+            return _as_it_is(status=200, question_id=question_id)
         return render(TEMPLATE, block="conversation" if editing else "step", status=409, **_screen())
     try:
         screen = _screen(editing=question_id)
     except NotFound:
         if repeat():  # a follow-up answered, then hidden by a changed answer: the repeat is acknowledged
-            return _as_it_is(status=200)
+            return _as_it_is(status=200, question_id=question_id)
         raise
     step = screen["step"]
     if not editing and not is_current(screen["questions"], screen["answers"], question_id=question_id):
-        return _as_it_is(status=200 if repeat() else 409)
+        return _as_it_is(status=200 if repeat() else 409, question_id=question_id)
     fields = answer_fields(request.form)
     try:
         given = parse_answer(step.question, **fields, words_allowed=screen["words_allowed"](step.question))
@@ -292,12 +319,17 @@ def answer(statement_id: int, question_id: str):
         sent=sent,
     )
     if result.outcome != "saved":
-        return _as_it_is(status=409 if result.outcome == "stale" else 200)
+        return _as_it_is(status=409 if result.outcome == "stale" else 200, question_id=question_id)
+    mat_id = step.question.mat or None
     if not wants_fragment():
+        if mat_id:  # on a sorting mat: its next card, or the whole mat
+            return redirect(url_for("child.mat", statement_id=g.statement.id, mat_id=mat_id, _anchor="step"))
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
     # The answers as now stored, without reading them all back.
     answers = {qid: saved for qid, saved in screen["answers"].items() if qid not in result.forgotten}
     answers[step.question.id] = result.saved
+    if mat_id:  # the mat grows: the next card (or the whole mat), with this card in its place
+        return render(TEMPLATE, block="conversation" if editing else "step", **_screen(answers=answers, mat_id=mat_id))
     after = _screen(answers=answers)
     if editing:
         return render(TEMPLATE, block="conversation", **after)
@@ -305,12 +337,18 @@ def answer(statement_id: int, question_id: str):
     return render(TEMPLATE, block="step_after_answer", answered=answered, **after)
 
 
-def _as_it_is(*, status: int):
+def _as_it_is(*, status: int, question_id: str | None = None):
     """The whole conversation as stored now, in place of what the tablet shows: after a repeat (200)
-    or a refused late answer (409), the screen must show what is really saved."""
+    or a refused late answer (409), the screen must show what is really saved (on a mat: that mat)."""
+    mat_id = mat_id_of(question_id or "")
+    if mat_id is not None and not any(q.mat == mat_id for q in asked_questions(
+            default_bank(), statement=g.statement, child=g.child, answers={}, meeting=_meeting())):
+        mat_id = None
     if status < 400 and not wants_fragment():
+        if mat_id is not None:
+            return redirect(url_for("child.mat", statement_id=g.statement.id, mat_id=mat_id, _anchor="step"))
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
-    response = render(TEMPLATE, block="conversation", status=status, **_screen())
+    response = render(TEMPLATE, block="conversation", status=status, **_screen(mat_id=mat_id))
     if wants_fragment():
         response.headers["HX-Retarget"] = "#conversation"
         response.headers["HX-Reswap"] = "outerHTML"

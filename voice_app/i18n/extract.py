@@ -27,3 +27,11 @@ def extract_questions(fileobj, keywords, comment_tags, options):
                 yield line_of(text), "gettext", text, [f"question {question['id']}: {name}"]
         for choice in question.get("choices", []):
             yield line_of(choice["label"]), "gettext", choice["label"], [f"question {question['id']}: choice {choice['id']}"]
+    # Sorting mats (mats.toml): each scale's points, each mat's title and its option cards.
+    for scale in data.get("scale", []):
+        for point in scale.get("points", []):
+            yield line_of(point["label"]), "gettext", point["label"], [f"mat scale {scale['id']}: point {point['id']}"]
+    for mat in data.get("mat", []):
+        yield line_of(mat["title"]), "gettext", mat["title"], [f"mat {mat['id']}: title"]
+        for option in mat.get("options", []):
+            yield line_of(option["label"]), "gettext", option["label"], [f"mat {mat['id']}: card {option['id']}"]

@@ -15,6 +15,7 @@ from voice_app.models.base import UTCDateTime, enum_type, utcnow
 class FlowVersion(str, enum.Enum):
     YOUNGER = "younger"
     OLDER = "older"
+    MAT = "mat"  # sorting mats (voice_app/questions/mats.toml) in place of the views questions
 
 
 class StatementEnd(str, enum.Enum):

@@ -1,4 +1,5 @@
-"""Questions as data: one TOML file per part (views.toml, menu.toml, after.toml) that a service can edit.
+"""Questions as data: one TOML file per part (views.toml, menu.toml, after.toml) that a service can edit,
+and the sorting mats (mats.toml), whose option cards become questions of part "mat".
 
 Answers store question and choice *ids*, never wording, so wording and translations can change
 without breaking old statements. Wording is an English msgid that Babel translates at render time.
@@ -12,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("views", "menu", "after", "explain")
+PARTS = ("views", "menu", "after", "explain")  # and the sorting mats (mats.toml, part "mat")
 KINDS = frozenset({"choice", "multi", "scale", "text", "people"})
 VERSIONS = frozenset({"younger", "older"})
 # "houses": the three houses (Signs of Safety), asked on a child protection plan and, when the service
@@ -83,6 +84,8 @@ class Question:
     attention_at_most: int | None = None
     # "" or "identity": the statement page, the PDF and the JSON show identity answers as "Who I am".
     section: str = ""
+    # Sorting-mat cards (mats.toml): the mat this card is on; its choices are the mat's scale points.
+    mat: str = ""
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the question has it."""
@@ -92,6 +95,8 @@ class Question:
         self, *, version: str, cared_for: bool, on_cp_plan: bool, meeting: str | None = None, houses_for_cared_for: bool = True
     ) -> bool:
         """Whether a child with this version and status is asked this question, before this meeting (None: not known)."""
+        if version == "mat" and self.part != "mat":
+            version = "younger"  # the sorting mat's child gets the younger version of every other part
         if version not in self.versions:
             return False
         if self.meeting == YOUNG_PERSONS_CONFERENCE and meeting != YOUNG_PERSONS_CONFERENCE:
@@ -122,11 +127,16 @@ class Question:
 class QuestionBank:
     questions: tuple[Question, ...]
     by_id: dict[str, Question] = field(default_factory=dict)
+    mats: tuple = ()  # the sorting mats (mats.toml, Mat below), whose cards are also in `questions`
     # for_child's answers, kept for the bank's life: a bank never changes once read (a new catalogue means a new bank).
     _asked: dict[tuple, tuple[Question, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, question_id: str) -> Question | None:
         return self.by_id.get(question_id)
+
+    def mat(self, mat_id: str | None):
+        """The sorting mat with this id, if the bank has it."""
+        return next((m for m in self.mats if m.id == mat_id), None)
 
     def for_child(
         self,
@@ -217,8 +227,102 @@ def _parse_question(raw: dict, *, part: str, source: str) -> Question:
     return question
 
 
+# ----- Sorting mats (mats.toml) -----------------------------------------------------------------------------------
+# Topics whose option cards a child places under a scale of 2 to 5 points. Each option card becomes a question of
+# part "mat" (kind "choice", its choices the scale's points), so a placement is stored, checked, queued and answered
+# exactly like any other answer. The question id is "mat.<mat id>.<option id>".
+MAT_PART = "mat"
+MAT_VERSION = "mat"
+POINTS_RANGE = (2, 5)
+
+
+@dataclass(frozen=True)
+class Mat:
+    """One topic: its title and symbol, its scale's points (as choices) and its option cards (as questions)."""
+
+    id: str
+    title: str  # English msgid
+    symbol: str
+    scale_id: str
+    points: tuple[Choice, ...]
+    cards: tuple[Question, ...]
+
+    def point(self, point_id: str) -> Choice | None:
+        return next((p for p in self.points if p.id == point_id), None)
+
+
+def card_id(mat_id: str, option_id: str) -> str:
+    """The question id of one option card on one mat."""
+    return f"{MAT_PART}.{mat_id}.{option_id}"
+
+
+def mat_id_of(question_id: str) -> str | None:
+    """The mat a question id belongs to, or None for any other question."""
+    parts = question_id.split(".")
+    return parts[1] if len(parts) == 3 and parts[0] == MAT_PART else None
+
+
+def _points(raw: dict, source: str) -> tuple[str, tuple[Choice, ...]]:
+    where = f"{source}: scale {raw.get('id', '?')!r}"
+    try:
+        points = tuple(
+            Choice(id=p["id"], label=p["label"], symbol=p["symbol"], attention=p.get("attention", "")) for p in raw["points"]
+        )
+        scale_id = raw["id"]
+    except KeyError as exc:
+        raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
+    if not POINTS_RANGE[0] <= len(points) <= POINTS_RANGE[1]:
+        raise BankError(f"{where} has {len(points)} points; a scale has 2 to 5")
+    ids = [p.id for p in points]
+    if len(set(ids)) != len(ids) or set(ids) & set(MENU_EXTRA_CHOICES):
+        raise BankError(f"{where} repeats a point id or uses one kept for the menu {MENU_EXTRA_CHOICES}")
+    if any(p.attention not in ATTENTION_KINDS for p in points):
+        raise BankError(f"{where} has a point whose attention is not one of {sorted(ATTENTION_KINDS)}")
+    return scale_id, points
+
+
+def load_mats(path: Path) -> tuple[Mat, ...]:
+    """Read and check mats.toml: every mat names a known scale and has option cards with unique ids."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    scales = dict(_points(raw, path.name) for raw in data.get("scale", []))
+    mats: list[Mat] = []
+    for raw in data.get("mat", []):
+        where = f"{path.name}: mat {raw.get('id', '?')!r}"
+        try:
+            mat_id, scale_id, options = raw["id"], raw["scale"], raw["options"]
+            title, symbol = raw["title"], raw["symbol"]
+            if "." in mat_id or any("." in o["id"] for o in options):
+                raise BankError(f"{where}: ids may not contain a dot")
+            if scale_id not in scales:
+                raise BankError(f"{where} uses unknown scale {scale_id!r}")
+            cards = tuple(
+                Question(
+                    id=card_id(mat_id, o["id"]),
+                    part=MAT_PART,
+                    kind="choice",
+                    prompt=o["label"],
+                    symbol=o["symbol"],
+                    choices=scales[scale_id],
+                    versions=frozenset({MAT_VERSION}),
+                    mat=mat_id,
+                )
+                for o in options
+            )
+        except KeyError as exc:
+            raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
+        if not cards:
+            raise BankError(f"{where} needs options")
+        if len({c.id for c in cards}) != len(cards):
+            raise BankError(f"{where} repeats an option id")
+        mats.append(Mat(mat_id, title, symbol, scale_id, scales[scale_id], cards))
+    if len({m.id for m in mats}) != len(mats):
+        raise BankError(f"{path.name} repeats a mat id")
+    return tuple(mats)
+
+
 def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank:
-    """Read and check views.toml, menu.toml, after.toml and explain.toml; every symbol must exist when `icons` is given."""
+    """Read and check views.toml, menu.toml, after.toml, explain.toml and mats.toml; every symbol must exist when `icons` is given."""
     questions: list[Question] = []
     for part in PARTS:
         path = folder / f"{part}.toml"
@@ -228,6 +332,10 @@ def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank
             data = tomllib.load(handle)
         for raw in data.get("question", []):
             questions.append(_parse_question(raw, part=part, source=path.name))
+    mats = ()
+    if (folder / "mats.toml").exists():  # a service's own bank from before the sorting mats has none
+        mats = load_mats(folder / "mats.toml")
+        questions.extend(card for mat in mats for card in mat.cards)
     by_id: dict[str, Question] = {}
     for question in questions:
         if question.id in by_id:
@@ -240,7 +348,11 @@ def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank
             for symbol in [question.symbol, *(c.symbol for c in question.choices)]:
                 if not (icons / f"{symbol}.svg").is_file():
                     raise BankError(f"{question.id!r} uses symbol {symbol!r}, which is not in {icons}")
-    return QuestionBank(questions=tuple(questions), by_id=by_id)
+    if icons is not None:
+        for mat in mats:
+            if not (icons / f"{mat.symbol}.svg").is_file():
+                raise BankError(f"mat {mat.id!r} uses symbol {mat.symbol!r}, which is not in {icons}")
+    return QuestionBank(questions=tuple(questions), by_id=by_id, mats=mats)
 
 
 @lru_cache(maxsize=1)

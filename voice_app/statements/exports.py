@@ -153,6 +153,7 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
         else None,
         "what_happens_at_my_meeting": [{**_answer(item), "response": None} for item in record.explain],
         "who_i_am": [{**_answer(item), "response": _response(record, item.question_id)} for item in record.identity],
+        "mats": [_mat(record, mat) for mat in record.mats],
         "general_response": _response(record, GENERAL_ITEM),
         "observations": [
             {
@@ -177,6 +178,29 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
         **({"gathered_by": record.gathered_by.as_dict()} if record.gathered_by else {}),
     }
     return document
+
+
+def _mat(record: StatementRecord, mat) -> dict[str, Any]:
+    """One sorting mat: its scale, each card where the child put it (null: did not want to say), and what moved."""
+    return {
+        "id": mat.id,
+        "title": mat.title,
+        "scale": [{"id": column.id, "label": column.label, "symbol": column.symbol} for column in mat.columns],
+        "cards": [
+            {
+                "question_id": card.question_id,
+                "card": card.label,
+                "symbol": card.symbol,
+                "point": card.point,
+                "response": _response(record, card.question_id),
+            }
+            for card in mat.cards
+        ],
+        "in_words": mat.sentences,
+        "moved_since_last_mat": [{"question_id": m.question_id, "card": m.label, "before": m.before, "after": m.after} for m in mat.moves]
+        if mat.compared
+        else None,
+    }
 
 
 def _decision(record: StatementRecord, item_id: str) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ from voice_app.i18n import language_name
 from voice_app.models import ReviewKind
 from voice_app.pdf_layout import (  # noqa: F401  (PdfUnavailable, pdf_support, printable: this module's callers use them)
     BRAND,
+    ICONS,
     PRIVATE_BG,
     REPLY_BG,
     SOFT,
@@ -90,6 +91,8 @@ def _answer(w: PdfWriter, item: AnswerView) -> None:
 
 def _views(w: PdfWriter, record: StatementRecord, audience: Audience) -> None:
     items = [item for item in record.views if included_in(item, audience)]
+    if not items and record.mats:
+        return  # a sorting mat's child said it on their mats (below)
     w.heading("What I said")
     if not items:
         w.text("No answers were saved in this part.")
@@ -119,6 +122,70 @@ def _identity(w: PdfWriter, record: StatementRecord) -> None:
         if response:
             w.text("You said, we did:", size=9.5, indent=4, color=BRAND)
             w.text(response.we_did, fill=REPLY_BG, indent=4)
+
+
+def _mat_board(w: PdfWriter, mat) -> None:
+    """The mat as the child laid it out: a column per point (its symbol and words on top), the cards beneath, in
+    black lines and words beside every symbol, so it reads the same printed in black and white."""
+    pdf = w.pdf
+    columns = [(c.symbol, c.label, c.cards) for c in mat.columns] + ([("dont-say", "Did not want to say", mat.aside)] if mat.aside else [])
+    width = pdf.epw / len(columns)
+    tallest = max(len(cards) for _s, _l, cards in columns)
+    if pdf.will_page_break(26 + tallest * 11):
+        pdf.add_page()
+    top = pdf.get_y()
+    bottoms = []
+    for n, (symbol, label, cards) in enumerate(columns):
+        left = pdf.l_margin + n * width
+        path = ICONS / f"{symbol}.svg"
+        if path.is_file():
+            pdf.image(str(path), x=left + 2, y=top + 2, w=8, h=8)
+        pdf.set_font("dejavu", "B", 10)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_xy(left + 12, top + 2)
+        pdf.multi_cell(width - 14, 4.5, printable(label), align="L", new_x="LEFT", new_y="NEXT")
+        y = max(pdf.get_y(), top + 11) + 2
+        bottoms.append(y)
+        for card in cards:
+            card_path = ICONS / f"{card.symbol}.svg" if card.symbol else None
+            if card_path is not None and card_path.is_file():
+                pdf.image(str(card_path), x=left + 2, y=y, w=7, h=7)
+            pdf.set_font("dejavu", "", 9.5)
+            pdf.set_xy(left + 11, y + 1)
+            pdf.multi_cell(width - 13, 4.2, printable(card.label), align="L", new_x="LEFT", new_y="NEXT")
+            y = max(pdf.get_y(), y + 7) + 2
+        bottoms[-1] = (bottoms[-1], y)
+    header = max(b[0] for b in bottoms)
+    bottom = max(b[1] for b in bottoms) + 1
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.4)
+    for n in range(len(columns)):
+        pdf.rect(pdf.l_margin + n * width, top, width, bottom - top)
+    pdf.line(pdf.l_margin, header - 1, pdf.l_margin + pdf.epw, header - 1)
+    pdf.set_y(bottom + 2)
+
+
+def _mats(w: PdfWriter, record: StatementRecord) -> None:
+    """Each sorting mat as a picture and in words, what moved since the last mat on the topic, and the IRO's answers."""
+    if not record.mats:
+        return
+    w.heading("My sorting mats")
+    for mat in record.mats:
+        w.symbol_line(mat.symbol, mat.title, bold=True, size=12.5, icon=11)
+        _mat_board(w, mat)
+        for sentence in mat.sentences:
+            w.text(sentence, size=10.5, indent=4)
+        if mat.compared:
+            w.text("Since my last mat on this:", size=9.5, indent=4, color=BRAND)
+            for move in mat.moves or ():
+                w.text(move.text, size=10.5, indent=4)
+            if not mat.moves:
+                w.text("Nothing moved.", size=10.5, indent=4)
+        for card in mat.cards:
+            response = record.responses.get(card.question_id)
+            if response:
+                w.text(f"You said, we did ({card.label}):", size=9.5, indent=4, color=BRAND)
+                w.text(response.we_did, fill=REPLY_BG, indent=4)
         w.gap(2)
 
 
@@ -196,6 +263,7 @@ def render_statement_pdf(record: StatementRecord, *, audience: Audience) -> byte
         w.text(f"{label}: {value}", size=10)
     _views(w, record, audience)
     _identity(w, record)
+    _mats(w, record)
     _observed(w, record)
     _more_parts(w, record)
     _plan(w, record, audience)

@@ -27,6 +27,7 @@ from voice_app.questions.access import ACCESS_WORDS, access_used
 from voice_app.questions.bank import Question, QuestionBank, default_bank
 from voice_app.questions.observed import CERTAINTY, HELPERS, and_list, helpers_of, observation_words, observations_for
 from voice_app.statements.access import StatementContext
+from voice_app.statements.mats import earlier_placements, mat_views
 
 # "you said, we did" for anything the child raised that is not one question.
 GENERAL_ITEM = "general"
@@ -192,6 +193,10 @@ class StatementRecord:
     gathered_by: Gatherer | None = None
     # How the child answered: touch, one switch, two switches, dwell (voice_app/questions/access.py), as first used.
     access_used: tuple[str, ...] = ()
+    # Sorting mats: each placement as an answer (in "you said, we did" and attention), and each mat laid out
+    # with what moved since the child's last mat on the topic (voice_app/statements/mats.py).
+    mat_items: list[AnswerView] = field(default_factory=list)
+    mats: list = field(default_factory=list)
     # What the IRO saw the child say without words (voice_app/questions/observed.py), in the order recorded.
     observations: list[ObservationView] = field(default_factory=list)
     # The model rows behind them (for the words saying how the views were gathered).
@@ -210,7 +215,7 @@ class StatementRecord:
     @property
     def attention(self) -> list[AnswerView]:
         """Answers that need the IRO's attention, in question order: the page lists these first."""
-        return [item for item in [*self.after, *self.views, *self.identity, *self.explain, *self.menu] if item.attention]
+        return [item for item in [*self.after, *self.views, *self.identity, *self.mat_items, *self.explain, *self.menu] if item.attention]
 
     @property
     def attention_open(self) -> int:
@@ -218,11 +223,13 @@ class StatementRecord:
 
     @property
     def raised(self) -> list[str]:
-        """The ids the IRO answers in "you said, we did": each answered views question, "Who I am", each other
-        topic the IRO observed the child speak to without words (in the order observed), then the general item."""
+        """The ids the IRO answers in "you said, we did": each answered views question, "Who I am", each card placed on
+        a sorting mat, each other topic the IRO observed the child speak to without words (in the order observed),
+        then the general item."""
         answered = [item.question_id for item in [*self.views, *self.identity] if not item.skipped]
+        placed = [item.question_id for item in self.mat_items if not item.skipped]
         observed = [item.topic for item in self.observations if item.topic != GENERAL_ITEM]
-        return list(dict.fromkeys([*answered, *observed])) + [GENERAL_ITEM]
+        return list(dict.fromkeys([*answered, *placed, *observed])) + [GENERAL_ITEM]
 
     @property
     def answered_count(self) -> int:
@@ -254,7 +261,9 @@ def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question 
         choices = sorted(choices, key=lambda c: (c.position, order.get(c.choice_id, len(order)), c.choice_id))
     else:
         choices = sorted(choices, key=lambda c: (c.position, c.choice_id))
-    part = question.part if question else ("menu" if answer.question_id.startswith("menu") else "views")
+    part = question.part if question else next(
+        (part for prefix, part in (("menu", "menu"), ("mat.", "mat")) if answer.question_id.startswith(prefix)), "views"
+    )
     return AnswerView(
         question_id=answer.question_id,
         part=part,
@@ -324,8 +333,12 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
     names = {}
     if staff_ids:
         names = {user.id: user.display_name for user in db.exec(select(StaffUser).where(col(StaffUser.id).in_(staff_ids))).all()}
+    mat_items = _ordered([item for item in shown if item.part == "mat"], bank)
+    mats = mat_views(mat_items, bank=bank, wording=wording, before=earlier_placements(db, statement=statement) if mat_items else None)
     return StatementRecord(
         context=context,
+        mat_items=mat_items,
+        mats=mats,
         views=_ordered([item for item in shown if item.part == "views" and not item.section], bank),
         identity=_ordered([item for item in shown if item.part == "views" and item.section == "identity"], bank),
         menu=_ordered([item for item in shown if item.part == "menu"], bank),
@@ -374,5 +387,10 @@ def raised_label(record: StatementRecord, item_id: str) -> str:
     item = next((i for i in [*record.views, *record.identity] if i.question_id == item_id and not i.skipped), None)
     if item is not None:
         return item.prompt
+    mat = next((m for m in record.mats if any(c.question_id == item_id for c in m.cards)), None)
+    placed = next((i for i in record.mat_items if i.question_id == item_id), None)
+    if mat is not None and placed is not None:
+        where = placed.choices[0].label if placed.choices else "?"
+        return f"{mat.title}: {placed.prompt} (placed under {where})"
     seen = next((i for i in record.observations if i.topic == item_id), None)
     return f"{seen.topic_label} (observed)" if seen else item_id
