@@ -126,7 +126,6 @@ RULES: dict[str, tuple[str, str]] = {
     # Child mode's offline support: the service worker is a plain script with nothing of the child in it
     # (served to anyone, so the browser can re-check it); the rest needs the live hand-over.
     "child.service_worker": ("/child/sw.js", "APIOMDCFT"),
-    "child.offline_manifest": ("/child/offline.json", "C"),
     "child.offline_page": ("/child/offline", "C"),
     "child.session_token": ("/child/token", "C"),
     "child.offline_pack": ("/child/statements/{child_statement}/pack/en-GB.json", "C"),

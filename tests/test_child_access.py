@@ -5,6 +5,7 @@ import re
 from sqlmodel import select
 
 from tests.conftest import PASSWORD
+from tests.test_child_offline import offline_files
 from voice_app.child.handover import ACCESS_ACTION
 from voice_app.models import AuditEvent, Handover
 from voice_app.questions.access import AccessSettings, note_access, settings_from, stored_settings
@@ -36,7 +37,7 @@ def test_a_touch_hand_over_stores_nothing_and_loads_no_scanning(hand_over, db):
     page = tablet.client.get(tablet.url()).get_data(as_text=True)
     assert _handover(db, tablet).access is None
     assert "child-scan" not in page and "data-access=" not in page and "data-scan-note" not in page
-    files = tablet.client.get("/child/offline.json").get_json()["files"]
+    files = offline_files(page)["files"]
     assert not any("child-scan" in url for url in files)
 
 
@@ -60,7 +61,7 @@ def test_one_switch_chosen_at_hand_over_reaches_the_childs_page(hand_over, db):
         assert attribute in page
     assert "Press your switch when the picture you want is highlighted." in page
     # Kept for time offline too, with the rest of the conversation's files.
-    files = tablet.client.get("/child/offline.json").get_json()["files"]
+    files = offline_files(page)["files"]
     assert any("/js/child-scan." in url for url in files) and any("/css/child-scan." in url for url in files)
 
 

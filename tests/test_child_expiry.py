@@ -91,7 +91,7 @@ def test_what_the_page_fetches_by_itself_does_not_keep_the_hand_over_alive(hand_
     tablet = hand_over()
     soon = utcnow() + timedelta(minutes=5)
     _set(db, tablet, expires_at=soon)
-    for url in ("/child/token", "/child/offline.json", "/child/offline"):
+    for url in ("/child/token", "/child/offline"):
         response = tablet.client.get(url)
         assert response.status_code == 200, response.get_data(as_text=True)[-900:]
     assert abs((_handover(db, tablet).expires_at - soon).total_seconds()) < 1

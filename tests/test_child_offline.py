@@ -1,5 +1,6 @@
 """Child mode without a network, server side: the service worker, the files it keeps, the offline page, a fresh token."""
 
+import html
 import json
 import re
 
@@ -7,7 +8,7 @@ from tests.child_support import make_statement  # noqa: F401 - the fixtures' mod
 
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 
-ACCESS_TESTED_ENDPOINTS = {"child.service_worker", "child.offline_manifest", "child.offline_page", "child.session_token"}
+ACCESS_TESTED_ENDPOINTS = {"child.service_worker", "child.offline_page", "child.session_token"}
 
 
 def test_the_service_worker_is_served_from_child_mode_scope_to_anyone(client):
@@ -15,15 +16,19 @@ def test_the_service_worker_is_served_from_child_mode_scope_to_anyone(client):
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "no-store"  # the browser fetches it fresh for a new release
     body = response.get_data(as_text=True)
-    assert "addEventListener(\"fetch\"" in body and 'request.method !== "GET"' in body
+    assert 'addEventListener("fetch"' in body and 'request.method!=="GET"' in body  # minified
+    compressed = client.get("/child/sw.js", headers={"Accept-Encoding": "br"})
+    assert compressed.headers["Content-Encoding"] == "br"  # like a page: the tablet fetches it before it can go offline
 
 
-def test_the_manifest_lists_files_only_and_needs_child_mode(hand_over, client):
-    assert client.get("/child/offline.json").status_code == 404
+def offline_files(page: str) -> dict:
+    """What a child page tells its script to keep for time offline (written into the page, no request of its own)."""
+    return json.loads(html.unescape(re.search(r"data-offline-files='([^']*)'", page).group(1)))
+
+
+def test_the_files_kept_for_offline_are_files_only_and_written_into_the_page(hand_over):
     tablet = hand_over()
-    response = tablet.client.get("/child/offline.json")
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    manifest = json.loads(response.get_data(as_text=True))
+    manifest = offline_files(tablet.client.get(tablet.url()).get_data(as_text=True))
     assert manifest["offline_page"] == "/child/offline" and manifest["scope"] == "/child/"
     files = manifest["files"]
     plain = {re.sub(r"\.[0-9a-f]{12}(\.\w+)$", r"\1", url) for url in files}  # served under content-hashed names
@@ -60,6 +65,6 @@ def test_a_fresh_token_for_sending_waiting_answers(hand_over, client):
 def test_child_pages_carry_what_the_tablet_needs_offline(hand_over):
     tablet = hand_over()
     page = tablet.client.get(tablet.url()).get_data(as_text=True)
-    for needed in ('data-sw-url="/child/sw.js?static=/static/"', 'data-offline-manifest="/child/offline.json"', 'data-token-url="/child/token"',
+    for needed in ('data-sw-url="/child/sw.js?static=/static/"', 'data-offline-files=', 'data-token-url="/child/token"',
                    "js/child.bundle.", "data-sprite=", 'name="given_at"'):
         assert needed in page

@@ -27,7 +27,7 @@ from rjsmin import jsmin
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
-__all__ = ["BUNDLES", "SPRITE", "SPRITE_HEADER", "inline_svg", "install_web_assets", "static_manifest", "symbol_mode", "symbol_sprite"]
+__all__ = ["BUNDLES", "SPRITE", "SPRITE_HEADER", "inline_svg", "install_web_assets", "served_script", "static_manifest", "symbol_mode", "symbol_sprite"]
 
 YEAR = 365 * 24 * 60 * 60
 HASH_LENGTH = 12
@@ -150,6 +150,18 @@ def _minified(name: str, text: str) -> str:
         # Our scripts explain themselves in comments; the wire needs none of them (a tenth of the child's first screen).
         return jsmin(text, keep_bang_comments=True)
     return text
+
+
+_SCRIPTS: dict[tuple, bytes] = {}
+
+
+def served_script(static_root: Path, name: str) -> bytes:
+    """One of our scripts as the static files serve it (minified), for a route that serves it under its own URL."""
+    path = static_root / name
+    key = (name, path.stat().st_mtime_ns)
+    if key not in _SCRIPTS:
+        _SCRIPTS[key] = _minified(name, path.read_text(encoding="utf-8")).encode("utf-8")
+    return _SCRIPTS[key]
 
 
 def static_manifest(static_root: Path) -> dict[str, str]:
