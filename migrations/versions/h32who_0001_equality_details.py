@@ -22,7 +22,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("child", schema=None) as batch_op:
-        batch_op.drop_column("gender")
-        batch_op.drop_column("ethnicity")
-        batch_op.drop_column("disability")
+    # Not in batch mode: on SQLite a batch drop copies the table, which the tables that refer to it refuse once they
+    # hold rows. SQLite (3.35+) and PostgreSQL both drop a plain column in place.
+    op.drop_column("child", "gender")
+    op.drop_column("child", "ethnicity")
+    op.drop_column("child", "disability")

@@ -22,10 +22,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("child", schema=None) as batch_op:
-        batch_op.drop_column("young_peoples_pathway")
-    with op.batch_alter_table("review", schema=None) as batch_op:
-        batch_op.drop_column("young_persons")
-    if op.get_bind().dialect.name == "sqlite":  # the batch copy above dropped the expression index: make it again
-        op.execute("DROP INDEX IF EXISTS ix_review_conference_day")
-        op.create_index("ix_review_conference_day", "review", ["kind", sa.text("coalesce(held_on, scheduled_for)")], unique=False)
+    # In place, as the upgrade added them: a batch copy of child or review is refused by the tables that refer to
+    # them once they hold rows, and would lose review's expression index ix_review_conference_day.
+    op.drop_column("child", "young_peoples_pathway")
+    op.drop_column("review", "young_persons")
