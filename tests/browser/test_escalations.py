@@ -91,7 +91,7 @@ def test_a_childs_words_followed_to_an_outcome_for_the_child(page, live_url, ser
     manager.goto(f"{live_url}/escalations/{escalation_url.rsplit('/', 1)[1]}")
     manager.get_by_role("button", name="Use as an anonymised example in the annual report").click()
     manager.goto(f"{live_url}/reports/")
-    expect(manager.get_by_role("heading", name="Escalations raised")).to_be_visible()
+    expect(manager.get_by_role("heading", name="Escalations raised", exact=True)).to_be_visible()
     expect(manager.get_by_text("[name]").first).to_be_attached()
 
 
