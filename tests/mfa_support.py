@@ -6,6 +6,7 @@ import html
 import re
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 import pyotp
 
@@ -22,6 +23,10 @@ class Enrolled:
     def code(self, steps_ahead: int = 0) -> str:
         """The app's code now, or a step or more later (a code is accepted once, so each sign-in needs a new step)."""
         return pyotp.TOTP(self.secret).at(time.time() + 30 * steps_ahead)
+
+    def code_at(self, moment: datetime) -> str:
+        """The app's code at a given moment, for checks made at a moment other than now."""
+        return pyotp.TOTP(self.secret).at(moment)
 
 
 def read_key(page: str) -> str:

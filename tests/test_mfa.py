@@ -203,18 +203,21 @@ def test_wrong_codes_from_many_addresses_reach_the_account_bound_then_only_the_o
             return check_code(db, user=user, code=code, factor=Factor.TOTP, address=address, secret=app.secret_key, limits=limits, now=at)
 
     office = "198.51.100.7"
-    assert check(factor.code(1), office, now).ok  # the owner completes a sign-in at the office once
-    wrong = "000000" if factor.code(2) != "000000" else "111111"
+    first = factor.code_at(now + timedelta(seconds=30))  # the next step's code (enrolment spent this step's)
+    assert check(first, office, now).ok  # the owner completes a sign-in at the office once
+    later = now + timedelta(seconds=ACCOUNT_BOUND + 1)
+    # Codes are taken at the moment each check is made (a code from the real clock can fall outside the window).
+    right, next_right = factor.code_at(later), factor.code_at(later + timedelta(seconds=31))
+    wrong = next(c for c in ("000000", "111111", "222222") if c not in (first, right, next_right))
     for n in range(ACCOUNT_BOUND):  # one wrong code from each of many addresses: no address ever waits
         result = check(wrong, f"10.0.{n // 256}.{n % 256}", now + timedelta(seconds=n))
         assert not result.ok and not result.wait
-    later = now + timedelta(seconds=ACCOUNT_BOUND + 1)
     # Past the bound a new address is not checked at all, not even with the right code; it is told how long to wait.
-    stranger = check(factor.code(2), "203.0.113.9", later)
+    stranger = check(right, "203.0.113.9", later)
     assert not stranger.ok and timedelta(hours=23) < stranger.wait <= ACCOUNT_MEMORY
     # The owner's office still signs in with the right code, and that starts the count again.
-    assert check(factor.code(2), office, later).ok
-    assert check(factor.code(3), "203.0.113.9", later + timedelta(seconds=31)).ok
+    assert check(right, office, later).ok
+    assert check(next_right, "203.0.113.9", later + timedelta(seconds=31)).ok
 
 
 # ----- recovery codes -----------------------------------------------------------------------------------

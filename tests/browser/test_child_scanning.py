@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -63,8 +64,16 @@ def highlighted_matches(page, selector):
 def until(page, condition, *, step_ms=100, tries=300):
     """Let the fake clock run in small steps until the page shows what was expected (the network answers meanwhile)."""
     for _ in range(tries):
-        if page.evaluate(condition):
-            return
+        try:
+            if page.evaluate(condition):
+                return
+        except PlaywrightError as error:
+            # An answer the server could not take at once (a busy CI machine) waits in the tablet's queue; once
+            # it is sent the page reloads to show the conversation as the server has it. Look again once loaded.
+            if "context was destroyed" not in str(error):
+                raise
+            page.wait_for_load_state()
+            continue
         page.clock.run_for(step_ms)
     raise AssertionError(f"never true: {condition}")
 

@@ -154,7 +154,9 @@ def fill(driver: WebDriver, field_id: str, value: str) -> None:
 
 def choose(driver: WebDriver, name: str, value: str) -> None:
     """Pick a radio button or checkbox by tapping its label (GOV.UK Frontend draws its own, over the real input)."""
-    field = driver.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']")
+    wanted = f"input[name='{name}'][value='{value}']"
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, wanted), f"the choice {name}={value}")  # the page may still be loading
+    field = driver.find_element(By.CSS_SELECTOR, wanted)
     tap(driver, driver.find_element(By.CSS_SELECTOR, f"label[for='{field.get_attribute('id')}']"), f"the label of {name}={value}")
     assert field.is_selected(), f"{name}={value} was not picked"
 
