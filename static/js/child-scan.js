@@ -258,4 +258,10 @@
   document.addEventListener("voice:offline:shown", function () { stopDwell(); start(); });
   start();
   announce("data-started");
+  // The address's #question-title takes the focus as the page finishes loading, after the highlight has; the
+  // highlight takes it back, so a screen reader or the iPad's Switch Control follows the highlight from the start.
+  window.addEventListener("load", function () {
+    var active = document.activeElement;
+    if (index >= 0 && items[index] && active && active.id === "question-title") focusable(items[index]).focus({ preventScroll: true });
+  });
 })();

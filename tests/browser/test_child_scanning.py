@@ -2,7 +2,7 @@
 (no test waits in real time), the highlight and ring checked with axe, focus and the live region followed."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -47,14 +47,21 @@ def hand_over(page, live_url, child, *, access, settings=None, speak=False, lang
     page.get_by_role("button", name=f"Start: hand the tablet to {child.preferred_name}").click()
     expect(page.locator("#step")).to_be_visible()
     if fake_clock:
-        page.clock.pause_at(date.today().isoformat() + "T23:00:00")  # from here on, time moves only when the test says
+        # From here on, time moves only when the test says. A moment ahead of the page's own clock: a fixed hour
+        # of the day is in the past for an hour each evening, and Playwright cannot pause the clock in the past.
+        page.clock.pause_at(page_time(page, ahead_ms=1000))
+
+
+def page_time(page, *, ahead_ms: int) -> datetime:
+    """A moment just ahead of the page's own clock (Playwright's Python API reads a bare number as seconds)."""
+    return datetime.fromtimestamp((page.evaluate("Date.now()") + ahead_ms) / 1000, UTC)
 
 
 def accessible_now(page, *, context):
     """axe-core needs its own timers: time runs while it looks, then stands still again a moment later."""
     page.clock.resume()
     assert_accessible(page, context=context)
-    page.clock.pause_at(page.evaluate("Date.now()") + 50)
+    page.clock.pause_at(page_time(page, ahead_ms=50))
 
 
 def highlighted_matches(page, selector):
