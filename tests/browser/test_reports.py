@@ -31,7 +31,7 @@ def test_a_manager_reads_and_changes_the_period(browser, live_url, service, view
     expect(page.get_by_role("heading", level=1)).to_have_text("Service figures")
     page.get_by_label("Financial year or quarter").select_option("fy-2024")
     page.get_by_role("button", name="Show this period").click()
-    expect(page.get_by_role("heading", name="Financial year 2024/25")).to_be_visible()
+    expect(page.get_by_role("heading", name="Financial year 2024/25")).to_be_visible(timeout=20_000)  # counted live: slow on a loaded machine
     expect(page.get_by_role("img", name="Pre-review visits held, by how the IRO and child met")).to_be_visible()
     expect(page.get_by_text("[name], we moved your meeting to school.", exact=False)).to_be_visible()
     assert no_horizontal_scroll(page)
