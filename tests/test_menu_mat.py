@@ -99,7 +99,7 @@ def test_an_ambiguous_sorted_format_is_shown_to_the_iro_to_agree_and_never_set_o
     item = plan["menu-format"]
     assert item.choices == [] and item.from_mat == (
         "Sorted on the mat “How my meeting happens”: the child placed Face to face, in a room and Some in the room, "
-        "some on a screen under “I want this”. The plan is to be agreed with the child.")
+        "some on a screen under “Yes, I want this”. The plan is to be agreed with the child.")
     record_decision(db, record=record, item_id="menu-format", outcome=DecisionOutcome.AGREED, reason_for_child="", by=iro)
     assert record.context.review.format_used is None
 
