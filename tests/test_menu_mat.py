@@ -126,6 +126,9 @@ def test_the_reports_menu_figures_count_a_child_who_sorted_like_one_who_answered
     assert fmt["0:virtual"].now.count == 1 and fmt["answered"].now.count == 2
     share = {row.key: row for row in report.figure("menu-share").rows}
     assert (share["0:iro"].now.count, share["answered"].now.count, share["skipped"].now.count) == (1, 1, 0)
+    versions = {row.key: row for row in report.figure("statements-version").rows}
+    assert (versions["mat"].label, versions["mat"].now.count, versions["mat"].before.count) == ("Sorting mat", 4, 1)
+    assert versions["mat"].now.base == 4 and versions["younger"].now.count == 0
 
 
 def test_a_menu_mat_names_only_menu_choices_that_exist(tmp_path):
