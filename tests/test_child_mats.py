@@ -1,6 +1,7 @@
 """The sorting mat: topics, cards one at a time placed under a scale, the whole mat read back, and moving a card."""
 
 import html as html_module
+import re
 import uuid
 
 from sqlmodel import select
@@ -99,7 +100,7 @@ def test_the_offline_pack_holds_every_mat_card_in_the_mat_layout(hand_over):
     pack = response.get_json()
     assert len(response.get_data()) <= 250_000  # the pack's budget (docs/child.md), with every mat in it
     cards = [q for q in pack["questions"] if q["id"].startswith("mat.")]
-    assert len(cards) == 39 and cards[0]["id"] == "mat.home.bedroom"  # every mat, in the bank's order
+    assert len(cards) == 57 and cards[0]["id"] == "mat.home.bedroom"  # every mat, in the bank's order
     lessons = next(q for q in cards if q["id"] == "mat.school.lessons")
     step = expand_piece(pack, lessons["step"])  # the markup as the page shows it (shared pieces back in place)
     assert lessons["choices"] == ["like", "ok", "not_like"] and 'data-kind="mat-card"' in step
@@ -124,3 +125,90 @@ def test_switch_scanning_meets_the_cards_columns_in_reading_order_before_putting
     step = page.split('<li id="step"')[1]
     order = [step.index(f'name="choice" value="{point}"') for point in ("happy", "ok", "sad", "worried")]
     assert order == sorted(order) and order[-1] < step.index('name="skip"')
+
+
+# ----- What moved since the child's last mat of the topic (the finished mat read back) -----
+
+def _earlier_mat(make, db, tablet, answers, *, child=None):
+    """A statement on a mat from an earlier visit (of this tablet's child, unless another is given)."""
+    from datetime import timedelta
+
+    from tests.statement_factories import AnswerSpec, make_statement
+    from voice_app.models import FlowVersion, VisitStatus
+
+    child = child or tablet.child
+    visit = make.visit(make.review(child, days_ahead=-150), iro=tablet.iro, status=VisitStatus.DONE)
+    earlier = make_statement(db, child=child, visit=visit, version=FlowVersion.MAT,
+                             answers=[AnswerSpec(card, [] if point is None else [point], skipped=point is None) for card, point in answers])
+    earlier.started_at -= timedelta(days=160)
+    db.add(earlier)
+    db.commit()
+    return earlier
+
+
+def _place_all(tablet, placements):
+    for card, point in placements:
+        fields = {"skip": "1"} if point is None else {"choice": point}
+        assert tablet.answer(card, {**fields, "client_id": _id()}).status_code == 302
+
+
+def test_the_finished_mat_says_in_the_childs_words_what_moved_since_their_last_mat(hand_over, make, db):
+    tablet = hand_over(version="mat", parts="views")
+    _earlier_mat(make, db, tablet, [("mat.school.lessons", "like"), ("mat.school.teacher", None),
+                                    ("mat.school.friends", "like"), ("mat.school.lunch", "not_like")])
+    _place_all(tablet, [("mat.school.lessons", "not_like"), ("mat.school.teacher", "like"), ("mat.school.friends", "like"),
+                        ("mat.school.lunch", None), ("mat.school.homework", "ok"), ("mat.school.help", "ok")])
+    review = _text(tablet.client.get(tablet.url("/mats/school")))
+    moved = review.split('class="mat__said mat__moved"')[1].split("</ul>")[0]
+    said = [" ".join(line.split()) for line in re.findall(r"<li data-say>(.*?)</li>", moved, re.S)]
+    assert said == [
+        "Last time Lessons was under I like it. Now it is under I don't like it.",
+        "Last time you didn't want to say about My teacher. Now it is under I like it.",
+        "Last time Eating was under I don't like it. This time you didn't want to say.",
+    ]  # Playing with friends stayed; Homework and Help were not on the earlier mat
+    assert "why" not in moved.lower()
+    # Moving a card back where it was: it no longer reads as moved.
+    tablet.answer("mat.school.lessons", {"choice": "like", "mode": "edit", "client_id": _id()})
+    again = _text(tablet.client.get(tablet.url("/mats/school")))
+    assert "Last time Lessons" not in again and "Last time Eating was under I don't like it." in again
+
+
+def test_a_first_mat_on_a_topic_says_nothing_about_last_time_and_an_unchanged_one_says_so(hand_over, make, db):
+    tablet = hand_over(version="mat", parts="views")
+    other = make.child(tablet.iro, name="Bo")
+    _earlier_mat(make, db, tablet, [("mat.school.lessons", "not_like")], child=other)  # another child's mat is never compared
+    _earlier_mat(make, db, tablet, [("mat.meeting.go", "yes"), ("mat.meeting.video", "no")])
+    _place_all(tablet, [(card, "like") for card in SCHOOL])
+    school = _text(tablet.client.get(tablet.url("/mats/school")))
+    assert "mat__moved" not in school and "Last time" not in school
+    _place_all(tablet, [("mat.meeting.go", "yes"), ("mat.meeting.video", "no"), ("mat.meeting.advocate", "no"),
+                        ("mat.meeting.iro_shares", "yes"), ("mat.meeting.quiet", None)])
+    meeting = _text(tablet.client.get(tablet.url("/mats/meeting")))
+    assert "Your cards are in the same places as last time." in meeting and "Last time" not in meeting
+
+
+def test_what_moved_on_a_mat_is_one_rule_for_the_child_and_the_statement(make, db):
+    from datetime import timedelta
+
+    from tests.statement_factories import AnswerSpec, make_statement
+    from voice_app.child.flow import SavedAnswer, mat_changes
+    from voice_app.models import FlowVersion, Role
+    from voice_app.questions.bank import default_bank
+    from voice_app.questions.mat_history import earlier_placements
+
+    iro = make.staff(Role.IRO)
+    child = make.child(iro)
+    first = make_statement(db, child=child, visit=make.visit(make.review(child), iro=iro), version=FlowVersion.MAT,
+                           answers=[AnswerSpec("mat.home.pet", ["like"]), AnswerSpec("mat.school.help", ["ok"])])
+    first.started_at -= timedelta(days=90)
+    db.add(first)
+    db.commit()
+    now = make_statement(db, child=child, visit=make.visit(make.review(child), iro=iro), version=FlowVersion.MAT, answers=[])
+    assert earlier_placements(db, statement=now, mat_id="home") == {"mat.home.pet": "like"}  # only that topic's cards
+    assert earlier_placements(db, statement=now) == {"mat.home.pet": "like", "mat.school.help": "ok"}
+    bank = default_bank()
+    home = bank.mat("home")
+    answers = {"mat.home.pet": SavedAnswer("mat.home.pet", skipped=True), "mat.home.tv": SavedAnswer("mat.home.tv", ("like",))}
+    changes = mat_changes(db, statement=now, questions=list(home.cards), answers=answers, mat=home, wording=str.upper)
+    assert changes.compared and [(m.label, m.was, m.now, m.before) for m in changes.moves] == [("MY PET", "like", None, "I LIKE IT")]
+    assert mat_changes(db, statement=first, questions=list(home.cards), answers=answers, mat=home, wording=str).compared is False

@@ -27,6 +27,7 @@ from voice_app.models import (
     utcnow,
 )
 from voice_app.questions.bank import MENU_EXTRA_CHOICES, YOUNG_PERSONS_CONFERENCE, Question, QuestionBank
+from voice_app.questions.mat_history import MatMove, earlier_placements, mat_moves
 
 TEXT_MAX = 2000
 SCALE_MAX = 10
@@ -240,6 +241,31 @@ def mat_board(questions: list[Question], answers: dict[str, SavedAnswer], mat, p
         for point in mat.points
     )
     return MatBoard(columns, tuple(card for card in cards if answers[card.id].skipped))
+
+
+@dataclass(frozen=True)
+class MatChanges:
+    """What moved on a finished mat since the child's last mat of its topic, for the read-back (`compared`: there
+    was an earlier mat with some of these cards on it)."""
+
+    compared: bool = False
+    moves: tuple[MatMove, ...] = ()
+
+
+def mat_changes(
+    db: Session, *, statement: Statement, questions: list[Question], answers: dict[str, SavedAnswer], mat, wording
+) -> MatChanges:
+    """The finished mat against the child's latest earlier mat of the same topic (questions/mat_history.py's rule
+    and query, as the statement shows it), the cards and points in the child's words (`wording`)."""
+    placed = [
+        (card.id, wording(card.prompt), None if answers[card.id].skipped or not answers[card.id].choices else answers[card.id].choices[0])
+        for card in mat_cards(questions, mat.id)
+        if card.id in answers
+    ]
+    if not placed:
+        return MatChanges()
+    compared, moves = mat_moves(mat, placed, earlier_placements(db, statement=statement, mat_id=mat.id), wording=wording)
+    return MatChanges(compared, moves)
 
 
 def mat_progress(questions: list[Question], answers: dict[str, SavedAnswer], bank: QuestionBank) -> list[tuple[object, int, int]]:

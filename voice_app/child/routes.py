@@ -26,6 +26,7 @@ from voice_app.child import bp
 from voice_app.child.flow import (
     EXTRA_CHOICES,
     AnswerProblem,
+    MatChanges,
     Step,
     asked_questions,
     end_statement,
@@ -35,6 +36,7 @@ from voice_app.child.flow import (
     load_answers,
     mark_recap_shown,
     mat_board,
+    mat_changes,
     mat_progress,
     mat_step,
     meeting_for,
@@ -220,6 +222,10 @@ def _screen(
         languages=available_languages() if not answers and statement.ended_at is None else (),
         posted={},
         mats=mat_progress(questions, answers, bank) if step.kind == "topics" else [],
+        # The finished mat read back with what moved since the child's last mat of the topic (one query).
+        moved=mat_changes(session_db, statement=statement, questions=questions, answers=answers, mat=step.mat, wording=say)
+        if step.kind == "mat" and step.mat is not None
+        else MatChanges(),
         **_names(),
         **extra,
     )

@@ -246,6 +246,10 @@ class Mat:
     scale_id: str
     points: tuple[Choice, ...]
     cards: tuple[Question, ...]
+    # The Child's Menu as a mat: what a point means ("wanted" / "not_wanted", by point id), and each card's menu
+    # choices (card question id -> (when wanted, when not wanted), each a (menu item id, choice id) or None).
+    means: dict = field(default_factory=dict, compare=False)
+    menu: dict = field(default_factory=dict, compare=False)
 
     def point(self, point_id: str) -> Choice | None:
         return next((p for p in self.points if p.id == point_id), None)
@@ -260,6 +264,19 @@ def mat_id_of(question_id: str) -> str | None:
     """The mat a question id belongs to, or None for any other question."""
     parts = question_id.split(".")
     return parts[1] if len(parts) == 3 and parts[0] == MAT_PART else None
+
+
+MEANS = frozenset({"wanted", "not_wanted"})
+
+
+def _menu_ref(raw: str | None, where: str) -> tuple[str, str] | None:
+    """A menu choice named "<menu item id>.<choice id>" (checked against menu.toml by load_bank)."""
+    if raw is None:
+        return None
+    item, dot, choice = raw.partition(".")
+    if not dot or not item or not choice:
+        raise BankError(f"{where} names menu choice {raw!r}; write it as <menu item id>.<choice id>")
+    return item, choice
 
 
 def _points(raw: dict, source: str) -> tuple[str, tuple[Choice, ...]]:
@@ -278,7 +295,13 @@ def _points(raw: dict, source: str) -> tuple[str, tuple[Choice, ...]]:
         raise BankError(f"{where} repeats a point id or uses one kept for the menu {MENU_EXTRA_CHOICES}")
     if any(p.attention not in ATTENTION_KINDS for p in points):
         raise BankError(f"{where} has a point whose attention is not one of {sorted(ATTENTION_KINDS)}")
+    if any(p.get("means", "wanted") not in MEANS for p in raw["points"]):
+        raise BankError(f"{where} has a point whose means is not one of {sorted(MEANS)}")
     return scale_id, points
+
+
+def _means(raw: dict) -> dict[str, str]:
+    return {p["id"]: p["means"] for p in raw.get("points", []) if "means" in p}
 
 
 def load_mats(path: Path) -> tuple[Mat, ...]:
@@ -286,6 +309,7 @@ def load_mats(path: Path) -> tuple[Mat, ...]:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     scales = dict(_points(raw, path.name) for raw in data.get("scale", []))
+    means = {raw["id"]: _means(raw) for raw in data.get("scale", [])}
     mats: list[Mat] = []
     for raw in data.get("mat", []):
         where = f"{path.name}: mat {raw.get('id', '?')!r}"
@@ -305,17 +329,27 @@ def load_mats(path: Path) -> tuple[Mat, ...]:
                     symbol=o["symbol"],
                     choices=scales[scale_id],
                     versions=frozenset({MAT_VERSION}),
+                    meeting=o.get("meeting", "any"),
                     mat=mat_id,
                 )
                 for o in options
             )
+            menu = {
+                card_id(mat_id, o["id"]): (_menu_ref(o.get("menu"), where), _menu_ref(o.get("menu_not_wanted"), where))
+                for o in options
+                if "menu" in o or "menu_not_wanted" in o
+            }
         except KeyError as exc:
             raise BankError(f"{where} is missing {exc.args[0]!r}") from exc
         if not cards:
             raise BankError(f"{where} needs options")
         if len({c.id for c in cards}) != len(cards):
             raise BankError(f"{where} repeats an option id")
-        mats.append(Mat(mat_id, title, symbol, scale_id, scales[scale_id], cards))
+        if any(c.meeting not in MEETINGS for c in cards):
+            raise BankError(f"{where} has an option whose meeting is not one of {sorted(MEETINGS)}")
+        if menu and "wanted" not in means[scale_id].values():
+            raise BankError(f"{where} has menu choices, so its scale needs a point with means = \"wanted\"")
+        mats.append(Mat(mat_id, title, symbol, scale_id, scales[scale_id], cards, means=means[scale_id], menu=menu))
     if len({m.id for m in mats}) != len(mats):
         raise BankError(f"{path.name} repeats a mat id")
     return tuple(mats)
@@ -348,6 +382,12 @@ def load_bank(folder: Path = HERE, *, icons: Path | None = None) -> QuestionBank
             for symbol in [question.symbol, *(c.symbol for c in question.choices)]:
                 if not (icons / f"{symbol}.svg").is_file():
                     raise BankError(f"{question.id!r} uses symbol {symbol!r}, which is not in {icons}")
+    for mat in mats:
+        for card, refs in mat.menu.items():
+            for ref in refs:
+                item = by_id.get(ref[0]) if ref else None
+                if ref and (item is None or item.part != "menu" or item.choice(ref[1]) is None):
+                    raise BankError(f"{card!r} names menu choice {'.'.join(ref)!r}, which menu.toml does not have")
     if icons is not None:
         for mat in mats:
             if not (icons / f"{mat.symbol}.svg").is_file():

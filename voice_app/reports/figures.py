@@ -145,7 +145,12 @@ def statements_figures(now: Counts, before: Counts) -> list[Figure]:
     )
     return [
         completed,
-        breakdown("statements-version", "Statements by version (younger or older children)", 1, [("younger", "Younger children's version"), ("older", "Older children's version")]),
+        breakdown(
+            "statements-version",
+            "Statements by version (younger or older children, or the sorting mat)",
+            1,
+            [("younger", "Younger children's version"), ("older", "Older children's version"), ("mat", "Sorting mat")],
+        ),
         breakdown("statements-scribed", "Statements written by the child or scribed", 2, [("False", "The child used the tablet"), ("True", "Scribed by the IRO for the child")]),
         breakdown("statements-language", "Statements by language", 3, [(code, LANGUAGE_NAMES.get(code, code)) for code in languages]),
     ]

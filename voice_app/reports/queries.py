@@ -32,6 +32,8 @@ from voice_app.models import (
     VisitPurpose,
     VisitStatus,
 )
+from voice_app.questions.bank import MAT_PART, QuestionBank, default_bank, mat_id_of
+from voice_app.questions.menu_mat import fills, menu_from_mat, menu_item_ids, menu_mats
 from voice_app.reports.period import LOCAL_TIME, Period, local_midnight_utc
 
 NOW, BEFORE = 0, 1
@@ -132,8 +134,9 @@ TIMING = sa.case(
 )
 
 
-def count_window(connection: Connection, window: Window, *, today: date) -> tuple[Counts, Counts]:
-    """Count everything the report needs for a period and the one before it: one GROUP BY query per kind of count."""
+def count_window(connection: Connection, window: Window, *, today: date, bank: QuestionBank | None = None) -> tuple[Counts, Counts]:
+    """Count everything the report needs for a period and the one before it: one GROUP BY query per kind of count,
+    and one more for the Child's Menu sorted on a mat (`_count_menu_mats`)."""
     counted = (Counts(), Counts())  # NOW, BEFORE
 
     dialect = connection.dialect.name
@@ -144,7 +147,59 @@ def count_window(connection: Connection, window: Window, *, today: date) -> tupl
         for row in connection.execute(sa.union_all(for_now, for_before)):
             key = tuple(_value(item) for item in row[1:-1])
             getattr(counted[row[0]], attribute)[key[0] if len(key) == 1 else key] += row[-1]
+    _count_menu_mats(connection, window, counted, bank or default_bank())
     return counted
+
+
+def _count_menu_mats(connection: Connection, window: Window, counted: tuple[Counts, Counts], bank: QuestionBank) -> None:
+    """A child who sorted the Child's Menu on a mat is counted in the menu's figures as if they had answered: each
+    menu item their placements choose (questions/menu_mat.py), where they did not answer it as a question (a skipped
+    question counts as answered instead). An item left to agree with the child (two formats wanted) is not counted.
+    One query for both periods: the placements, and the menu answers, of the statements that sorted a menu mat."""
+    mats = menu_mats(bank)
+    if not mats:
+        return
+    items = sorted(menu_item_ids(bank))
+    on_a_mat = sa.or_(*(answer_t.c.question_id.like(f"{MAT_PART}.{mat.id}.%") for mat in mats))
+    selects = []
+    for chosen in (Span(NOW, window.now), Span(BEFORE, window.before)):
+        which, completed = chosen.by_instant(statement_t.c.ended_at)
+        sorted_menu = sa.exists().where(answer_t.c.statement_id == statement_t.c.id, on_a_mat)
+        placements = answer_t.alias("placement")
+        selects.append(
+            sa.select(which, statement_t.c.id, placements.c.question_id, placements.c.skipped, choice_t.c.choice_id)
+            .select_from(
+                statement_t.join(placements, placements.c.statement_id == statement_t.c.id).outerjoin(
+                    choice_t, choice_t.c.answer_id == placements.c.id
+                )
+            )
+            .where(
+                statement_t.c.end_reason.is_not(None),
+                completed,
+                sorted_menu,
+                sa.or_(placements.c.question_id.in_(items), *(placements.c.question_id.like(f"{MAT_PART}.{mat.id}.%") for mat in mats)),
+            )
+        )
+    found: dict[tuple[int, int], dict] = {}
+    mat_ids = {mat.id for mat in mats}
+    for which, statement_id, question_id, skipped, choice_id in connection.execute(sa.union_all(*selects)):
+        seen = found.setdefault((which, statement_id), {"placed": {}, "answered": set(), "skipped": set()})
+        if mat_id_of(question_id) in mat_ids:
+            seen["placed"][question_id] = None if skipped else choice_id
+        else:
+            seen["skipped" if skipped else "answered"].add(question_id)
+    for (which, _statement), seen in found.items():
+        counts = counted[which]
+        for item_id, item in fills(menu_from_mat(bank, seen["placed"]), seen["answered"]).items():
+            if item.to_agree:
+                continue
+            if item_id in seen["skipped"]:
+                counts.answers[(item_id, True, None)] -= 1
+                if counts.answers[(item_id, True, None)] <= 0:
+                    del counts.answers[(item_id, True, None)]
+            counts.answers[(item_id, False, None)] += 1
+            for choice_id, position in item.choices:
+                counts.choices[(item_id, choice_id, position)] += 1
 
 
 def _grouped(which, *columns) -> sa.Select:

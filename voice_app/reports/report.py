@@ -61,7 +61,7 @@ def build_report(
     """Count everything for the period and the one before it, live, in a fixed number of queries."""
     window = queries.window_for(period)
     _tune(connection, period)
-    counts = queries.count_window(connection, window, today=utcnow().astimezone(LOCAL_TIME).date())
+    counts = queries.count_window(connection, window, today=utcnow().astimezone(LOCAL_TIME).date(), bank=bank)
     return assemble(connection, window, counts, quote_limit=quote_limit, bank=bank)
 
 

@@ -141,6 +141,7 @@ def statement_document(record: StatementRecord, *, audience: Audience, exported_
             {
                 **_answer(item),
                 "item": item.title,
+                "from_sorting_mat": item.from_mat or None,
                 "decision": _decision(record, item.question_id),
             }
             for item in menu

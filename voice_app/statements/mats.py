@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
-
-from voice_app.models import Answer, AnswerChoice, Statement
 from voice_app.questions.bank import QuestionBank, mat_id_of
+from voice_app.questions.mat_history import ASIDE_LABEL, MatMove, earlier_placements, mat_moves
 
-ASIDE_LABEL = "Did not want to say"
+__all__ = ["ASIDE_LABEL", "MatColumn", "MatMove", "MatView", "PlacedCard", "earlier_placements", "mat_views"]
 
 
 @dataclass(frozen=True)
@@ -32,20 +29,6 @@ class MatColumn:
     label: str
     symbol: str
     cards: tuple[PlacedCard, ...]
-
-
-@dataclass(frozen=True)
-class MatMove:
-    """A card the child placed differently on their last mat of this topic ("Lessons: I like it → I don't like it")."""
-
-    question_id: str
-    label: str
-    before: str
-    after: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.label}: {self.before} → {self.after}"
 
 
 @dataclass(frozen=True)
@@ -75,13 +58,6 @@ class MatView:
         return said
 
 
-def _point_label(mat, point_id: str | None, wording: Callable[[str], str]) -> str:
-    if point_id is None:
-        return ASIDE_LABEL.lower()
-    point = mat.point(point_id)
-    return wording(point.label) if point else point_id
-
-
 def mat_views(
     items: list, *, bank: QuestionBank, wording: Callable[[str], str], before: dict[str, str | None] | None = None
 ) -> list[MatView]:
@@ -107,43 +83,8 @@ def mat_views(
         columns = tuple(
             MatColumn(point.id, wording(point.label), point.symbol, tuple(c for c in cards if c.point == point.id)) for point in mat.points
         )
-        earlier = {card.question_id: before[card.question_id] for card in cards if card.question_id in before}
-        moves = tuple(
-            MatMove(card.question_id, card.label, _point_label(mat, earlier[card.question_id], wording), _point_label(mat, card.point, wording))
-            for card in cards
-            if card.question_id in earlier and earlier[card.question_id] != card.point
-        )
+        compared, moves = mat_moves(mat, [(c.question_id, c.label, c.point) for c in cards], before, wording=wording)
         known = {p.id for p in mat.points}
         aside = tuple(c for c in cards if c.point is None or c.point not in known)
-        views.append(MatView(mat.id, wording(mat.title), mat.symbol, columns, aside, moves, compared=bool(earlier)))
+        views.append(MatView(mat.id, wording(mat.title), mat.symbol, columns, aside, moves, compared=compared))
     return views
-
-
-_EARLIER_MATS = (
-    select(Statement.id, Statement.started_at, Answer.question_id, Answer.skipped, AnswerChoice.choice_id)
-    .join(Answer, col(Answer.statement_id) == col(Statement.id))
-    .outerjoin(AnswerChoice, col(AnswerChoice.answer_id) == col(Answer.id))
-    .where(
-        col(Statement.child_id) == bindparam("child_id"),
-        col(Statement.id) != bindparam("statement_id"),
-        col(Statement.started_at) <= bindparam("started_at"),
-        col(Answer.question_id).like("mat.%"),
-    )
-    .order_by(col(Statement.started_at), col(Statement.id))
-)
-
-
-def earlier_placements(db: Session, *, statement: Statement) -> dict[str, str | None]:
-    """Each mat card's placement on the child's latest earlier mat of its topic (None: put aside), in one query."""
-    rows = db.execute(
-        _EARLIER_MATS, {"child_id": statement.child_id, "statement_id": statement.id, "started_at": statement.started_at}
-    ).all()
-    # The latest earlier statement that has each mat wins, whole: a card not on it is not compared.
-    latest: dict[str, int] = {}
-    for statement_id, _started, question_id, _skipped, _choice in rows:
-        latest[mat_id_of(question_id) or ""] = statement_id
-    found: dict[str, str | None] = {}
-    for statement_id, _started, question_id, skipped, choice in rows:
-        if latest.get(mat_id_of(question_id) or "") == statement_id:
-            found[question_id] = None if skipped else choice
-    return found

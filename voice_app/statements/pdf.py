@@ -86,6 +86,8 @@ def _answer(w: PdfWriter, item: AnswerView) -> None:
     if item.words:
         w.text("In my own words:" if not item.scribed else "In my own words (written down by my IRO):", size=9.5, indent=4, color=BRAND)
         w.text(item.words, size=12, fill=WORDS_BG, indent=4)
+    if item.from_mat:  # a menu item the child sorted on the Child's Menu mat
+        w.text(item.from_mat, size=9.5, indent=4, color=(80, 90, 95))
     w.gap(1)
 
 

@@ -25,6 +25,7 @@ from voice_app.models import (
 from voice_app.practitioners.gathered import Gatherer, gatherer_for_visit
 from voice_app.questions.access import ACCESS_WORDS, access_used
 from voice_app.questions.bank import Question, QuestionBank, default_bank
+from voice_app.questions.menu_mat import MenuFromMat, fills, menu_from_mat
 from voice_app.questions.observed import CERTAINTY, HELPERS, and_list, helpers_of, observation_words, observations_for
 from voice_app.statements.access import StatementContext
 from voice_app.statements.mats import earlier_placements, mat_views
@@ -89,6 +90,9 @@ class AnswerView:
     scale_attention: bool = False
     show_menu: bool = False  # after the meeting: shown beside what the child asked for on the menu
     section: str = ""  # "identity": one of the child's "Who I am" answers, shown in a section of its own
+    # A menu item the child sorted on the Child's Menu mat rather than answered (questions/menu_mat.py): what the
+    # IRO is told about it (placed under "I want this", or to agree with the child). Derived, never stored.
+    from_mat: str = ""
 
     @property
     def attention(self) -> str:
@@ -310,6 +314,38 @@ def _add_childs_wording(items: list[AnswerView], *, bank: QuestionBank, language
                 item.asked_as, item.asked_lang, item.asked_dir = tgettext(question.prompt), chosen.code, chosen.direction
 
 
+def _with_menu_mat(menu: list[AnswerView], mat_items: list[AnswerView], *, bank: QuestionBank, statement_id: int) -> list[AnswerView]:
+    """The menu as answered, with the items the child sorted on the Child's Menu mat instead (or skipped as questions)
+    filled in from their placements: the meeting plan counts a child who sorts like one who answers."""
+    placed = {item.question_id: None if item.skipped or not item.choices else item.choices[0].id for item in mat_items}
+    derived = fills(menu_from_mat(bank, placed), [item.question_id for item in menu if not item.skipped])
+    if not derived:
+        return menu
+    when = max(item.answered_at for item in mat_items)
+    kept = [item for item in menu if item.question_id not in derived]
+    for item_id, found in derived.items():
+        answer = Answer(statement_id=statement_id, question_id=item_id, skipped=False, answered_at=when, updated_at=when)
+        view = answer_view(answer, [AnswerChoice(choice_id=c, position=p) for c, p in found.choices], bank.get(item_id))
+        view.from_mat = _from_mat_note(found, bank)
+        kept.append(view)
+    return kept
+
+
+def _from_mat_note(found: MenuFromMat, bank: QuestionBank) -> str:
+    """What the IRO reads about a menu item sorted on a mat (staff wording, English)."""
+    mat = bank.mat(found.mat_id)
+    title = wording(mat.title) if mat else found.mat_id
+    wanted = next((wording(p.label) for p in (mat.points if mat else ()) if mat.means.get(p.id) == "wanted"), "wanted")
+    question = bank.get(found.question_id)
+    if not found.to_agree:
+        return f"Sorted on the mat “{title}” rather than answered as a question."
+    if found.several:
+        names = and_list([wording(question.choice(c).label) for c in found.several])
+        return (f"Sorted on the mat “{title}”: the child placed {names} under “{wanted}”. "
+                "The plan is to be agreed with the child.")
+    return f"Sorted on the mat “{title}”: the child placed none of these under “{wanted}”. The plan is to be agreed with the child."
+
+
 def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank | None = None) -> StatementRecord:
     """Everything about one statement that the page and the exports show, in a fixed number of queries."""
     bank = bank or default_bank()
@@ -335,13 +371,14 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
         names = {user.id: user.display_name for user in db.exec(select(StaffUser).where(col(StaffUser.id).in_(staff_ids))).all()}
     mat_items = _ordered([item for item in shown if item.part == "mat"], bank)
     mats = mat_views(mat_items, bank=bank, wording=wording, before=earlier_placements(db, statement=statement) if mat_items else None)
+    menu = _with_menu_mat([item for item in shown if item.part == "menu"], mat_items, bank=bank, statement_id=statement.id)
     return StatementRecord(
         context=context,
         mat_items=mat_items,
         mats=mats,
         views=_ordered([item for item in shown if item.part == "views" and not item.section], bank),
         identity=_ordered([item for item in shown if item.part == "views" and item.section == "identity"], bank),
-        menu=_ordered([item for item in shown if item.part == "menu"], bank),
+        menu=_ordered(menu, bank),
         after=_ordered([item for item in shown if item.part == "after"], bank),
         explain=_ordered([item for item in shown if item.part == "explain"], bank),
         responses=responses,
