@@ -4,12 +4,14 @@ cared-for review (beside the child's own words about their future home), and pla
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlmodel import select
 
 from tests.statement_factories import AnswerSpec, make_statement
 from voice_app.models import (
+    LONGEST_REVIEW_MONTHS,
     NOT_YET,
     AuditEvent,
     PermanencePlan,
@@ -21,11 +23,14 @@ from voice_app.models import (
     VisitMethod,
     VisitPurpose,
     VisitStatus,
+    mid_point_after,
+    next_review_due_after,
+    tracked_on,
 )
+from voice_app.schedule import add_months
 from voice_app.tracking.services import (
     TrackingError,
     long_plans,
-    mid_point_after,
     mid_points_falling_due,
     mid_points_for,
     months_between,
@@ -73,6 +78,34 @@ def test_the_mid_point_is_half_way_to_the_next_due_review(db, make, stage, kind,
 def test_a_review_not_held_has_no_mid_point(db, make):
     child = make.child(make.staff())
     assert mid_point_after(make.review(child, stage=ReviewStage.INITIAL)) is None
+
+
+def test_the_rule_reads_a_row_as_well_as_a_review_and_short_breaks_wait_six_months_from_the_first():
+    """The service report counts mid-points from plain rows of the review's columns (reports/oversight.py)."""
+    row = SimpleNamespace(kind=ReviewKind.CARED_FOR, stage=ReviewStage.INITIAL, status=ReviewStatus.HELD, held_on=date(2026, 1, 10))
+    assert mid_point_after(row) == date(2026, 2, 24)
+    assert next_review_due_after(row, short_breaks=True) == date(2026, 7, 10)
+    assert mid_point_after(row, short_breaks=True) == date(2026, 4, 10)
+    assert mid_point_after(SimpleNamespace(**{**vars(row), "status": ReviewStatus.SCHEDULED})) is None
+
+
+def test_no_review_is_due_further_off_than_the_longest_interval():
+    """The report reads reviews back this far to find every mid-point in a period: none may lie further off."""
+    held_on, dues = date(2026, 8, 31), []
+    for kind in ReviewKind:
+        for stage in ReviewStage:
+            for short_breaks in (False, True):
+                row = SimpleNamespace(kind=kind, stage=stage, status=ReviewStatus.HELD, held_on=held_on)
+                dues.append(next_review_due_after(row, short_breaks=short_breaks))
+    assert max(dues) == add_months(held_on, LONGEST_REVIEW_MONTHS) == date(2027, 2, 28)
+
+
+def test_a_mid_point_is_tracked_by_the_first_contact_after_the_review_if_it_came_by_then():
+    held_on, mid = date(2026, 1, 10), date(2026, 2, 24)
+    assert tracked_on([date(2026, 1, 10), date(2026, 2, 24)], held_on=held_on, mid_point=mid) == date(2026, 2, 24)  # not the review's own day
+    assert tracked_on([date(2026, 1, 1), date(2026, 1, 11), date(2026, 2, 1)], held_on=held_on, mid_point=mid) == date(2026, 1, 11)
+    assert tracked_on([date(2026, 2, 25)], held_on=held_on, mid_point=mid) is None  # a day late
+    assert tracked_on([], held_on=held_on, mid_point=mid) is None
 
 
 def test_each_mid_point_says_whether_a_discussion_or_mid_way_visit_came_by_then(db, make):
