@@ -103,6 +103,15 @@ def test_clean_text_rule():
     assert clean_text("\u200c\u202b") == "\u200c\u202b"  # Persian's zero-width non-joiner and direction marks stay
 
 
+def test_the_spaces_around_typed_text_are_dropped_by_the_forms_filter():
+    """One filter for the forms that take names, emails, codes and settings (sign-in, second factor, single sign-on, practitioners)."""
+    from voice_app.inputs import stripped
+
+    assert stripped("  name@example.org \n") == "name@example.org"
+    assert stripped("Social  worker") == "Social  worker"  # only around it
+    assert stripped(None) is None  # an optional field left empty
+
+
 def test_every_text_field_of_every_form_has_a_length_limit():
     import importlib
     import pkgutil

@@ -29,6 +29,11 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def stripped(value):
+    """A form field's filter: typed text without the spaces around it (an empty field's None as it is)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def clean_field(name: str, value: str) -> str:
     """The cleaning rule for one submitted field: secrets pass untouched, but nothing may be overlong."""
     if len(value) > MAX_FIELD_CHARS:
