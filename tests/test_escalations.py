@@ -374,6 +374,9 @@ def test_an_iro_raises_one_from_a_childs_answer_moves_it_on_and_closes_it(db, ma
     assert page.status_code == 200
     assert "My teeth hurt" in page.get_data(as_text=True)  # the child's words that prompted it, beside the form
     today = date.today().isoformat()
+    typed = {"plan": "cared_for", "theme": "lack_of_progress", "with_whom": "Social worker", "challenge": "Dental treatment not funded."}
+    slip = client.post(url, {**typed, "identified_on": "0026-01-05", "raised_on": today})
+    assert slip.status_code == 422 and "Check the year" in slip.get_data(as_text=True)  # the one rule for typed dates (dates.py)
     raised = client.post(
         url,
         {

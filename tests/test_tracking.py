@@ -309,6 +309,19 @@ def test_a_discussion_recorded_on_the_page_shows_on_the_child_page(db, make, sig
     assert db.exec(select(TrackingDiscussion)).one().actions == "Check again in May."
 
 
+def test_a_discussion_day_is_checked_by_the_one_rule_for_typed_dates(db, make, signed_in):
+    iro = make.staff(Role.IRO)
+    client = signed_in(iro)
+    for day, said in ((date.today() + timedelta(days=1), "cannot be in the future"), (date(26, 1, 1), "Check the year")):
+        refused = client.post(
+            f"/children/{make.child(iro).id}/tracking-discussions/new",
+            {"held_on": day.isoformat(), "with_whom": "Social worker", "checked": "Life story work."},
+        )
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and said in page and "Enter a date from" in page  # the window is said
+    assert db.exec(select(TrackingDiscussion)).all() == []
+
+
 def test_second_reviews_without_a_plan_of_permanence_are_listed(db, make, signed_in):
     iro = make.staff(Role.IRO)
     planned, waiting, unrecorded = (
