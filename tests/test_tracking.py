@@ -54,6 +54,13 @@ def _held(make, child, *, on, stage=ReviewStage.SUBSEQUENT, kind=ReviewKind.CARE
     return make.review(child, kind=kind, stage=stage, scheduled_for=on, held_on=on, status=ReviewStatus.HELD)
 
 
+def _discussed(db, child, *, by, on, today=None, checked="Plan", actions=""):
+    """A tracking discussion with the social worker on `on`, recorded `today` (the same day unless said)."""
+    return record_discussion(
+        db, child=child, held_on=on, with_whom="Social worker", checked=checked, actions=actions, by=by, today=today or on
+    )
+
+
 # ----- mid-points ---------------------------------------------------------------------------------------------
 
 
@@ -115,16 +122,7 @@ def test_each_mid_point_says_whether_a_discussion_or_mid_way_visit_came_by_then(
     second = _held(make, child, on=date(2026, 4, 1), stage=ReviewStage.SECOND)  # mid-point 1 July
     third = _held(make, child, on=date(2026, 9, 30))  # mid-point 29 December (90 of the 181 days to 30 March)
     # A discussion after the first review's mid-point does not count for it.
-    record_discussion(
-        db,
-        child=child,
-        held_on=date(2026, 3, 1),
-        with_whom="Social worker",
-        checked="Plan",
-        actions="",
-        by=iro,
-        today=date(2026, 3, 1),
-    )
+    _discussed(db, child, by=iro, on=date(2026, 3, 1))
     # A mid-way visit before the second's mid-point counts.
     make.visit(
         third, iro=iro, status=VisitStatus.DONE, held_on=date(2026, 5, 20), purpose=VisitPurpose.MID_WAY, method=VisitMethod.PHONE
@@ -144,9 +142,7 @@ def test_the_caseload_lists_mid_points_falling_due_within_two_weeks_or_passed(db
     _held(make, soon, on=date(2026, 9, 10))  # mid-point 9 December: within two weeks
     _held(make, later, on=date(2026, 11, 1))  # mid-point 30 January: not yet
     _held(make, done, on=date(2026, 9, 1))  # mid-point 30 November, passed, but tracked
-    record_discussion(
-        db, child=done, held_on=date(2026, 10, 1), with_whom="Social worker", checked="Plan", actions="", by=iro, today=today
-    )
+    _discussed(db, done, by=iro, on=date(2026, 10, 1), today=today)
     falling = mid_points_falling_due(db, children=[soon, later, done], today=today)
     assert [(item.child.preferred_name, item.passed) for item in falling] == [("Soon", False)]
 
@@ -155,37 +151,10 @@ def test_a_discussion_needs_what_was_checked_and_cannot_be_in_the_future(db, mak
     iro = make.staff()
     child = make.child(iro)
     with pytest.raises(TrackingError, match="checked"):
-        record_discussion(
-            db,
-            child=child,
-            held_on=date(2026, 1, 1),
-            with_whom="Social worker",
-            checked=" ",
-            actions="",
-            by=iro,
-            today=date(2026, 1, 1),
-        )
+        _discussed(db, child, by=iro, on=date(2026, 1, 1), checked=" ")
     with pytest.raises(TrackingError, match="future"):
-        record_discussion(
-            db,
-            child=child,
-            held_on=date(2026, 1, 2),
-            with_whom="Social worker",
-            checked="x",
-            actions="",
-            by=iro,
-            today=date(2026, 1, 1),
-        )
-    record_discussion(
-        db,
-        child=child,
-        held_on=date(2026, 1, 1),
-        with_whom="Social worker",
-        checked="The plan",
-        actions="Book the panel",
-        by=iro,
-        today=date(2026, 1, 1),
-    )
+        _discussed(db, child, by=iro, on=date(2026, 1, 2), today=date(2026, 1, 1), checked="x")
+    _discussed(db, child, by=iro, on=date(2026, 1, 1), checked="The plan", actions="Book the panel")
     raw = db.connection().exec_driver_sql("SELECT checked FROM tracking_discussion").scalar()
     assert "plan" not in raw  # encrypted at rest
     assert db.exec(select(AuditEvent.action).where(AuditEvent.child_id == child.id)).all() == ["tracking.discussion"]
