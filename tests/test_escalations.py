@@ -245,17 +245,19 @@ def _child_with_statement(db, make, bank):
     return iro, child, statement
 
 
-def test_telling_the_child_puts_the_outcome_in_you_said_we_did_on_the_answer_that_prompted_it(db, make, bank):
+def _raised_from_the_statement(db, make, bank):
+    """An escalation raised today from what Aisha asked the IRO to tell them (her statement's "tell-iro" answer)."""
     iro, child, statement = _child_with_statement(db, make, bank)
     today = date.today()
     escalation = _raise(
-        db,
-        child=child,
-        by=iro,
-        identified_on=today,
-        raised_on=today,
-        source=Source(statement_id=statement.id, question_id="tell-iro"),
+        db, child=child, by=iro, identified_on=today, raised_on=today, source=Source(statement_id=statement.id, question_id="tell-iro")
     )
+    return iro, child, statement, escalation
+
+
+def test_telling_the_child_puts_the_outcome_in_you_said_we_did_on_the_answer_that_prompted_it(db, make, bank):
+    iro, child, statement, escalation = _raised_from_the_statement(db, make, bank)
+    today = date.today()
     _close(db, escalation, by=iro, on=today, outcome="Your dentist visit is booked.", tell_child=True)
     response = db.exec(select(ChildResponse).where(ChildResponse.statement_id == statement.id)).one()
     assert (response.question_id, response.we_did, response.shown_to_child_at) == (
@@ -372,6 +374,9 @@ def test_an_iro_raises_one_from_a_childs_answer_moves_it_on_and_closes_it(db, ma
     assert page.status_code == 200
     assert "My teeth hurt" in page.get_data(as_text=True)  # the child's words that prompted it, beside the form
     today = date.today().isoformat()
+    typed = {"plan": "cared_for", "theme": "lack_of_progress", "with_whom": "Social worker", "challenge": "Dental treatment not funded."}
+    slip = client.post(url, {**typed, "identified_on": "0026-01-05", "raised_on": today})
+    assert slip.status_code == 422 and "Check the year" in slip.get_data(as_text=True)  # the one rule for typed dates (dates.py)
     raised = client.post(
         url,
         {
@@ -467,16 +472,8 @@ def test_a_manager_picks_a_closed_one_as_an_example(db, service, signed_in):
 def test_escalations_are_in_the_childs_subject_access_export(db, make, bank):
     from voice_app.records.subject_access import export_zip, gather
 
-    iro, child, statement = _child_with_statement(db, make, bank)
+    iro, child, statement, escalation = _raised_from_the_statement(db, make, bank)
     today = date.today()
-    escalation = _raise(
-        db,
-        child=child,
-        by=iro,
-        identified_on=today,
-        raised_on=today,
-        source=Source(statement_id=statement.id, question_id="tell-iro"),
-    )
     _close(db, escalation, by=iro, on=today, response="Agreed at once.")
     access = gather(db, child_id=child.id, made_by=None)
     (found,) = access.record["escalations"]
@@ -507,16 +504,8 @@ def test_retention_takes_the_words_out_and_keeps_what_the_figures_count(db, make
 def test_the_outcome_is_in_the_recap_the_child_sees_at_their_next_visit(db, make, bank):
     from voice_app.child.flow import recap_for
 
-    iro, child, statement = _child_with_statement(db, make, bank)
+    iro, child, statement, escalation = _raised_from_the_statement(db, make, bank)
     today = date.today()
-    escalation = _raise(
-        db,
-        child=child,
-        by=iro,
-        identified_on=today,
-        raised_on=today,
-        source=Source(statement_id=statement.id, question_id="tell-iro"),
-    )
     _close(db, escalation, by=iro, on=today, outcome="Your dentist visit is booked.", tell_child=True)
     next_review = make.review(child, days_ahead=120)
     next_visit = make.visit(next_review, iro=iro, status=VisitStatus.DONE, held_on=today, method=VisitMethod.FACE_TO_FACE)

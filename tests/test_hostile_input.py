@@ -103,6 +103,27 @@ def test_clean_text_rule():
     assert clean_text("\u200c\u202b") == "\u200c\u202b"  # Persian's zero-width non-joiner and direction marks stay
 
 
+def test_the_spaces_around_typed_text_are_dropped_by_the_forms_filter():
+    """One filter for the forms that take names, emails, codes and settings (sign-in, second factor, single sign-on, practitioners)."""
+    from voice_app.inputs import stripped
+
+    assert stripped("  name@example.org \n") == "name@example.org"
+    assert stripped("Social  worker") == "Social  worker"  # only around it
+    assert stripped(None) is None  # an optional field left empty
+
+
+def test_text_a_person_must_give_is_one_line_and_refused_in_words_when_empty_or_long():
+    """The parents' area's changes ("you said, we did") and local questions are kept by this one rule."""
+    from voice_app.inputs import one_line
+
+    assert one_line("  Parents  asked\nfor   letters ", limit=30, what="what people said") == "Parents asked for letters"
+    with pytest.raises(ValueError, match=r"^Write the question\.$"):
+        one_line(" \n ", limit=30, what="the question")
+    assert one_line("x" * 30, limit=30, what="the question") == "x" * 30
+    with pytest.raises(ValueError, match=r"^Keep the question under 30 characters\.$"):
+        one_line("x" * 31, limit=30, what="the question")
+
+
 def test_every_text_field_of_every_form_has_a_length_limit():
     import importlib
     import pkgutil

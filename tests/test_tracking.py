@@ -4,12 +4,14 @@ cared-for review (beside the child's own words about their future home), and pla
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlmodel import select
 
 from tests.statement_factories import AnswerSpec, make_statement
 from voice_app.models import (
+    LONGEST_REVIEW_MONTHS,
     NOT_YET,
     AuditEvent,
     PermanencePlan,
@@ -21,11 +23,14 @@ from voice_app.models import (
     VisitMethod,
     VisitPurpose,
     VisitStatus,
+    mid_point_after,
+    next_review_due_after,
+    tracked_on,
 )
+from voice_app.schedule import add_months
 from voice_app.tracking.services import (
     TrackingError,
     long_plans,
-    mid_point_after,
     mid_points_falling_due,
     mid_points_for,
     months_between,
@@ -47,6 +52,13 @@ ACCESS_TESTED_ENDPOINTS = {
 
 def _held(make, child, *, on, stage=ReviewStage.SUBSEQUENT, kind=ReviewKind.CARED_FOR):
     return make.review(child, kind=kind, stage=stage, scheduled_for=on, held_on=on, status=ReviewStatus.HELD)
+
+
+def _discussed(db, child, *, by, on, today=None, checked="Plan", actions=""):
+    """A tracking discussion with the social worker on `on`, recorded `today` (the same day unless said)."""
+    return record_discussion(
+        db, child=child, held_on=on, with_whom="Social worker", checked=checked, actions=actions, by=by, today=today or on
+    )
 
 
 # ----- mid-points ---------------------------------------------------------------------------------------------
@@ -75,6 +87,34 @@ def test_a_review_not_held_has_no_mid_point(db, make):
     assert mid_point_after(make.review(child, stage=ReviewStage.INITIAL)) is None
 
 
+def test_the_rule_reads_a_row_as_well_as_a_review_and_short_breaks_wait_six_months_from_the_first():
+    """The service report counts mid-points from plain rows of the review's columns (reports/oversight.py)."""
+    row = SimpleNamespace(kind=ReviewKind.CARED_FOR, stage=ReviewStage.INITIAL, status=ReviewStatus.HELD, held_on=date(2026, 1, 10))
+    assert mid_point_after(row) == date(2026, 2, 24)
+    assert next_review_due_after(row, short_breaks=True) == date(2026, 7, 10)
+    assert mid_point_after(row, short_breaks=True) == date(2026, 4, 10)
+    assert mid_point_after(SimpleNamespace(**{**vars(row), "status": ReviewStatus.SCHEDULED})) is None
+
+
+def test_no_review_is_due_further_off_than_the_longest_interval():
+    """The report reads reviews back this far to find every mid-point in a period: none may lie further off."""
+    held_on, dues = date(2026, 8, 31), []
+    for kind in ReviewKind:
+        for stage in ReviewStage:
+            for short_breaks in (False, True):
+                row = SimpleNamespace(kind=kind, stage=stage, status=ReviewStatus.HELD, held_on=held_on)
+                dues.append(next_review_due_after(row, short_breaks=short_breaks))
+    assert max(dues) == add_months(held_on, LONGEST_REVIEW_MONTHS) == date(2027, 2, 28)
+
+
+def test_a_mid_point_is_tracked_by_the_first_contact_after_the_review_if_it_came_by_then():
+    held_on, mid = date(2026, 1, 10), date(2026, 2, 24)
+    assert tracked_on([date(2026, 1, 10), date(2026, 2, 24)], held_on=held_on, mid_point=mid) == date(2026, 2, 24)  # not the review's own day
+    assert tracked_on([date(2026, 1, 1), date(2026, 1, 11), date(2026, 2, 1)], held_on=held_on, mid_point=mid) == date(2026, 1, 11)
+    assert tracked_on([date(2026, 2, 25)], held_on=held_on, mid_point=mid) is None  # a day late
+    assert tracked_on([], held_on=held_on, mid_point=mid) is None
+
+
 def test_each_mid_point_says_whether_a_discussion_or_mid_way_visit_came_by_then(db, make):
     iro = make.staff()
     child = make.child(iro)
@@ -82,16 +122,7 @@ def test_each_mid_point_says_whether_a_discussion_or_mid_way_visit_came_by_then(
     second = _held(make, child, on=date(2026, 4, 1), stage=ReviewStage.SECOND)  # mid-point 1 July
     third = _held(make, child, on=date(2026, 9, 30))  # mid-point 29 December (90 of the 181 days to 30 March)
     # A discussion after the first review's mid-point does not count for it.
-    record_discussion(
-        db,
-        child=child,
-        held_on=date(2026, 3, 1),
-        with_whom="Social worker",
-        checked="Plan",
-        actions="",
-        by=iro,
-        today=date(2026, 3, 1),
-    )
+    _discussed(db, child, by=iro, on=date(2026, 3, 1))
     # A mid-way visit before the second's mid-point counts.
     make.visit(
         third, iro=iro, status=VisitStatus.DONE, held_on=date(2026, 5, 20), purpose=VisitPurpose.MID_WAY, method=VisitMethod.PHONE
@@ -111,9 +142,7 @@ def test_the_caseload_lists_mid_points_falling_due_within_two_weeks_or_passed(db
     _held(make, soon, on=date(2026, 9, 10))  # mid-point 9 December: within two weeks
     _held(make, later, on=date(2026, 11, 1))  # mid-point 30 January: not yet
     _held(make, done, on=date(2026, 9, 1))  # mid-point 30 November, passed, but tracked
-    record_discussion(
-        db, child=done, held_on=date(2026, 10, 1), with_whom="Social worker", checked="Plan", actions="", by=iro, today=today
-    )
+    _discussed(db, done, by=iro, on=date(2026, 10, 1), today=today)
     falling = mid_points_falling_due(db, children=[soon, later, done], today=today)
     assert [(item.child.preferred_name, item.passed) for item in falling] == [("Soon", False)]
 
@@ -122,37 +151,10 @@ def test_a_discussion_needs_what_was_checked_and_cannot_be_in_the_future(db, mak
     iro = make.staff()
     child = make.child(iro)
     with pytest.raises(TrackingError, match="checked"):
-        record_discussion(
-            db,
-            child=child,
-            held_on=date(2026, 1, 1),
-            with_whom="Social worker",
-            checked=" ",
-            actions="",
-            by=iro,
-            today=date(2026, 1, 1),
-        )
+        _discussed(db, child, by=iro, on=date(2026, 1, 1), checked=" ")
     with pytest.raises(TrackingError, match="future"):
-        record_discussion(
-            db,
-            child=child,
-            held_on=date(2026, 1, 2),
-            with_whom="Social worker",
-            checked="x",
-            actions="",
-            by=iro,
-            today=date(2026, 1, 1),
-        )
-    record_discussion(
-        db,
-        child=child,
-        held_on=date(2026, 1, 1),
-        with_whom="Social worker",
-        checked="The plan",
-        actions="Book the panel",
-        by=iro,
-        today=date(2026, 1, 1),
-    )
+        _discussed(db, child, by=iro, on=date(2026, 1, 2), today=date(2026, 1, 1), checked="x")
+    _discussed(db, child, by=iro, on=date(2026, 1, 1), checked="The plan", actions="Book the panel")
     raw = db.connection().exec_driver_sql("SELECT checked FROM tracking_discussion").scalar()
     assert "plan" not in raw  # encrypted at rest
     assert db.exec(select(AuditEvent.action).where(AuditEvent.child_id == child.id)).all() == ["tracking.discussion"]
@@ -274,6 +276,19 @@ def test_a_discussion_recorded_on_the_page_shows_on_the_child_page(db, make, sig
     page = client.get(f"/children/{child.id}").get_data(as_text=True)
     assert "Life story work has started." in page and "Yes</strong>" in page
     assert db.exec(select(TrackingDiscussion)).one().actions == "Check again in May."
+
+
+def test_a_discussion_day_is_checked_by_the_one_rule_for_typed_dates(db, make, signed_in):
+    iro = make.staff(Role.IRO)
+    client = signed_in(iro)
+    for day, said in ((date.today() + timedelta(days=1), "cannot be in the future"), (date(26, 1, 1), "Check the year")):
+        refused = client.post(
+            f"/children/{make.child(iro).id}/tracking-discussions/new",
+            {"held_on": day.isoformat(), "with_whom": "Social worker", "checked": "Life story work."},
+        )
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and said in page and "Enter a date from" in page  # the window is said
+    assert db.exec(select(TrackingDiscussion)).all() == []
 
 
 def test_second_reviews_without_a_plan_of_permanence_are_listed(db, make, signed_in):

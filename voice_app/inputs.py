@@ -29,6 +29,21 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def stripped(value):
+    """A form field's filter: typed text without the spaces around it (an empty field's None as it is)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def one_line(text: str | None, *, limit: int, what: str) -> str:
+    """Text a person must give, on one line with single spaces; ValueError, in words naming `what`, when empty or too long."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValueError(f"Write {what}.")
+    if len(text) > limit:
+        raise ValueError(f"Keep {what} under {limit} characters.")
+    return text
+
+
 def clean_field(name: str, value: str) -> str:
     """The cleaning rule for one submitted field: secrets pass untouched, but nothing may be overlong."""
     if len(value) > MAX_FIELD_CHARS:

@@ -4,12 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from voice_app.inputs import stripped
+
 
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address."), Length(max=254)],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[stripped],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=512)])
 

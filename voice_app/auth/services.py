@@ -7,21 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from voice_app.audit_labels import label_actions
-from voice_app.auth.throttle import (
-    ACCOUNT_BOUND,
-    ACCOUNT_MEMORY,
-    ADDRESS_FREE_FAILURES,
-    ALERT_AFTER,
-    Limits,
-    account_limited_until,
-    failures_of,
-    forget,
-    is_known_address,
-    record_failure,
-    remember_address,
-    throttle_key,
-    wait_for,
-)
+from voice_app.auth.throttle import ACCOUNT_BOUND, ALERT_AFTER, PASSWORDS, Limits, account_limited_until
 from voice_app.mail import queue_email
 from voice_app.models import AuditEvent, StaffUser, utcnow
 from voice_app.passwords import burn_time_for_unknown_user, hash_password, needs_rehash, verify_password
@@ -51,18 +37,8 @@ def find_staff_by_email(db: Session, email: str) -> StaffUser | None:
 
 
 def email_key(secret: str, email: str) -> str:
-    """The throttle key of an email address (known or not)."""
-    return throttle_key(secret, "email", normalise_email(email))
-
-
-def pair_key(secret: str, email: str, address: str) -> str:
-    """The throttle key of one email tried from one network address: the wait a failing address earns."""
-    return throttle_key(secret, "email-address", f"{normalise_email(email)}|{address}")
-
-
-def known_address_key(secret: str, email: str, address: str) -> str:
-    """The key marking that this email's account signed in from this address."""
-    return throttle_key(secret, "signed-in-from", f"{normalise_email(email)}|{address}")
+    """The throttle key of an email address's failures from all addresses (known or not)."""
+    return PASSWORDS.account_key(secret, normalise_email(email))
 
 
 def attempt_sign_in(
@@ -76,15 +52,10 @@ def attempt_sign_in(
     address the account signed in from before; anywhere else is told to wait until the count is forgotten.
     """
     now = now or utcnow()
-    account = email_key(secret, email)
-    keys = {pair_key(secret, email, address): limits.free_failures, throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES}
-    wait = wait_for(db, keys=keys, longest=limits.longest_wait, now=now)
-    limited_until = account_limited_until(db, account, now=now)
-    if wait <= timedelta(0) and limited_until is not None and not is_known_address(db, key=known_address_key(secret, email, address), now=now):
-        wait = limited_until - now
-    if wait > timedelta(0):
+    attempt = PASSWORDS.begin(db, who=normalise_email(email), address=address, secret=secret, limits=limits, now=now)
+    if attempt.wait > timedelta(0):
         burn_time_for_unknown_user(password)  # a refused try costs what a checked one does
-        return SignInResult(user=None, wait=wait)
+        return SignInResult(user=None, wait=attempt.wait)
     user = find_staff_by_email(db, email)
     if user is None or not user.active:
         burn_time_for_unknown_user(password)
@@ -92,19 +63,17 @@ def attempt_sign_in(
     else:
         ok = verify_password(user.password_hash, password)
     if not ok:
-        record_failure(db, keys=list(keys), now=now)
-        record_failure(db, keys=[account], now=now, remember=ACCOUNT_MEMORY)
+        failures = PASSWORDS.failed(db, attempt, now=now)
         if user is not None:
             # The owner and admins see these; nobody else learns whether the account exists.
             user.failed_logins += 1
-            user.locked_until = account_limited_until(db, account, now=now)  # shown to admins, who can lift it
+            user.locked_until = account_limited_until(db, attempt.account, now=now)  # shown to admins, who can lift it
             db.add(user)
             db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED, detail="factor=password"))
-            _tell_owner(db, user=user, failures=failures_of(db, account, remember=ACCOUNT_MEMORY, now=now))
+            _tell_owner(db, user=user, failures=failures)
         db.commit()
         return SignInResult(user=None)
-    forget(db, keys=[next(iter(keys)), account])
-    remember_address(db, key=known_address_key(secret, email, address), now=now)
+    PASSWORDS.succeeded(db, attempt, now=now)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

@@ -1,9 +1,12 @@
-"""Growing waits after failed sign-ins, per (email, network address) pair and per network address, instead of a lock.
+"""Growing waits after failed tries, per (account, network address) pair and per network address, instead of a lock.
 
-Wrong passwords make the address that sent them wait, never the account's owner elsewhere: nobody who knows a
-colleague's email can keep them out. Across all addresses, an account's failures are counted too; only past
-ACCOUNT_BOUND of them (docs/security.md) does a password stop being enough from an address the account has never
-signed in from. Every email is counted whether or not it has an account, so nothing says who works here.
+One rule for both secrets a person gives at sign-in, each a `Throttle` of its own keys: PASSWORDS (per email) and
+SECOND_FACTOR_CODES (per account). Wrong tries make the address that sent them wait, never the account's owner
+elsewhere: nobody who knows a colleague's email (or password) can keep them out. Across all addresses, an account's
+failures are counted too; only past ACCOUNT_BOUND of them (docs/security.md) does a right password or code stop being
+enough from an address the account has never completed that step from. Every email is counted whether or not it has
+an account, so nothing says who works here. The per-address count is one for both kinds: an address guessing
+passwords and codes is slowed by both together.
 """
 
 from __future__ import annotations
@@ -114,3 +117,63 @@ def is_known_address(db: Session, *, key: str, now: datetime) -> bool:
     """Whether the account signed in from this address within KNOWN_ADDRESS_FOR."""
     row = _row(db, key)
     return row is not None and now - row.last_failure_at < KNOWN_ADDRESS_FOR
+
+
+@dataclass(frozen=True)
+class Try:
+    """One try at a secret: the keys it counts against, and the wait owed before it may be checked."""
+
+    counted: dict[str, int]  # this account from this address, and this address -> its free failures
+    account: str  # this account's failures from every address together
+    known: str  # marks that this account completed the step from this address
+    wait: timedelta
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """One kind of secret tried at sign-in, named by the kinds of its keys (each key is a keyed hash, `throttle_key`)."""
+
+    account_kind: str
+    pair_kind: str
+    known_kind: str
+
+    def account_key(self, secret: str, who: str) -> str:
+        """The key of one account's failures from all addresses together (an admin's help clears it)."""
+        return throttle_key(secret, self.account_kind, who)
+
+    def begin(self, db: Session, *, who: str, address: str, secret: str, limits: Limits, now: datetime) -> Try:
+        """The keys a try by `who` from `address` counts against, and the wait owed before it may be checked.
+
+        Waits grow per (account, address) and per address; past ACCOUNT_BOUND failures of the account from all
+        addresses together, a try is checked only from an address the account completed this step from before,
+        and anywhere else waits until the account's count is forgotten.
+        """
+        counted = {
+            throttle_key(secret, self.pair_kind, f"{who}|{address}"): limits.free_failures,
+            throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES,
+        }
+        account, known = self.account_key(secret, who), throttle_key(secret, self.known_kind, f"{who}|{address}")
+        wait = wait_for(db, keys=counted, longest=limits.longest_wait, now=now)
+        limited_until = account_limited_until(db, account, now=now)
+        if wait <= timedelta(0) and limited_until is not None and not is_known_address(db, key=known, now=now):
+            wait = limited_until - now
+        return Try(counted=counted, account=account, known=known, wait=wait)
+
+    def failed(self, db: Session, attempt: Try, *, now: datetime) -> int:
+        """Count a wrong try against its pair, its address and its account: the account's failures now; not committed."""
+        record_failure(db, keys=list(attempt.counted), now=now)
+        record_failure(db, keys=[attempt.account], now=now, remember=ACCOUNT_MEMORY)
+        return failures_of(db, attempt.account, remember=ACCOUNT_MEMORY, now=now)
+
+    def succeeded(self, db: Session, attempt: Try, *, now: datetime) -> None:
+        """A right try: its pair and account start again, and its address is the owner's from now on; not committed.
+
+        The address's own count stays: a right secret for one account says nothing about the other accounts tried from it.
+        """
+        forget(db, keys=[next(iter(attempt.counted)), attempt.account])
+        remember_address(db, key=attempt.known, now=now)
+
+
+# The two secrets of a sign-in. Their keys' kinds are stored (hashed) in the table: renaming one forgets every count.
+PASSWORDS = Throttle(account_kind="email", pair_kind="email-address", known_kind="signed-in-from")  # who: the email
+SECOND_FACTOR_CODES = Throttle(account_kind="second-factor", pair_kind="second-factor-address", known_kind="second-factor-from")  # who: the user's id

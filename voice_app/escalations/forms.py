@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
 
+from voice_app.dates import Plausible
 from voice_app.escalations.procedure import Procedure
 from voice_app.models import PlanKind
 
-EARLIEST = date(2000, 1, 1)
-
-
-def _sensible_day(_form, field) -> None:
-    if field.data and field.data > date.today():
-        raise ValidationError("The date cannot be in the future.")
-    if field.data and field.data < EARLIEST:
-        raise ValidationError("That date is before 2000. Check the year.")
+_sensible_day = Plausible()  # the one rule for typed dates (voice_app/dates.py): not in the future, nor a slip of the year
 
 
 class RaiseForm(FlaskForm):

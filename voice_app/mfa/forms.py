@@ -5,11 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
+from voice_app.inputs import stripped
 from voice_app.mfa.policy import RULE_LABELS
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class CodeForm(FlaskForm):
@@ -19,7 +16,7 @@ class CodeForm(FlaskForm):
         _l("Code from your authenticator app"),
         description=_l("The 6-digit code the app shows for this service now."),
         validators=[DataRequired(_l("Enter the 6-digit code from your authenticator app.")), Length(max=20, message=_l("Enter the 6-digit code from your authenticator app."))],
-        filters=[_strip],
+        filters=[stripped],
         render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
 
@@ -31,7 +28,7 @@ class RecoveryCodeForm(FlaskForm):
         _l("Recovery code"),
         description=_l("One of the codes you kept when you set up your authenticator app, like abcd-efgh-jkmn-pqrs. Each works once."),
         validators=[DataRequired(_l("Enter one of your recovery codes.")), Length(max=40, message=_l("That is not one of your recovery codes."))],
-        filters=[_strip],
+        filters=[stripped],
         render_kw={"spellcheck": "false", "autocapitalize": "none"},
     )
 

@@ -12,20 +12,7 @@ from sqlmodel import Session, col, select
 
 from voice_app.audit_labels import label_actions
 from voice_app.auth.services import FAILED_TRIES_EMAIL, SIGN_IN_FAILED
-from voice_app.auth.throttle import (
-    ACCOUNT_MEMORY,
-    ADDRESS_FREE_FAILURES,
-    ALERT_AFTER,
-    Limits,
-    account_limited_until,
-    failures_of,
-    forget,
-    is_known_address,
-    record_failure,
-    remember_address,
-    throttle_key,
-    wait_for,
-)
+from voice_app.auth.throttle import ALERT_AFTER, SECOND_FACTOR_CODES, Limits, forget
 from voice_app.mail import queue_email
 from voice_app.mfa import recovery, totp
 from voice_app.mfa.policy import required_for
@@ -89,36 +76,6 @@ def start_setup(db: Session, *, user: StaffUser) -> AuthenticatorApp:
     return app
 
 
-def _account_key(secret: str, user_id: int) -> str:
-    """The account's own count of wrong codes from every address together (bounded by ACCOUNT_BOUND)."""
-    return throttle_key(secret, "second-factor", str(user_id))
-
-
-def _pair_key(secret: str, user_id: int, address: str) -> str:
-    """Wrong codes for one account from one network address: the wait a failing address earns."""
-    return throttle_key(secret, "second-factor-address", f"{user_id}|{address}")
-
-
-def _known_key(secret: str, user_id: int, address: str) -> str:
-    """Marks that this account completed its second factor from this address (the owner's office or home)."""
-    return throttle_key(secret, "second-factor-from", f"{user_id}|{address}")
-
-
-def _wait(db: Session, *, secret: str, user_id: int, address: str, limits: Limits, now: datetime) -> tuple[dict[str, int], timedelta]:
-    """The keys a wrong code counts against, and the wait owed before a code from this address is checked.
-
-    As for passwords (docs/security.md): waits grow per (account, address) and per address, so wrong codes sent by
-    someone else never make the owner wait elsewhere; past ACCOUNT_BOUND wrong codes from all addresses together,
-    a code is checked only from an address where this account completed its second factor before.
-    """
-    keys = {_pair_key(secret, user_id, address): limits.free_failures, throttle_key(secret, "address", address): ADDRESS_FREE_FAILURES}
-    wait = wait_for(db, keys=keys, longest=limits.longest_wait, now=now)
-    limited_until = account_limited_until(db, _account_key(secret, user_id), now=now)
-    if wait <= timedelta(0) and limited_until is not None and not is_known_address(db, key=_known_key(secret, user_id, address), now=now):
-        wait = limited_until - now
-    return keys, wait
-
-
 def _spend_totp(db: Session, *, app: AuthenticatorApp, code: str, now: datetime) -> bool | None:
     """Accept a code once: its time step is stored, and a code of that step or an older one is refused afterwards.
 
@@ -142,10 +99,16 @@ def _spend_totp(db: Session, *, app: AuthenticatorApp, code: str, now: datetime)
 def check_code(
     db: Session, *, user: StaffUser, code: str, factor: Factor, address: str, secret: str, limits: Limits, now: datetime, purpose: str = "sign-in"
 ) -> Check:
-    """Check a code from the app (or a recovery code) behind the same growing waits as passwords; failures are audited."""
-    keys, wait = _wait(db, secret=secret, user_id=user.id, address=address, limits=limits, now=now)
-    if wait > timedelta(0):
-        return Check(ok=False, wait=wait)
+    """Check a code from the app (or a recovery code) behind the same growing waits as passwords; failures are audited.
+
+    The throttle is the passwords' own rule (docs/security.md) with keys of its own: waits grow per (account, address)
+    and per address, so wrong codes sent by someone else never make the owner wait elsewhere; past ACCOUNT_BOUND wrong
+    codes from all addresses together, a code is checked only from an address where this account completed its
+    second factor before.
+    """
+    attempt = SECOND_FACTOR_CODES.begin(db, who=str(user.id), address=address, secret=secret, limits=limits, now=now)
+    if attempt.wait > timedelta(0):
+        return Check(ok=False, wait=attempt.wait)
     app = authenticator_of(db, user_id=user.id)
     ok: bool | None = False
     if app is not None and app.confirmed_at is not None:
@@ -154,17 +117,15 @@ def check_code(
         else:
             ok = recovery.use_code(db, user_id=user.id, code=code, now=now)
     if not ok:
-        record_failure(db, keys=list(keys), now=now)  # a spent code counts as a try too, so replays are throttled
-        record_failure(db, keys=[_account_key(secret, user.id)], now=now, remember=ACCOUNT_MEMORY)
-        if failures_of(db, _account_key(secret, user.id), remember=ACCOUNT_MEMORY, now=now) == ALERT_AFTER:
+        failures = SECOND_FACTOR_CODES.failed(db, attempt, now=now)  # a spent code counts as a try too, so replays are throttled
+        if failures == ALERT_AFTER:
             _tell_owner(db, user=user)
         if purpose == "sign-in":
             # Shown to the person on their sessions page: a right password with a wrong code means the password is known.
             db.add(AuditEvent(at=now, staff_id=user.id, action=SIGN_IN_FAILED, detail=f"factor={factor.value}"))
         db.commit()
         return Check(ok=False, reused=ok is None)
-    forget(db, keys=[next(iter(keys)), _account_key(secret, user.id)])
-    remember_address(db, key=_known_key(secret, user.id, address), now=now)
+    SECOND_FACTOR_CODES.succeeded(db, attempt, now=now)
     db.commit()
     return Check(ok=True)
 
@@ -234,7 +195,7 @@ def reset_by_admin(db: Session, *, user: StaffUser, acting: StaffUser | None, se
     if acting is not None and user.id == acting.id:
         raise SecondFactorError(_l("Another admin must reset your own second factor, so that one stolen password is never enough."))
     _remove(db, user_id=user.id)
-    forget(db, keys=[_account_key(secret, user.id)])
+    forget(db, keys=[SECOND_FACTOR_CODES.account_key(secret, str(user.id))])  # its wrong codes start again
     by = "" if acting is not None else " by=command-line"
     db.add(AuditEvent(at=now, staff_id=acting.id if acting else None, action=SECOND_FACTOR_RESET, detail=f"staff_id={user.id}{by}"))
     db.commit()

@@ -62,10 +62,21 @@ from voice_app.models.statements import (
     Statement,
     StatementEnd,
 )
-from voice_app.models.tracking import NOT_YET, LongPlanReason, PermanencePlan, StatementConsidered, TrackingDiscussion
+from voice_app.models.tracking import (
+    LONGEST_REVIEW_MONTHS,
+    NOT_YET,
+    LongPlanReason,
+    PermanencePlan,
+    StatementConsidered,
+    TrackingDiscussion,
+    mid_point_after,
+    next_review_due_after,
+    tracked_on,
+)
 
 __all__ = [
     "DFE_PARTICIPATED",
+    "LONGEST_REVIEW_MONTHS",
     "NOT_YET",
     "STAGES_FOR_KIND",
     "Agency",
@@ -142,4 +153,7 @@ __all__ = [
     "VisitPurpose",
     "VisitStatus",
     "utcnow",
+    "mid_point_after",
+    "next_review_due_after",
+    "tracked_on",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from voice_app.inputs import one_line
 from voice_app.models import FeedbackChange, StaffUser, utcnow
 
 TEXT_MAX = 500
@@ -16,12 +17,7 @@ SHOWN = 3  # on the questionnaire: the newest few, so a phone screen stays short
 
 
 def _clean(text: str | None, what: str) -> str:
-    text = " ".join((text or "").split())
-    if not text:
-        raise ValueError(f"Write {what}.")
-    if len(text) > TEXT_MAX:
-        raise ValueError(f"Keep {what} under {TEXT_MAX} characters.")
-    return text
+    return one_line(text, limit=TEXT_MAX, what=what)
 
 
 def add_change(db: Session, *, you_said: str, we_did: str, by: StaffUser) -> FeedbackChange:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from voice_app.inputs import one_line
 from voice_app.models import FeedbackLocalAnswer, FeedbackLocalQuestion, ParentDraft, ParentResponse, Review, utcnow
 from voice_app.parents.questions import AGREE_SCALE, NOT_APPLICABLE, Question
 
@@ -91,12 +92,7 @@ def all_questions(db: Session) -> list[FeedbackLocalQuestion]:
 
 
 def _clean(text: str | None, limit: int, what: str) -> str:
-    text = " ".join((text or "").split())
-    if not text:
-        raise ValueError(f"Write the {what}.")
-    if len(text) > limit:
-        raise ValueError(f"Keep the {what} under {limit} characters.")
-    return text
+    return one_line(text, limit=limit, what=f"the {what}")
 
 
 def add_question(db: Session, *, text: str, short: str | None = None) -> FeedbackLocalQuestion:

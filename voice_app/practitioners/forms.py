@@ -5,26 +5,23 @@ from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from voice_app.child.forms import PARTS_CHOICES, HandoverForm
+from voice_app.inputs import stripped
 from voice_app.models import Profession
 from voice_app.passwords import MIN_PASSWORD_LENGTH
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class InviteForm(FlaskForm):
-    name = StringField("Their name", validators=[DataRequired("Enter the practitioner's name."), Length(max=120)], filters=[_strip])
+    name = StringField("Their name", validators=[DataRequired("Enter the practitioner's name."), Length(max=120)], filters=[stripped])
     email = EmailField(
         "Their work email address",
         description="The link to choose a password goes here. It works once, for a week at most, and not after the conference.",
         validators=[DataRequired("Enter their email address."), Length(max=254), Email("Enter an email address like name@example.org.")],
-        filters=[_strip],
+        filters=[stripped],
     )
     profession = RadioField(
         "Who they are", choices=[(p.value, p.label) for p in Profession], validators=[InputRequired("Choose who they are.")]
     )
-    organisation = StringField("Their team, school or service (optional)", validators=[Optional(), Length(max=120)], filters=[_strip])
+    organisation = StringField("Their team, school or service (optional)", validators=[Optional(), Length(max=120)], filters=[stripped])
 
 
 class JoinForm(FlaskForm):

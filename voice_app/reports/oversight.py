@@ -9,7 +9,6 @@ from its between-reviews file.
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from sqlmodel import Session
 
 from voice_app.escalations.procedure import load_procedure
 from voice_app.models import (
+    LONGEST_REVIEW_MONTHS,
     NOT_YET,
     Child,
     Escalation,
@@ -34,29 +34,19 @@ from voice_app.models import (
     Visit,
     VisitPurpose,
     VisitStatus,
+    mid_point_after,
+    tracked_on,
 )
 from voice_app.reports.anonymise import scrub
 from voice_app.reports.model import Figure, Quote, Row, TextFigure, Value
 from voice_app.reports.period import Period
-from voice_app.schedule import (
-    FIRST_CP_REVIEW_MONTHS,
-    LATER_CP_REVIEW_MONTHS,
-    LATER_REVIEW_MONTHS,
-    SECOND_REVIEW_MONTHS,
-    SHORT_BREAK_LATER_REVIEW_MONTHS,
-    add_months,
-    working_days_between,
-)
+from voice_app.schedule import add_months, working_days_between
 
 SECTION_ESCALATIONS = "Escalations: the dispute resolution procedure"
 SECTION_BETWEEN = "Between reviews: permanence, tracking and long plans"
 SECTION_CASELOADS = "Caseloads"
 PLANS = [("cp_plan", "Children on child protection plans"), ("cared_for", "Cared-for children")]
 LONG_PLAN_MONTHS = 12
-# The longest time from a held review to the next one's due date, under any rule (voice_app/schedule.py).
-LONGEST_REVIEW_MONTHS = max(
-    SECOND_REVIEW_MONTHS, LATER_REVIEW_MONTHS, SHORT_BREAK_LATER_REVIEW_MONTHS, FIRST_CP_REVIEW_MONTHS, LATER_CP_REVIEW_MONTHS
-)
 
 
 @dataclass
@@ -408,14 +398,13 @@ def examples_figure(connection: Connection, period: Period) -> TextFigure:
 def _mid_points(connection: Connection, period: Period) -> Counter:
     """(plan, "due" | "met") -> held reviews whose mid-point falls in the period, and of those, the ones tracked by then.
 
-    The rule is the tracking area's own (`mid_point_after`), worked out once for each day, kind and stage of review.
+    The rule is the tracking area's own (`mid_point_after` and `tracked_on`, kept below both in models/tracking.py),
+    worked out once for each day, kind and stage of review.
     Only the reviews that can have a mid-point in the period are read (held at most a review interval before it),
     counted in the database by day, kind and stage; a child with a contact in that time (a tracking discussion or
     a mid-way visit) has their reviews read one by one, to find whether the first contact after each came by its
     mid-point. Two queries, whatever the size of the service.
     """
-    from voice_app.tracking.services import mid_point_after
-
     since = add_months(period.start, -LONGEST_REVIEW_MONTHS)  # a mid-point is at most half an interval after its review
     r, c, t, v = Review.__table__, Child.__table__, TrackingDiscussion.__table__, Visit.__table__
     contact_rows = sa.union_all(
@@ -454,9 +443,7 @@ def _mid_points(connection: Connection, period: Period) -> Counter:
             continue
         plan = "cp_plan" if review.kind == ReviewKind.CP_CONFERENCE else "cared_for"
         counted[(plan, "due")] += review.reviews
-        days = contacts.get(review.child_id, ())
-        after = bisect_right(days, review.held_on)  # the first contact after the review: met if by the mid-point
-        if after < len(days) and days[after] <= mid:
+        if tracked_on(contacts.get(review.child_id, ()), held_on=review.held_on, mid_point=mid) is not None:
             counted[(plan, "met")] += review.reviews
     return counted
 

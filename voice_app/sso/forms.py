@@ -9,13 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, RadioField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
+from voice_app.inputs import stripped
 from voice_app.models import Role
 
 _LOOPBACK_NAMES = {"localhost"}
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _is_loopback(host: str) -> bool:
@@ -44,15 +41,15 @@ class ProviderForm(FlaskForm):
         "Council's name, as on the sign-in button",
         description='The button reads "Sign in with" and this name.',
         validators=[DataRequired("Enter the council's name."), Length(max=80)],
-        filters=[_strip],
+        filters=[stripped],
     )
     issuer = URLField(
         "Issuer URL",
         description="From the provider: for Entra ID, https://login.microsoftonline.com/<tenant id>/v2.0; for Google, https://accounts.google.com.",
         validators=[DataRequired("Enter the issuer URL."), Length(max=255), https_issuer],
-        filters=[_strip],
+        filters=[stripped],
     )
-    client_id = StringField("Client ID", validators=[DataRequired("Enter the client ID."), Length(max=255)], filters=[_strip])
+    client_id = StringField("Client ID", validators=[DataRequired("Enter the client ID."), Length(max=255)], filters=[stripped])
     client_secret = PasswordField(
         "Client secret",
         description="Kept encrypted. Leave this empty to keep the secret already saved.",
@@ -62,7 +59,7 @@ class ProviderForm(FlaskForm):
         "Scopes",
         description="openid email profile offline_access suits Entra ID; for Google leave out offline_access.",
         validators=[DataRequired("Enter the scopes."), Length(max=255)],
-        filters=[_strip],
+        filters=[stripped],
     )
     allowed_domains = TextAreaField(
         "Allowed email domains",
@@ -73,7 +70,7 @@ class ProviderForm(FlaskForm):
         "Claim that holds groups or app roles",
         description="roles for Entra ID app roles, groups for group IDs.",
         validators=[DataRequired("Enter the claim's name."), Length(max=64)],
-        filters=[_strip],
+        filters=[stripped],
     )
     unknown_staff = RadioField(
         "When someone allowed signs in for the first time",

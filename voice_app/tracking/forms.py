@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from voice_app.dates import Plausible
 
-def _sensible_day(_form, field) -> None:
-    if field.data and field.data > date.today():
-        raise ValidationError("The date cannot be in the future.")
-    if field.data and field.data < date(2000, 1, 1):
-        raise ValidationError("That date is before 2000. Check the year.")
+_sensible_day = Plausible()  # the one rule for typed dates (voice_app/dates.py): not in the future, nor a slip of the year
 
 
 class PermanenceForm(FlaskForm):

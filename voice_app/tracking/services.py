@@ -25,14 +25,9 @@ from voice_app.models import (
     Visit,
     VisitPurpose,
     VisitStatus,
-)
-from voice_app.schedule import (
-    FIRST_CP_REVIEW_MONTHS,
-    LATER_CP_REVIEW_MONTHS,
-    LATER_REVIEW_MONTHS,
-    SECOND_REVIEW_MONTHS,
-    SHORT_BREAK_LATER_REVIEW_MONTHS,
-    add_months,
+    mid_point_after,
+    next_review_due_after,
+    tracked_on,
 )
 from voice_app.security import child_for
 from voice_app.tracking.wording import Wording, load_wording
@@ -67,31 +62,6 @@ def _words(text: str | None, *, missing: str | None) -> str:
 
 
 # ----- mid-points ------------------------------------------------------------------------------------------
-
-
-def next_review_due_after(review: Review, *, short_breaks: bool = False) -> date | None:
-    """The latest day the review after this held one is due by law (None if it was not held)."""
-    if review.status != ReviewStatus.HELD or review.held_on is None:
-        return None
-    if review.kind == ReviewKind.CARED_FOR:
-        months = SECOND_REVIEW_MONTHS if review.stage == ReviewStage.INITIAL and not short_breaks else LATER_REVIEW_MONTHS
-        if short_breaks:
-            months = SHORT_BREAK_LATER_REVIEW_MONTHS
-    else:
-        months = (
-            FIRST_CP_REVIEW_MONTHS
-            if review.stage in (ReviewStage.INITIAL_CONFERENCE, ReviewStage.TRANSFER_IN)
-            else LATER_CP_REVIEW_MONTHS
-        )
-    return add_months(review.held_on, months)
-
-
-def mid_point_after(review: Review, *, short_breaks: bool = False) -> date | None:
-    """Half-way from a held review to the day the next one is due: the latest a tracking discussion or mid-way visit should happen."""
-    due = next_review_due_after(review, short_breaks=short_breaks)
-    if due is None:
-        return None
-    return review.held_on + timedelta(days=(due - review.held_on).days // 2)
 
 
 @dataclass(frozen=True)
@@ -154,7 +124,7 @@ def mid_points_by_child(db: Session, *, children: list[Child]) -> dict[int, list
             due = next_review_due_after(review, short_breaks=child.short_breaks)
             if mid is None or due is None:
                 continue
-            tracked = next((day for day in days if review.held_on < day <= mid), None)
+            tracked = tracked_on(days, held_on=review.held_on, mid_point=mid)
             superseded = any(later.kind == review.kind for later in child_reviews[index + 1 :])
             points.append(MidPoint(review, mid, due, tracked, superseded))
         found[child_id] = list(reversed(points))
