@@ -27,14 +27,15 @@ def service(make):
     return dict(iro=iro, ana=ana, visit=visit)
 
 
-def hand_over(page, live_url, child, *, access, settings=None, speak=False, language=None, fake_clock=True):
-    """Jo hands the tablet over for the younger views, with this way of answering; then time stands still."""
+def hand_over(page, live_url, child, *, access, settings=None, speak=False, language=None, fake_clock=True, version="Younger"):
+    """Jo hands the tablet over for the younger views (or another version), with this way of answering; then time
+    stands still."""
     if fake_clock:
         page.clock.install()
     sign_in(page, live_url, "jo@example.org", PASSWORD)
     page.goto(f"{live_url}/children/{child.id}")
     page.get_by_role("link", name=f"Hand the tablet to {child.preferred_name}").first.click()
-    page.get_by_label("Younger").check()
+    page.get_by_label(version).check()
     page.get_by_label("Their views only").check()
     page.get_by_label(access).check()
     if language:
@@ -47,14 +48,16 @@ def hand_over(page, live_url, child, *, access, settings=None, speak=False, lang
     page.get_by_role("button", name=f"Start: hand the tablet to {child.preferred_name}").click()
     expect(page.locator("#step")).to_be_visible()
     if fake_clock:
-        page.clock.pause_at(date.today().isoformat() + "T23:00:00")  # from here on, time moves only when the test says
+        # From here on, time moves only when the test says (from a moment ahead of now: a fixed hour of today would
+        # be in the past, and refused, when the tests run late in the evening).
+        page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)  # a number is seconds since 1970
 
 
 def accessible_now(page, *, context):
     """axe-core needs its own timers: time runs while it looks, then stands still again a moment later."""
     page.clock.resume()
     assert_accessible(page, context=context)
-    page.clock.pause_at(page.evaluate("Date.now()") + 50)
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)  # seconds since 1970, ahead of the running clock
 
 
 def highlighted_matches(page, selector):
