@@ -72,6 +72,7 @@ def _question_pack(screen: dict, question: Question) -> dict:
     return {
         "id": qid,
         "kind": question.kind,
+        **({"mat": question.mat} if question.mat else {}),  # a sorting mat's card: its next card comes from its mat
         "show_if": {"question": question.show_if.question, "any_of": list(question.show_if.any_of)} if question.show_if else None,
         "choices": [choice.id for choice in question.choices],
         "extras": list(extras_for(question)),
