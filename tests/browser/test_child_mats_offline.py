@@ -73,3 +73,49 @@ def test_a_mat_placed_with_no_network_reaches_the_thank_you_and_arrives_once_in_
     assert len(db.exec(select(AnswerReceipt)).all()) == len(SCHOOL)  # each placement once
     statement = db.get(Statement, statement_id)
     assert statement.end_reason == StatementEnd.FINISHED
+
+
+def test_the_network_drops_in_the_middle_of_a_mat_and_the_mat_is_read_back_once_it_returns(page, live_url, service, db):
+    hand_over(page, live_url, service["ana"], version="Sorting mat", parts="Their views only")
+    offline_ready(page)
+    statement_id = int(page.url.split("/statements/")[1].split("#")[0].split("/")[0])
+    step = page.locator("#step")
+    step.get_by_role("link", name="Where I live").click()
+    step.get_by_role("button", name="I like it").click()  # My bedroom, with a network
+    expect(title(page)).to_have_text("Eating")
+    step.get_by_role("button", name="I don't like it").click()
+    expect(title(page)).to_have_text("Sleeping")
+    go_offline(page)
+
+    placed_online = "() => [...document.querySelectorAll('#step .mat__column')].map(c => c.querySelectorAll('.mat__placed').length)"
+    for number, (card, place) in enumerate(
+        (("Sleeping", "It's OK"), ("My carer or carers", "I like it"), ("My pet", "I like it"), ("TV and films", "It's OK")), start=3
+    ):
+        expect(title(page)).to_have_text(card)
+        expect(page.locator("#progress-text")).to_have_text(f"{number} of 6")
+        assert page.evaluate(placed_online) == [1, 0, 1]  # the cards placed before the network went stay on the mat
+        step.get_by_role("button", name=place).click()
+        if number == 4:
+            page.reload()  # no network: the mat as it was, from what the tablet kept
+            expect(page.locator("body")).to_have_attribute("data-offline-restored", "true", timeout=10000)
+    expect(step).not_to_have_attribute("data-mat", "home")  # the mat is done: the next mat's first card, from the pack
+    queued(page, 4)
+
+    back_online(page)
+    wait = 0
+    while len(stored_in_order(db, statement_id)) < 6:
+        wait += 1
+        assert wait < 300, "the placements never reached the server"
+        page.wait_for_timeout(100)  # polled with a deadline, as wait_until_stored does (the statement is not ended here)
+    on_the_servers_page(page)
+    queued(page, 0)
+    assert stored_in_order(db, statement_id) == [
+        ("mat.home.bedroom", ["like"]), ("mat.home.food", ["not_like"]), ("mat.home.sleep", ["ok"]),
+        ("mat.home.carers", ["like"]), ("mat.home.pet", ["like"]), ("mat.home.tv", ["ok"]),
+    ]
+    assert len(db.exec(select(AnswerReceipt)).all()) == 6
+    page.locator("#step").get_by_role("link", name="Where I live").click()  # a finished mat opens at its whole view
+    expect(step).to_have_attribute("data-kind", "mat")
+    expect(step).to_contain_text("You put Sleeping under It's OK.")
+    expect(step).to_contain_text("You put TV and films under It's OK.")
+    assert_accessible(page, context="the mat read back after its placements came from the queue")
