@@ -124,3 +124,17 @@ def test_switch_scanning_meets_the_cards_columns_in_reading_order_before_putting
     step = page.split('<li id="step"')[1]
     order = [step.index(f'name="choice" value="{point}"') for point in ("happy", "ok", "sad", "worried")]
     assert order == sorted(order) and order[-1] < step.index('name="skip"')
+
+
+def test_going_back_to_the_conversation_carries_on_with_the_mat_begun_and_not_after_it_is_finished(hand_over):
+    tablet = hand_over(version="mat", parts="views")
+    resume = tablet.client.get("/child/")
+    assert resume.status_code == 302 and resume.headers["Location"].endswith(f"/child/statements/{tablet.statement_id}#step")
+    assert tablet.answer("mat.school.lessons", {"choice": "like", "client_id": _id()}, htmx=True).status_code == 200
+    # The IRO changed how the child answers, or the child came back from "Give the tablet back": the mat's next card.
+    resume = tablet.client.get("/child/")
+    assert resume.headers["Location"].endswith("/mats/school#step")
+    for card in SCHOOL[1:]:
+        assert tablet.answer(card, {"choice": "ok", "client_id": _id()}, htmx=True).status_code == 200
+    resume = tablet.client.get("/child/")  # the mat is finished: the topics, to choose another
+    assert resume.headers["Location"].endswith(f"/child/statements/{tablet.statement_id}#step")
