@@ -96,6 +96,8 @@ def test_the_network_drops_in_the_middle_of_a_mat_and_the_mat_is_read_back_once_
         assert page.evaluate(placed_online) == [1, 0, 1]  # the cards placed before the network went stay on the mat
         step.get_by_role("button", name=place).click()
         if number == 4:
+            expect(title(page)).to_have_text("My pet")
+            queued(page, 2)
             page.reload()  # no network: the mat as it was, from what the tablet kept
             expect(page.locator("body")).to_have_attribute("data-offline-restored", "true", timeout=10000)
     expect(step).not_to_have_attribute("data-mat", "home")  # the mat is done: the next mat's first card, from the pack
