@@ -49,6 +49,7 @@ def test_a_mat_placed_with_no_network_reaches_the_thank_you_and_arrives_once_in_
             expect(page.locator("[data-net-note]")).to_contain_text("No internet right now")
             assert_accessible(page, context="offline, a placement waiting to be sent")
 
+    expect(step).not_to_have_attribute("data-mat", "school")  # the mat is done: the next mat's first card, from the pack
     # The mat as the child made it, read back from the tablet: each card and where it went, in order.
     screen = page.evaluate(ON_SCREEN)
     assert [s["question"] for s in screen] == [f"mat.school.{card}" for card in ("lessons", "teacher", "friends", "lunch", "homework", "help")]
