@@ -258,4 +258,9 @@
   document.addEventListener("voice:offline:shown", function () { stopDwell(); start(); });
   start();
   announce("data-started");
+  // A page opened at its question (#question-title, as after the hand-over) has the browser focus that heading once
+  // the page has loaded, after the highlight took the focus: give it back to the highlight.
+  window.addEventListener("load", function () {
+    if (index >= 0 && items[index] && items[index].isConnected) focusable(items[index]).focus({ preventScroll: true });
+  });
 })();
