@@ -212,3 +212,16 @@ def test_what_moved_on_a_mat_is_one_rule_for_the_child_and_the_statement(make, d
     changes = mat_changes(db, statement=now, questions=list(home.cards), answers=answers, mat=home, wording=str.upper)
     assert changes.compared and [(m.label, m.was, m.now, m.before) for m in changes.moves] == [("MY PET", "like", None, "I LIKE IT")]
     assert mat_changes(db, statement=first, questions=list(home.cards), answers=answers, mat=home, wording=str).compared is False
+
+def test_going_back_to_the_conversation_carries_on_with_the_mat_begun_and_not_after_it_is_finished(hand_over):
+    tablet = hand_over(version="mat", parts="views")
+    resume = tablet.client.get("/child/")
+    assert resume.status_code == 302 and resume.headers["Location"].endswith(f"/child/statements/{tablet.statement_id}#step")
+    assert tablet.answer("mat.school.lessons", {"choice": "like", "client_id": _id()}, htmx=True).status_code == 200
+    # The IRO changed how the child answers, or the child came back from "Give the tablet back": the mat's next card.
+    resume = tablet.client.get("/child/")
+    assert resume.headers["Location"].endswith("/mats/school#step")
+    for card in SCHOOL[1:]:
+        assert tablet.answer(card, {"choice": "ok", "client_id": _id()}, htmx=True).status_code == 200
+    resume = tablet.client.get("/child/")  # the mat is finished: the topics, to choose another
+    assert resume.headers["Location"].endswith(f"/child/statements/{tablet.statement_id}#step")

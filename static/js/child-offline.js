@@ -28,11 +28,18 @@
     return questions.filter(function (question) { return shown(question, answers); });
   }
 
-  // flow.next_step past the recap: the first unanswered question, then who may see it.
-  function nextStep(questions, answers) {
+  // flow.next_step past the recap: the first unanswered question, then who may see it. On a sorting mat (`mat`,
+  // the mat of the card just placed) its own next card comes first, as flow.is_current has it (the current card
+  // *of its mat*); then the other mats' cards in the bank's order. A mat's card is numbered within its mat.
+  function nextStep(questions, answers, mat) {
     var list = asked(questions, answers);
-    for (var i = 0; i < list.length; i++) {
-      if (!answers[list[i].id]) return { kind: "question", question: list[i], number: i + 1, total: list.length };
+    var order = mat ? list.filter(function (q) { return q.mat === mat; }).concat(list) : list;
+    for (var i = 0; i < order.length; i++) {
+      var q = order[i];
+      if (answers[q.id]) continue;
+      if (!q.mat) return { kind: "question", question: q, number: list.indexOf(q) + 1, total: list.length };
+      var cards = list.filter(function (card) { return card.mat === q.mat; });
+      return { kind: "question", question: q, number: cards.indexOf(q) + 1, total: cards.length };
     }
     return { kind: "sharing", number: list.length, total: list.length };
   }
@@ -270,14 +277,44 @@
 
   // ---- Answers on screen, as flow.load_answers has them (only the cards matter to show_if).
 
+  // A sorting mat's cards placed while online are on the mat, not in bubbles: each links to its card (no mat card
+  // has a show_if, so which column it is in does not matter here).
+  var PLACED = /\/questions\/([^/?#]+)/;
+
   function answersOnScreen() {
     var found = {};
+    var placed = document.querySelectorAll("#step .mat__placed[href]");
+    for (var p = 0; p < placed.length; p++) {
+      var card = PLACED.exec(placed[p].getAttribute("href"));
+      if (card) found[decodeURIComponent(card[1])] = { choices: [] };
+    }
     var items = document.querySelectorAll("#conversation li[id^='answer-']");
     for (var i = 0; i < items.length; i++) {
       var choices = (items[i].getAttribute("data-choices") || "").split(" ").filter(Boolean);
       found[items[i].id.slice("answer-".length)] = { choices: choices };
     }
     return found;
+  }
+
+  // The next card of the same mat from the pack (its mat drawn empty): the cards already on the mat stay where
+  // they were, so the mat does not lose them (the one just placed shows as the child's bubble).
+  function keepMat(stepMarkup) {
+    var old = document.getElementById("step");
+    if (!old || !old.querySelector(".mat__placed")) return stepMarkup;
+    var holder = document.createElement("template");
+    holder.innerHTML = stepMarkup.trim();
+    var fresh = holder.content.querySelector("#step");
+    if (!fresh || fresh.getAttribute("data-mat") !== old.getAttribute("data-mat")) return stepMarkup;
+    var before = old.querySelectorAll(".mat__column");
+    var after = fresh.querySelectorAll(".mat__column");
+    for (var i = 0; i < before.length && i < after.length; i++) {
+      var cards = before[i].querySelector(".mat__cards");
+      if (cards) after[i].appendChild(cards.cloneNode(true));
+    }
+    var aside = old.querySelector(".mat__aside");
+    var mat = fresh.querySelector(".mat");
+    if (aside && mat) mat.parentNode.insertBefore(aside.cloneNode(true), mat.nextSibling);
+    return fresh.outerHTML;
   }
 
   function fieldsOf(requestBody) {
@@ -360,14 +397,16 @@
     if (post && what.indexOf("questions/") === 0) {
       if (fields.mode === "edit") return null;  // changing an answer waits for the network
       var q = question(decodeURIComponent(what.slice("questions/".length)));
-      var current = nextStep(pack.questions, answers);
-      if (!q || current.kind !== "question" || current.question.id !== q.id) return null;
+      if (!q) return null;
+      var current = nextStep(pack.questions, answers, q.mat);
+      if (current.kind !== "question" || current.question.id !== q.id) return null;
       var answer = parseAnswer(q, fields, pack.text_max);
       if (answer.problem === "unknown") return null;
       if (answer.problem) return { response: html(withProblem(answer.problem)), queue: false };
       var after = Object.assign({}, answers);
       after[q.id] = answer;
-      return { response: html(answeredHtml(q, answer) + stepHtml(nextStep(pack.questions, after))), queue: true };
+      var next = stepHtml(nextStep(pack.questions, after, q.mat));
+      return { response: html(answeredHtml(q, answer) + (q.mat ? keepMat(next) : next)), queue: true };
     }
     if (post && what === "recap") return { response: html(stepHtml(nextStep(pack.questions, answers))), queue: true };
     if (post && what === "sharing" && (fields.sharing === "meeting" || fields.sharing === "iro_only")) {

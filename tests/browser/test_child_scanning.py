@@ -27,14 +27,15 @@ def service(make):
     return dict(iro=iro, ana=ana, visit=visit)
 
 
-def hand_over(page, live_url, child, *, access, settings=None, speak=False, language=None, fake_clock=True):
-    """Jo hands the tablet over for the younger views, with this way of answering; then time stands still."""
+def hand_over(page, live_url, child, *, access, settings=None, speak=False, language=None, fake_clock=True, version="Younger"):
+    """Jo hands the tablet over for the younger views (or another version), with this way of answering; then time
+    stands still."""
     if fake_clock:
         page.clock.install()
     sign_in(page, live_url, "jo@example.org", PASSWORD)
     page.goto(f"{live_url}/children/{child.id}")
     page.get_by_role("link", name=f"Hand the tablet to {child.preferred_name}").first.click()
-    page.get_by_label("Younger").check()
+    page.get_by_label(version).check()
     page.get_by_label("Their views only").check()
     page.get_by_label(access).check()
     if language:

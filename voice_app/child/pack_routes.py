@@ -11,8 +11,9 @@ their drawing in the cached sprite (the sprite is one of the files kept for time
 text that comes more than once is written once, in "shared", and named elsewhere by its place: "@@7@@".
 The page script puts them back (expand_piece here, piece() there) before anything is shown.
 
-Offline, a sorting mat's cards come one mat after another in the bank's order (choosing a topic, and the
-whole mat read back, need the server); every placement is queued and judged like any answer.
+Offline, a placement's next card comes from the same mat (each card carries its mat's id), then the other mats'
+cards in the bank's order (choosing a topic, and the whole mat read back, need the server); every placement is
+queued and judged like any answer.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def _question_pack(screen: dict, question: Question) -> dict:
     return {
         "id": qid,
         "kind": question.kind,
+        **({"mat": question.mat} if question.mat else {}),  # a sorting mat's card: its next card comes from its mat
         "show_if": {"question": question.show_if.question, "any_of": list(question.show_if.any_of)} if question.show_if else None,
         "choices": [choice.id for choice in question.choices],
         "extras": list(extras_for(question)),

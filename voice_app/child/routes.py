@@ -19,6 +19,7 @@ from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlmodel import select
 from werkzeug.exceptions import NotFound
 
 from voice_app import db
@@ -65,7 +66,7 @@ from voice_app.child.kept import kept
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
 from voice_app.i18n.terms import current_terms, term_words
-from voice_app.models import Role, Sharing, StatementEnd, utcnow
+from voice_app.models import Answer, Role, Sharing, StatementEnd, utcnow
 from voice_app.questions.access import AccessSettings, stored_settings
 from voice_app.questions.bank import default_bank, mat_id_of
 from voice_app.rendering import render, wants_fragment
@@ -246,7 +247,18 @@ def _forced(kind: str) -> Step:
 
 @bp.get("/")
 def resume():
-    """Back to this tablet's conversation, where it stopped."""
+    """Back to this tablet's conversation, where it stopped: on a sorting mat begun and not finished (the IRO changed
+    how the child answers halfway through it, say), that mat's next card rather than the choice of topics."""
+    last = db.session().exec(
+        select(Answer.question_id).where(Answer.statement_id == g.statement.id).order_by(Answer.id.desc()).limit(1)
+    ).first()
+    mat = default_bank().mat(mat_id_of(last or "") or "")
+    if mat is not None and g.statement.ended_at is None:
+        answers = load_answers(db.session(), statement_id=g.statement.id)
+        questions = asked_questions(default_bank(), statement=g.statement, child=g.child, answers=answers, meeting=_meeting())
+        step = mat_step(questions, answers, mat=mat)
+        if step is not None and step.kind == "question":
+            return redirect(url_for("child.mat", statement_id=g.statement.id, mat_id=mat.id, _anchor="step"))
     return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
 
 
