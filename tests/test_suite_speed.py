@@ -43,6 +43,9 @@ def _static(app) -> dict[str, tuple]:
 def test_an_app_made_from_the_shared_builders_and_static_files_is_the_same(database_url, monkeypatch):
     create_app(settings=make_settings(database_url)).extensions["voice_app_engine"].dispose()  # fills what is shared
     shared = create_app(settings=make_settings(database_url))
+    # Werkzeug's and WhiteNoise's own, as conftest found them
+    assert conftest._compile_builder.__module__ == "werkzeug.routing.rules"
+    assert conftest._update_files_dictionary.__module__ == "whitenoise.base"
     monkeypatch.setattr(Rule, "_compile_builder", conftest._compile_builder)
     monkeypatch.setattr(WhiteNoise, "update_files_dictionary", conftest._update_files_dictionary)
     fresh = create_app(settings=make_settings(database_url))
