@@ -21,6 +21,8 @@ from jinja2 import BytecodeCache
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
+from werkzeug.routing.rules import Rule
+from whitenoise.base import WhiteNoise
 
 import voice_app.models  # noqa: F401 - every table on the metadata
 from tests.clock import DAYS, PINNED_DAY, travel_to
@@ -52,6 +54,60 @@ class _CompiledTemplates(BytecodeCache):
 
 
 Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _CompiledTemplates()}
+
+# Every test makes its own app, and two fifths of making one went on Werkzeug compiling each of the app's 700-odd URL
+# rules into a builder function (Python source put together and compiled) and two fifths on WhiteNoise reading the
+# headers of each static file. Both give the same answer for the same rule and the same folder, so each worker does
+# them once (tests/test_suite_speed.py checks that an app made afterwards builds and serves the same).
+_builders: dict[tuple, object] = {}
+_compile_builder = Rule._compile_builder
+
+
+def _builder_compiled_once(self, append_unknown: bool = True):
+    """A rule's URL builder, compiled once per worker for each rule text, defaults and converters.
+
+    The builder Werkzeug compiles reads nothing from the rule but its text and defaults (it is bound to each rule,
+    which it reads its converters from, when called), so rules that are alike share one.
+    """
+    key = (
+        self.rule, self.host, self.subdomain, tuple(self._trace), append_unknown,
+        repr(sorted((self.defaults or {}).items())),
+        tuple(sorted((name, type(c), repr({k: v for k, v in vars(c).items() if k != "map"})) for name, c in self._converters.items())),
+    )
+    builder = _builders.get(key)
+    if builder is None:
+        builder = _builders[key] = _compile_builder(self, append_unknown)
+    return builder
+
+
+Rule._compile_builder = _builder_compiled_once
+
+_static_files: dict[tuple, dict] = {}
+_update_files_dictionary = WhiteNoise.update_files_dictionary
+
+
+def _static_files_read_once(self, root, prefix):
+    """WhiteNoise's table of a static folder's files, read once per worker for each folder and serving options.
+
+    The folder is the app's content-addressed build (voice_app/web_assets.py: a new name for new contents); its
+    modification time is in the key all the same, for a test that writes a folder of its own.
+    """
+    test = self.immutable_file_test
+    key = (
+        type(self), root, os.stat(root).st_mtime_ns, prefix, self.max_age, self.allow_all_origins, self.charset,
+        self.index_file, self.add_headers_function, getattr(test, "__code__", test),
+        tuple(cell.cell_contents for cell in getattr(test, "__closure__", None) or ()),
+        tuple(sorted(self.media_types.types_map.items())),
+    )
+    files = _static_files.get(key)
+    if files is None:
+        before = dict(self.files)
+        _update_files_dictionary(self, root, prefix)
+        files = _static_files[key] = {url: found for url, found in self.files.items() if before.get(url) is not found}
+    self.files.update(files)
+
+
+WhiteNoise.update_files_dictionary = _static_files_read_once
 
 POSTGRES_URL = os.environ.get("VOICE_APP_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

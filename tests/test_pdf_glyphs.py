@@ -26,6 +26,10 @@ from voice_app.statements.exports import Audience
 from voice_app.statements.pdf import render_statement_pdf
 from voice_app.statements.reading import read_statement
 
+pytestmark = pytest.mark.any_database(
+    reason="which glyphs fpdf2 draws and pypdf reads back: the statement, letter and record are rows looked up by id"
+)
+
 # A child's words in each shipped language's own script (and its letters beyond ASCII).
 WORDS = {
     "en-GB": "I like my new school and my friends.",

@@ -128,6 +128,7 @@ def test_json_download(signed_in, db, statement_world):
 # --- PDF ------------------------------------------------------------------------------
 
 
+@pytest.mark.any_database(reason="what the PDF draws from a statement looked up by id")
 def test_the_pdf_holds_the_childs_words_reference_and_plan(db, statement_world):
     data = render_statement_pdf(_full(db, statement_world), audience=Audience.CASE_RECORD)
     assert data.startswith(b"%PDF-")
@@ -143,6 +144,7 @@ def test_the_pdf_holds_the_childs_words_reference_and_plan(db, statement_world):
     assert "Words for a question that has gone" in text
 
 
+@pytest.mark.any_database(reason="what the PDF draws from a statement looked up by id")
 def test_the_pdf_draws_right_to_left_and_ethiopic_words(db, statement_world):
     words = [AnswerSpec("tell-iro", text="ኣነ ሓጎስ እየ"), AnswerSpec("feel-today", ["sad"], text="من دلم برای مادرم تنگ شده")]
     statement = make_statement(db, child=statement_world["child"], visit=statement_world["visit"], answers=words, language="ti")
@@ -160,12 +162,14 @@ def _font_names(page):
     return [fonts[key].get_object().get("/BaseFont") for key in fonts]
 
 
+@pytest.mark.any_database(reason="what the PDF draws from a statement looked up by id")
 def test_the_meeting_pdf_leaves_out_notes_and_kept_out_topics(db, statement_world):
     text = _pdf_text(render_statement_pdf(_full(db, statement_world), audience=Audience.MEETING))
     assert "Met at school" not in text and "Dad's drinking" not in text and "For the review meeting" in text
     assert "kept out of this copy" in text
 
 
+@pytest.mark.any_database(reason="what the PDF draws from a statement looked up by id")
 def test_the_pdf_of_a_statement_with_missing_parts(db, statement_world):
     empty = make_statement(db, child=statement_world["child"], visit=statement_world["visit"], answers=[AnswerSpec("unknown-q", text="Hi")], finished=False, sharing=None)
     text = _pdf_text(render_statement_pdf(_record(db, empty), audience=Audience.CASE_RECORD))

@@ -2,11 +2,16 @@
 
 import json
 
+import pytest
 from flask_babel import force_locale
 
 from tests.child_support import make_statement
 from voice_app.i18n.terms import tgettext
 from voice_app.models import Answer, AnswerChoice, Role
+
+pytestmark = pytest.mark.any_database(
+    reason="which wording of a question a page, JSON or PDF shows: the catalogue's, for a statement looked up by id"
+)
 
 
 def _arabic_statement(db, make):
