@@ -30,8 +30,8 @@ from voice_app.models import (
     VisitMethod,
     VisitStatus,
 )
+from voice_app.photos import clean_photo
 from voice_app.practitioners.services import accept, check_link, invite
-from voice_app.profiles.photos import clean_photo
 
 # Who visits: anonymous, a parent holding a feedback link, the child's IRO, another IRO, a manager, an admin,
 # a tablet in child mode, a child's own phone (a device credential, unlocked with the child's secret), and a
