@@ -7,18 +7,21 @@ import io
 import json
 import uuid
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from PIL import Image
 from sqlmodel import select
 
+from tests.statement_factories import AnswerSpec, make_statement
 from voice_app.child.pack_routes import expand_piece
-from voice_app.models import Answer, AnswerChoice, AnswerReceipt, Handover, MatPhoto, Role
+from voice_app.models import Answer, AnswerChoice, AnswerReceipt, FlowVersion, Handover, MatPhoto, Role, VisitStatus
 from voice_app.questions.bank import BankError, is_photo_card, load_mats, mat_id_of, photo_card_id
 from voice_app.records.retention import anonymise_child
 from voice_app.records.subject_access import export_zip, gather
+from voice_app.statements.access import load_context
+from voice_app.statements.reading import read_statement
 
 pytest_plugins = ["tests.child_support"]  # the hand_over fixture
 # Also in the route x role matrix (tests/attack_support.py).
@@ -209,3 +212,23 @@ def test_retention_removes_the_photos_with_the_childs_record_and_subject_access_
     db.expire_all()
     assert db.exec(select(MatPhoto)).all() == []
     assert gather(db, child_id=tablet.child.id, made_by=None).record["own_photos"] == []
+
+
+def test_a_photo_card_is_never_compared_with_last_times_photo_of_the_same_number(make, db):
+    iro = make.staff(Role.IRO)
+    child = make.child(iro, name="Sam")
+    earlier_visit = make.visit(make.review(child, days_ahead=-150), iro=iro, status=VisitStatus.DONE, held_on=date.today() - timedelta(days=160))
+    earlier = make_statement(db, child=child, visit=earlier_visit, version=FlowVersion.MAT,
+                             answers=[AnswerSpec("mat.home.bedroom", ["like"]), AnswerSpec("mat.home.photo-1", ["like"])])
+    earlier.started_at -= timedelta(days=160)
+    db.add(MatPhoto(statement_id=earlier.id, child_id=child.id, mat_id="home", number=1, label="Old house", photo=_jpeg()))
+    db.add(earlier)
+    db.commit()
+    visit = make.visit(make.review(child, days_ahead=20), iro=iro, status=VisitStatus.DONE, held_on=date.today())
+    statement = make_statement(db, child=child, visit=visit, version=FlowVersion.MAT,
+                               answers=[AnswerSpec("mat.home.bedroom", ["not_like"]), AnswerSpec("mat.home.photo-1", ["not_like"])])
+    db.add(MatPhoto(statement_id=statement.id, child_id=child.id, mat_id="home", number=1, label="My dog", photo=_jpeg()))
+    db.commit()
+    (mat,) = read_statement(db, load_context(db, statement.id)).mats
+    assert [m.text for m in mat.moves] == ["My bedroom: I like it → I don't like it"]
+    assert [(c.label, c.point, c.photo_id is not None) for c in mat.cards] == [("My bedroom", "not_like", False), ("My dog", "not_like", True)]
