@@ -180,6 +180,8 @@ class EncryptedBytes(EncryptedText):
     """Binary values (a child's photo) stored as EncryptedText of their base64: the same keys, key ids,
     rotation (`voice-app keys rotate` finds it as an EncryptedText) and column-bound associated data."""
 
+    cache_ok = True
+
     def process_bind_param(self, value, dialect):
         if not value:
             return None
