@@ -2,6 +2,7 @@
 kept encrypted, shown only to the tablet of that hand-over and to staff who may see the statement, removed by
 retention and given back by subject access (voice_app/child/photos.py)."""
 
+import base64
 import html as html_module
 import io
 import json
@@ -172,6 +173,10 @@ def test_the_offline_pack_carries_the_photo_card_with_its_photo(hand_over, db):
     assert ids.index("mat.home.photo-1") == ids.index("mat.home.tv") + 1  # after the mat's own cards
     step = expand_piece(pack, next(q for q in pack["questions"] if q["id"] == "mat.home.photo-1")["step"])
     assert 'src="data:image/jpeg;base64,' in step and "My dog" in step and 'data-kind="mat-card"' in step
+    inline = step.split('src="data:image/jpeg;base64,')[1].split('"')[0]
+    assert max(Image.open(io.BytesIO(base64.b64decode(inline))).size) == 320  # a lighter copy travels offline
+    other = hand_over(version="mat", parts="views", name="Ben")  # a hand-over without photos: nothing inline
+    assert "data:image" not in other.client.get(other.url("/pack/en-GB.json")).get_data(as_text=True)
 
 
 def test_staff_see_the_photo_with_the_mat_and_the_exports_name_it_without_embedding_it(hand_over, db, signed_in, make):

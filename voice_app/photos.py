@@ -49,6 +49,16 @@ def clean_photo(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def smaller(data: bytes, *, size: int = 320, quality: int = 70) -> bytes:
+    """A lighter copy of a photo already cleaned by clean_photo (for the offline pack): at most `size` pixels."""
+    with Image.open(io.BytesIO(data)) as image:
+        picture = image.convert("RGB")
+    picture.thumbnail((size, size))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
 def photo_response(data: bytes | None):
     """A photo for people allowed to see it, never cached by shared caches or kept on the device."""
     if data is None:

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from voice_app.models import MatPhoto, StaffUser
-from voice_app.photos import MAX_UPLOAD_BYTES, PhotoProblem, clean_photo
+from voice_app.photos import MAX_UPLOAD_BYTES, PhotoProblem, clean_photo, smaller
 from voice_app.questions.bank import MAT_PART, MAT_VERSION, Question, QuestionBank, photo_card_id
 
 MAX_PHOTOS = 4
@@ -111,9 +111,10 @@ def photo_data(db: Session, *, statement_id: int, photo_id: int) -> bytes | None
 
 
 def photos_inline(db: Session, *, statement_id: int) -> dict[int, str]:
-    """Every photo of a statement as a data: URL (the offline pack carries them, encrypted with it on the tablet)."""
+    """Every photo of a statement as a data: URL, made lighter (320 px: about 20 KB for a camera photo, not 55 KB),
+    for the offline pack, which the tablet keeps encrypted with the hand-over's key."""
     rows = db.exec(select(MatPhoto.id, MatPhoto.photo).where(MatPhoto.statement_id == statement_id)).all()
-    return {photo_id: "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii") for photo_id, data in rows}
+    return {photo_id: "data:image/jpeg;base64," + base64.b64encode(smaller(data)).decode("ascii") for photo_id, data in rows}
 
 
 def photos_for_child(db: Session, *, child_id: int) -> list[MatPhoto]:
