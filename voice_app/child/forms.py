@@ -28,6 +28,9 @@ PARTS_CHOICES = [
 ]
 
 
+LABEL_LIMIT = 200  # a backstop against hostile input: child/photos.py asks kindly for 40 letters or fewer
+
+
 def _seconds(label, low: float, high: float, default_ms: int, description=None) -> DecimalField:
     return DecimalField(
         label,
@@ -107,10 +110,10 @@ class HandoverForm(AccessFields):
     forget_pin = BooleanField("Stop using my PIN: only my password takes the tablet back")
     # The child's own photos as cards on one sorting mat (child/photos.py); the files come as photo_file_1 to 4.
     photo_mat = SelectField(_l("Add the child's own photos to a mat (optional)"), validators=[Optional()])
-    photo_label_1 = StringField(_l("Words the child will hear for photo %(number)s", number=1))
-    photo_label_2 = StringField(_l("Words the child will hear for photo %(number)s", number=2))
-    photo_label_3 = StringField(_l("Words the child will hear for photo %(number)s", number=3))
-    photo_label_4 = StringField(_l("Words the child will hear for photo %(number)s", number=4))
+    photo_label_1 = StringField(_l("Words the child will hear for photo %(number)s", number=1), validators=[Length(max=LABEL_LIMIT)])
+    photo_label_2 = StringField(_l("Words the child will hear for photo %(number)s", number=2), validators=[Length(max=LABEL_LIMIT)])
+    photo_label_3 = StringField(_l("Words the child will hear for photo %(number)s", number=3), validators=[Length(max=LABEL_LIMIT)])
+    photo_label_4 = StringField(_l("Words the child will hear for photo %(number)s", number=4), validators=[Length(max=LABEL_LIMIT)])
 
     def photo_rows(self) -> list:
         """(number, label field, file input name) for each photo the IRO may add."""
