@@ -17,6 +17,7 @@ from voice_app.escalations.services import Source, raise_escalation
 from voice_app.models import (
     ErasureRequest,
     IroProfile,
+    MatPhoto,
     Observation,
     PhoneDevice,
     PhonePairing,
@@ -30,8 +31,8 @@ from voice_app.models import (
     VisitMethod,
     VisitStatus,
 )
+from voice_app.photos import clean_photo
 from voice_app.practitioners.services import accept, check_link, invite
-from voice_app.profiles.photos import clean_photo
 
 # Who visits: anonymous, a parent holding a feedback link, the child's IRO, another IRO, a manager, an admin,
 # a tablet in child mode, a child's own phone (a device credential, unlocked with the child's secret), and a
@@ -87,6 +88,8 @@ RULES: dict[str, tuple[str, str]] = {
     "statements.release": ("/statements/{statement}/release", "IM"),
     "statements.withdraw": ("/statements/{statement}/release/withdraw", "IM"),
     "statements.export": ("/statements/{statement}/export.json", "IM"),
+    # The same photo for staff who may see the statement: the child's IRO and managers.
+    "statements.mat_photo": ("/statements/{statement}/photos/{mat_photo}", "IM"),
     "statements.child_audit": ("/children/{child}/audit", "M"),
     "statements.observations": ("/statements/{statement}/observations", "IM"),
     "statements.observe_visit": ("/visits/{visit}/observe", "IM"),
@@ -123,6 +126,8 @@ RULES: dict[str, tuple[str, str]] = {
     "child.give_back": ("/child/give-back", "C"),
     "child.access": ("/child/access", "C"),
     "child.my_iro_photo": ("/child/statements/{child_statement}/my-iro/photo", "C"),
+    # The child's own photo on a sorting mat: only the tablet of that hand-over (child/photos.py).
+    "child.mat_photo": ("/child/statements/{child_statement}/photos/{child_mat_photo}", "C"),
     # Child mode's offline support: the service worker is a plain script with nothing of the child in it
     # (served to anyone, so the browser can re-check it); the rest needs the live hand-over.
     "child.service_worker": ("/child/sw.js", "APIOMDCFT"),
@@ -269,6 +274,11 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     child_statement = int(handed.headers["Location"].split("/statements/")[1].split("#")[0])
     tablet.get(handed.headers["Location"])
     clients["C"] = tablet
+    # The child's own photo on a sorting mat, on the statement staff see and on the tablet's.
+    mat_photo = MatPhoto(statement_id=statement.id, child_id=child.id, mat_id="home", number=1, label="My dog", photo=clean_photo(_png()))
+    child_mat_photo = MatPhoto(statement_id=child_statement, child_id=child.id, mat_id="home", number=1, label="Nan's house", photo=clean_photo(_png()))
+    db.add_all([mat_photo, child_mat_photo])
+    db.commit()
     parent = Client(app.test_client())
     parent.get(f"/p/{feedback_link.token}")
     clients["P"] = parent
@@ -293,7 +303,7 @@ def attack_world(app, make, db, signed_in, bank) -> World:
     ids = dict(
         iro_session=1, iro_id=iro.id, visit3=visit3.id, staff=target.id, child=child.id, review=review.id, visit=visit.id, visit2=visit2.id, statement=statement.id,
         conference=conf.id, link=feedback_link.id, token=feedback_link.token, child_statement=child_statement,
-        attention_statement=flagged.id, erasure=erasure.id, observation=observation.id,
+        attention_statement=flagged.id, erasure=erasure.id, observation=observation.id, mat_photo=mat_photo.id, child_mat_photo=child_mat_photo.id,
         phone_message=phone_message, phone_device=phone_device, phone_pairing=phone_pairing, safety_alert=safety_alert,
         escalation=escalation.id, second_review=second_review.id, live_conference=live_conf.id, practitioner_invitation=joined.invitation.id, invitation=waiting.invitation.id, invite_token=waiting.token,
     )

@@ -55,7 +55,7 @@ def hand_over(make, signed_in):
     """hand_over(version=..., parts=..., **child_fields) signs an IRO in and hands the tablet to a child."""
 
     def _hand_over(*, version: str = "younger", parts: str = "views,menu", scribing: bool = False, pin: str = "",
-                   access: dict | None = None, **child_fields) -> Tablet:
+                   access: dict | None = None, extra: dict | None = None, **child_fields) -> Tablet:
         iro = make.staff(Role.IRO, name="Jo Reviewer")
         child = make.child(iro, name=child_fields.pop("name", "Ana"), **child_fields)
         visit = make.visit(make.review(child), iro=iro)
@@ -66,6 +66,7 @@ def hand_over(make, signed_in):
         if pin:
             data["pin"] = pin
         data.update(access or {})  # how the child answers (voice_app/questions/access.py): touch unless given
+        data.update(extra or {})  # anything else the IRO gives (the child's own photos for a mat: child/photos.py)
         response = client.post(f"/visits/{visit.id}/hand-over", data)
         assert response.status_code == 302, response.get_data(as_text=True)[:800]
         statement_id = int(response.headers["Location"].split("/statements/")[1].split("#")[0])

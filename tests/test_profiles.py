@@ -9,7 +9,7 @@ from PIL import Image
 from sqlmodel import select
 
 from voice_app.models import IroProfile, Role, ServiceContact
-from voice_app.profiles.photos import PhotoProblem, clean_photo
+from voice_app.photos import PhotoProblem, clean_photo
 
 ACCESS_TESTED_ENDPOINTS = {"profiles.edit", "profiles.upload_photo", "profiles.staff_photo", "profiles.contact", "child.my_iro_photo"}
 

@@ -176,6 +176,25 @@ class EncryptedText(TypeDecorator):
         return EncryptedText(self.context)
 
 
+class EncryptedBytes(EncryptedText):
+    """Binary values (a child's photo) stored as EncryptedText of their base64: the same keys, key ids,
+    rotation (`voice-app keys rotate` finds it as an EncryptedText) and column-bound associated data."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if not value:
+            return None
+        return super().process_bind_param(base64.b64encode(value).decode("ascii"), dialect)
+
+    def process_result_value(self, value, dialect):
+        text = super().process_result_value(value, dialect)
+        return base64.b64decode(text) if text else None
+
+    def copy(self, **kw):
+        return EncryptedBytes(self.context)
+
+
 def encrypted_columns(metadata: sa.MetaData) -> list[sa.Column]:
     """Every column of the metadata stored with EncryptedText, in a stable order."""
     return [

@@ -58,14 +58,14 @@ def _cleaned(values: ImmutableMultiDict) -> ImmutableMultiDict:
 View = TypeVar("View", bound=Callable)
 
 
-def accepts_files(field: str, *, max_bytes: int) -> Callable[[View], View]:
-    """Mark a view as taking one upload, in this field, of up to max_bytes (just under the route decorator).
+def accepts_files(*fields: str, max_bytes: int) -> Callable[[View], View]:
+    """Mark a view as taking uploads, in these fields, of up to max_bytes in all (just under the route decorator).
 
     Every other view and field refuses files; this view also gets a larger request limit before anything
     reads the body, so the app-wide CSRF check still runs on it."""
 
     def mark(view: View) -> View:
-        view.accepts_files = (field, max_bytes)  # type: ignore[attr-defined]
+        view.accepts_files = (frozenset(fields), max_bytes)  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -74,8 +74,8 @@ def accepts_files(field: str, *, max_bytes: int) -> Callable[[View], View]:
 class CleanRequest(Request):
     """Every form field and query-string value goes through clean_field before any view or form sees it."""
 
-    def _upload(self) -> tuple[str, int] | None:
-        """(field, max bytes) when this request's view takes an upload (accepts_files), else None."""
+    def _upload(self) -> tuple[frozenset[str], int] | None:
+        """(fields, max bytes) when this request's view takes uploads (accepts_files), else None."""
         view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
         return getattr(view, "accepts_files", None)
 
@@ -87,7 +87,7 @@ class CleanRequest(Request):
     def _load_form_data(self) -> None:
         super()._load_form_data()
         upload = self._upload()
-        if any(not upload or name != upload[0] for name in self.__dict__.get("files", {})):
+        if any(not upload or name not in upload[0] for name in self.__dict__.get("files", {})):
             # A file where text belongs is a bad request, not a crash in a text filter.
             raise BadRequest("This form does not take files.")
         self.__dict__["form"] = _cleaned(self.__dict__["form"])

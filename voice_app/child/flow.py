@@ -156,10 +156,17 @@ def houses_setting() -> bool:
 
 
 def candidate_questions(
-    bank: QuestionBank, *, statement: Statement, child: Child, meeting: str | None = None, houses_for_cared_for: bool | None = None
+    bank: QuestionBank,
+    *,
+    statement: Statement,
+    child: Child,
+    meeting: str | None = None,
+    houses_for_cared_for: bool | None = None,
+    photos: tuple[Question, ...] = (),
 ) -> list[Question]:
-    """Every question this child may be asked before this meeting, in order, whatever they answer (show_if not applied)."""
-    return bank.for_child(
+    """Every question this child may be asked before this meeting, in order, whatever they answer (show_if not applied);
+    `photos`: the child's own photo cards for this statement (child/photos.py), each after its mat's own cards."""
+    asked = bank.for_child(
         parts=parts_of(statement),
         version=FlowVersion(statement.version).value,
         cared_for=child.cared_for,
@@ -167,6 +174,17 @@ def candidate_questions(
         meeting=meeting,
         houses_for_cared_for=houses_setting() if houses_for_cared_for is None else houses_for_cared_for,
     )
+    return with_photo_cards(asked, photos) if photos else asked
+
+
+def with_photo_cards(questions: list[Question], photos: tuple[Question, ...]) -> list[Question]:
+    """The questions with each photo card after the last card of its mat (a mat this child is not offered gets none)."""
+    found = list(questions)
+    for mat_id in dict.fromkeys(card.mat for card in photos):
+        last = max((n for n, question in enumerate(found) if question.mat == mat_id), default=None)
+        if last is not None:
+            found[last + 1 : last + 1] = [card for card in photos if card.mat == mat_id]
+    return found
 
 
 def asked_questions(
@@ -177,9 +195,12 @@ def asked_questions(
     answers: dict[str, SavedAnswer],
     meeting: str | None = None,
     houses_for_cared_for: bool | None = None,
+    photos: tuple[Question, ...] = (),
 ) -> list[Question]:
     """The questions this child is asked now, before this meeting, in order, with show_if applied to their answers."""
-    candidates = candidate_questions(bank, statement=statement, child=child, meeting=meeting, houses_for_cared_for=houses_for_cared_for)
+    candidates = candidate_questions(
+        bank, statement=statement, child=child, meeting=meeting, houses_for_cared_for=houses_for_cared_for, photos=photos
+    )
     return [question for question in candidates if shown(question, answers)]
 
 

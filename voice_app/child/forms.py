@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, RadioField, SelectField
+from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from voice_app.child.flow import Sent
@@ -26,6 +26,9 @@ PARTS_CHOICES = [
     ("menu", "The Child's Menu only"),
     ("after", "Only how their last meeting went"),
 ]
+
+
+LABEL_LIMIT = 200  # a backstop against hostile input: child/photos.py asks kindly for 40 letters or fewer
 
 
 def _seconds(label, low: float, high: float, default_ms: int, description=None) -> DecimalField:
@@ -105,6 +108,16 @@ class HandoverForm(AccessFields):
         validators=[Optional(), Regexp(r"^[0-9]{4,8}$", message="A PIN is 4 to 8 numbers, with nothing else.")],
     )
     forget_pin = BooleanField("Stop using my PIN: only my password takes the tablet back")
+    # The child's own photos as cards on one sorting mat (child/photos.py); the files come as photo_file_1 to 4.
+    photo_mat = SelectField(_l("Add the child's own photos to a mat (optional)"), validators=[Optional()])
+    photo_label_1 = StringField(_l("Words the child will hear for photo %(number)s", number=1), validators=[Length(max=LABEL_LIMIT)])
+    photo_label_2 = StringField(_l("Words the child will hear for photo %(number)s", number=2), validators=[Length(max=LABEL_LIMIT)])
+    photo_label_3 = StringField(_l("Words the child will hear for photo %(number)s", number=3), validators=[Length(max=LABEL_LIMIT)])
+    photo_label_4 = StringField(_l("Words the child will hear for photo %(number)s", number=4), validators=[Length(max=LABEL_LIMIT)])
+
+    def photo_rows(self) -> list:
+        """(number, label field, file input name) for each photo the IRO may add."""
+        return [(n, self[f"photo_label_{n}"], f"photo_file_{n}") for n in range(1, 5)]
 
 
 class GiveBackForm(FlaskForm):

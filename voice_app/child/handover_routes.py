@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, jsonify, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from voice_app import db
@@ -22,7 +23,10 @@ from voice_app.child.handover import (
     suggested_version,
 )
 from voice_app.child.late import NotWaitingAnswer, take_waiting
+from voice_app.child.photos import MAX_PHOTOS, UPLOAD_BYTES, PhotoUpload, add_photos, check_uploads
+from voice_app.inputs import accepts_files
 from voice_app.models import FlowVersion, ReviewKind, Role, Statement, VisitStatus
+from voice_app.photos import MAX_UPLOAD_BYTES
 from voice_app.questions.access import MODES
 from voice_app.questions.bank import default_bank
 from voice_app.rendering import render
@@ -56,6 +60,7 @@ def _form(child, review) -> HandoverForm:
     form = HandoverForm()
     languages = available_languages()
     form.language.choices = [(lang.code, lang.native_name if lang.native_name == lang.english_name else f"{lang.english_name} ({lang.native_name})") for lang in languages]
+    form.photo_mat.choices = [("", str(_l("No photos"))), *((mat.id, mat.title) for mat in default_bank().mats)]
     if not form.is_submitted():
         form.version.data = FlowVersion.OLDER.value if review.young_persons else suggested_version(child, today=date.today()).value
         codes = {lang.code for lang in languages}
@@ -67,10 +72,30 @@ def _form(child, review) -> HandoverForm:
     return form
 
 
+def _photos_given(form: HandoverForm) -> list[tuple[str, bytes]]:
+    """The child's own photos the IRO added (cleaned), with kind words on the form for any that cannot be used."""
+    uploads = []
+    for number, label, name in form.photo_rows():
+        upload = request.files.get(name)
+        data = upload.read(MAX_UPLOAD_BYTES + 1) if upload is not None and upload.filename else b""
+        uploads.append(PhotoUpload(number, label.data or "", data))
+    cleaned, problems = check_uploads(uploads)
+    for problem in problems:
+        form[f"photo_label_{problem.number}"].errors.append(problem.message)
+    if cleaned and form.version.data != FlowVersion.MAT.value:
+        form.photo_mat.errors.append(str(_l("Photos go on a sorting mat: choose the sorting mat, or leave the photos out.")))
+    elif cleaned and not form.photo_mat.data:
+        form.photo_mat.errors.append(str(_l("Choose the mat the photos go on.")))
+    if cleaned and (problems or form.photo_mat.errors):
+        form.photo_mat.errors.append(str(_l("Choose the photos again: a browser cannot keep a chosen file.")))
+    return cleaned
+
+
 @handover_bp.route("/visits/<int:visit_id>/hand-over", methods=["GET", "POST"])
+@accepts_files(*(f"photo_file_{n}" for n in range(1, MAX_PHOTOS + 1)), max_bytes=UPLOAD_BYTES)
 @roles_required(Role.IRO, Role.MANAGER)
 def setup(visit_id: int):
-    """Choose the version, language and parts, then hand the tablet to the child."""
+    """Choose the version, language and parts (and any of the child's own photos for a mat), then hand the tablet to the child."""
     visit, review, child = _visit(visit_id)
     form = _form(child, review)
     last_held = last_held_review(db.session(), child_id=child.id, today=date.today(), not_review_id=review.id)
@@ -78,7 +103,9 @@ def setup(visit_id: int):
         form.ask_after.data = last_held is not None and not asked_about(db.session(), review_id=last_held.id)
     if form.is_submitted() and form.parts.data == "after" and last_held is None:
         form.parts.errors = ["There is no held meeting to ask about yet: choose another option."]
-    if not form.parts.errors and form.validate_on_submit():
+    valid = not form.parts.errors and form.validate_on_submit()
+    photos = _photos_given(form) if form.is_submitted() else []
+    if valid and not form.errors:
         session_db = db.session()
         if form.pin.data:
             set_handback_pin(session_db, user=current_user, pin=form.pin.data)
@@ -101,6 +128,8 @@ def setup(visit_id: int):
             options=options,
             minutes=current_app.config["VOICE_APP"].handover_minutes,
         )
+        if photos:
+            add_photos(session_db, statement_id=handover.statement_id, child_id=child.id, mat_id=form.photo_mat.data, photos=photos, by=current_user)
         # The IRO's staff session ends here: a copy of this cookie opens nothing; give-back starts a new one.
         sign_out_browser("handed-over", keep_cookie=True)
         enter_child_mode(session, handover=handover, token=token, scribing=options.scribing)

@@ -28,6 +28,7 @@ from voice_app.child.flow import (
 )
 from voice_app.child.forms import answer_fields, answer_sent
 from voice_app.child.handover import available_languages
+from voice_app.child.photos import photo_cards
 from voice_app.models import Child, Sharing, Statement, StatementEnd
 from voice_app.questions.bank import QuestionBank
 
@@ -97,7 +98,8 @@ def _answer(
         return LateOutcome("stale")
     answers = load_answers(db, statement_id=statement.id)
     questions = asked_questions(
-        bank, statement=statement, child=child, answers=answers, meeting=meeting_of(db, statement=statement)
+        bank, statement=statement, child=child, answers=answers, meeting=meeting_of(db, statement=statement),
+        photos=photo_cards(db, statement_id=statement.id, bank=bank),
     )
     question = next((q for q in questions if q.id == question_id), None)
     if question is None:

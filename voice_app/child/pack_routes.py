@@ -42,7 +42,8 @@ from voice_app.child.flow import (
     meeting_of,
 )
 from voice_app.child.handover import available_languages
-from voice_app.child.routes import _screen
+from voice_app.child.photos import photos_inline
+from voice_app.child.routes import _photos, _screen
 from voice_app.i18n import use_language
 from voice_app.models import Sharing, StatementEnd
 from voice_app.questions.bank import Question, default_bank
@@ -189,12 +190,16 @@ def offline_pack(statement_id: int, code: str):
     # (offline_routes.SHELL), so the pack never carries a drawing (they were three quarters of its bytes).
     g.symbols_by_reference = True
     screen = _screen()
+    if _photos():
+        # The child's own photos travel inside the pack (kept encrypted with it on the tablet): a photo card
+        # works offline, and no photo is ever left in the browser's caches.
+        g.photos_inline = photos_inline(db.session(), statement_id=g.statement.id)
     if code != g.statement.language and not screen["languages"]:
         abort(404)  # other languages only while the child may still switch to them
     # Every question this child may be asked, whatever they answer: the page script applies show_if
     # exactly as flow.shown does.
     candidates = candidate_questions(
-        default_bank(), statement=g.statement, child=g.child, meeting=meeting_of(db.session(), statement=g.statement)
+        default_bank(), statement=g.statement, child=g.child, meeting=meeting_of(db.session(), statement=g.statement), photos=_photos()
     )
     pack = build_pack(screen, candidates=candidates, language=chosen)
     # Letters as they are (not \\u escapes): Arabic, Tigrinya or Ukrainian words are a third of the bytes.

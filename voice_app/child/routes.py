@@ -63,10 +63,12 @@ from voice_app.child.handover import (
     within_grace,
 )
 from voice_app.child.kept import kept
+from voice_app.child.photos import photo_cards, photo_data
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
 from voice_app.i18n.terms import current_terms, term_words
-from voice_app.models import Answer, Role, Sharing, StatementEnd, utcnow
+from voice_app.models import Answer, FlowVersion, Role, Sharing, StatementEnd, utcnow
+from voice_app.photos import photo_response
 from voice_app.questions.access import AccessSettings, stored_settings
 from voice_app.questions.bank import default_bank, mat_id_of
 from voice_app.rendering import render, wants_fragment
@@ -161,8 +163,29 @@ def new_client_id() -> str:
     return uuid.uuid4().hex
 
 
+def card_words(card) -> str:
+    """A mat card's words: the bank's, translated; a photo card's label as the IRO typed it (the child's own words)."""
+    return card.prompt if card.photo else say(card.prompt)
+
+
+def photo_src(card) -> str:
+    """Where a photo card's picture comes from: this hand-over's photo route, or (in the offline pack) the photo itself."""
+    inline = g.get("photos_inline")
+    if inline is not None and card.photo in inline:
+        return inline[card.photo]
+    return url_for("child.mat_photo", statement_id=g.statement.id, photo_id=card.photo)
+
+
+def _photos() -> tuple:
+    """This statement's own photo cards (only a sorting mat has any), read once per request."""
+    if "photo_cards" not in g:
+        mat = FlowVersion(g.statement.version) == FlowVersion.MAT
+        g.photo_cards = photo_cards(db.session(), statement_id=g.statement.id, bank=default_bank()) if mat else ()
+    return g.photo_cards
+
+
 # Globals, so the macros can be imported without context (and cached by Jinja).
-for _helper in (say, child_icon, choice_view, extras_for, new_client_id, kept, mat_board):
+for _helper in (say, child_icon, choice_view, extras_for, new_client_id, kept, mat_board, card_words, photo_src):
     bp.add_app_template_global(_helper)
 
 
@@ -187,7 +210,7 @@ def _screen(
     statement = g.statement
     if answers is None:
         answers = load_answers(session_db, statement_id=statement.id)
-    questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers, meeting=_meeting())
+    questions = asked_questions(default_bank(), statement=statement, child=g.child, answers=answers, meeting=_meeting(), photos=_photos())
     recap_pending = not g.child_mode.get("recap_done")
     recap = recap_for(session_db, statement=statement, bank=default_bank()) if recap_pending and not answers else []
     bank = default_bank()
@@ -277,6 +300,12 @@ def mat(statement_id: int, mat_id: str):
         # A mat this conversation does not offer (handed over again as questions): the conversation as it is.
         return redirect(url_for("child.conversation", statement_id=g.statement.id, _anchor="step"))
     return render(TEMPLATE, block="conversation", **_screen(mat_id=mat_id))
+
+
+@bp.get("/statements/<int:statement_id>/photos/<int:photo_id>")
+def mat_photo(statement_id: int, photo_id: int):
+    """One of the child's own photos on a mat, only to this hand-over's tablet (never cached by the browser)."""
+    return photo_response(photo_data(db.session(), statement_id=g.statement.id, photo_id=photo_id))
 
 
 @bp.get("/statements/<int:statement_id>/questions/<question_id>")

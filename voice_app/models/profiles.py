@@ -21,7 +21,7 @@ class IroProfile(SQLModel, table=True):
     # The same lines in other languages, written by the service ({"cy": "...", "ar": "..."}).
     about_translations: dict = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False, server_default="{}"))
     symbol: str = Field(default="iro", max_length=64)
-    # Re-encoded JPEG without metadata (see profiles.photos); shown instead of the symbol when present.
+    # Re-encoded JPEG without metadata (see voice_app/photos.py); shown instead of the symbol when present.
     photo: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

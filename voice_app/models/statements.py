@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from voice_app.crypto import EncryptedText
+from voice_app.crypto import EncryptedBytes, EncryptedText
 from voice_app.models.base import UTCDateTime, enum_type, utcnow
 
 
@@ -232,3 +232,22 @@ class Observation(SQLModel, table=True):
     helper_names: str = Field(default="", sa_column=sa.Column(EncryptedText("observation.helper_names"), nullable=False, server_default=""))
     recorded_by_id: int = Field(foreign_key="staff_user.id")
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MatPhoto(SQLModel, table=True):
+    """One of the child's own photos, added by the IRO at hand-over as an option card on one sorting mat of one
+    statement (its placement is an answer to "mat.<mat>.photo-<number>"). The photo (re-encoded, no metadata:
+    voice_app/photos.py) and its label are encrypted; retention deletes the row with the child's record."""
+
+    __tablename__ = "mat_photo"
+    __table_args__ = (sa.UniqueConstraint("statement_id", "mat_id", "number", name="uq_mat_photo_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True)
+    child_id: int = Field(foreign_key="child.id", index=True)
+    mat_id: str = Field(max_length=32)
+    number: int  # 1 to 4 on its mat, in the order the IRO added them
+    label: str = Field(sa_column=sa.Column(EncryptedText("mat_photo.label"), nullable=False))
+    photo: bytes = Field(sa_column=sa.Column(EncryptedBytes("mat_photo.photo"), nullable=False))
+    added_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -11,7 +11,7 @@ from flask import g
 from voice_app import db
 from voice_app.child import bp
 from voice_app.models import ServiceContact
-from voice_app.profiles.routes import photo_response
+from voice_app.photos import photo_response
 from voice_app.profiles.services import ProfileView, iro_for_child, photo_of, profile_view, service_contact
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from voice_app import db
 from voice_app.i18n import LANGUAGES
 from voice_app.inputs import accepts_files
 from voice_app.models import IroProfile, Role
+from voice_app.photos import MAX_UPLOAD_BYTES, PhotoProblem, photo_response
 from voice_app.profiles import bp
 from voice_app.profiles.forms import PhotoForm, ProfileForm, ServiceContactForm, add_translation_fields, translation_field
-from voice_app.profiles.photos import MAX_UPLOAD_BYTES, PhotoProblem
 from voice_app.profiles.services import (
     photo_of,
     profile_symbols,
@@ -28,17 +28,6 @@ PROFILE_ROLES = (Role.IRO, Role.MANAGER)
 PHOTO = "photo"
 OTHER_LANGUAGES = tuple(lang for lang in LANGUAGES if lang.code != "en-GB")
 add_translation_fields(OTHER_LANGUAGES)
-
-
-def photo_response(data: bytes | None):
-    """A photo for people allowed to see it, never cached by shared caches or kept on the device."""
-    if data is None:
-        abort(404)
-    response = make_response(data)
-    response.mimetype = "image/jpeg"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = "inline"
-    return response
 
 
 def _picture_choices(form: ProfileForm, view) -> None:
@@ -80,7 +69,7 @@ def edit():
 
 
 @bp.post("/profile/photo")
-@accepts_files("photo", max_bytes=MAX_UPLOAD_BYTES)  # the only form that takes a file, with its own size limit
+@accepts_files("photo", max_bytes=MAX_UPLOAD_BYTES)  # one of the two forms that take files (the hand-over takes photos)
 @roles_required(*PROFILE_ROLES)
 def upload_photo():
     """Upload a photo: checked, re-encoded and stripped of metadata before it is kept."""

@@ -8,7 +8,7 @@ from functools import lru_cache
 from sqlmodel import Session, col, select
 
 from voice_app.models import Child, IntroLetter, IroProfile, ServiceContact, StaffUser, utcnow
-from voice_app.profiles.photos import clean_photo
+from voice_app.photos import clean_photo
 
 ABOUT_MAX = 400
 # Symbols that make no sense as "a picture of me".

@@ -86,6 +86,9 @@ class Question:
     section: str = ""
     # Sorting-mat cards (mats.toml): the mat this card is on; its choices are the mat's scale points.
     mat: str = ""
+    # A child's own photo on a mat (child/photos.py): the MatPhoto row's id; its prompt is then the label the IRO
+    # typed (the child's words, never a msgid: shown and read aloud as they are). 0 for every card of the bank.
+    photo: int = 0
 
     def choice(self, choice_id: str) -> Choice | None:
         """The choice with this id, if the question has it."""
@@ -260,6 +263,20 @@ def card_id(mat_id: str, option_id: str) -> str:
     return f"{MAT_PART}.{mat_id}.{option_id}"
 
 
+# The child's own photos on a mat (added at hand-over, for one statement): "mat.<mat id>.photo-<n>", n from 1.
+PHOTO_OPTION = "photo-"
+
+
+def photo_card_id(mat_id: str, number: int) -> str:
+    """The question id of the child's n-th own photo on one mat of one statement."""
+    return card_id(mat_id, f"{PHOTO_OPTION}{number}")
+
+
+def is_photo_card(question_id: str) -> bool:
+    """Whether a question id names one of the child's own photos on a mat (not a card of the bank)."""
+    return mat_id_of(question_id) is not None and question_id.split(".")[2].startswith(PHOTO_OPTION)
+
+
 def mat_id_of(question_id: str) -> str | None:
     """The mat a question id belongs to, or None for any other question."""
     parts = question_id.split(".")
@@ -318,6 +335,8 @@ def load_mats(path: Path) -> tuple[Mat, ...]:
             title, symbol = raw["title"], raw["symbol"]
             if "." in mat_id or any("." in o["id"] for o in options):
                 raise BankError(f"{where}: ids may not contain a dot")
+            if any(o["id"].startswith(PHOTO_OPTION) for o in options):
+                raise BankError(f"{where}: an option id may not start with {PHOTO_OPTION!r} (kept for the child's own photos)")
             if scale_id not in scales:
                 raise BankError(f"{where} uses unknown scale {scale_id!r}")
             cards = tuple(

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from voice_app.models import Answer, AnswerChoice, Statement
-from voice_app.questions.bank import mat_id_of
+from voice_app.questions.bank import is_photo_card, mat_id_of
 
 ASIDE_LABEL = "Did not want to say"
 
@@ -91,6 +91,8 @@ def earlier_placements(db: Session, *, statement: Statement, mat_id: str | None 
         latest[mat_id_of(question_id) or ""] = statement_id
     found: dict[str, str | None] = {}
     for statement_id, _started, question_id, skipped, choice in rows:
+        if is_photo_card(question_id):
+            continue  # "photo-1" is another photo on each statement: never compared
         if latest.get(mat_id_of(question_id) or "") == statement_id:
             found[question_id] = None if skipped else choice
     return found

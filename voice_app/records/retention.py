@@ -27,6 +27,7 @@ from voice_app.models import (
     ChildResponse,
     FeedbackLink,
     Handover,
+    MatPhoto,
     MenuDecision,
     Observation,
     ParentDraft,
@@ -54,7 +55,7 @@ ACTIONS = {"case_record": "anonymise", "child_protection_record": "anonymise", "
 
 child_t, review_t, visit_t, statement_t = Child.__table__, Review.__table__, Visit.__table__, Statement.__table__
 answer_t, decision_t, response_t = Answer.__table__, MenuDecision.__table__, ChildResponse.__table__
-observation_t = Observation.__table__
+observation_t, mat_photo_t = Observation.__table__, MatPhoto.__table__
 parent_t, draft_t, link_t, handover_t, audit_t = (
     ParentResponse.__table__,
     ParentDraft.__table__,
@@ -251,6 +252,8 @@ def anonymise_child(connection: Connection, *, child_id: int, now: datetime) -> 
         sa.update(observation_t).where(observation_t.c.statement_id.in_(statements)).values(what=REMOVED, place="", with_whom="", helper_names="")
     )
     connection.execute(sa.delete(handover_t).where(handover_t.c.statement_id.in_(statements)))
+    # The child's own photos on their sorting mats go, photo and label (their placements stay, as the mats' cards do).
+    connection.execute(sa.delete(mat_photo_t).where(mat_photo_t.c.child_id == child_id))
     connection.execute(
         sa.update(visit_t)
         .where(visit_t.c.review_id.in_(reviews), visit_t.c.declined_reason.is_not(None), visit_t.c.declined_reason != "")

@@ -10,12 +10,13 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from voice_app.child.photos import photos_for_child
 from voice_app.escalations.services import subject_access_record as escalations_record
 from voice_app.models import AuditEvent, Child, ParentResponse, Review, StaffUser, Statement, Visit, utcnow
 from voice_app.statements.access import load_context
@@ -33,6 +34,8 @@ child-record.json   everything voice-app holds about the child, machine-readable
 child-record.pdf    the same, readable: the child's details, reviews, visits and the audit trail
 statements/         each statement as the case record sees it (pictures, words, the Child's Menu,
                     the IRO's decisions, "you said, we did", the IRO's notes), PDF and JSON
+photos/             the child's own photos the IRO added to a sorting mat (JPEG), named in
+                    child-record.json under "own_photos" with their words and statement
 third-party/        information about other people: parents' feedback on the child's conferences,
                     and passages of free text that name another child. REVIEW THESE BEFORE
                     RELEASE: they may have to be withheld or redacted (UK GDPR art. 15(4),
@@ -58,6 +61,7 @@ class SubjectAccess:
     record: dict[str, Any]
     third_party: dict[str, Any]
     statements: list[tuple[int, Any]]  # (statement id, StatementRecord) for the PDFs
+    photos: list[tuple[str, bytes]] = field(default_factory=list)  # (file name in the ZIP, JPEG): the child's own photos
 
 
 def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: datetime | None = None) -> SubjectAccess:
@@ -77,6 +81,7 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
         context = load_context(db, statement.id)
         if context is not None:
             records.append((statement.id, read_statement(db, context)))
+    own_photos = photos_for_child(db, child_id=child_id)
     events = db.exec(select(AuditEvent).where(AuditEvent.child_id == child_id).order_by(col(AuditEvent.at), col(AuditEvent.id))).all()
     record = {
         "format": FORMAT,
@@ -116,6 +121,11 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
             for event in events
         ],
         **_phone(db, child_id=child_id, name=name),
+        "own_photos": [
+            {"file": _photo_file(photo), "statement_id": photo.statement_id, "mat": photo.mat_id, "number": photo.number,
+             "words": photo.label, "added_by": name(photo.added_by_id), "added_at": _when(photo.created_at)}
+            for photo in own_photos
+        ],
         "escalations": escalations_record(db, child_id=child_id, name=name),
         **between_reviews_record(db, child_id=child_id, name=name),
     }
@@ -124,7 +134,11 @@ def gather(db: Session, *, child_id: int, made_by: StaffUser | None, now: dateti
         "parents_feedback": _parents_feedback(db, review_ids),
         "other_children_named": _other_children_named(db, child, record),
     }
-    return SubjectAccess(child, record, third_party, records)
+    return SubjectAccess(child, record, third_party, records, [(_photo_file(photo), photo.photo) for photo in own_photos])
+
+
+def _photo_file(photo) -> str:
+    return f"photos/statement-{photo.statement_id}-{photo.mat_id}-photo-{photo.number}.jpg"
 
 
 def _phone(db: Session, *, child_id: int, name) -> dict[str, Any]:
@@ -224,6 +238,8 @@ def export_zip(access: SubjectAccess) -> bytes:
         for (statement_id, item), document in zip(access.statements, access.record["statements"], strict=True):
             archive.writestr(f"statements/statement-{statement_id}.pdf", render_statement_pdf(item, audience=Audience.CASE_RECORD))
             archive.writestr(f"statements/statement-{statement_id}.json", dump(document))
+        for name, data in access.photos:
+            archive.writestr(name, data)
         archive.writestr("third-party/third-party.json", dump(access.third_party))
         archive.writestr("third-party/third-party.pdf", render_third_party_pdf(access.record, access.third_party))
     return buffer.getvalue()

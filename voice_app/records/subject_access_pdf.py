@@ -73,6 +73,10 @@ def render_record_pdf(record: dict[str, Any]) -> bytes:
             w.text(f"Statement {s['id']}: begun {s['started_at']}, {_shown(s['end'])}; see statements/statement-{s['id']}.pdf", size=10.5)
     else:
         w.text("None recorded.", size=10.5)
+    if record.get("own_photos"):
+        w.heading("The child's own photos on their sorting mats")
+        for photo in record["own_photos"]:
+            w.text(f"“{photo['words']}” on the {photo['mat']} mat of statement {photo['statement_id']}, added {photo['added_at']}; see {photo['file']}", size=10.5)
     w.heading("Escalations (the dispute resolution procedure)")
     for escalation in record.get("escalations") or [None]:
         if escalation is None:

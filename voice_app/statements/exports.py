@@ -192,6 +192,8 @@ def _mat(record: StatementRecord, mat) -> dict[str, Any]:
                 "question_id": card.question_id,
                 "card": card.label,
                 "symbol": card.symbol,
+                # The child's own photo (added at hand-over): named, never embedded (the statement page shows it).
+                "own_photo": card.photo_id is not None,
                 "point": card.point,
                 "response": _response(record, card.question_id),
             }

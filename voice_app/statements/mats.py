@@ -1,7 +1,8 @@
 """A statement's sorting mats as staff, the PDF and the export show them: each point of the scale with the cards
 placed under it, the cards put aside, one sentence per card, and what moved since the child's last mat on the topic.
 
-Placements are ordinary answers (question id "mat.<mat>.<card>", the point as the choice: questions/bank.py).
+Placements are ordinary answers (question id "mat.<mat>.<card>", the point as the choice: questions/bank.py); the
+child's own photos are cards "mat.<mat>.photo-<n>" of one statement, after the mat's own cards (child/photos.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class PlacedCard:
     label: str
     symbol: str | None
     point: str | None  # the point's id; None when put aside
+    photo_id: int | None = None  # the child's own photo (child/photos.py), shown to staff by statements.mat_photo
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ def mat_views(
         order = {card.id: n for n, card in enumerate(mat.cards)}
         placed.sort(key=lambda item: (order.get(item.question_id, len(order)), item.question_id))
         cards = [
-            PlacedCard(item.question_id, item.prompt, item.symbol, None if item.skipped or not item.choices else item.choices[0].id)
+            PlacedCard(item.question_id, item.prompt, item.symbol, None if item.skipped or not item.choices else item.choices[0].id,
+                       getattr(item, "photo_id", None))
             for item in placed
         ]
         columns = tuple(

@@ -149,7 +149,7 @@ def _mat_board(w: PdfWriter, mat) -> None:
         y = max(pdf.get_y(), top + 11) + 2
         bottoms.append(y)
         for card in cards:
-            card_path = ICONS / f"{card.symbol}.svg" if card.symbol else None
+            card_path = ICONS / f"{card.symbol}.svg" if card.symbol and not card.photo_id else None  # a photo card: its words
             if card_path is not None and card_path.is_file():
                 pdf.image(str(card_path), x=left + 2, y=y, w=7, h=7)
             pdf.set_font("dejavu", "", 9.5)

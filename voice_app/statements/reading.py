@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from voice_app.child.photos import photo_cards
 from voice_app.models import (
     Answer,
     AnswerChoice,
@@ -24,7 +25,7 @@ from voice_app.models import (
 )
 from voice_app.practitioners.gathered import Gatherer, gatherer_for_visit
 from voice_app.questions.access import ACCESS_WORDS, access_used
-from voice_app.questions.bank import Question, QuestionBank, default_bank
+from voice_app.questions.bank import Question, QuestionBank, default_bank, is_photo_card
 from voice_app.questions.menu_mat import MenuFromMat, fills, menu_from_mat
 from voice_app.questions.observed import CERTAINTY, HELPERS, and_list, helpers_of, observation_words, observations_for
 from voice_app.statements.access import StatementContext
@@ -93,6 +94,7 @@ class AnswerView:
     # A menu item the child sorted on the Child's Menu mat rather than answered (questions/menu_mat.py): what the
     # IRO is told about it (placed under "I want this", or to agree with the child). Derived, never stored.
     from_mat: str = ""
+    photo_id: int | None = None  # a child's own photo card on a sorting mat: the MatPhoto row (child/photos.py)
 
     @property
     def attention(self) -> str:
@@ -272,8 +274,10 @@ def answer_view(answer: Answer, choices: list[AnswerChoice], question: Question 
         question_id=answer.question_id,
         part=part,
         kind=question.kind if question else ("scale" if answer.scale is not None else "unknown"),
-        prompt=wording(question.prompt) if question else answer.question_id,
+            # A child's own photo card (child/photos.py): its label is the child's words as the IRO typed them.
+        prompt=(question.prompt if question.photo else wording(question.prompt)) if question else answer.question_id,
         symbol=question.symbol if question else None,
+        photo_id=question.photo or None if question else None,
         known=question is not None,
         skipped=answer.skipped,
         choices=[_choice(question, c.choice_id, c.position) for c in choices],
@@ -355,7 +359,9 @@ def read_statement(db: Session, context: StatementContext, *, bank: QuestionBank
     if answers:
         for choice in db.exec(select(AnswerChoice).where(col(AnswerChoice.answer_id).in_(list(by_answer)))).all():
             by_answer[choice.answer_id].append(choice)
-    shown = [answer_view(answer, by_answer[answer.id], bank.get(answer.question_id)) for answer in answers]
+    photos = {card.id: card for card in photo_cards(db, statement_id=statement.id, bank=bank)} if any(
+        is_photo_card(answer.question_id) for answer in answers) else {}
+    shown = [answer_view(answer, by_answer[answer.id], bank.get(answer.question_id) or photos.get(answer.question_id)) for answer in answers]
     _add_childs_wording(shown, bank=bank, language_code=statement.language)
     responses = {r.question_id: r for r in db.exec(select(ChildResponse).where(ChildResponse.statement_id == statement.id)).all()}
     decisions = {d.item_id: d for d in db.exec(select(MenuDecision).where(MenuDecision.statement_id == statement.id)).all()}

@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from voice_app import db
 from voice_app.child.flow import late_arrivals
+from voice_app.child.photos import photo_data
 from voice_app.models import ChairRole, DecisionOutcome, MeetingFormat, Role, VisitStatus
+from voice_app.photos import photo_response
 from voice_app.rendering import wants_fragment
 from voice_app.security import child_for, roles_required
 from voice_app.staff.services import visit_for
@@ -115,6 +117,14 @@ def show(statement_id: int):
     record = _record(statement_id)
     record_event(db.session(), action=Action.VIEW, staff=current_user, child_id=record.context.child.id, statement_id=record.statement.id)
     return _page(record)
+
+
+@bp.get("/statements/<int:statement_id>/photos/<int:photo_id>")
+@roles_required(*STAFF_ROLES)
+def mat_photo(statement_id: int, photo_id: int):
+    """One of the child's own photos on their sorting mat, to staff who may see the statement (never cached)."""
+    statement = statement_for(db.session(), current_user, statement_id).statement
+    return photo_response(photo_data(db.session(), statement_id=statement.id, photo_id=photo_id))
 
 
 @bp.route("/statements/<int:statement_id>/responses/<item_id>", methods=["GET", "POST"])

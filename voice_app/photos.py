@@ -1,10 +1,11 @@
-"""An IRO's photo, checked and re-encoded so that nothing but the picture is kept (no location, no camera data)."""
+"""A photo (an IRO's, or a child's own on a sorting mat), checked and re-encoded so that nothing but the picture is kept (no location, no camera data)."""
 
 from __future__ import annotations
 
 import io
 import warnings
 
+from flask import abort, make_response
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -46,3 +47,24 @@ def clean_photo(data: bytes) -> bytes:
     bare.paste(picture)
     bare.save(out, format="JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+def smaller(data: bytes, *, size: int = 320, quality: int = 70) -> bytes:
+    """A lighter copy of a photo already cleaned by clean_photo (for the offline pack): at most `size` pixels."""
+    with Image.open(io.BytesIO(data)) as image:
+        picture = image.convert("RGB")
+    picture.thumbnail((size, size))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+def photo_response(data: bytes | None):
+    """A photo for people allowed to see it, never cached by shared caches or kept on the device."""
+    if data is None:
+        abort(404)
+    response = make_response(data)
+    response.mimetype = "image/jpeg"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = "inline"
+    return response
