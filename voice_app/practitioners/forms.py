@@ -38,7 +38,12 @@ class WithdrawForm(FlaskForm):
 
 
 class PractitionerHandoverForm(HandoverForm):
-    """The IRO's hand-over form, without asking about a past meeting: a practitioner knows nothing of those."""
+    """The IRO's hand-over form, without asking about a past meeting: a practitioner knows nothing of those. Nor does it
+    take the child's own photos for a mat: those are the IRO's, kept with the statement of their visit."""
 
     parts = RadioField("What to ask", choices=[c for c in PARTS_CHOICES if c[0] != "after"], validators=[InputRequired("Choose what to ask.")])
     ask_after = None
+    photo_mat = photo_label_1 = photo_label_2 = photo_label_3 = photo_label_4 = None
+
+    def photo_rows(self) -> list:
+        return []
