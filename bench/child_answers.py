@@ -55,6 +55,8 @@ from voice_app.security import CHILD_MODE_KEY
 from voice_app.serving import stop_in_thread
 
 COOKIE = "voice_app_session"
+# A tablet's session as a hand-over leaves it: the IRO's permanent session, signed out, in child mode.
+HANDED_OVER = {"_permanent": True}
 GET_REPEATS = 10
 
 
@@ -279,7 +281,7 @@ def main() -> int:
     signer_app = create_app(settings=bench_settings(url))  # same secret: signs each tablet's session cookie
     serializer = signer_app.session_interface.get_signing_serializer(signer_app)
 
-    weigh = Tablet(port, serializer.dumps({CHILD_MODE_KEY: tablets_state[0]["state"]}))
+    weigh = Tablet(port, serializer.dumps({**HANDED_OVER, CHILD_MODE_KEY: tablets_state[0]["state"]}))
     first_total, first_parts = first_screen_bytes(weigh, tablets_state[0]["statement"])
     open_page(weigh, tablets_state[0]["statement"])
     question_id, fields = plan[0]
@@ -293,7 +295,7 @@ def main() -> int:
     barrier = threading.Barrier(args.tablets)
     threads = []
     for entry in tablets_state:
-        tablet = Tablet(port, serializer.dumps({CHILD_MODE_KEY: entry["state"]}))
+        tablet = Tablet(port, serializer.dumps({**HANDED_OVER, CHILD_MODE_KEY: entry["state"]}))
         threads.append(
             threading.Thread(target=run_tablet, args=(tablet, entry["statement"], plan, args.answers, round_trips, lock, barrier))
         )
@@ -309,7 +311,7 @@ def main() -> int:
     largest: dict[str, tuple[int, str]] = {}
     server_cpu = ServerCpu(server.pid)
     for entry in whole:
-        tablet = Tablet(port, serializer.dumps({CHILD_MODE_KEY: entry["state"]}))
+        tablet = Tablet(port, serializer.dumps({**HANDED_OVER, CHILD_MODE_KEY: entry["state"]}))
         statement = entry["statement"]
         html = tablet.request("GET", f"/child/statements/{statement}").decode()
         open_page(tablet, statement)

@@ -44,7 +44,17 @@ def cookies_secure(*, settings: Settings, scheme: str, host: str) -> bool:
 
 
 class SessionCookieInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with Secure decided per request by cookies_secure()."""
+    """Flask's signed-cookie sessions, with Secure decided per request by cookies_secure().
+
+    The signing serializer is built once per secret (Flask builds one each time a session is read and
+    each time it is written: twice a request)."""
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        cached = getattr(self, "_signing", None)
+        if cached is None or cached[0] != keys:
+            cached = self._signing = (keys, super().get_signing_serializer(app))
+        return cached[1]
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return cookies_secure(settings=app.config["VOICE_APP"], scheme=request.scheme, host=request.host)

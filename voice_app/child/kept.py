@@ -62,7 +62,8 @@ class KeptRenders:
 
 def render_env() -> tuple:
     """What a kept macro's markup depends on besides its arguments, worked out once per request and locale."""
-    locale = get_locale()
+    # Flask-Babel keeps the request's locale in g._flask_babel until use_language (refresh) drops it.
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
     found = g.get("_kept_env")
     if found is None or found[0] is not locale:
         terms = tuple(sorted(current_terms().items()))
@@ -104,7 +105,7 @@ def kept_for_statement(name: str, statement_id: int, *args) -> Markup:
     """The macro `name` called with the conversation's address and `args`: kept once for every statement,
     with STATEMENT in place of the address, which is put right for this one."""
     shared = kept(name, STATEMENT, *args)
-    return Markup(shared.replace(STATEMENT, escape(statement_url(statement_id))))
+    return Markup(str.replace(shared, STATEMENT, str(escape(statement_url(statement_id)))))
 
 
 def answer_bubble(statement_id: int, question: Question, saved: SavedAnswer) -> Markup:
