@@ -45,6 +45,7 @@ from waitress.server import create_server
 import voice_app.models  # noqa: F401 - every table
 from bench.tablets import hand_over_tablet  # bench/tablets.py: the set-up shared with bench/child_field.py
 from voice_app import create_app
+from voice_app import serving as servers
 from voice_app.child.flow import asked_questions
 from voice_app.config import Settings
 from voice_app.db import make_engine
@@ -246,6 +247,8 @@ def bench_settings(url: str) -> Settings:
 def serve(url: str, threads: int, ready, done, results) -> None:
     """The server process: the app under Waitress with the timing middleware, until told to stop."""
     app = create_app(settings=bench_settings(url))
+    if hasattr(servers, "settle_after_start"):
+        servers.settle_after_start()  # as `voice-app serve` does once its app is built
     timing = Timing(app.wsgi_app, app.extensions["voice_app_engine"])
     app.wsgi_app = timing
     server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="voice-app-bench")
