@@ -91,8 +91,10 @@ def _sample_answer(question):
 def _kept_pieces(question):
     """Each kept piece of a question's step and answer, with its arguments, for both ways of answering
     (`picking`: cards to tick and a button, as for older children and scribing; or one tap per card)."""
+    from voice_app.child.kept import STATEMENT
+
     said = _sample_answer(question)
-    pieces = [("question_head", (question,)), ("answered_bubble", (7, question, said)), ("answered_prompt", (question,)),
+    pieces = [("question_head", (question,)), ("answered_bubble", (STATEMENT, question, said)), ("answered_prompt", (question,)),
               ("answered_said", (question, said))]
     for picking in (False, True):
         if question.kind == "scale":
@@ -108,7 +110,7 @@ def test_what_a_step_keeps_is_what_a_fresh_render_draws_for_every_question_versi
     from flask import get_template_attribute
 
     from voice_app.child.handover import available_languages
-    from voice_app.child.kept import kept
+    from voice_app.child.kept import STATEMENT, kept
     from voice_app.i18n import use_language
 
     app = create_app(settings=make_settings(f"sqlite:///{tmp_path}/lean.db"))
@@ -123,7 +125,7 @@ def test_what_a_step_keeps_is_what_a_fresh_render_draws_for_every_question_versi
             with app.test_request_context("/", headers=headers):
                 use_language(code)
                 for question in bank.questions:  # every question of both versions
-                    for name, args in [*_kept_pieces(question), ("skip_tool", ()), ("end_links_for", (7,))]:
+                    for name, args in [*_kept_pieces(question), ("skip_tool", ()), ("end_links_for", (STATEMENT,))]:
                         yield code, headers, name, args
 
     for _code, _headers, name, args in each_piece():  # the first request of each kind renders and keeps
@@ -138,6 +140,46 @@ def test_what_a_step_keeps_is_what_a_fresh_render_draws_for_every_question_versi
     assert len(store.entries) == kept_count  # nothing rendered twice
     head = (("question_head", (bank.questions[0],)))
     assert len(seen[head]) == len(surroundings)  # each language and way of drawing symbols kept apart
+
+
+def test_an_answer_s_bubble_is_kept_once_for_every_child_and_names_no_statement(tmp_path):
+    from flask import get_template_attribute
+
+    from voice_app.child.flow import SavedAnswer
+    from voice_app.child.kept import answer_bubble, kept_for_statement
+    from voice_app.i18n import use_language
+
+    app = create_app(settings=make_settings(f"sqlite:///{tmp_path}/lean.db"))
+    bank = default_bank()
+    entries = 0
+    for turn, statement_id in enumerate((7, 8, 7)):  # two children's conversations, then the first again
+        with app.test_request_context("/"):
+            use_language("cy")
+            fresh = get_template_attribute("child/_macros.html", "answered_bubble")
+            for question in bank.questions:
+                # As the database gives it back (scribed, and the tablet's order of cards), and as the child gave it.
+                said = _sample_answer(question)
+                stored = SavedAnswer(question.id, said.choices, said.scale, skipped=said.skipped, scribed=True)
+                bubble = str(answer_bubble(statement_id, question, stored))
+                url = url_for("child.question", statement_id=statement_id, question_id=question.id)
+                assert bubble == str(fresh(url_for("child.conversation", statement_id=statement_id), question, said))
+                assert f'href="{url}#step"' in bubble and f'hx-get="{url}"' in bubble
+            ends = str(kept_for_statement("end_links_for", statement_id))
+            for endpoint in ("child.finish", "child.stop_confirm"):
+                assert f'href="{url_for(endpoint, statement_id=statement_id)}#step"' in ends
+        if turn == 0:
+            entries = len(app.extensions["voice_kept_renders"].entries)
+    store = app.extensions["voice_kept_renders"]
+    assert len(store.entries) == entries  # the second child's bubbles came from what the first one's drew
+    for key, (args, markup) in store.entries.items():  # nothing kept says whose conversation it was
+        assert "/statements/7" not in str(markup) and "/statements/8" not in str(markup)
+        assert 7 not in args and 8 not in args and 7 not in key[1] and 8 not in key[1]
+    with app.test_request_context("/"):  # the child's own words are drawn for them alone, never kept
+        use_language("cy")
+        question = next(q for q in bank.questions if q.kind == "text")
+        words = SavedAnswer(question.id, text="my own words")
+        assert "my own words" in str(answer_bubble(7, question, words))
+    assert len(store.entries) == entries and not any("my own words" in str(markup) for _args, markup in store.entries.values())
 
 
 def _welsh_catalogue_with(folder, msgid: str, wording: str) -> None:

@@ -74,7 +74,7 @@ def test_photo_card_ids_are_cards_of_their_mat_and_the_bank_keeps_the_prefix_for
         load_mats(mats)
 
 
-def test_the_iro_adds_photos_at_hand_over_and_the_child_places_them_after_the_mats_own_cards(hand_over, db, signed_in):
+def test_the_iro_adds_photos_at_hand_over_and_the_child_places_them_after_the_mats_own_cards(app, hand_over, db, signed_in):
     tablet = hand_over(version="mat", parts="views", extra=_photos("Nan's house", "My dog 100%"))
     rows = db.exec(select(MatPhoto).order_by(MatPhoto.number)).all()
     assert [(r.mat_id, r.number, r.label, r.statement_id) for r in rows] == [
@@ -105,6 +105,10 @@ def test_the_iro_adds_photos_at_hand_over_and_the_child_places_them_after_the_ma
     shown = tablet.client.get(tablet.url(f"/photos/{rows[0].id}"))
     assert shown.status_code == 200 and shown.mimetype == "image/jpeg" and shown.data == rows[0].photo
     assert "no-store" in shown.headers["Cache-Control"]
+    # The words typed about this child are drawn afresh for each request, never kept in the process's shared renders.
+    tablet.client.get(tablet.url())
+    held = app.extensions.get("voice_kept_renders")
+    assert held is not None and held.entries and not [m for _, m in held.entries.values() if "Nan&#39;s house" in m or "Nan's house" in m]
     other = hand_over(version="mat", parts="views", name="Ben")
     assert other.client.get(other.url(f"/photos/{rows[0].id}")).status_code == 404  # another hand-over's photo
     assert tablet.client.get(tablet.url("/photos/999999")).status_code == 404

@@ -85,3 +85,30 @@ def test_the_demo_behind_https_still_sends_secure(app_in):
 def test_production_sends_secure_whatever_the_address(app_in, base_url):
     cookie = _session_cookie(app_in("production"), base_url)
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_an_unchanged_permanent_session_is_signed_again_only_once_its_cookie_is_a_minute_old(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from voice_app.cookies import REFRESH_SECONDS
+
+    app = create_app(settings=make_settings(f"sqlite:///{tmp_path}/c.db"))
+    signed = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    client = app.test_client()
+    with time_machine.travel(signed, tick=False):
+        cookie = app.session_interface.get_signing_serializer(app).dumps({"_permanent": True, "_fresh": False, "seen": 1})
+    client.set_cookie("voice_app_session", cookie)
+
+    def sent_again(after: timedelta) -> bool:
+        with time_machine.travel(signed + after, tick=False):
+            response = client.get("/healthz")
+        assert response.status_code == 200
+        return any(value.startswith("voice_app_session=") for value in response.headers.getlist("Set-Cookie"))
+
+    assert not sent_again(timedelta(seconds=REFRESH_SECONDS - 1))  # each step of a conversation: no new cookie
+    assert sent_again(timedelta(seconds=REFRESH_SECONDS))  # then its expiry moves on, as Flask's would
+    client.delete_cookie("voice_app_session")
+    client.set_cookie("voice_app_session", "not signed")
+    assert not sent_again(timedelta(0))  # a cookie that is not ours starts an empty session, sent only when written

@@ -99,7 +99,7 @@ def serve(settings: Settings, *, host: str, port: int, threads: int, server: str
     """Serve the app: gunicorn's worker processes (Linux) or Waitress (the demo, Windows)."""
     from voice_app import create_app
     from voice_app.operations import configure_logging
-    from voice_app.serving import gunicorn_options, run_gunicorn, run_waitress
+    from voice_app.serving import gunicorn_options, run_gunicorn, run_waitress, settle_after_start
 
     configure_logging(settings.log_format)
     if settings.env == "production" and not settings.trusted_proxy:
@@ -117,11 +117,14 @@ def serve(settings: Settings, *, host: str, port: int, threads: int, server: str
 
         def build_app():
             configure_logging(settings.log_format)  # in each worker, after gunicorn set up its own logging
-            return create_app(settings=settings)
+            app = create_app(settings=settings)
+            settle_after_start()
+            return app
 
         run_gunicorn(build_app, gunicorn_options(settings, host=host, port=port, workers=workers, threads=threads))
         return
     app = create_app(settings=settings)
+    settle_after_start()
     print(f"voice-app is serving on http://{host}:{port}/ (press Ctrl+C to stop)", flush=True)
     run_waitress(app, host=host, port=port, threads=threads)
 

@@ -8,6 +8,7 @@ themselves: voice_app/operations.py believes them from VOICE_APP_TRUSTED_PROXY o
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 
@@ -76,6 +77,16 @@ def run_gunicorn(app_factory, options: dict[str, object]) -> None:
             return app_factory()
 
     VoiceAppServer().run()
+
+
+def settle_after_start() -> None:
+    """Call once the serving process has built its app: what start-up made (modules, templates, catalogues,
+    the question bank: some 170,000 objects) lives as long as the process, so it is moved out of the
+    garbage collector's sight (gc.freeze). A full collection then walks only what requests leave behind,
+    rather than the whole start-up every few hundred requests (about 50-100 ms of CPU each time).
+    Only for a serving process: tests build an app per test and must let each one go."""
+    gc.collect()
+    gc.freeze()
 
 
 def run_waitress(app, *, host: str, port: int, threads: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -96,17 +97,21 @@ EXTRA_CHOICES = {
 }
 
 
-def choice_view(question: Question, choice_id: str) -> tuple[str, str]:
-    """The words (translated, with the service's terms) and symbol of a chosen card."""
-    from voice_app.i18n.terms import tgettext
+def choice_view(question: Question, choice_id: str, translate: Callable[[str], str] | None = None) -> tuple[str, str]:
+    """The words (translated, with the service's terms) and symbol of a chosen card.
 
+    `translate` says a card's label in the reader's language with the service's terms filled in:
+    i18n.terms.tgettext unless given (the child's pages pass child.routes.say, which looks the
+    translations up once per request)."""
     if choice_id in EXTRA_CHOICES:
         label, symbol = EXTRA_CHOICES[choice_id]
         return str(label), symbol
     choice = question.choice(choice_id)
     if choice is None:  # a card removed from the bank since: show its id rather than lose it
         return choice_id, "question"
-    return tgettext(choice.label), choice.symbol
+    if translate is None:
+        from voice_app.i18n.terms import tgettext as translate
+    return translate(choice.label), choice.symbol
 
 
 # ----- which questions, in which order -------------------------------------------------------
@@ -279,7 +284,7 @@ def mat_changes(
     """The finished mat against the child's latest earlier mat of the same topic (questions/mat_history.py's rule
     and query, as the statement shows it), the cards and points in the child's words (`wording`)."""
     placed = [
-        (card.id, wording(card.prompt), None if answers[card.id].skipped or not answers[card.id].choices else answers[card.id].choices[0])
+        (card.id, card.prompt if card.photo else wording(card.prompt), None if answers[card.id].skipped or not answers[card.id].choices else answers[card.id].choices[0])
         for card in mat_cards(questions, mat.id)
         if card.id in answers
     ]

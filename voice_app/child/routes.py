@@ -25,7 +25,6 @@ from werkzeug.exceptions import NotFound
 from voice_app import db
 from voice_app.child import bp
 from voice_app.child.flow import (
-    EXTRA_CHOICES,
     AnswerProblem,
     MatChanges,
     Step,
@@ -48,6 +47,7 @@ from voice_app.child.flow import (
     save_answer,
     text_allowed,
 )
+from voice_app.child.flow import choice_view as flow_choice_view
 from voice_app.child.forms import ChildAccessForm, GiveBackForm, answer_fields, answer_sent
 from voice_app.child.handover import (
     ACCESS_ACTION,
@@ -62,7 +62,7 @@ from voice_app.child.handover import (
     update_child_mode,
     within_grace,
 )
-from voice_app.child.kept import kept
+from voice_app.child.kept import answer_bubble, kept, kept_for_statement
 from voice_app.child.photos import photo_cards, photo_data
 from voice_app.extensions import limiter
 from voice_app.i18n import use_language
@@ -143,14 +143,8 @@ def say(message: str) -> str:
 
 
 def choice_view(question, choice_id: str) -> tuple[str, str]:
-    """The words and symbol of a chosen card, as flow.choice_view says them, with this request's translations."""
-    if choice_id in EXTRA_CHOICES:
-        label, symbol = EXTRA_CHOICES[choice_id]
-        return str(label), symbol
-    choice = question.choice(choice_id)
-    if choice is None:  # a card removed from the bank since: show its id rather than lose it
-        return choice_id, "question"
-    return say(choice.label), choice.symbol
+    """The words and symbol of a chosen card (flow.choice_view), said with this request's translations."""
+    return flow_choice_view(question, choice_id, say)
 
 
 def child_icon(name: str) -> str:
@@ -185,7 +179,7 @@ def _photos() -> tuple:
 
 
 # Globals, so the macros can be imported without context (and cached by Jinja).
-for _helper in (say, child_icon, choice_view, extras_for, new_client_id, kept, mat_board, card_words, photo_src):
+for _helper in (say, child_icon, choice_view, extras_for, new_client_id, kept, kept_for_statement, answer_bubble, mat_board, card_words, photo_src):
     bp.add_app_template_global(_helper)
 
 
