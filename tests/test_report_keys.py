@@ -240,13 +240,13 @@ def _schema(url: str) -> dict:
             if engine.dialect.name == "sqlite":
                 rows = connection.exec_driver_sql(
                     "SELECT name, sql FROM sqlite_master WHERE type IN ('trigger', 'index')"
-                    " AND (name LIKE '%keys%' OR name LIKE '%completion%' OR name LIKE '%completed') ORDER BY name"
+                    " AND (name LIKE '%keys%' OR name LIKE '%completion%' OR name LIKE '%completed%') ORDER BY name"
                 ).all()
             else:
                 rows = connection.exec_driver_sql(
                     "SELECT tgname, pg_get_triggerdef(t.oid) FROM pg_trigger AS t WHERE NOT tgisinternal"
                     " UNION ALL SELECT proname, prosrc FROM pg_proc WHERE proname LIKE '%%report_%%'"
-                    " UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%%completed' ORDER BY 1"
+                    " UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%%completed%%' ORDER BY 1"
                 ).all()
             return {name: sql for name, sql in rows}
     finally:

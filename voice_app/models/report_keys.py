@@ -34,14 +34,22 @@ choice_t.append_column(sa.Column("skipped", sa.Boolean, nullable=True))
 choice_t.append_column(sa.Column("completed_at", UTCDateTime, nullable=True))
 decision_t.append_column(sa.Column("completed_at", UTCDateTime, nullable=True))
 
-# Group columns first, the period last: on SQLite a skip-scan reads each group's range of completed instants in index
-# order (no sort); on PostgreSQL an index-only scan with no visit to the table.
+# On SQLite, group columns first and the period last: a skip-scan reads each group's range of completed instants in
+# index order, so the rows come grouped (no sort). PostgreSQL (15) has no skip-scan and would read the whole index:
+# there the period comes first, an index-only range scan of the period's rows, grouped by hashing.
 ANSWER_INDEX = ("question_id", "skipped", "scale", "completed_at")
 CHOICE_INDEX = ("question_id", "choice_id", "position", "skipped", "completed_at")
 DECISION_INDEX = ("item_id", "outcome", "completed_at")
-sa.Index("ix_answer_completed", *(answer_t.c[name] for name in ANSWER_INDEX))
-sa.Index("ix_answer_choice_completed", *(choice_t.c[name] for name in CHOICE_INDEX))
-sa.Index("ix_menu_decision_completed", *(decision_t.c[name] for name in DECISION_INDEX))
+ANSWER_INDEX_PG = ("completed_at", "question_id", "skipped", "scale")
+CHOICE_INDEX_PG = ("completed_at", "skipped", "question_id", "choice_id", "position")
+DECISION_INDEX_PG = ("completed_at", "item_id", "outcome")
+for _table, _name, _sqlite, _postgres in [
+    (answer_t, "ix_answer_completed", ANSWER_INDEX, ANSWER_INDEX_PG),
+    (choice_t, "ix_answer_choice_completed", CHOICE_INDEX, CHOICE_INDEX_PG),
+    (decision_t, "ix_menu_decision_completed", DECISION_INDEX, DECISION_INDEX_PG),
+]:
+    sa.Index(_name, *(_table.c[column] for column in _sqlite)).ddl_if(dialect="sqlite")
+    sa.Index(f"{_name}_first", *(_table.c[column] for column in _postgres)).ddl_if(dialect="postgresql")
 
 # A statement's completion instant: its end, once it has an end reason.
 COMPLETED = "CASE WHEN {row}.end_reason IS NOT NULL THEN {row}.ended_at END"
