@@ -49,9 +49,20 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+def _for_this_database(connection):
+    """Alembic's comparison skips what the models make on another database only (an index's `ddl_if(dialect=...)`)."""
+
+    def include_object(obj, _name, type_, _reflected, _compare_to) -> bool:
+        only_on = getattr(obj, "_ddl_if", None) if type_ == "index" else None
+        return only_on is None or only_on.dialect is None or only_on.dialect == connection.dialect.name
+
+    return include_object
+
+
 def _run(connection) -> None:
     # Batch mode lets SQLite alter tables by copying them, the way Alembic recommends.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True, render_item=_render_item
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True, render_item=_render_item,
+                      include_object=_for_this_database(connection)
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,5 +1,6 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
+from voice_app.models import report_keys  # noqa: F401  (the report's columns and triggers on answers and cards)
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import utcnow
 from voice_app.models.escalations import Escalation, EscalationStep, PlanKind

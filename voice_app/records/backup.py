@@ -205,6 +205,14 @@ def _pg_restore(database_url: str, source: Path, revision: str, *, replace: bool
         # The database being replaced is dumped beside the backup first, so a restore of the wrong file can be undone.
         _pg_dump(database_url, source.with_name(f"{source.name}.before-restore-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"))
         _psql(env, f"DROP TABLE {tables} CASCADE")
+    # The schema's own functions (the report's trigger functions, models/report_keys.py) go too: the archive makes them.
+    functions = _psql(
+        env,
+        "SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace"
+        " WHERE n.nspname = current_schema()",
+    )
+    if functions:
+        _psql(env, f"DROP FUNCTION {functions} CASCADE")
     _run([_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction", f"--dbname={env.get('PGDATABASE', '')}", str(source)], env)
     return BackupResult(source, revision, source.stat().st_size)
 

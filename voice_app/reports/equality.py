@@ -106,7 +106,9 @@ def _families(chosen: Span, dialect: str) -> dict[str, sa.Select]:
         .where(review_t.c.status == ReviewStatus.HELD, held_inside)
     )
 
-    which, completed = chosen.by_instant(statement_t.c.ended_at)
+    # The cards answering "I felt heard", found by the question, skipping and completion each card carries
+    # (models/report_keys.py): a range of one index, then only those cards' statements and children are read.
+    which, completed = chosen.by_instant(choice_t.c.completed_at)
     about = review_t.alias("about")
     heard = (
         _grouped(which, *_who(_day(statement_t.c.ended_at, dialect), dialect), about.c.kind, choice_t.c.choice_id)
@@ -116,7 +118,7 @@ def _families(chosen: Span, dialect: str) -> dict[str, sa.Select]:
             .join(child_t, statement_t.c.child_id == child_t.c.id)
             .outerjoin(about, statement_t.c.about_review_id == about.c.id)
         )
-        .where(statement_t.c.end_reason.is_not(None), completed, answer_t.c.question_id == HEARD_QUESTION, answer_t.c.skipped == sa.false())
+        .where(choice_t.c.question_id == HEARD_QUESTION, choice_t.c.skipped == sa.false(), completed)
     )
 
     which, raised_inside = chosen.by_day(escalation_t.c.raised_on)

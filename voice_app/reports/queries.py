@@ -203,8 +203,13 @@ def _count_menu_mats(connection: Connection, window: Window, counted: tuple[Coun
 
 
 def _grouped(which, *columns) -> sa.Select:
-    """select(which, *columns, count) ... GROUP BY them all, finished by the caller's FROM and WHERE."""
-    return sa.select(which, *columns, sa.func.count()).group_by(sa.literal_column("1"), *columns)
+    """select(which, *columns, count) ... GROUP BY the columns, finished by the caller's FROM and WHERE.
+
+    The period's label is the same on every row of one half, so it is not grouped on (SQLite would then sort the rows
+    to group them even when an index hands them over in order); a count of no columns groups on it, so that nothing
+    found is no row, as for the others.
+    """
+    return sa.select(which, *columns, sa.func.count()).group_by(*(columns or [sa.literal_column("1")]))
 
 
 def _queries(chosen: Span, dialect: str, today: date) -> list[tuple[object, str]]:
@@ -257,7 +262,6 @@ def _queries(chosen: Span, dialect: str, today: date) -> list[tuple[object, str]
 
     which, completed = chosen.by_instant(statement_t.c.ended_at)
     done = sa.and_(statement_t.c.end_reason.is_not(None), completed)
-    by_statement = answer_t.join(statement_t, answer_t.c.statement_id == statement_t.c.id)
     statements = _grouped(
         which,
         statement_t.c.end_reason,
@@ -266,17 +270,17 @@ def _queries(chosen: Span, dialect: str, today: date) -> list[tuple[object, str]
         statement_t.c.language,
         statement_t.c.sharing,
     ).where(done)
-    answers = _grouped(which, answer_t.c.question_id, answer_t.c.skipped, answer_t.c.scale).select_from(by_statement).where(done)
-    choices = (
-        _grouped(which, answer_t.c.question_id, choice_t.c.choice_id, choice_t.c.position)
-        .select_from(choice_t.join(by_statement, choice_t.c.answer_id == answer_t.c.id))
-        .where(done, answer_t.c.skipped == sa.false())
+    # Answers and cards carry their statement's completion (and cards their answer's question and skipping), kept by
+    # the database's own triggers (models/report_keys.py): each count is one range of one index, with no join, no sort.
+    which, completed = chosen.by_instant(answer_t.c.completed_at)
+    answers = _grouped(which, answer_t.c.question_id, answer_t.c.skipped, answer_t.c.scale).where(completed)
+    which, completed = chosen.by_instant(choice_t.c.completed_at)
+    choices = _grouped(which, choice_t.c.question_id, choice_t.c.choice_id, choice_t.c.position).where(
+        choice_t.c.skipped == sa.false(), completed
     )
-    decisions = (
-        _grouped(which, decision_t.c.item_id, decision_t.c.outcome)
-        .select_from(decision_t.join(statement_t, decision_t.c.statement_id == statement_t.c.id))
-        .where(done)
-    )
+    # Menu decisions carry their statement's completion too: one index range, no join.
+    which, completed = chosen.by_instant(decision_t.c.completed_at)
+    decisions = _grouped(which, decision_t.c.item_id, decision_t.c.outcome).where(completed)
 
     # Young people's conferences held, by whether the young person's statement came before; and the
     # chair's answers to their plans (statements completed in the period, as the menu's decisions).
