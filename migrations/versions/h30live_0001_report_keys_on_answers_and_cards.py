@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "h30live_0001"
-down_revision = "h30_0001"
+down_revision = "h29photo_0001"
 branch_labels = None
 depends_on = None
 
