@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
+from tests.migration_support import emptied
 from voice_app import cli, create_app
 from voice_app.config import DEMO_SECRET_KEY, ConfigError, Settings
 from voice_app.crypto import new_key
@@ -75,13 +76,9 @@ def test_migrations_build_exactly_the_models(database_url):
     """Alembic's head and the SQLModel tables agree, on each database backend."""
     from alembic import command
 
-    from voice_app.db import make_engine
     from voice_app.migrate import alembic_config, upgrade
 
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     upgrade(database_url)
     assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
     command.check(alembic_config(database_url))  # raises if models and migrations differ

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import command
 from sqlalchemy import inspect
-from sqlmodel import SQLModel
 
+from tests.migration_support import emptied
 from voice_app.db import make_engine
 from voice_app.migrate import alembic_config, upgrade
 
@@ -21,10 +21,7 @@ def _tables(url: str) -> set[str]:
 
 
 def test_the_mat_photo_table_comes_and_goes(database_url):
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     engine.dispose()
     upgrade(database_url)
     assert "mat_photo" in _tables(database_url)

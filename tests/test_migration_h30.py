@@ -6,6 +6,7 @@ from alembic import command
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
+from tests.migration_support import emptied
 from voice_app.db import make_engine
 from voice_app.migrate import alembic_config, upgrade
 
@@ -26,10 +27,7 @@ def _modelled(table: str, name: str) -> list[str]:
 
 
 def test_the_reports_covering_indexes_are_made_as_the_models_say_and_undone(database_url):
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     engine.dispose()
     upgrade(database_url)
     assert _indexes(database_url, "statement")["ix_statement_report"] == _modelled("statement", "ix_statement_report")

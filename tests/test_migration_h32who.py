@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from alembic import command
 from sqlalchemy import inspect, text
-from sqlmodel import SQLModel
 
-from voice_app.db import make_engine
+from tests.migration_support import emptied
 from voice_app.migrate import alembic_config, upgrade
 
 REVISION = "h32who_0001"
@@ -18,10 +17,7 @@ def _columns(engine) -> set[str]:
 
 
 def test_the_equality_columns_are_added_empty_and_removed(database_url):
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     upgrade(database_url)
     assert ADDED <= _columns(engine)
     config = alembic_config(database_url)

@@ -6,9 +6,8 @@ from datetime import date
 
 from alembic import command
 from sqlalchemy import inspect, text
-from sqlmodel import SQLModel
 
-from voice_app.db import make_engine
+from tests.migration_support import emptied
 from voice_app.migrate import alembic_config, upgrade
 
 REVISION = "h32yp_0001"
@@ -29,10 +28,7 @@ def _review_indexes(engine) -> set[str]:
 
 
 def test_the_young_persons_columns_are_added_and_removed_and_old_rows_are_ordinary(database_url):
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     upgrade(database_url)
     config = alembic_config(database_url)
     command.downgrade(config, f"{REVISION}-1")  # relative, so it still holds once the migrations are re-chained

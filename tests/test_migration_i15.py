@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from alembic import command
 from sqlalchemy import inspect, text
-from sqlmodel import SQLModel
 
-from voice_app.db import make_engine
+from tests.migration_support import emptied
 from voice_app.migrate import alembic_config, upgrade
 
 REVISION = "i15_0005"
 
 
 def _fresh(database_url):
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     return engine
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from alembic import command
 from sqlalchemy import inspect
-from sqlmodel import SQLModel
 
-from voice_app.db import make_engine
+from tests.migration_support import emptied
 from voice_app.migrate import alembic_config, upgrade
 
 REVISION = "i21b_0007"
@@ -14,10 +13,7 @@ TABLES = {"staff_authenticator", "staff_recovery_code", "second_factor_policy"}
 
 
 def test_the_second_factor_tables_are_added_and_removed(database_url):
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     upgrade(database_url)
     assert TABLES <= set(inspect(engine).get_table_names())
     config = alembic_config(database_url)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from alembic import command
 from sqlalchemy import inspect
-from sqlmodel import SQLModel
 
-from voice_app.db import make_engine
+from tests.migration_support import emptied
 from voice_app.migrate import alembic_config, upgrade
 
 REVISION = "i32_0001"
@@ -23,10 +22,7 @@ def _columns(engine, table: str) -> set[str]:
 
 
 def test_the_feedback_columns_are_added_and_removed_and_old_answers_count_as_parents(database_url):
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     upgrade(database_url)
     for table, columns in ADDED.items():
         assert columns <= _columns(engine, table)

@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from tests.child_support import make_statement
 from tests.factories import Factory
+from tests.migration_support import emptied
 from voice_app import cli
 from voice_app.db import make_engine
 from voice_app.migrate import head_revision, upgrade
@@ -27,10 +28,7 @@ def migrated_url(database_url):
     """The test database rebuilt by the migrations, so it carries a schema revision like a real one."""
     if not database_url.startswith("sqlite") and not (shutil.which("pg_dump") and shutil.which("pg_restore") and shutil.which("psql")):
         pytest.skip("the PostgreSQL client tools (pg_dump, pg_restore, psql) are not installed")
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     engine.dispose()
     upgrade(database_url)
     return database_url

@@ -11,6 +11,7 @@ from sqlmodel import Session, SQLModel, select
 
 from tests.child_support import make_statement
 from tests.factories import Factory
+from tests.migration_support import emptied
 from voice_app import cli, crypto
 from voice_app.config import ConfigError, Settings
 from voice_app.crypto import DEV_ENCRYPTION_KEYS, EncryptionKeyError, Keyring, key_id_of, new_key
@@ -223,10 +224,7 @@ def test_rotation_re_encrypts_everything_under_the_new_key(app, db, make, databa
 
 
 def test_the_migration_encrypts_existing_rows_and_downgrading_decrypts_them(database_url):
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     upgrade(database_url, "staff_0004")
     with engine.begin() as connection:
         connection.execute(sa.text("INSERT INTO staff_user (id, email, display_name, role, password_hash, active, failed_logins, must_change_password, created_at) VALUES (1, 'a@b.c', 'A', 'iro', 'x', true, 0, false, CURRENT_TIMESTAMP)"))

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlmodel import SQLModel
 
+from tests.migration_support import emptied
 from tests.reports_seed import PERIOD, Seeder, seed, utc
 from voice_app.db import make_engine
 from voice_app.migrate import alembic_config, upgrade
@@ -256,10 +256,7 @@ def _schema(url: str) -> dict:
 def test_the_migration_fills_the_columns_from_the_rows_there_and_makes_what_create_all_makes(database_url):
     made = _schema(database_url)  # the test database: made by metadata.create_all
     assert len(made) == (10 if database_url.startswith("sqlite") else 12)
-    engine = make_engine(database_url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine = emptied(database_url)
     engine.dispose()
     upgrade(database_url)
     assert _schema(database_url) == made
