@@ -41,7 +41,7 @@ def test_the_iro_adds_a_photo_at_hand_over_and_the_child_places_it_on_the_mat(pa
 
     step = page.locator("#step")
     expect(step).to_have_attribute("data-kind", "topics")
-    page.get_by_role("link", name="My meeting").click()
+    page.get_by_role("link", name="My meeting", exact=True).click()
     for card in MEETING:
         expect(page.locator("#question-title")).to_have_text(card)
         step.get_by_role("button", name="Yes, please").click()
