@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
+import time_machine
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -22,13 +24,20 @@ pytest_plugins = ["tests.child_support"]
 
 @pytest.fixture
 def enrolled(app, make, signed_in):
-    """enrolled(role) -> (user, Enrolled): someone who has set up an authenticator app through the pages."""
+    """enrolled(role) -> (user, Enrolled): someone who has set up an authenticator app through the pages.
+
+    The test starts a second after a code's 30-second window opens (the clock then runs on as usual), so "this
+    window" and "the next" mean the same at enrolment and at every check after it; from a random moment a window
+    could close between the two on a slow machine.
+    """
 
     def _enrolled(role: Role = Role.IRO):
         user = make.staff(role)
         return user, enrol(signed_in(user))
 
-    return _enrolled
+    window_opens = (int(time.time()) // totp.PERIOD + 1) * totp.PERIOD
+    with time_machine.travel(datetime.fromtimestamp(window_opens + 1, UTC), tick=True):
+        yield _enrolled
 
 
 def events(db, action: str, staff_id: int) -> list[AuditEvent]:
