@@ -84,7 +84,10 @@ def sign_in(page, live_url: str, email: str, password: str) -> None:
     page.goto(f"{live_url}/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the page the form's answer brings: wait_for_load_state alone returns at once while the sign-in
+    # page is still loaded, and the test's next goto could cut the sign-in off (the walk's flake under load).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
 
 
