@@ -2,16 +2,14 @@
 large with its words, read aloud, placed like any card and read back, on a tablet in Chromium, with axe on each step."""
 
 import io
-from datetime import date, timedelta
 
 from PIL import Image
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.browser.conftest import assert_accessible, no_horizontal_scroll, sign_in
-from tests.browser.test_child_conversation import ENGLISH, SPEECH_STUB
-from tests.conftest import PASSWORD
-from voice_app.models import Answer, AnswerChoice, MatPhoto, Role
+from tests.browser.conftest import assert_accessible, no_horizontal_scroll
+from tests.browser.test_child_mats import open_mat_hand_over
+from voice_app.models import Answer, AnswerChoice, MatPhoto
 
 MEETING = ["Going to my meeting", "On a video call", "An advocate speaks for me", "My IRO shares what I said today", "Somewhere quiet"]
 
@@ -23,15 +21,7 @@ def _jpeg() -> bytes:
 
 
 def test_the_iro_adds_a_photo_at_hand_over_and_the_child_places_it_on_the_mat(page, live_url, make, db):
-    iro = make.staff(Role.IRO, name="Jo Reviewer", email="jo@example.org")
-    sam = make.child(iro, name="Sam", date_of_birth=date.today() - timedelta(days=6 * 366))
-    make.visit(make.review(sam), iro=iro)
-    page.add_init_script(SPEECH_STUB % ENGLISH)
-    sign_in(page, live_url, "jo@example.org", PASSWORD)
-    page.goto(f"{live_url}/children/{sam.id}")
-    page.get_by_role("link", name="Hand the tablet to Sam").first.click()
-    page.get_by_label("Sorting mat").check()
-    page.get_by_label("Their views only").check()
+    open_mat_hand_over(page, live_url, make, years=6)
     page.get_by_text("Sorting mat: add the child's own photos (up to 4)").click()
     page.get_by_label("Add the child's own photos to a mat (optional)").select_option(label="My meeting")
     page.get_by_label("Words the child will hear for photo 1").fill("Nan's house")

@@ -27,9 +27,10 @@ def _column_x(page, index: int) -> float:
     return page.locator("#step .mat__column").nth(index).bounding_box()["x"]
 
 
-def test_a_whole_sorting_mat_by_touch_read_back_and_changed_and_mirrored_in_arabic(page, live_url, make, db):
+def open_mat_hand_over(page, live_url, make, *, years: int):
+    """Jo's hand-over page for Sam (this many years old), with the sorting mat and their views chosen; read-aloud stubbed."""
     iro = make.staff(Role.IRO, name="Jo Reviewer", email="jo@example.org")
-    sam = make.child(iro, name="Sam", date_of_birth=date.today() - timedelta(days=7 * 366))
+    sam = make.child(iro, name="Sam", date_of_birth=date.today() - timedelta(days=years * 366))
     make.visit(make.review(sam), iro=iro)
     page.add_init_script(SPEECH_STUB % ENGLISH)
     sign_in(page, live_url, "jo@example.org", PASSWORD)
@@ -37,6 +38,10 @@ def test_a_whole_sorting_mat_by_touch_read_back_and_changed_and_mirrored_in_arab
     page.get_by_role("link", name="Hand the tablet to Sam").first.click()
     page.get_by_label("Sorting mat").check()
     page.get_by_label("Their views only").check()
+
+
+def test_a_whole_sorting_mat_by_touch_read_back_and_changed_and_mirrored_in_arabic(page, live_url, make, db):
+    open_mat_hand_over(page, live_url, make, years=7)
     page.get_by_role("button", name="Start: hand the tablet to Sam").click()
 
     step = page.locator("#step")
